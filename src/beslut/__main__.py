@@ -1,0 +1,5 @@
+"""``python -m beslut``."""
+
+from beslut.cli import main
+
+main()

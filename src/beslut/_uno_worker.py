@@ -1,0 +1,222 @@
+"""UNO client that drives one warm LibreOffice process; run by the system Python.
+
+This file is NOT imported by beslut. ``beslut.convert`` starts it as a script with the
+interpreter that has LibreOffice's ``uno`` module (Debian: ``/usr/bin/python3`` with
+``python3-uno``), next to one ``soffice --accept=pipe,...`` listener that the parent started.
+It therefore uses only the standard library and ``uno``, and must stay compatible with the
+system Python.
+
+Protocol: JSON, one object per line, ASCII only.
+
+* worker -> parent, once: ``{"event": "ready", "pid": N}`` or
+  ``{"event": "fatal", "kind": "no_uno"|"connect", "error": "..."}`` (then exit).
+* parent -> worker: ``{"id": N, "source": "/abs/in.docx", "target": "/abs/out.pdf",
+  "filter_data": {"SelectPdfVersion": 2, ...}}`` or ``{"cmd": "quit"}``.
+* worker -> parent per job: ``{"id": N, "ok": true}`` or
+  ``{"id": N, "ok": false, "kind": "load"|"store"|"crash", "error": "LibreOffice's words"}``
+  or ``{"id": N, "ok": false, "kind": "not_document", "error": "<detected filter name>"}``
+  when type detection fell back to plain text (random bytes "convert" fine as text).
+  After ``"crash"`` (the connection to LibreOffice is gone) the worker exits.
+
+On end of input (the parent died) the worker kills the soffice process group it was given,
+so that no LibreOffice outlives beslut.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+try:
+    import uno  # type: ignore[import-not-found]
+except ImportError as exc:  # pragma: no cover - depends on the system
+    sys.stdout.write(json.dumps({"event": "fatal", "kind": "no_uno", "error": str(exc)}) + "\n")
+    sys.stdout.flush()
+    sys.exit(3)
+
+
+def _say(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=True) + "\n")
+    sys.stdout.flush()
+
+
+def _words(exc: BaseException) -> str:
+    """LibreOffice's own text of a UNO exception, with the exception type."""
+    message = getattr(exc, "Message", None)
+    text = message if isinstance(message, str) and message else str(exc)
+    text = " ".join(text.split())
+    name = getattr(exc, "typeName", None) or type(exc).__name__
+    short = str(name).rsplit(".", 1)[-1]
+    return f"{text} [{short}]" if text else short
+
+
+def _is_disconnect(exc: BaseException) -> bool:
+    name = str(getattr(exc, "typeName", "") or type(exc).__name__)
+    text = _words(exc).lower()
+    return (
+        "DisposedException" in name
+        or "disposed" in text
+        or ("connection" in text and ("lost" in text or "closed" in text or "reset" in text))
+    )
+
+
+def _prop(name: str, value: Any) -> Any:
+    pv = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
+    pv.Name = name
+    pv.Value = value
+    return pv
+
+
+def _connect(url: str, timeout: float) -> Any:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    deadline = time.monotonic() + timeout
+    last = "ingen anslutning"
+    while True:
+        try:
+            ctx = resolver.resolve(url)
+            smgr = ctx.ServiceManager
+            return smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except Exception as exc:  # NoConnectException, RuntimeException while starting
+            last = _words(exc)
+        if time.monotonic() >= deadline:
+            raise TimeoutError(last)
+        time.sleep(0.1)
+
+
+def _update_fields_and_indexes(doc: Any) -> None:
+    """Make PAGE/NUMPAGES fields and tables of contents right before export."""
+    if hasattr(doc, "getTextFields"):
+        doc.getTextFields().refresh()
+    if hasattr(doc, "getDocumentIndexes"):
+        indexes = doc.getDocumentIndexes()
+        count = indexes.getCount()
+        # Twice, like unoserver: the first update can move page numbers the second fixes.
+        for _ in range(2 if count else 0):
+            for i in range(count):
+                indexes.getByIndex(i).update()
+    if hasattr(doc, "refresh"):
+        doc.refresh()
+
+
+_PLAIN_TEXT_FILTERS = ("Text", "Text (encoded)", "Text (StarWriter/Web)")
+
+
+def _detected_filter(doc: Any) -> str:
+    """The import filter LibreOffice's type detection chose for ``doc``."""
+    try:
+        for arg in doc.getArgs():
+            if arg.Name == "FilterName":
+                return str(arg.Value)
+    except Exception:
+        pass
+    return ""
+
+
+def _convert(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
+    job_id = job.get("id")
+    url_in = uno.systemPathToFileUrl(job["source"])
+    url_out = uno.systemPathToFileUrl(job["target"])
+    load_props = (
+        _prop("Hidden", True),
+        _prop("ReadOnly", True),
+        _prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
+        _prop("UpdateDocMode", 0),  # NO_UPDATE: no external links
+    )
+    try:
+        doc = desktop.loadComponentFromURL(url_in, "_blank", 0, load_props)
+    except Exception as exc:
+        kind = "crash" if _is_disconnect(exc) else "load"
+        return {"id": job_id, "ok": False, "kind": kind, "error": _words(exc)}
+    if doc is None:
+        return {
+            "id": job_id,
+            "ok": False,
+            "kind": "load",
+            "error": "source file could not be loaded",
+        }
+    try:
+        detected = _detected_filter(doc)
+        if detected in _PLAIN_TEXT_FILTERS and not job["source"].lower().endswith(".txt"):
+            # Type detection fell back to plain text: the file is no document at all.
+            return {"id": job_id, "ok": False, "kind": "not_document", "error": detected}
+        if not doc.supportsService("com.sun.star.text.GenericTextDocument"):
+            return {
+                "id": job_id,
+                "ok": False,
+                "kind": "load",
+                "error": "not a text document",
+            }
+        _update_fields_and_indexes(doc)
+        filter_data = tuple(_prop(k, v) for k, v in sorted(job.get("filter_data", {}).items()))
+        store_props = (
+            _prop("FilterName", "writer_pdf_Export"),
+            _prop("Overwrite", True),
+            _prop("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue", filter_data)),
+        )
+        # uno.Any inside a struct is only honoured through invoke().
+        uno.invoke(doc, "storeToURL", (url_out, store_props))
+    except Exception as exc:
+        kind = "crash" if _is_disconnect(exc) else "store"
+        return {"id": job_id, "ok": False, "kind": kind, "error": _words(exc)}
+    finally:
+        try:
+            doc.close(True)
+        except Exception:
+            with contextlib.suppress(Exception):
+                doc.dispose()
+    return {"id": job_id, "ok": True}
+
+
+def _kill_group(pgid: int) -> None:
+    if pgid > 1:
+        with contextlib.suppress(OSError):
+            os.killpg(pgid, signal.SIGKILL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--connect", required=True, help="UNO connection string")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to connect")
+    parser.add_argument("--office-pgid", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    try:
+        desktop = _connect(f"uno:{args.connect};urp;StarOffice.ComponentContext", args.timeout)
+    except Exception as exc:
+        _say({"event": "fatal", "kind": "connect", "error": str(exc)})
+        return 4
+    _say({"event": "ready", "pid": os.getpid()})
+
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            request = json.loads(line)
+        except ValueError:
+            continue
+        if request.get("cmd") == "quit":
+            # LibreOffice going away while answering is normal here.
+            with contextlib.suppress(Exception):
+                desktop.terminate()
+            return 0
+        answer = _convert(desktop, request)
+        _say(answer)
+        if answer.get("kind") == "crash":
+            return 5
+    # End of input: the parent is gone. Leave no LibreOffice behind.
+    _kill_group(args.office_pgid)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The public Python API; the CLI is a thin layer over these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import scaffold, schema
+from .convert import Converter
+from .diagnostics import Diagnostic
+from .models import DocumentType, Profile
+from .pipeline import BuildReport
+from .workspace import NotAWorkspace, Workspace, find_root, load_profile
+from .workspace import load_workspace as _load_workspace
+
+
+class UserError(Exception):
+    """A problem the user can fix; the message is Swedish and needs no traceback."""
+
+
+def _root(path: Path | str) -> Path:
+    try:
+        return find_root(Path(path))
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+
+
+def load_workspace(path: Path | str = ".") -> Workspace:
+    """Load and validate the workspace at or above ``path``."""
+    return _load_workspace(_root(path))
+
+
+def check(path: Path | str = ".") -> list[Diagnostic]:
+    """Return every diagnostic for the workspace (templates included), sorted."""
+    workspace = load_workspace(path)
+    diagnostics = list(workspace.diagnostics)
+    from .render import check_templates
+
+    diagnostics.extend(check_templates(workspace))
+    return sorted(diagnostics, key=lambda d: (d.path, d.line, d.column, d.code))
+
+
+def init_workspace(folder: Path | str) -> list[Path]:
+    """Create a new workspace with profile, templates, schemas and an example case."""
+    try:
+        return scaffold.init_workspace(Path(folder))
+    except scaffold.ScaffoldError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _profile(root: Path) -> Profile:
+    profile, problems = load_profile(root)
+    if profile is None:
+        lines = "\n".join(p.format() for p in problems)
+        raise UserError(f"organisationsprofilen har fel; rätta dem först:\n{lines}")
+    return profile
+
+
+def new_case(
+    path: Path | str,
+    doc_type: DocumentType,
+    *,
+    dnr: str,
+    organ: str,
+    title: str | None = None,
+    today: dt.date | None = None,
+    target: Path | None = None,
+) -> Path:
+    """Write a new case file from the profile and return its path."""
+    root = _root(path)
+    try:
+        return scaffold.new_case(
+            root, _profile(root), doc_type, dnr=dnr, organ=organ, title=title, today=today,
+            target=target,
+        )
+    except scaffold.ScaffoldError as exc:
+        raise UserError(str(exc)) from None
+
+
+def write_schemas(path: Path | str = ".") -> list[Path]:
+    """Write the JSON Schema files into the workspace's schemas/ folder."""
+    return schema.write_schemas(_root(path))
+
+
+def build_templates(path: Path | str = ".") -> list[Path]:
+    """Rebuild the Word templates in templates/ from their source."""
+    from .templates_build import build_templates as _build
+
+    root = _root(path)
+    profile = _profile(root)
+    return _build(root / "templates", page_style=profile.page_style.value)
+
+
+def template_tags(path: Path | str = ".") -> dict[str, list[str]]:
+    """Return each template's variables (tags), by file name."""
+    from .render import template_tags as _tags
+
+    return _tags(_root(path))
+
+
+def build(
+    path: Path | str = ".",
+    *,
+    out_dir: Path | str | None = None,
+    formats: tuple[str, ...] = ("docx", "pdf"),
+    converter: Converter | None = None,
+) -> BuildReport:
+    """Build the workspace's documents into its output folder (or ``out_dir``)."""
+    from .pipeline import build as _build
+
+    return _build(
+        _root(path),
+        out_dir=Path(out_dir) if out_dir is not None else None,
+        formats=formats,
+        converter=converter,
+    )

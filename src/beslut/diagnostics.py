@@ -1,0 +1,73 @@
+"""Located diagnostics: every problem a user sees, with file, line and column.
+
+Printed as ``path:line:col: fel|varning: meddelande [kod]``, sorted, after all files have been
+checked, so that one run lists every mistake.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    """Severity of a diagnostic, in Swedish as printed."""
+
+    ERROR = "fel"
+    WARNING = "varning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place. ``path`` is relative to the workspace, with ``/``."""
+
+    path: str
+    line: int
+    column: int
+    level: Level
+    message: str
+    code: str
+
+    def format(self) -> str:
+        """Return the one-line form ``path:line:col: nivå: meddelande [kod]``."""
+        return f"{self.path}:{self.line}:{self.column}: {self.level.value}: {self.message} [{self.code}]"
+
+
+def error(path: str, line: int, column: int, message: str, code: str) -> Diagnostic:
+    """Return an error diagnostic."""
+    return Diagnostic(path, line, column, Level.ERROR, message, code)
+
+
+def warning(path: str, line: int, column: int, message: str, code: str) -> Diagnostic:
+    """Return a warning diagnostic."""
+    return Diagnostic(path, line, column, Level.WARNING, message, code)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Return True if any diagnostic is an error."""
+    return any(d.level is Level.ERROR for d in diagnostics)
+
+
+def sort(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Return diagnostics sorted by file, line and column, without duplicates."""
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+
+
+def to_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """Return the diagnostics as a JSON document for tools."""
+    items = [{**asdict(d), "level": d.level.value} for d in sort(diagnostics)]
+    summary = {
+        "fel": sum(1 for d in items if d["level"] == Level.ERROR.value),
+        "varningar": sum(1 for d in items if d["level"] == Level.WARNING.value),
+    }
+    return json.dumps({"diagnostics": items, "summary": summary}, ensure_ascii=False, indent=2)
+
+
+def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
+    """Return a Swedish one-line summary, e.g. ``2 fel, 1 varning``."""
+    items = list(diagnostics)
+    errors = sum(1 for d in items if d.level is Level.ERROR)
+    warnings = len(items) - errors
+    return f"{errors} fel, {warnings} {'varning' if warnings == 1 else 'varningar'}"

@@ -1,0 +1,419 @@
+"""Domain models: the organisation profile and case files.
+
+Every model is immutable, rejects unknown keys and documents each field in Swedish, so the
+same models drive validation, the JSON Schema for editors and the reference in the README.
+Field names are English; the keys a user writes are the Swedish aliases.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Frozen(BaseModel):
+    """Base for all models: immutable, strict about keys, Swedish aliases."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=False,
+        str_strip_whitespace=True,
+    )
+
+
+class DocumentType(StrEnum):
+    """Kinds of case papers beslut can produce."""
+
+    TJANSTESKRIVELSE = "tjänsteskrivelse"
+    BESLUTSFORSLAG = "beslutsförslag"
+    DIREKTIV = "direktiv"
+
+
+class DecisionStyle(StrEnum):
+    """How decision points are written."""
+
+    ATT_SATSER = "att-satser"
+    NUMRERAD = "numrerad"
+
+
+class Punctuation(StrEnum):
+    """Punctuation preset for att-satser (see the conventions, section 2.2)."""
+
+    SEMIKOLON = "semikolon"
+    KOMMA = "komma"
+    INGEN = "ingen"
+
+
+class PageStyle(StrEnum):
+    """How page numbers are printed in the header."""
+
+    PARENTES = "1 (4)"
+    PARENTES_TAT = "1(4)"
+    SIDA_AV = "Sida 1 av 4"
+    SNEDSTRECK = "1/4"
+
+
+# Sections a body heading (##) is recognised as; anything else is kept as a free section.
+KNOWN_SECTIONS: tuple[str, ...] = (
+    "Sammanfattning",
+    "Ärendebeskrivning",
+    "Ärendet",
+    "Bakgrund",
+    "Beredning",
+    "Beskrivning av ärendet och skälen för förslaget",
+    "Förvaltningens bedömning",
+    "Bedömning",
+    "Kommunikation",
+    "Ekonomiska konsekvenser",
+    "Ekonomiska konsekvenser och finansiering",
+    "Juridisk bedömning",
+    "Miljökonsekvenser",
+    "Barnrättsperspektiv",
+    "Jämställdhet",
+    "Samverkan",
+    "Samverkan med berörda fackliga organisationer",
+    "Uppföljning",
+    "Risker",
+    "Tidplan",
+)
+
+# Sections beslut generates from front matter; writing them in the body duplicates them.
+GENERATED_SECTIONS: tuple[str, ...] = ("Beslutsunderlag", "Bilagor", "Delges", "Beslutet skickas till")
+
+
+# --------------------------------------------------------------------------------------------
+# Organisation profile (content/profil.yaml)
+# --------------------------------------------------------------------------------------------
+
+
+class Address(Frozen):
+    """Adress- och kontaktblock i sidfoten."""
+
+    visiting: str | None = Field(None, alias="besöksadress", description="Besöksadress.")
+    postal: str | None = Field(None, alias="postadress", description="Postadress.")
+    phone: str | None = Field(None, alias="telefon", description="Telefonnummer till växeln.")
+    email: str | None = Field(None, alias="e-post", description="E-postadress.")
+    web: str | None = Field(None, alias="webbplats", description="Webbplats, t.ex. www.region.se.")
+    org_number: str | None = Field(
+        None, alias="organisationsnummer", description="Organisationsnummer, t.ex. 232100-0255."
+    )
+
+    def lines(self) -> list[str]:
+        """Return the footer lines in the order Swedish letterheads print them."""
+        pairs = [
+            ("Besöksadress", self.visiting),
+            ("Postadress", self.postal),
+            ("Telefon (växel)", self.phone),
+            ("E-post", self.email),
+            ("Internet", self.web),
+            ("Organisationsnummer", self.org_number),
+        ]
+        return [f"{label}: {value}" for label, value in pairs if value]
+
+
+class Organisation(Frozen):
+    """Organisationen som ger ut handlingarna."""
+
+    name: NonEmpty = Field(alias="namn", description="Organisationens namn, t.ex. Region Skåne.")
+    administration: str | None = Field(
+        None, alias="förvaltning", description="Förvaltning som skriver handlingarna (valfri)."
+    )
+    logo: str | None = Field(
+        None,
+        alias="logotyp",
+        description="Sökväg till logotyp (PNG eller JPEG), relativ till arbetsytan (valfri).",
+    )
+    address: Address = Field(
+        default_factory=Address, alias="adress", description="Adressblocket i sidfoten."
+    )
+
+
+class Organ(Frozen):
+    """En nämnd, styrelse eller annan instans som fattar beslut."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = Field(
+        description="Kort id som används i ärendefiler, t.ex. hsn (små bokstäver a–z, siffror)."
+    )
+    name: NonEmpty = Field(alias="namn", description="Fullständigt namn, t.ex. Hälso- och sjukvårdsnämnden.")
+    short: NonEmpty = Field(alias="kortnamn", description="Kortform, t.ex. HSN.")
+
+
+class DiarieFormat(Frozen):
+    """Ett tillåtet format för diarienummer."""
+
+    pattern: NonEmpty = Field(
+        alias="mönster", description="Reguljärt uttryck som hela diarienumret ska matcha."
+    )
+    description: NonEmpty = Field(
+        alias="beskrivning",
+        description="Beskrivning för människor som visas i felmeddelanden, med exempel.",
+    )
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"ogiltigt reguljärt uttryck ({exc.msg})") from None
+        return value
+
+    def matches(self, dnr: str) -> bool:
+        """Return True when the whole diarienummer matches this format."""
+        return re.fullmatch(self.pattern, dnr) is not None
+
+
+class DecisionSettings(Frozen):
+    """Hur beslutspunkter skrivs."""
+
+    style: DecisionStyle = Field(
+        DecisionStyle.NUMRERAD,
+        alias="stil",
+        description="att-satser eller numrerad (numrerade hela meningar).",
+    )
+    punctuation: Punctuation = Field(
+        Punctuation.SEMIKOLON,
+        alias="skiljetecken",
+        description="Skiljetecken för att-satser: semikolon, komma eller ingen.",
+    )
+
+
+class DocumentTypeSettings(Frozen):
+    """Inställningar för en dokumenttyp."""
+
+    label: NonEmpty = Field(
+        alias="etikett", description="Etikett i sidhuvudet, t.ex. TJÄNSTESKRIVELSE eller TJÄNSTEUTLÅTANDE."
+    )
+    required_sections: tuple[NonEmpty, ...] = Field(
+        (),
+        alias="obligatoriska_avsnitt",
+        description="Avsnitt (##-rubriker) som måste finnas i texten.",
+    )
+    decision: DecisionSettings | None = Field(
+        None, alias="beslut", description="Beslutsstil för just denna typ (annars profilens)."
+    )
+    template: str | None = Field(
+        None, alias="mall", description="Mallfil i templates/ (standard: <typ>.docx)."
+    )
+
+
+class Profile(Frozen):
+    """Organisationsprofilen: content/profil.yaml."""
+
+    schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
+    organisation: Organisation = Field(description="Organisationen som ger ut handlingarna.")
+    organs: tuple[Organ, ...] = Field(
+        alias="organ", min_length=1, description="Nämnder, styrelser och andra instanser."
+    )
+    diary_formats: tuple[DiarieFormat, ...] = Field(
+        alias="diarienummer", min_length=1, description="Tillåtna format för diarienummer."
+    )
+    decision: DecisionSettings = Field(
+        default_factory=DecisionSettings, alias="beslut", description="Standardstil för beslutspunkter."
+    )
+    document_types: dict[DocumentType, DocumentTypeSettings] = Field(
+        alias="dokumenttyper", description="Etikett och obligatoriska avsnitt per dokumenttyp."
+    )
+    page_style: PageStyle = Field(
+        PageStyle.PARENTES, alias="sidnumrering", description='Sidnumrering, standard "1 (4)".'
+    )
+
+    def organ(self, organ_id: str) -> Organ | None:
+        """Return the organ with this id, or None."""
+        return next((o for o in self.organs if o.id == organ_id), None)
+
+    def type_settings(self, doc_type: DocumentType) -> DocumentTypeSettings:
+        """Return the settings for a document type, with a sensible default label."""
+        found = self.document_types.get(doc_type)
+        return found or DocumentTypeSettings.model_validate({"etikett": doc_type.value.upper()})
+
+    def decision_for(self, doc_type: DocumentType) -> DecisionSettings:
+        """Return the decision style for a document type (type override, else profile)."""
+        return self.type_settings(doc_type).decision or self.decision
+
+
+# --------------------------------------------------------------------------------------------
+# Case files (content/**/*.md with front matter, or *.yaml)
+# --------------------------------------------------------------------------------------------
+
+
+class Person(Frozen):
+    """En person: namn och titel, valfritt kontaktuppgifter."""
+
+    name: NonEmpty = Field(alias="namn", description="För- och efternamn.")
+    title: str | None = Field(None, alias="titel", description="Titel, t.ex. Utredare.")
+    phone: str | None = Field(None, alias="telefon", description="Telefonnummer.")
+    email: str | None = Field(None, alias="e-post", description="E-postadress.")
+
+
+class Proposal(Frozen):
+    """Förslaget till beslut: vems förslag och beslutspunkterna."""
+
+    lead_in: NonEmpty = Field(
+        alias="inledning",
+        description='Vems förslag, t.ex. "Förvaltningens förslag till beslut" eller "Regionledningen beslutar".',
+    )
+    points: tuple[NonEmpty, ...] = Field(
+        alias="beslutspunkter",
+        min_length=1,
+        description="Beslutspunkterna som enkla satser, utan att, numrering och skiljetecken.",
+    )
+    style: DecisionStyle | None = Field(
+        None, alias="stil", description="att-satser eller numrerad (annars profilens stil)."
+    )
+    punctuation: Punctuation | None = Field(
+        None, alias="skiljetecken", description="Skiljetecken för att-satser (annars profilens)."
+    )
+
+
+class Attachment(Frozen):
+    """En bilaga: titel och fil (relativ till ärendefilen)."""
+
+    title: NonEmpty = Field(alias="titel", description="Bilagans titel.")
+    file: str | None = Field(
+        None, alias="fil", description="Sökväg till filen (PDF, DOCX eller ODT), relativ till ärendefilen."
+    )
+
+
+class Secrecy(Frozen):
+    """Sekretessmarkering enligt offentlighets- och sekretesslagen."""
+
+    provision: NonEmpty = Field(
+        alias="lagrum", description='Lagrum i OSL, t.ex. "25 kap. 1 §".'
+    )
+
+
+class Unit(StrEnum):
+    """Units for amounts."""
+
+    KR = "kr"
+    TKR = "tkr"
+    MNKR = "mnkr"
+    MDKR = "mdkr"
+
+
+class ColumnKind(StrEnum):
+    """What a table column holds; decides alignment and formatting."""
+
+    TEXT = "text"
+    BELOPP = "belopp"
+    TAL = "tal"
+    PROCENT = "procent"
+
+
+class TableColumn(Frozen):
+    """En kolumn i en strukturerad tabell."""
+
+    heading: NonEmpty = Field(alias="rubrik", description="Kolumnrubrik.")
+    kind: ColumnKind = Field(
+        ColumnKind.TEXT, alias="typ", description="text, belopp, tal eller procent."
+    )
+    unit: Unit | None = Field(None, alias="enhet", description="Enhet för belopp: kr, tkr, mnkr, mdkr.")
+    decimals: int | None = Field(None, alias="decimaler", ge=0, le=4, description="Antal decimaler.")
+
+    @property
+    def numeric(self) -> bool:
+        """Return True for columns that hold numbers (right-aligned, summable)."""
+        return self.kind is not ColumnKind.TEXT
+
+
+Cell = str | int | float | Decimal | None
+
+
+class StructuredTable(Frozen):
+    """En tabell given som data, så att belopp formateras och summor kontrolleras."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[\w-]+$")] = Field(
+        description="Id som texten hänvisar till med ```tabell <id>```."
+    )
+    caption: str | None = Field(None, alias="rubrik", description="Tabellrubrik (valfri).")
+    columns: tuple[TableColumn, ...] = Field(alias="kolumner", min_length=1, description="Kolumnerna.")
+    rows: tuple[tuple[Cell, ...], ...] = Field(alias="rader", description="Raderna, en lista per rad.")
+    sum_label: str | None = Field(
+        None,
+        alias="summarad",
+        description='Etikett för en beräknad summarad, t.ex. "Summa". Utelämna för ingen summarad.',
+    )
+    stated_sum: tuple[Cell, ...] | None = Field(
+        None,
+        alias="angiven_summa",
+        description="Summan som den står i originalet; beslut kontrollerar att den stämmer.",
+    )
+
+    def column_sums(self) -> list[Decimal | None]:
+        """Return the sum of every numeric column (None for text columns)."""
+        sums: list[Decimal | None] = []
+        for index, column in enumerate(self.columns):
+            if not column.numeric:
+                sums.append(None)
+                continue
+            total = Decimal(0)
+            for row in self.rows:
+                value = row[index] if index < len(row) else None
+                if value is not None and not isinstance(value, str):
+                    total += Decimal(str(value))
+            sums.append(total)
+        return sums
+
+
+class Case(Frozen):
+    """Ett ärende: tjänsteskrivelse, beslutsförslag eller direktiv."""
+
+    schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
+    doc_type: DocumentType = Field(
+        alias="typ", description="Dokumenttyp: tjänsteskrivelse, beslutsförslag eller direktiv."
+    )
+    title: NonEmpty = Field(alias="rubrik", description="Ärendets rubrik (ärendemening).")
+    subtitle: str | None = Field(None, alias="underrubrik", description="Underrubrik (valfri).")
+    diary_number: NonEmpty = Field(alias="diarienummer", description="Diarienummer enligt profilens format.")
+    organ: NonEmpty = Field(alias="instans", description="Id för nämnden/instansen i profilen, t.ex. hsn.")
+    date: dt.date = Field(alias="datum", description="Handlingens datum, ÅÅÅÅ-MM-DD.")
+    officer: Person = Field(alias="handläggare", description="Handläggaren.")
+    responsible: Person | None = Field(
+        None, alias="ansvarig", description="Ärendeansvarig chef (valfri)."
+    )
+    proposal: Proposal = Field(alias="förslag", description="Förslaget till beslut.")
+    basis: tuple[NonEmpty, ...] = Field(
+        (), alias="beslutsunderlag", description="Handlingar som beslutet grundas på, i ordning."
+    )
+    attachments: tuple[Attachment, ...] = Field(
+        (), alias="bilagor", description="Bilagor, numreras Bilaga 1, 2 …"
+    )
+    recipients: tuple[NonEmpty, ...] = Field(
+        (), alias="delges", description="Vilka beslutet skickas till / delges."
+    )
+    recipients_heading: Literal["Delges", "Beslutet skickas till", "Protokollsutdrag skickas till"] = Field(
+        "Delges", alias="delges_rubrik", description="Rubrik för mottagarlistan."
+    )
+    secrecy: Secrecy | None = Field(
+        None, alias="sekretess", description="Sekretessmarkering (valfri)."
+    )
+    signatures: tuple[Person, ...] = Field(
+        (), alias="underskrifter", description="Underskrifter i slutet: namn och titel."
+    )
+    tables: tuple[StructuredTable, ...] = Field(
+        (), alias="tabeller", description="Strukturerade tabeller som texten hänvisar till."
+    )
+    body: str | None = Field(
+        None,
+        alias="text",
+        description="Brödtexten i Markdown, bara i rena YAML-filer (i .md står den efter front matter).",
+    )
+
+
+class Section(BaseModel):
+    """A ## section of a case body, with the line it starts on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    heading: str
+    line: int
+    known: bool

@@ -1,0 +1,34 @@
+"""The outline of a Markdown body: its ## sections and structured-table references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+
+@dataclass(frozen=True)
+class BodyOutline:
+    """Sections (heading, file line) and table references (id, file line) of a body."""
+
+    sections: tuple[tuple[str, int], ...]
+    table_refs: tuple[tuple[str, int], ...]
+
+
+_PARSER = MarkdownIt("commonmark").enable("table")
+
+
+def outline(text: str, line_offset: int = 0) -> BodyOutline:
+    """Return the ## headings and ```tabell id``` fences of a body, with 1-based file lines."""
+    tokens = _PARSER.parse(text)
+    sections: list[tuple[str, int]] = []
+    refs: list[tuple[str, int]] = []
+    for index, token in enumerate(tokens):
+        line = (token.map[0] if token.map else 0) + 1 + line_offset
+        if token.type == "heading_open" and token.tag == "h2":
+            sections.append((tokens[index + 1].content.strip(), line))
+        elif token.type == "fence":
+            parts = token.info.split()
+            if len(parts) == 2 and parts[0] == "tabell":
+                refs.append((parts[1], line))
+    return BodyOutline(tuple(sections), tuple(refs))

@@ -1,0 +1,209 @@
+"""The build pipeline: load → validate → render → convert → (assemble) → publish.
+
+``build`` is the one function to read to understand the product; every stage lives in its own
+module and gets immutable data from the stage before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .convert import ConversionJob, Converter, ConverterUnavailable, LibreOfficeConverter
+from .diagnostics import Diagnostic, error, has_errors
+from .publish import write_bytes_atomic, write_text_atomic
+from .render import RenderError, render_case
+from .workspace import CaseDocument, Workspace, load_workspace
+
+FORMATS = ("docx", "pdf")
+CACHE_DIR = ".beslut-cache"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file beslut wrote, as listed in manifest.json."""
+
+    path: str
+    source: str
+    kind: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: outputs, problems and how long it took."""
+
+    outputs: tuple[Output, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    messages: tuple[str, ...] = ()
+    seconds: float = 0.0
+    built: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """Return True when nothing failed."""
+        return not has_errors(self.diagnostics) and not self.messages
+
+
+def output_stem(document: CaseDocument) -> str:
+    """Return an output path stem for a case: its path under content/, without suffix."""
+    rel = Path(document.rel)
+    parts = rel.parts[1:] if rel.parts and rel.parts[0] == "content" else rel.parts
+    return Path(*parts).with_suffix("").as_posix()
+
+
+def build(
+    root: Path,
+    *,
+    out_dir: Path | None = None,
+    formats: Iterable[str] = FORMATS,
+    converter: Converter | None = None,
+) -> BuildReport:
+    """Build every valid case of the workspace into ``out_dir`` (default ``<root>/output``)."""
+    started = time.perf_counter()
+    wanted = set(formats)
+    # 1–2. load and validate
+    workspace = load_workspace(root)
+    out_dir = (out_dir or workspace.root / "output").resolve()
+    diagnostics = list(workspace.diagnostics)
+    if workspace.profile is None:
+        return BuildReport((), tuple(diagnostics), seconds=time.perf_counter() - started)
+    staging = workspace.root / CACHE_DIR / "staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    # 3. render
+    rendered = _render(workspace, _buildable(workspace), staging, diagnostics)
+    # 4. convert
+    messages: list[str] = []
+    pdfs: dict[str, Path] = {}
+    if "pdf" in wanted and rendered:
+        pdfs = _convert(rendered, converter, diagnostics, messages)
+    # 5. assemble: agenda packets arrive with meetings.
+    # 6. publish
+    outputs = _publish(rendered, pdfs, wanted, out_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(
+        tuple(outputs),
+        tuple(diagnostics),
+        tuple(messages),
+        time.perf_counter() - started,
+        tuple(d.rel for d in rendered),
+    )
+
+
+def _buildable(workspace: Workspace) -> list[CaseDocument]:
+    failing = {d.path for d in workspace.diagnostics if d.level.value == "fel"}
+    return [d for d in workspace.cases if d.rel not in failing]
+
+
+def _render(
+    workspace: Workspace,
+    documents: list[CaseDocument],
+    staging: Path,
+    diagnostics: list[Diagnostic],
+) -> dict[CaseDocument, Path]:
+    assert workspace.profile is not None
+    rendered: dict[CaseDocument, Path] = {}
+    for document in documents:
+        try:
+            result = render_case(document, workspace.profile, workspace.root)
+        except RenderError as exc:
+            diagnostics.append(error(document.rel, 1, 1, str(exc), "mallfel"))
+            continue
+        diagnostics.extend(result.warnings)
+        path = staging / f"{output_stem(document)}.docx"
+        write_bytes_atomic(path, result.data)
+        rendered[document] = path
+    return rendered
+
+
+def _convert(
+    rendered: dict[CaseDocument, Path],
+    converter: Converter | None,
+    diagnostics: list[Diagnostic],
+    messages: list[str],
+) -> dict[str, Path]:
+    jobs = [ConversionJob(path, path.with_suffix(".pdf"), doc.rel) for doc, path in rendered.items()]
+    owned = converter is None
+    try:
+        active = converter or LibreOfficeConverter()
+    except ConverterUnavailable as exc:
+        messages.append(f"{exc} Word-filerna (.docx) skrevs ändå.")
+        return {}
+    try:
+        results = active.convert(jobs)
+    except ConverterUnavailable as exc:
+        messages.append(f"{exc} Word-filerna (.docx) skrevs ändå.")
+        return {}
+    finally:
+        if owned:
+            active.close()
+    pdfs = {}
+    for result in results:
+        if result.ok:
+            pdfs[result.job.label] = result.job.target
+        else:
+            diagnostics.append(error(result.job.label, 1, 1, result.message or "", "pdf-fel"))
+    return pdfs
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _place(source: Path, target: Path) -> None:
+    """Move a staged file into the output folder atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError:
+        write_bytes_atomic(target, source.read_bytes())
+
+
+def _publish(
+    rendered: dict[CaseDocument, Path],
+    pdfs: dict[str, Path],
+    wanted: set[str],
+    out_dir: Path,
+) -> list[Output]:
+    outputs: list[Output] = []
+    for document, docx_path in rendered.items():
+        stem = output_stem(document)
+        staged = {"docx": docx_path if "docx" in wanted else None, "pdf": pdfs.get(document.rel)}
+        for kind, path in staged.items():
+            if path is None:
+                continue
+            digest = _sha256(path)
+            _place(path, out_dir / f"{stem}.{kind}")
+            outputs.append(Output(f"{stem}.{kind}", document.rel, kind, digest))
+    _write_manifest(out_dir, outputs, rebuilt={d.rel for d in rendered})
+    return outputs
+
+
+def _write_manifest(out_dir: Path, outputs: list[Output], rebuilt: set[str]) -> None:
+    """Write manifest.json; entries of sources that were not rebuilt this time are kept."""
+    path = out_dir / MANIFEST
+    kept: list[dict[str, str]] = []
+    if path.is_file():
+        try:
+            previous = json.loads(path.read_text("utf-8")).get("outputs", [])
+            kept = [
+                e
+                for e in previous
+                if isinstance(e, dict)
+                and e.get("source") not in rebuilt
+                and (out_dir / str(e.get("path"))).is_file()
+            ]
+        except (ValueError, AttributeError):
+            kept = []
+    entries = kept + [
+        {"path": o.path, "source": o.source, "kind": o.kind, "sha256": o.sha256} for o in outputs
+    ]
+    entries.sort(key=lambda e: (e["source"], e["path"]))
+    write_text_atomic(path, json.dumps({"outputs": entries}, ensure_ascii=False, indent=2) + "\n")

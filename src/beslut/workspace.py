@@ -1,0 +1,399 @@
+"""A workspace: the organisation profile, the case files and everything checked about them.
+
+``load_workspace`` runs the load and validate stages over the whole ``content/`` folder and
+collects every diagnostic before returning, so one run reports every mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from . import decisions
+from .diagnostics import Diagnostic, error, has_errors, sort, warning
+from .load import CASE_SUFFIXES, Source, load_source, relative
+from .models import (
+    GENERATED_SECTIONS,
+    KNOWN_SECTIONS,
+    Case,
+    DecisionStyle,
+    Profile,
+    StructuredTable,
+)
+from .outline import BodyOutline, outline
+from .validate import build_model, check_attachment_path, duplicates, note
+
+PROFILE_FILE = Path("content") / "profil.yaml"
+CONTENT_DIR = "content"
+TEMPLATES_DIR = "templates"
+
+
+@dataclass(frozen=True)
+class CaseDocument:
+    """A validated case with where it came from and what its body contains."""
+
+    source: Source
+    case: Case
+    outline: BodyOutline
+    attachment_files: tuple[Path | None, ...]
+
+    @property
+    def rel(self) -> str:
+        """Return the case file's path relative to the workspace."""
+        return self.source.rel
+
+    @property
+    def body(self) -> str:
+        """Return the Markdown body (after front matter, or the YAML ``text``)."""
+        return _body(self.source, self.case)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything loaded from a workspace, valid or not, with all diagnostics."""
+
+    root: Path
+    profile: Profile | None
+    cases: tuple[CaseDocument, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Return True when there are no errors (warnings are allowed)."""
+        return not has_errors(self.diagnostics)
+
+
+class NotAWorkspace(Exception):
+    """The folder has no organisation profile; the message says what to do."""
+
+
+def find_root(start: Path) -> Path:
+    """Return the workspace folder at or above ``start`` (the one with content/profil.yaml)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROFILE_FILE).is_file():
+            return folder
+    raise NotAWorkspace(
+        f"{start} är ingen arbetsyta för beslut: filen {PROFILE_FILE.as_posix()} saknas. "
+        "Skapa en ny arbetsyta med ”beslut init MAPP” eller ange rätt mapp."
+    )
+
+
+def case_files(root: Path) -> list[Path]:
+    """Return every case file under content/ (Markdown or YAML), sorted; skips the profile."""
+    content = root / CONTENT_DIR
+    files = [
+        p
+        for p in content.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in CASE_SUFFIXES
+        and p.resolve() != (root / PROFILE_FILE).resolve()
+        and not any(part.startswith((".", "_")) for part in p.relative_to(content).parts)
+    ]
+    return sorted(files, key=lambda p: relative(p, root))
+
+
+def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
+    """Load and validate content/profil.yaml."""
+    path = root / PROFILE_FILE
+    if not path.is_file():
+        rel = PROFILE_FILE.as_posix()
+        return None, [
+            error(
+                rel,
+                1,
+                1,
+                "Organisationsprofilen saknas. Skapa den med ”beslut init” eller kopiera "
+                "content/profil.yaml från exemplet.",
+                "profil-saknas",
+            )
+        ]
+    source, problems = load_source(path, root)
+    if source is None:
+        return None, problems
+    return build_model(Profile, source)
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load, validate and cross-check every file of a workspace."""
+    root = root.resolve()
+    profile, problems = load_profile(root)
+    cases: list[CaseDocument] = []
+    for path in case_files(root):
+        source, found = load_source(path, root)
+        problems.extend(found)
+        if source is None:
+            continue
+        document, found = _validate_case(source, profile, root)
+        problems.extend(found)
+        if document is not None:
+            cases.append(document)
+    problems.extend(
+        duplicates(
+            [
+                (d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",)))
+                for d in cases
+            ]
+        )
+    )
+    return Workspace(root, profile, tuple(cases), tuple(sort(problems)))
+
+
+def _at(source: Source, path: tuple[str | int, ...]) -> tuple[int, int]:
+    pos = source.positions.find(path)
+    return pos.line, pos.column
+
+
+def _validate_case(
+    source: Source, profile: Profile | None, root: Path
+) -> tuple[CaseDocument | None, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    if source.path.suffix.lower() == ".md" and "text" in source.data:
+        problems.append(
+            note(
+                source,
+                ("text",),
+                "”text” används bara i rena YAML-filer; i en .md-fil skrivs texten efter front matter.",
+                "text-i-front-matter",
+                is_error=True,
+            )
+        )
+    case, found = build_model(Case, source)
+    problems.extend(found)
+    if case is None:
+        return None, problems
+    body = _body(source, case)
+    body_outline = outline(body, source.body_offset)
+    problems.extend(_placeholders(source, body))
+    problems.extend(_decision_points(source, case, profile))
+    problems.extend(_tables(source, case, body_outline))
+    problems.extend(_sections(source, case, profile, body_outline))
+    files: list[Path | None] = []
+    for index, attachment in enumerate(case.attachments):
+        if attachment.file is None:
+            files.append(None)
+            continue
+        resolved, problem, code = check_attachment_path(attachment.file, source.path, root)
+        files.append(resolved)
+        if problem:
+            problems.append(note(source, ("bilagor", index, "fil"), problem, code, is_error=True))
+    if profile is not None:
+        problems.extend(_profile_rules(source, case, profile))
+    return CaseDocument(source, case, body_outline, tuple(files)), problems
+
+
+PLACEHOLDER = "[fyll i"
+
+
+def _placeholders(source: Source, body: str) -> list[Diagnostic]:
+    """Warn about scaffold placeholders ("[fyll i …]") that are still in the file."""
+    problems = []
+    message = "Platshållaren ”[fyll i …]” är kvar; ersätt den med riktig text."
+
+    def walk(value: object, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, (*path, key))
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                walk(child, (*path, index))
+        elif isinstance(value, str) and PLACEHOLDER in value:
+            problems.append(note(source, path, message, "platshållare", is_error=False))
+
+    walk(source.data, ())
+    for number, line in enumerate(body.splitlines(), start=1):
+        if PLACEHOLDER in line:
+            problems.append(
+                warning(source.rel, number + source.body_offset, line.index(PLACEHOLDER) + 1,
+                        message, "platshållare")
+            )
+    return problems
+
+
+def _body(source: Source, case: Case) -> str:
+    if source.path.suffix.lower() == ".md":
+        return source.body
+    return case.body or ""
+
+
+def _profile_rules(source: Source, case: Case, profile: Profile) -> list[Diagnostic]:
+    problems = []
+    if not any(f.matches(case.diary_number) for f in profile.diary_formats):
+        formats = "; ".join(f.description for f in profile.diary_formats)
+        problems.append(
+            note(
+                source,
+                ("diarienummer",),
+                f"Diarienumret ”{case.diary_number}” följer inte organisationens format. "
+                f"Tillåtna format: {formats}.",
+                "diarienummer-format",
+                is_error=True,
+            )
+        )
+    if profile.organ(case.organ) is None:
+        known = ", ".join(f"{o.id} ({o.name})" for o in profile.organs)
+        close = [o.id for o in profile.organs if o.id.lower() == case.organ.lower()]
+        hint = f" Menade du ”{close[0]}”?" if close else ""
+        problems.append(
+            note(
+                source,
+                ("instans",),
+                f"Instansen ”{case.organ}” finns inte i profilen. Kända instanser: {known}.{hint}",
+                "okänd-instans",
+                is_error=True,
+            )
+        )
+    return problems
+
+
+def _decision_points(source: Source, case: Case, profile: Profile | None) -> list[Diagnostic]:
+    style = case.proposal.style or (
+        profile.decision_for(case.doc_type).style if profile else DecisionStyle.NUMRERAD
+    )
+    problems = []
+    for index, raw in enumerate(case.proposal.points):
+        result = decisions.normalise_point(raw, style.value)
+        if result.changed:
+            problems.append(
+                note(
+                    source,
+                    ("förslag", "beslutspunkter", index),
+                    f"Beslutspunkt {index + 1} innehåller {' och '.join(result.reasons)}, som beslut "
+                    "själv lägger till; det tas bort vid utskrift. Skriv beslutspunkten som en "
+                    "enkel sats.",
+                    "beslutspunkt-normaliserad",
+                    is_error=False,
+                )
+            )
+    return problems
+
+
+def _tables(source: Source, case: Case, body: BodyOutline) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    ids = {t.id for t in case.tables}
+    for table_id, line in body.table_refs:
+        if table_id not in ids:
+            known = ", ".join(sorted(ids)) or "inga"
+            problems.append(
+                error(
+                    source.rel,
+                    line,
+                    1,
+                    f"Texten hänvisar till tabellen ”{table_id}”, som inte finns under ”tabeller”. "
+                    f"Kända tabeller: {known}.",
+                    "okänd-tabell",
+                )
+            )
+    referenced = {t for t, _ in body.table_refs}
+    for index, table in enumerate(case.tables):
+        where = ("tabeller", index)
+        if table.id not in referenced:
+            problems.append(
+                note(
+                    source,
+                    (*where, "id"),
+                    f"Tabellen ”{table.id}” används inte i texten. Skriv ```tabell {table.id}``` "
+                    "där den ska stå.",
+                    "oanvänd-tabell",
+                    is_error=False,
+                )
+            )
+        width = len(table.columns)
+        for row_index, row in enumerate(table.rows):
+            if len(row) != width:
+                problems.append(
+                    note(
+                        source,
+                        (*where, "rader", row_index),
+                        f"Raden har {len(row)} {'värde' if len(row) == 1 else 'värden'} men tabellen "
+                        f"har {width} kolumner.",
+                        "tabellrad-längd",
+                        is_error=True,
+                    )
+                )
+                continue
+            for col_index, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+                if column.numeric and isinstance(value, str):
+                    problems.append(
+                        note(
+                            source,
+                            (*where, "rader", row_index, col_index),
+                            f"”{value}” i kolumnen ”{column.heading}” är inte ett tal. Skriv talet "
+                            "utan mellanslag och enhet, t.ex. 1300 eller 12.5.",
+                            "inte-ett-tal",
+                            is_error=True,
+                        )
+                    )
+        problems.extend(_stated_sum(source, table, where))
+    return problems
+
+
+def _stated_sum(
+    source: Source, table: StructuredTable, where: tuple[str | int, ...]
+) -> list[Diagnostic]:
+    if table.stated_sum is None:
+        return []
+    problems = []
+    for index, (column, stated, computed) in enumerate(
+        zip(table.columns, table.stated_sum, table.column_sums(), strict=False)
+    ):
+        if stated is None or computed is None or isinstance(stated, str):
+            continue
+        if Decimal(str(stated)) != computed:
+            problems.append(
+                note(
+                    source,
+                    (*where, "angiven_summa", index),
+                    f"Summan i kolumnen ”{column.heading}” är {stated} i originalet men raderna "
+                    f"summerar till {computed.normalize():f}. Rätta raderna eller summan.",
+                    "summa-stämmer-inte",
+                    is_error=True,
+                )
+            )
+    return problems
+
+
+def _normal(heading: str) -> str:
+    text = re.sub(r"^\d+(\.\d+)*\.?\s+", "", heading)
+    return text.strip().casefold()
+
+
+def _sections(
+    source: Source, case: Case, profile: Profile | None, body: BodyOutline
+) -> list[Diagnostic]:
+    problems = []
+    present = {_normal(h) for h, _ in body.sections}
+    if profile is not None:
+        for required in profile.type_settings(case.doc_type).required_sections:
+            if _normal(required) not in present:
+                problems.append(
+                    note(
+                        source,
+                        ("typ",),
+                        f"Avsnittet ”{required}” saknas; profilen kräver det för "
+                        f"{case.doc_type.value}. Lägg till rubriken ”## {required}” i texten.",
+                        "avsnitt-saknas",
+                        is_error=True,
+                    )
+                )
+    generated = {g.casefold() for g in GENERATED_SECTIONS}
+    for heading, line in body.sections:
+        if heading.casefold() in generated:
+            problems.append(
+                warning(
+                    source.rel,
+                    line,
+                    1,
+                    f"Avsnittet ”{heading}” skapas av beslut från front matter; skriv listan under "
+                    "beslutsunderlag/bilagor/delges i stället för i texten.",
+                    "genererat-avsnitt",
+                )
+            )
+    return problems
+
+
+def known_section(heading: str) -> bool:
+    """Return True if a heading is one of the recognised sections."""
+    return _normal(heading) in {s.casefold() for s in KNOWN_SECTIONS}

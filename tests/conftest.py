@@ -1,0 +1,100 @@
+"""Shared fixtures: small workspaces written into tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+PROFILE = """\
+organisation:
+  namn: Testregionen
+  adress:
+    postadress: Box 1, 111 11 Teststad
+organ:
+  - id: hsn
+    namn: Hälso- och sjukvårdsnämnden
+    kortnamn: HSN
+  - id: rs
+    namn: Regionstyrelsen
+    kortnamn: RS
+diarienummer:
+  - mönster: '\\d{2}HSN\\d{1,6}'
+    beskrivning: t.ex. 25HSN3392
+  - mönster: 'RS/\\d+/\\d{4}'
+    beskrivning: t.ex. RS/730/2018
+beslut:
+  stil: numrerad
+dokumenttyper:
+  tjänsteskrivelse:
+    etikett: TJÄNSTESKRIVELSE
+    obligatoriska_avsnitt: [Sammanfattning]
+  direktiv:
+    etikett: DIREKTIV
+    beslut:
+      stil: att-satser
+      skiljetecken: semikolon
+"""
+
+CASE = """\
+---
+typ: tjänsteskrivelse
+rubrik: Ett ärende om åtgärder
+diarienummer: 25HSN1
+instans: hsn
+datum: 2025-09-10
+handläggare:
+  namn: Åsa Öberg
+förslag:
+  inledning: Förvaltningens förslag till beslut
+  beslutspunkter:
+    - Hälso- och sjukvårdsnämnden godkänner planen
+---
+
+## Sammanfattning
+
+Text med å, ä och ö.
+"""
+
+MakeWorkspace = Callable[..., Path]
+
+
+def _libreoffice_templates() -> Path:
+    return REPO / "templates"
+
+
+@pytest.fixture
+def make_workspace(tmp_path: Path) -> MakeWorkspace:
+    """Return a factory that writes a workspace with a profile, templates and given files."""
+
+    def make(files: dict[str, str | bytes] | None = None, *, profile: str = PROFILE) -> Path:
+        root = tmp_path / "arbetsyta"
+        (root / "content").mkdir(parents=True, exist_ok=True)
+        (root / "content" / "profil.yaml").write_text(profile, encoding="utf-8")
+        if (REPO / "templates").is_dir() and not (root / "templates").exists():
+            shutil.copytree(REPO / "templates", root / "templates")
+        for name, content in (files or {}).items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def require_libreoffice() -> None:
+    """Skip when LibreOffice is missing, but fail in CI, where it must be installed."""
+    if shutil.which("soffice") and os.path.exists("/usr/bin/python3"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("LibreOffice (soffice) saknas i CI; make test ska installera det.")
+    pytest.skip("LibreOffice är inte installerat")
