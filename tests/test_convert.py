@@ -93,8 +93,8 @@ def make_docx(path: Path, title: str, *, heading: bool = True, paragraphs: int =
     document.core_properties.title = title
     document.core_properties.language = "sv-SE"
     # Swedish as the document language (docDefaults run properties).
-    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
-        qn("w:rPr")
+    rpr = (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     )
     lang = rpr.find(qn("w:lang"))
     if lang is None:
@@ -314,6 +314,29 @@ def test_crashing_soffice_is_reported_without_hanging(
     assert len(recorded_pids(tmp_path)) == 2  # tried once, retried once, then gave up
 
 
+def test_python_without_uno_raises_unavailable_on_first_use(tmp_path: Path) -> None:
+    python = tmp_path / "python-utan-uno"
+    python.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    python.chmod(0o755)
+    soffice = fake_soffice(tmp_path, "exec sleep 600")
+    with LibreOfficeConverter(workers=1, soffice=soffice, python=str(python)) as converter:
+        assert converter.convert([]) == []
+        with pytest.raises(ConverterUnavailable) as info:
+            converter.convert(jobs_for([tmp_path / "x.docx"], tmp_path))
+    assert str(info.value) == EXPECTED_HINT
+    assert recorded_pids(tmp_path) == []  # soffice was never started
+
+
+def test_require_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    _require(None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="LibreOffice krävs i CI"):
+        _require("soffice saknas")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _require("soffice saknas")
+
+
 # ------------------------------------------------------------------------------------------
 # Real LibreOffice
 # ------------------------------------------------------------------------------------------
@@ -367,7 +390,7 @@ def test_real_pdfs_are_pdfa_tagged_and_embedded(
         reader = PdfReader(result.job.target)
         assert not reader.is_encrypted
         assert len(reader.pages) >= 1
-        root = reader.trailer["/Root"]
+        root: Any = reader.root_object
         xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
         assert re.search(r"pdfaid:part(>|=\")2", xmp), xmp
         assert re.search(r"pdfuaid:part(>|=\")1", xmp), xmp
@@ -427,6 +450,21 @@ def test_real_workers_are_reused_between_calls(
 
 @pytest.mark.libreoffice
 @pytest.mark.usefixtures("require_libreoffice")
+def test_real_worker_is_recycled_after_max_conversions(tmp_path: Path) -> None:
+    sources = [make_docx(tmp_path / f"m{i}.docx", f"M{i}", heading=False) for i in range(3)]
+    with LibreOfficeConverter(
+        workers=1, max_conversions=2, profile_root=tmp_path / "profiles"
+    ) as converter:
+        assert all(r.ok for r in converter.convert(jobs_for(sources[:2], tmp_path / "a")))
+        [old] = converter.soffice_pids()
+        assert all(r.ok for r in converter.convert(jobs_for(sources[2:], tmp_path / "b")))
+        [new] = converter.soffice_pids()
+    assert new != old and not alive(old)
+    assert not processes_mentioning(str(tmp_path))
+
+
+@pytest.mark.libreoffice
+@pytest.mark.usefixtures("require_libreoffice")
 def test_real_hung_conversion_is_killed_retried_and_reported(tmp_path: Path) -> None:
     slow = make_slow_docx(tmp_path / "jattelang.docx")
     small = [make_docx(tmp_path / f"s{i}.docx", f"S{i}", heading=False) for i in range(3)]
@@ -435,7 +473,10 @@ def test_real_hung_conversion_is_killed_retried_and_reported(tmp_path: Path) -> 
     )
     with converter:
         results = converter.convert(jobs_for([slow, *small], tmp_path / "out"))
-        assert len(converter.soffice_pids()) == 2
+        # The killed process stays down until it is needed again; the other one is still warm.
+        assert len(converter.soffice_pids()) == 1
+        again = converter.convert(jobs_for(small, tmp_path / "again"))
+        assert all(r.ok for r in again)
     assert [r.ok for r in results] == [False, True, True, True]
     assert results[0].message == (
         "content/ärenden/jattelang.md: konverteringen till PDF avbröts efter 2 s "

@@ -34,11 +34,19 @@ def test_tab_indentation_is_reported_at_the_tab() -> None:
 @pytest.mark.parametrize(
     ("text", "pos", "message"),
     [
-        ("a: b: c\n", Pos(1, 5), "YAML-syntaxfel: ett kolon står på fel ställe. "
-         "Sätt värdet inom citattecken om det innehåller ”: ”."),
+        (
+            "a: b: c\n",
+            Pos(1, 5),
+            "YAML-syntaxfel: ett kolon står på fel ställe. "
+            "Sätt värdet inom citattecken om det innehåller ”: ”.",
+        ),
         ("a: [1, 2\n", Pos(2, 1), "YAML-syntaxfel: en lista inom [ ] avslutas aldrig med ]."),
-        ("a: 1\na: 2\n", Pos(2, 1), "YAML-syntaxfel: samma nyckel förekommer två gånger i samma "
-         "grupp. Ta bort eller byt namn på den ena."),
+        (
+            "a: 1\na: 2\n",
+            Pos(2, 1),
+            "YAML-syntaxfel: samma nyckel förekommer två gånger i samma "
+            "grupp. Ta bort eller byt namn på den ena.",
+        ),
         ('a: "öppen\n', Pos(2, 1), "YAML-syntaxfel: ett citattecken avslutas aldrig."),
     ],
 )

@@ -70,7 +70,13 @@ def new_case(
     root = _root(path)
     try:
         return scaffold.new_case(
-            root, _profile(root), doc_type, dnr=dnr, organ=organ, title=title, today=today,
+            root,
+            _profile(root),
+            doc_type,
+            dnr=dnr,
+            organ=organ,
+            title=title,
+            today=today,
             target=target,
         )
     except scaffold.ScaffoldError as exc:

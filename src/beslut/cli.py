@@ -104,13 +104,17 @@ def init(mapp: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Arbetsytan (standard: aktuell mapp).",
 )
-@click.option("--fil", default=None, type=click.Path(dir_okay=False, path_type=Path), help="Filnamn.")
+@click.option(
+    "--fil", default=None, type=click.Path(dir_okay=False, path_type=Path), help="Filnamn."
+)
 @_user_errors
 def new(
     typ: str, dnr: str, instans: str, rubrik: str | None, arbetsyta: Path, fil: Path | None
 ) -> None:
     """Skapa en ny ärendefil med alla avsnitt som profilen kräver."""
-    path = api.new_case(arbetsyta, DocumentType(typ), dnr=dnr, organ=instans, title=rubrik, target=fil)
+    path = api.new_case(
+        arbetsyta, DocumentType(typ), dnr=dnr, organ=instans, title=rubrik, target=fil
+    )
     click.echo(f"skapade {path}")
     click.echo("Fyll i uppgifterna och kör: beslut check")
 
@@ -200,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("beslut: avbrutet.", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence, never show a traceback
+    except Exception as exc:
         report = _crash_report(exc)
         click.secho(
             f"beslut: ett oväntat internt fel inträffade ({type(exc).__name__}). "

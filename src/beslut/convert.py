@@ -381,8 +381,7 @@ class _Worker:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _StartError(
-                    f"LibreOffice svarade inte inom {_secs(timeout)} s efter starten"
-                    + _tail_note(self.office_log)
+                    f"svarade inte inom {_secs(timeout)} s" + _tail_note(self.office_log)
                 )
             try:
                 line = self.answers.get(timeout=min(0.1, remaining))

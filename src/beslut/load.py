@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, error
-from .yamlpos import PositionMap, Pos, YamlSyntaxError
+from .yamlpos import Pos, PositionMap, YamlSyntaxError
 from .yamlpos import load as load_yaml
 
 FRONT_MATTER_FENCE = "---"

@@ -7,8 +7,8 @@ Field names are English; the keys a user writes are the Swedish aliases.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -86,7 +86,12 @@ KNOWN_SECTIONS: tuple[str, ...] = (
 )
 
 # Sections beslut generates from front matter; writing them in the body duplicates them.
-GENERATED_SECTIONS: tuple[str, ...] = ("Beslutsunderlag", "Bilagor", "Delges", "Beslutet skickas till")
+GENERATED_SECTIONS: tuple[str, ...] = (
+    "Beslutsunderlag",
+    "Bilagor",
+    "Delges",
+    "Beslutet skickas till",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,7 +147,9 @@ class Organ(Frozen):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = Field(
         description="Kort id som används i ärendefiler, t.ex. hsn (små bokstäver a–z, siffror)."
     )
-    name: NonEmpty = Field(alias="namn", description="Fullständigt namn, t.ex. Hälso- och sjukvårdsnämnden.")
+    name: NonEmpty = Field(
+        alias="namn", description="Fullständigt namn, t.ex. Hälso- och sjukvårdsnämnden."
+    )
     short: NonEmpty = Field(alias="kortnamn", description="Kortform, t.ex. HSN.")
 
 
@@ -190,7 +197,8 @@ class DocumentTypeSettings(Frozen):
     """Inställningar för en dokumenttyp."""
 
     label: NonEmpty = Field(
-        alias="etikett", description="Etikett i sidhuvudet, t.ex. TJÄNSTESKRIVELSE eller TJÄNSTEUTLÅTANDE."
+        alias="etikett",
+        description="Etikett i sidhuvudet, t.ex. TJÄNSTESKRIVELSE eller TJÄNSTEUTLÅTANDE.",
     )
     required_sections: tuple[NonEmpty, ...] = Field(
         (),
@@ -217,7 +225,9 @@ class Profile(Frozen):
         alias="diarienummer", min_length=1, description="Tillåtna format för diarienummer."
     )
     decision: DecisionSettings = Field(
-        default_factory=DecisionSettings, alias="beslut", description="Standardstil för beslutspunkter."
+        default_factory=DecisionSettings,
+        alias="beslut",
+        description="Standardstil för beslutspunkter.",
     )
     document_types: dict[DocumentType, DocumentTypeSettings] = Field(
         alias="dokumenttyper", description="Etikett och obligatoriska avsnitt per dokumenttyp."
@@ -279,16 +289,16 @@ class Attachment(Frozen):
 
     title: NonEmpty = Field(alias="titel", description="Bilagans titel.")
     file: str | None = Field(
-        None, alias="fil", description="Sökväg till filen (PDF, DOCX eller ODT), relativ till ärendefilen."
+        None,
+        alias="fil",
+        description="Sökväg till filen (PDF, DOCX eller ODT), relativ till ärendefilen.",
     )
 
 
 class Secrecy(Frozen):
     """Sekretessmarkering enligt offentlighets- och sekretesslagen."""
 
-    provision: NonEmpty = Field(
-        alias="lagrum", description='Lagrum i OSL, t.ex. "25 kap. 1 §".'
-    )
+    provision: NonEmpty = Field(alias="lagrum", description='Lagrum i OSL, t.ex. "25 kap. 1 §".')
 
 
 class Unit(StrEnum):
@@ -316,8 +326,12 @@ class TableColumn(Frozen):
     kind: ColumnKind = Field(
         ColumnKind.TEXT, alias="typ", description="text, belopp, tal eller procent."
     )
-    unit: Unit | None = Field(None, alias="enhet", description="Enhet för belopp: kr, tkr, mnkr, mdkr.")
-    decimals: int | None = Field(None, alias="decimaler", ge=0, le=4, description="Antal decimaler.")
+    unit: Unit | None = Field(
+        None, alias="enhet", description="Enhet för belopp: kr, tkr, mnkr, mdkr."
+    )
+    decimals: int | None = Field(
+        None, alias="decimaler", ge=0, le=4, description="Antal decimaler."
+    )
 
     @property
     def numeric(self) -> bool:
@@ -335,8 +349,12 @@ class StructuredTable(Frozen):
         description="Id som texten hänvisar till med ```tabell <id>```."
     )
     caption: str | None = Field(None, alias="rubrik", description="Tabellrubrik (valfri).")
-    columns: tuple[TableColumn, ...] = Field(alias="kolumner", min_length=1, description="Kolumnerna.")
-    rows: tuple[tuple[Cell, ...], ...] = Field(alias="rader", description="Raderna, en lista per rad.")
+    columns: tuple[TableColumn, ...] = Field(
+        alias="kolumner", min_length=1, description="Kolumnerna."
+    )
+    rows: tuple[tuple[Cell, ...], ...] = Field(
+        alias="rader", description="Raderna, en lista per rad."
+    )
     sum_label: str | None = Field(
         None,
         alias="summarad",
@@ -373,8 +391,12 @@ class Case(Frozen):
     )
     title: NonEmpty = Field(alias="rubrik", description="Ärendets rubrik (ärendemening).")
     subtitle: str | None = Field(None, alias="underrubrik", description="Underrubrik (valfri).")
-    diary_number: NonEmpty = Field(alias="diarienummer", description="Diarienummer enligt profilens format.")
-    organ: NonEmpty = Field(alias="instans", description="Id för nämnden/instansen i profilen, t.ex. hsn.")
+    diary_number: NonEmpty = Field(
+        alias="diarienummer", description="Diarienummer enligt profilens format."
+    )
+    organ: NonEmpty = Field(
+        alias="instans", description="Id för nämnden/instansen i profilen, t.ex. hsn."
+    )
     date: dt.date = Field(alias="datum", description="Handlingens datum, ÅÅÅÅ-MM-DD.")
     officer: Person = Field(alias="handläggare", description="Handläggaren.")
     responsible: Person | None = Field(
@@ -390,9 +412,9 @@ class Case(Frozen):
     recipients: tuple[NonEmpty, ...] = Field(
         (), alias="delges", description="Vilka beslutet skickas till / delges."
     )
-    recipients_heading: Literal["Delges", "Beslutet skickas till", "Protokollsutdrag skickas till"] = Field(
-        "Delges", alias="delges_rubrik", description="Rubrik för mottagarlistan."
-    )
+    recipients_heading: Literal[
+        "Delges", "Beslutet skickas till", "Protokollsutdrag skickas till"
+    ] = Field("Delges", alias="delges_rubrik", description="Rubrik för mottagarlistan.")
     secrecy: Secrecy | None = Field(
         None, alias="sekretess", description="Sekretessmarkering (valfri)."
     )
@@ -417,3 +439,109 @@ class Section(BaseModel):
     heading: str
     line: int
     known: bool
+
+
+# --------------------------------------------------------------------------------------------
+# Meetings (content/**/*.md|yaml with typ: sammanträde)
+# --------------------------------------------------------------------------------------------
+
+MEETING_TYPE = "sammanträde"
+
+
+class ItemKind(StrEnum):
+    """Kinds of agenda items."""
+
+    JUSTERARE = "justerare"
+    FOREDRAGNINGSLISTA = "föredragningslista"
+    DELEGATIONSBESLUT = "delegationsbeslut"
+    MEDDELANDEN = "meddelanden"
+    INFORMATION = "information"
+    BESLUT = "beslut"
+    OVRIGT = "övrigt"
+
+
+PROCEDURAL_TITLES: dict[ItemKind, str] = {
+    ItemKind.JUSTERARE: "Val av justerare och tid för justering",
+    ItemKind.FOREDRAGNINGSLISTA: "Godkännande av föredragningslista",
+    ItemKind.DELEGATIONSBESLUT: "Anmälan av delegationsbeslut",
+    ItemKind.MEDDELANDEN: "Meddelanden",
+    ItemKind.INFORMATION: "Information",
+    ItemKind.OVRIGT: "Övriga frågor",
+}
+
+
+class MeetingAttachment(Frozen):
+    """En extra handling till en punkt på föredragningslistan (utöver ärendets egna)."""
+
+    title: NonEmpty = Field(alias="titel", description="Handlingens titel.")
+    file: NonEmpty = Field(
+        alias="fil", description="Sökväg till filen (PDF, DOCX eller ODT), relativ till mötesfilen."
+    )
+
+
+class AgendaItem(Frozen):
+    """En punkt på föredragningslistan."""
+
+    kind: ItemKind = Field(
+        alias="typ",
+        description="justerare, föredragningslista, delegationsbeslut, meddelanden, information, "
+        "beslut eller övrigt.",
+    )
+    title: str | None = Field(
+        None,
+        alias="rubrik",
+        description="Rubrik (standard för procedurpunkter, ärendets rubrik för beslut).",
+    )
+    diary_number: str | None = Field(
+        None, alias="diarienummer", description="För beslutsärenden: ärendets diarienummer."
+    )
+    topics: tuple[NonEmpty, ...] = Field(
+        (), alias="punkter", description="Informationspunkter, delegationsbeslut eller meddelanden."
+    )
+    presenter: str | None = Field(None, alias="föredragande", description="Föredragande (valfri).")
+    note: str | None = Field(None, alias="notering", description="Kort notering i listan (valfri).")
+    secrecy: Secrecy | None = Field(
+        None,
+        alias="sekretess",
+        description="Punkten omfattas av sekretess; handlingarna publiceras inte.",
+    )
+    not_published: bool = Field(
+        False,
+        alias="publiceras_inte",
+        description="Handlingarna publiceras inte på webben (t.ex. personuppgifter), utan sekretess.",
+    )
+    attachments: tuple[MeetingAttachment, ...] = Field(
+        (), alias="handlingar", description="Extra handlingar till punkten, i ordning."
+    )
+
+    @property
+    def withheld(self) -> bool:
+        """Return True when this item's papers are left out of the public version."""
+        return self.secrecy is not None or self.not_published
+
+
+class Meeting(Frozen):
+    """Ett sammanträde: kallelse, föredragningslista och handlingar."""
+
+    schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
+    doc_type: Literal["sammanträde"] = Field(alias="typ", description="Alltid sammanträde.")
+    organ: NonEmpty = Field(alias="instans", description="Id för nämnden i profilen, t.ex. hsn.")
+    date: dt.date = Field(alias="datum", description="Sammanträdesdag, ÅÅÅÅ-MM-DD.")
+    time: Annotated[str, StringConstraints(pattern=r"^([01]?\d|2[0-3])[.:][0-5]\d$")] = Field(
+        alias="tid", description='Klockslag, t.ex. "09.00".'
+    )
+    place: NonEmpty = Field(alias="plats", description="Plats, t.ex. Regionens hus, sal A.")
+    chair: Person = Field(alias="ordförande", description="Ordförande.")
+    secretary: Person = Field(alias="sekreterare", description="Nämndsekreterare.")
+    members: tuple[NonEmpty, ...] = Field(
+        (), alias="ledamöter", description="Ledamöter (valfritt)."
+    )
+    substitutes: tuple[NonEmpty, ...] = Field(
+        (), alias="ersättare", description="Ersättare (valfritt)."
+    )
+    sent: dt.date | None = Field(
+        None, alias="utskicksdatum", description="Utskicksdatum (valfritt)."
+    )
+    items: tuple[AgendaItem, ...] = Field(
+        alias="ärenden", min_length=1, description="Punkterna på föredragningslistan, i ordning."
+    )

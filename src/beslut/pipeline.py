@@ -129,7 +129,9 @@ def _convert(
     diagnostics: list[Diagnostic],
     messages: list[str],
 ) -> dict[str, Path]:
-    jobs = [ConversionJob(path, path.with_suffix(".pdf"), doc.rel) for doc, path in rendered.items()]
+    jobs = [
+        ConversionJob(path, path.with_suffix(".pdf"), doc.rel) for doc, path in rendered.items()
+    ]
     owned = converter is None
     try:
         active = converter or LibreOfficeConverter()

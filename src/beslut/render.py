@@ -27,9 +27,23 @@ ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
 
 CONTEXT_KEYS = frozenset(
     {
-        "organisation", "organ", "dokument", "rubrik", "underrubrik", "diarienummer", "datum",
-        "datum_långt", "handläggare", "ansvarig", "sekretess", "förslag", "brödtext",
-        "beslutsunderlag", "bilagor", "mottagare", "underskrifter",
+        "organisation",
+        "organ",
+        "dokument",
+        "rubrik",
+        "underrubrik",
+        "diarienummer",
+        "datum",
+        "datum_långt",
+        "handläggare",
+        "ansvarig",
+        "sekretess",
+        "förslag",
+        "brödtext",
+        "beslutsunderlag",
+        "bilagor",
+        "mottagare",
+        "underskrifter",
     }
 )
 
@@ -55,7 +69,12 @@ def template_path(root: Path, profile: Profile, doc_type: DocumentType) -> Path:
 def _person(person: Any) -> dict[str, Any] | None:
     if person is None:
         return None
-    return {"namn": person.name, "titel": person.title, "telefon": person.phone, "epost": person.email}
+    return {
+        "namn": person.name,
+        "titel": person.title,
+        "telefon": person.phone,
+        "epost": person.email,
+    }
 
 
 def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
@@ -73,7 +92,10 @@ def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
             "förvaltning": org.administration,
             "adressrader": org.address.lines(),
         },
-        "organ": {"namn": organ.name if organ else case.organ, "kortnamn": organ.short if organ else ""},
+        "organ": {
+            "namn": organ.name if organ else case.organ,
+            "kortnamn": organ.short if organ else "",
+        },
         "dokument": {
             "etikett": profile.type_settings(case.doc_type).label,
             "typ": case.doc_type.value,

@@ -13,7 +13,6 @@ from .publish import write_text_atomic
 from .schema import CASE_SCHEMA, SCHEMA_DIR, write_schemas
 from .workspace import CONTENT_DIR, PLACEHOLDER, PROFILE_FILE, TEMPLATES_DIR
 
-
 CASES_DIR = "ärenden"
 
 
@@ -77,7 +76,9 @@ def new_case(
         raise ScaffoldError(f"Instansen ”{organ}” finns inte i profilen. Kända instanser: {known}.")
     path = target or root / CONTENT_DIR / CASES_DIR / case_filename(dnr)
     if path.exists():
-        raise ScaffoldError(f"Filen {path} finns redan; välj ett annat diarienummer eller ta bort filen.")
+        raise ScaffoldError(
+            f"Filen {path} finns redan; välj ett annat diarienummer eller ta bort filen."
+        )
     today = today or dt.date.today()
     settings = profile.type_settings(doc_type)
     style = profile.decision_for(doc_type).style
@@ -96,7 +97,7 @@ def new_case(
 # yaml-language-server: $schema={schema_ref.as_posix()}
 # Skapad med "beslut new". Ersätt allt inom [fyll i …] och kör "beslut check".
 typ: {doc_type.value}
-rubrik: "{_quote(title) if title else PLACEHOLDER + ': ärendets rubrik]'}"
+rubrik: "{_quote(title) if title else PLACEHOLDER + ": ärendets rubrik]"}"
 diarienummer: "{_quote(dnr)}"
 instans: {found.id}   # {found.name}
 datum: {today.isoformat()}

@@ -24,7 +24,7 @@ from .yamlpos import PathKey
 M = TypeVar("M", bound=BaseModel)
 
 _MONTHS = (
-    "januari februari mars april maj juni juli augusti september oktober november december".split()
+    ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
 )
 
 
@@ -40,9 +40,7 @@ def _submodel(model: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
-        field = next(
-            (f for n, f in current.model_fields.items() if (f.alias or n) == part), None
-        )
+        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
         if field is None:
             return None
         current = _innermost_model(field.annotation)
@@ -77,9 +75,7 @@ def _date_problem(value: Any, key: str) -> str:
         if 1 <= month <= 12:
             days = calendar.monthrange(year, month)[1]
             if day > days or day < 1:
-                return (
-                    f"Datumet {text} finns inte: {_MONTHS[month - 1]} {year} har {days} dagar."
-                )
+                return f"Datumet {text} finns inte: {_MONTHS[month - 1]} {year} har {days} dagar."
         else:
             return f"Datumet {text} finns inte: månaden måste vara 01–12."
     return f"”{key}” ska vara ett datum på formen ÅÅÅÅ-MM-DD, t.ex. 2025-09-10 (inte ”{text}”)."
@@ -113,7 +109,12 @@ def _message(err: ErrorDetails, model: type[BaseModel], data: dict[str, Any]) ->
         listed = ", ".join(a for a in allowed if a != "$schema")
         hint = f" Tillåtna nycklar här: {listed}." if listed else ""
         return f"Okänd nyckel ”{key}”.{hint}", "okänd-nyckel"
-    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
+    if kind in {
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "date_from_datetime_inexact",
+    }:
         return _date_problem(value, key), "ogiltigt-datum"
     if kind in {"enum", "literal_error"}:
         close = _suggest(str(value), re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
@@ -133,7 +134,10 @@ def _message(err: ErrorDetails, model: type[BaseModel], data: dict[str, Any]) ->
     if kind == "string_too_short":
         return f"”{key}” får inte vara tom.", "tomt-värde"
     if kind == "string_type":
-        return f"”{key}” ska vara text. Sätt värdet inom citattecken om det ser ut som ett tal.", "fel-typ"
+        return (
+            f"”{key}” ska vara text. Sätt värdet inom citattecken om det ser ut som ett tal.",
+            "fel-typ",
+        )
     if kind in {"int_parsing", "int_type", "float_parsing", "float_type", "decimal_parsing"}:
         return f"”{key}” ska vara ett tal, inte ”{value}”.", "fel-typ"
     if kind in {"list_type", "tuple_type"}:
@@ -198,26 +202,40 @@ def check_attachment_path(
 ) -> tuple[Path | None, str | None, str]:
     """Resolve an attachment path; return (path, Swedish problem, code)."""
     if Path(raw).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", raw):
-        return None, (
-            f"Bilagan ”{raw}” har en absolut sökväg. Ange sökvägen relativt till ärendefilen, "
-            "t.ex. ../bilagor/fil.pdf, och lägg filen i arbetsytan."
-        ), "bilaga-absolut"
+        return (
+            None,
+            (
+                f"Bilagan ”{raw}” har en absolut sökväg. Ange sökvägen relativt till ärendefilen, "
+                "t.ex. ../bilagor/fil.pdf, och lägg filen i arbetsytan."
+            ),
+            "bilaga-absolut",
+        )
     resolved = (case_path.parent / raw).resolve()
     try:
         resolved.relative_to(root.resolve())
     except ValueError:
-        return None, (
-            f"Bilagan ”{raw}” pekar utanför arbetsytan. Lägg filen i arbetsytan, t.ex. i content/bilagor/."
-        ), "bilaga-utanför"
+        return (
+            None,
+            (
+                f"Bilagan ”{raw}” pekar utanför arbetsytan. Lägg filen i arbetsytan, t.ex. i content/bilagor/."
+            ),
+            "bilaga-utanför",
+        )
     if not resolved.is_file():
-        return None, (
-            f"Bilagan ”{raw}” finns inte. Kontrollera filnamnet (stora och små bokstäver räknas) "
-            "och att sökvägen är relativ till ärendefilen."
-        ), "bilaga-saknas"
+        return (
+            None,
+            (
+                f"Bilagan ”{raw}” finns inte. Kontrollera filnamnet (stora och små bokstäver räknas) "
+                "och att sökvägen är relativ till ärendefilen."
+            ),
+            "bilaga-saknas",
+        )
     if resolved.suffix.lower() not in {".pdf", ".docx", ".odt"}:
-        return None, (
-            f"Bilagan ”{raw}” har ett format som inte stöds; använd PDF, DOCX eller ODT."
-        ), "bilaga-format"
+        return (
+            None,
+            (f"Bilagan ”{raw}” har ett format som inte stöds; använd PDF, DOCX eller ODT."),
+            "bilaga-format",
+        )
     return resolved, None, ""
 
 

@@ -6,6 +6,7 @@ collects every diagnostic before returning, so one run reports every mistake.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,8 +18,12 @@ from .load import CASE_SUFFIXES, Source, load_source, relative
 from .models import (
     GENERATED_SECTIONS,
     KNOWN_SECTIONS,
+    MEETING_TYPE,
+    AgendaItem,
     Case,
     DecisionStyle,
+    ItemKind,
+    Meeting,
     Profile,
     StructuredTable,
 )
@@ -51,6 +56,21 @@ class CaseDocument:
 
 
 @dataclass(frozen=True)
+class MeetingDocument:
+    """A validated meeting with its source and the resolved files of extra attachments."""
+
+    source: Source
+    meeting: Meeting
+    attachment_files: tuple[tuple[Path | None, ...], ...]
+    """Per agenda item, the resolved path of each extra attachment."""
+
+    @property
+    def rel(self) -> str:
+        """Return the meeting file's path relative to the workspace."""
+        return self.source.rel
+
+
+@dataclass(frozen=True)
 class Workspace:
     """Everything loaded from a workspace, valid or not, with all diagnostics."""
 
@@ -58,6 +78,11 @@ class Workspace:
     profile: Profile | None
     cases: tuple[CaseDocument, ...]
     diagnostics: tuple[Diagnostic, ...]
+    meetings: tuple[MeetingDocument, ...] = ()
+
+    def case_by_dnr(self, dnr: str) -> CaseDocument | None:
+        """Return the case with this diarienummer, or None."""
+        return next((c for c in self.cases if c.case.diary_number == dnr), None)
 
     @property
     def ok(self) -> bool:
@@ -121,24 +146,29 @@ def load_workspace(root: Path) -> Workspace:
     root = root.resolve()
     profile, problems = load_profile(root)
     cases: list[CaseDocument] = []
+    meeting_sources: list[Source] = []
     for path in case_files(root):
         source, found = load_source(path, root)
         problems.extend(found)
         if source is None:
             continue
+        if source.data.get("typ") == MEETING_TYPE:
+            meeting_sources.append(source)
+            continue
         document, found = _validate_case(source, profile, root)
         problems.extend(found)
         if document is not None:
             cases.append(document)
+    meetings: list[MeetingDocument] = []
+    for source in meeting_sources:
+        meeting_doc, found = _validate_meeting(source, profile, root, cases)
+        problems.extend(found)
+        if meeting_doc is not None:
+            meetings.append(meeting_doc)
     problems.extend(
-        duplicates(
-            [
-                (d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",)))
-                for d in cases
-            ]
-        )
+        duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
     )
-    return Workspace(root, profile, tuple(cases), tuple(sort(problems)))
+    return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
 
 
 def _at(source: Source, path: tuple[str | int, ...]) -> tuple[int, int]:
@@ -206,8 +236,13 @@ def _placeholders(source: Source, body: str) -> list[Diagnostic]:
     for number, line in enumerate(body.splitlines(), start=1):
         if PLACEHOLDER in line:
             problems.append(
-                warning(source.rel, number + source.body_offset, line.index(PLACEHOLDER) + 1,
-                        message, "platshållare")
+                warning(
+                    source.rel,
+                    number + source.body_offset,
+                    line.index(PLACEHOLDER) + 1,
+                    message,
+                    "platshållare",
+                )
             )
     return problems
 
@@ -397,3 +432,100 @@ def _sections(
 def known_section(heading: str) -> bool:
     """Return True if a heading is one of the recognised sections."""
     return _normal(heading) in {s.casefold() for s in KNOWN_SECTIONS}
+
+
+def _validate_meeting(
+    source: Source, profile: Profile | None, root: Path, cases: list[CaseDocument]
+) -> tuple[MeetingDocument | None, list[Diagnostic]]:
+    meeting, problems = build_model(Meeting, source)
+    if meeting is None:
+        return None, problems
+    by_dnr = {c.case.diary_number: c for c in cases}
+    if profile is not None and profile.organ(meeting.organ) is None:
+        known = ", ".join(f"{o.id} ({o.name})" for o in profile.organs)
+        problems.append(
+            note(
+                source,
+                ("instans",),
+                f"Instansen ”{meeting.organ}” finns inte i profilen. Kända instanser: {known}.",
+                "okänd-instans",
+                is_error=True,
+            )
+        )
+    seen: dict[str, int] = {}
+    files: list[tuple[Path | None, ...]] = []
+    for index, item in enumerate(meeting.items):
+        where = ("ärenden", index)
+        problems.extend(_item_rules(source, meeting, item, index, by_dnr, seen))
+        resolved: list[Path | None] = []
+        for a_index, attachment in enumerate(item.attachments):
+            path, problem, code = check_attachment_path(attachment.file, source.path, root)
+            resolved.append(path)
+            if problem:
+                problems.append(
+                    note(
+                        source, (*where, "handlingar", a_index, "fil"), problem, code, is_error=True
+                    )
+                )
+        files.append(tuple(resolved))
+    return MeetingDocument(source, meeting, tuple(files)), problems
+
+
+def _item_rules(
+    source: Source,
+    meeting: Meeting,
+    item: AgendaItem,
+    index: int,
+    by_dnr: dict[str, CaseDocument],
+    seen: dict[str, int],
+) -> list[Diagnostic]:
+    where = ("ärenden", index)
+    problems = []
+
+    def add(path: tuple[str | int, ...], message: str, code: str) -> None:
+        problems.append(note(source, path, message, code, is_error=True))
+
+    key = item.diary_number if item.kind is ItemKind.BESLUT else f"{item.kind}:{item.title}"
+    if key in seen and item.kind not in (ItemKind.INFORMATION, ItemKind.OVRIGT):
+        add(
+            where,
+            f"Punkten finns redan som punkt {seen[key]} på föredragningslistan.",
+            "dubblett-punkt",
+        )
+    seen.setdefault(str(key), index + 1)
+    if item.kind is not ItemKind.BESLUT:
+        if item.diary_number is not None:
+            add(
+                (*where, "diarienummer"),
+                "Bara beslutsärenden (typ: beslut) har diarienummer.",
+                "diarienummer-ej-beslut",
+            )
+        return problems
+    if item.diary_number is None:
+        add(where, "Beslutsärendet saknar ”diarienummer”; ange ärendets diarienummer.", "saknas")
+        return problems
+    found = by_dnr.get(item.diary_number)
+    if found is None:
+        close = difflib.get_close_matches(item.diary_number, list(by_dnr), n=1, cutoff=0.6)
+        hint = f" Menade du ”{close[0]}”?" if close else ""
+        add(
+            (*where, "diarienummer"),
+            f"Det finns inget ärende med diarienummer ”{item.diary_number}” i content/.{hint}",
+            "okänt-diarienummer",
+        )
+        return problems
+    if found.case.organ != meeting.organ:
+        add(
+            (*where, "diarienummer"),
+            f"Ärendet {item.diary_number} ({found.rel}) gäller instansen ”{found.case.organ}”, "
+            f"men sammanträdet är för ”{meeting.organ}”.",
+            "fel-instans",
+        )
+    if found.case.date > meeting.date:
+        add(
+            (*where, "diarienummer"),
+            f"Ärendet {item.diary_number} är daterat {found.case.date.isoformat()}, efter "
+            f"sammanträdet {meeting.date.isoformat()}. Kontrollera datumen.",
+            "ärende-efter-möte",
+        )
+    return problems

@@ -73,12 +73,21 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 # ruamel's English problem texts → Swedish explanations (first match wins).
 _PROBLEMS: tuple[tuple[str, str], ...] = (
-    ("found duplicate key", "samma nyckel förekommer två gånger i samma grupp. Ta bort eller byt namn på den ena."),
-    ("mapping values are not allowed", "ett kolon står på fel ställe. Sätt värdet inom citattecken om det innehåller ”: ”."),
+    (
+        "found duplicate key",
+        "samma nyckel förekommer två gånger i samma grupp. Ta bort eller byt namn på den ena.",
+    ),
+    (
+        "mapping values are not allowed",
+        "ett kolon står på fel ställe. Sätt värdet inom citattecken om det innehåller ”: ”.",
+    ),
     ("could not find expected ':'", "ett kolon saknas efter nyckeln (skriv nyckel: värde)."),
     ("found character '\\t'", "tabbtecken är inte tillåtet; använd mellanslag för indrag."),
     ("expected <block end>", "indraget stämmer inte med raderna ovanför."),
-    ("expected <document start>", "texten kan inte tolkas som nycklar med värden; kontrollera indraget."),
+    (
+        "expected <document start>",
+        "texten kan inte tolkas som nycklar med värden; kontrollera indraget.",
+    ),
     ("found unexpected end of stream", "ett citattecken avslutas aldrig."),
     ("unexpected end of stream", "ett citattecken avslutas aldrig."),
     ("expected ',' or ']'", "en lista inom [ ] avslutas aldrig med ]."),
@@ -106,7 +115,9 @@ def _plain(node: Any, path: PathKey, positions: PositionMap, offset: int) -> Any
             child = (*path, str(key))
             kl, kc = node.lc.key(key)
             vl, vc = node.lc.value(key)
-            positions.entries[child] = Located(Pos(kl + 1 + offset, kc + 1), Pos(vl + 1 + offset, vc + 1))
+            positions.entries[child] = Located(
+                Pos(kl + 1 + offset, kc + 1), Pos(vl + 1 + offset, vc + 1)
+            )
             result[str(key)] = _plain(node[key], child, positions, offset)
         return result
     if isinstance(node, CommentedSeq):

@@ -1,0 +1,865 @@
+"""Reproducible Word templates: this module is the source of templates/*.docx.
+
+``build_templates()`` writes one docxtpl template per document type (tjänsteskrivelse,
+beslutsförslag, direktiv). Everything is built with python-docx from its blank default
+document: page set-up, named styles, numbering definitions, header, footer and the body
+skeleton with its Jinja tags. The .docx files are committed as well, so a secretary can open
+one in Word or LibreOffice and restyle it (change "Normal", "Heading 1", "Beslutspunkt" …);
+rendering uses whatever the files in templates/ contain. Rebuilding overwrites them.
+
+Design notes:
+
+* Fonts are named explicitly ("Calibri", "Courier New"), never through the theme, so that
+  LibreOffice substitutes the metric-compatible free fonts (Carlito, Liberation Mono) and the
+  PDF breaks lines where Word does.
+* Built-in styles keep their English internal names (heading 1, header, footnote text,
+  Quote, List Bullet …); Word shows them with Swedish names (Rubrik 1, Sidhuvud, Fotnotstext,
+  Citat, Punktlista …) and LibreOffice maps them to its own. Styles that Word lacks are custom
+  with Swedish names (Beslutspunkt, Metadata, Tabelltext …).
+* The language is sv-SE in the document defaults, in every style and in settings, so that
+  spelling, hyphenation and the PDF's /Lang are Swedish.
+* Page numbers are real PAGE and NUMPAGES fields, which Word and LibreOffice update on their
+  own; ``w:updateFields`` is deliberately not set (Word would ask on every open).
+* The output is byte-for-byte reproducible (fixed zip timestamps, no dates in the metadata).
+
+The tags use only the context keys the renderer provides (see ``CONTEXT_KEYS`` in render.py).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docx
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
+from docxtpl import DocxTemplate
+
+__all__ = [
+    "BODY_FONT",
+    "DOCUMENT_TYPES",
+    "MONO_FONT",
+    "PAGE_STYLES",
+    "build_templates",
+    "list_template_tags",
+]
+
+BODY_FONT = "Calibri"
+"""Body font; LibreOffice uses the metric-compatible Carlito."""
+
+MONO_FONT = "Courier New"
+"""Monospace font for code; LibreOffice uses the metric-compatible Liberation Mono."""
+
+DOCUMENT_TYPES: tuple[str, ...] = ("tjänsteskrivelse", "beslutsförslag", "direktiv")
+"""Document types, in the order the templates are written; file name is ``<typ>.docx``."""
+
+NBSP = "\u00a0"
+
+# Page-number patterns: plain text pieces and the two fields.
+_PAGE = ("field", "PAGE")
+_NUMPAGES = ("field", "NUMPAGES")
+PAGE_STYLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "1 (4)": (_PAGE, ("text", f"{NBSP}("), _NUMPAGES, ("text", ")")),
+    "1(4)": (_PAGE, ("text", "("), _NUMPAGES, ("text", ")")),
+    "Sida 1 av 4": (("text", "Sida "), _PAGE, ("text", " av "), _NUMPAGES),
+    "1/4": (_PAGE, ("text", "/"), _NUMPAGES),
+}
+"""How each page-number style is put together from text and fields."""
+
+# --------------------------------------------------------------------------- geometry
+
+_TWIPS_PER_CM = 1440 / 2.54
+
+
+def _tw(cm: float) -> int:
+    """Centimetres to twips (twentieths of a point)."""
+    return round(cm * _TWIPS_PER_CM)
+
+
+PAGE_WIDTH_CM = 21.0
+PAGE_HEIGHT_CM = 29.7
+MARGIN_LEFT_CM = 2.5
+MARGIN_RIGHT_CM = 2.5
+MARGIN_TOP_CM = 3.0  # leaves room for the three-line header below the 1.25 cm header distance
+MARGIN_BOTTOM_CM = 2.5
+HEADER_DISTANCE_CM = 1.25
+FOOTER_DISTANCE_CM = 1.25
+
+TEXT_WIDTH = _tw(PAGE_WIDTH_CM - MARGIN_LEFT_CM - MARGIN_RIGHT_CM)  # 9072 twips = 16 cm
+HEADER_COLUMN = _tw(9.0)  # second header column (label, date, diarienummer)
+FOOTER_COLUMN = _tw(8.0)  # second footer column
+LIST_INDENT = _tw(0.75)  # indent per list level
+POINT_INDENT = _tw(1.0)  # hanging indent of decision points
+ATTACHMENT_INDENT = _tw(2.0)  # hanging indent of "Bilaga 1 <tab> Titel"
+
+# --------------------------------------------------------------------------- styles
+
+LANG = '<w:lang w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>'
+
+
+def _rpr(
+    *,
+    font: str | None = None,
+    size: float | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    color: str | None = None,
+    underline: str | None = None,
+    vert_align: str | None = None,
+) -> str:
+    """Return the inner XML of a w:rPr in schema order, always ending with the language."""
+    parts: list[str] = []
+    if font:
+        parts.append(
+            f'<w:rFonts w:ascii="{font}" w:eastAsia="{font}" w:hAnsi="{font}" w:cs="{font}"/>'
+        )
+    if bold:
+        parts.append("<w:b/><w:bCs/>")
+    if italic:
+        parts.append("<w:i/><w:iCs/>")
+    if color:
+        parts.append(f'<w:color w:val="{color}"/>')
+    if size is not None:
+        half_points = round(size * 2)
+        parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
+    if underline:
+        parts.append(f'<w:u w:val="{underline}"/>')
+    if vert_align:
+        parts.append(f'<w:vertAlign w:val="{vert_align}"/>')
+    parts.append(LANG)
+    return "".join(parts)
+
+
+def _ppr(
+    *,
+    keep_next: bool = False,
+    keep_lines: bool = False,
+    num: tuple[int, int] | None = None,
+    border_bottom: bool = False,
+    tabs: Sequence[tuple[str, int]] = (),
+    before: int | None = None,
+    after: int | None = None,
+    line: int | None = None,
+    left: int | None = None,
+    right: int | None = None,
+    hanging: int | None = None,
+    jc: str | None = None,
+    outline: int | None = None,
+) -> str:
+    """Return the inner XML of a w:pPr in schema order (spacing in twips)."""
+    parts: list[str] = []
+    if keep_next:
+        parts.append("<w:keepNext/>")
+    if keep_lines:
+        parts.append("<w:keepLines/>")
+    if num is not None:
+        num_id, ilvl = num
+        parts.append(f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    if border_bottom:
+        parts.append(
+            '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="auto"/></w:pBdr>'
+        )
+    if tabs:
+        inner = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in tabs)
+        parts.append(f"<w:tabs>{inner}</w:tabs>")
+    spacing = []
+    if before is not None:
+        spacing.append(f'w:before="{before}"')
+    if after is not None:
+        spacing.append(f'w:after="{after}"')
+    if line is not None:
+        spacing.append(f'w:line="{line}" w:lineRule="auto"')
+    if spacing:
+        parts.append(f"<w:spacing {' '.join(spacing)}/>")
+    ind = []
+    if left is not None:
+        ind.append(f'w:left="{left}"')
+    if right is not None:
+        ind.append(f'w:right="{right}"')
+    if hanging is not None:
+        ind.append(f'w:hanging="{hanging}"')
+    if ind:
+        parts.append(f"<w:ind {' '.join(ind)}/>")
+    if jc:
+        parts.append(f'<w:jc w:val="{jc}"/>')
+    if outline is not None:
+        parts.append(f'<w:outlineLvl w:val="{outline}"/>')
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _Style:
+    """One style definition; ``ppr``/``rpr``/``tblpr`` are inner XML in schema order."""
+
+    style_id: str
+    name: str
+    kind: str = "paragraph"
+    based_on: str | None = "Normal"
+    next_style: str | None = None
+    custom: bool = True
+    default: bool = False
+    priority: int | None = None
+    quick: bool = True
+    hidden: bool = False
+    ppr: str = ""
+    rpr: str = ""
+    tblpr: str = ""
+
+    def xml(self) -> str:
+        attrs = f'w:type="{self.kind}"'
+        if self.default:
+            attrs += ' w:default="1"'
+        if self.custom:
+            attrs += ' w:customStyle="1"'
+        attrs += f' w:styleId="{self.style_id}"'
+        parts = [f'<w:name w:val="{self.name}"/>']
+        if self.based_on:
+            parts.append(f'<w:basedOn w:val="{self.based_on}"/>')
+        if self.next_style:
+            parts.append(f'<w:next w:val="{self.next_style}"/>')
+        if self.priority is not None:
+            parts.append(f'<w:uiPriority w:val="{self.priority}"/>')
+        if self.hidden:
+            parts.append("<w:semiHidden/><w:unhideWhenUsed/>")
+        if self.quick:
+            parts.append("<w:qFormat/>")
+        if self.ppr:
+            parts.append(f"<w:pPr>{self.ppr}</w:pPr>")
+        if self.kind != "numbering":
+            parts.append(f"<w:rPr>{self.rpr or LANG}</w:rPr>")
+        if self.tblpr:
+            parts.append(f"<w:tblPr>{self.tblpr}</w:tblPr>")
+        return f"<w:style {nsdecls('w')} {attrs}>{''.join(parts)}</w:style>"
+
+
+BULLET_NUM_ID = 1
+NUMBER_NUM_ID = 2
+_BULLET_ABSTRACT_ID = 0
+_NUMBER_ABSTRACT_ID = 1
+
+_CELL_MARGINS = (
+    '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+    '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+)
+_GRID_BORDERS = "<w:tblBorders>" + "".join(
+    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+) + "</w:tblBorders>"
+
+
+def _list_styles() -> list[_Style]:
+    styles: list[_Style] = []
+    for level in range(3):
+        suffix = "" if level == 0 else f" {level + 1}"
+        id_suffix = "" if level == 0 else str(level + 1)
+        styles.append(
+            _Style(
+                f"ListBullet{id_suffix}", f"List Bullet{suffix}", custom=False, priority=99,
+                ppr=_ppr(num=(BULLET_NUM_ID, level), after=60),
+            )
+        )
+        styles.append(
+            _Style(
+                f"ListNumber{id_suffix}", f"List Number{suffix}", custom=False, priority=99,
+                ppr=_ppr(num=(NUMBER_NUM_ID, level), after=60),
+            )
+        )
+        styles.append(
+            _Style(
+                f"ListContinue{id_suffix}", f"List Continue{suffix}", custom=False, priority=99,
+                ppr=_ppr(after=60, left=LIST_INDENT * (level + 1)),
+            )
+        )
+    return styles
+
+
+def _styles() -> list[_Style]:
+    """All styles of a template, built-in ones first."""
+    body = _rpr(font=BODY_FONT, size=11)
+    return [
+        _Style(
+            "Normal", "Normal", based_on=None, custom=False, default=True, priority=0,
+            ppr=_ppr(after=120, line=264), rpr=body,
+        ),
+        _Style(
+            "DefaultParagraphFont", "Default Paragraph Font", kind="character", based_on=None,
+            custom=False, default=True, priority=1, hidden=True, quick=False,
+        ),
+        _Style(
+            "TableNormal", "Normal Table", kind="table", based_on=None, custom=False,
+            default=True, priority=99, hidden=True, quick=False,
+            tblpr='<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+            '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+            '<w:right w:w="108" w:type="dxa"/></w:tblCellMar>',
+        ),
+        _Style(
+            "NoList", "No List", kind="numbering", based_on=None, custom=False, default=True,
+            priority=99, hidden=True, quick=False,
+        ),
+        _Style(
+            "Title", "Title", next_style="Normal", custom=False, priority=10,
+            ppr=_ppr(keep_next=True, keep_lines=True, before=0, after=120, line=240),
+            rpr=_rpr(size=16, bold=True),
+        ),
+        _Style(
+            "Subtitle", "Subtitle", next_style="Normal", custom=False, priority=11,
+            ppr=_ppr(keep_next=True, keep_lines=True, after=240, line=240),
+            rpr=_rpr(size=13),
+        ),
+        _Style(
+            "Heading1", "heading 1", next_style="Normal", custom=False, priority=9,
+            ppr=_ppr(keep_next=True, keep_lines=True, before=360, after=120, line=240, outline=0),
+            rpr=_rpr(size=14, bold=True),
+        ),
+        _Style(
+            "Heading2", "heading 2", next_style="Normal", custom=False, priority=9,
+            ppr=_ppr(keep_next=True, keep_lines=True, before=240, after=80, line=240, outline=1),
+            rpr=_rpr(size=12, bold=True),
+        ),
+        _Style(
+            "Heading3", "heading 3", next_style="Normal", custom=False, priority=9,
+            ppr=_ppr(keep_next=True, keep_lines=True, before=200, after=60, line=240, outline=2),
+            rpr=_rpr(size=11, bold=True, italic=True),
+        ),
+        *_list_styles(),
+        _Style(
+            "Quote", "Quote", next_style="Normal", custom=False, priority=29,
+            ppr=_ppr(before=60, after=120, left=_tw(1.0), right=_tw(1.0)),
+            rpr=_rpr(italic=True),
+        ),
+        _Style(
+            "Header", "header", custom=False, priority=99, hidden=True,
+            ppr=_ppr(tabs=(("left", HEADER_COLUMN), ("right", TEXT_WIDTH)), after=0, line=240),
+            rpr=_rpr(size=9),
+        ),
+        _Style(
+            "Footer", "footer", custom=False, priority=99, hidden=True,
+            ppr=_ppr(tabs=(("left", FOOTER_COLUMN),), after=0, line=240),
+            rpr=_rpr(size=8),
+        ),
+        _Style(
+            "FootnoteText", "footnote text", custom=False, priority=99, hidden=True,
+            ppr=_ppr(after=0, line=240), rpr=_rpr(size=9),
+        ),
+        _Style(
+            "FootnoteReference", "footnote reference", kind="character",
+            based_on="DefaultParagraphFont", custom=False, priority=99, hidden=True, quick=False,
+            rpr=_rpr(vert_align="superscript"),
+        ),
+        _Style(
+            "Hyperlink", "Hyperlink", kind="character", based_on="DefaultParagraphFont",
+            custom=False, priority=99, hidden=True, quick=False,
+            rpr=_rpr(color="0563C1", underline="single"),
+        ),
+        _Style(
+            "TableGrid", "Table Grid", kind="table", based_on="TableNormal", custom=False,
+            priority=39, quick=False,
+            ppr=_ppr(after=0, line=240),
+            tblpr=_GRID_BORDERS + _CELL_MARGINS,
+        ),
+        # Custom styles (Swedish names; Word has no built-in equivalent).
+        _Style(
+            "Metadata", "Metadata", ppr=_ppr(after=0, line=240), rpr=_rpr(size=10),
+        ),
+        _Style(
+            "Beslutsinledning", "Beslutsinledning", next_style="Beslutspunkt",
+            ppr=_ppr(keep_next=True, before=240, after=120), rpr=_rpr(bold=True),
+        ),
+        _Style(
+            "Beslutspunkt", "Beslutspunkt",
+            ppr=_ppr(
+                tabs=(("left", POINT_INDENT),), after=120, left=POINT_INDENT, hanging=POINT_INDENT
+            ),
+        ),
+        _Style("Forteckning", "Förteckning", ppr=_ppr(after=0)),
+        _Style(
+            "Bilageforteckning", "Bilageförteckning", based_on="Forteckning",
+            ppr=_ppr(
+                tabs=(("left", ATTACHMENT_INDENT),), left=ATTACHMENT_INDENT,
+                hanging=ATTACHMENT_INDENT,
+            ),
+        ),
+        _Style(
+            "Underskrift", "Underskrift", next_style="Underskrifttitel",
+            ppr=_ppr(keep_next=True, before=720, after=0),
+        ),
+        _Style("Underskrifttitel", "Underskrift titel", ppr=_ppr(after=0)),
+        _Style(
+            "Tabelltext", "Tabelltext", ppr=_ppr(before=0, after=0, line=240), rpr=_rpr(size=10),
+        ),
+        _Style(
+            "Tabellhuvud", "Tabellhuvud", based_on="Tabelltext", ppr=_ppr(keep_next=True),
+            rpr=_rpr(bold=True),
+        ),
+        _Style(
+            "Tabellrubrik", "Tabellrubrik", next_style="Normal",
+            ppr=_ppr(keep_next=True, before=120, after=60), rpr=_rpr(size=10, bold=True),
+        ),
+        _Style(
+            "Kodblock", "Kodblock",
+            ppr=_ppr(after=120, line=240, left=_tw(0.5)), rpr=_rpr(font=MONO_FONT, size=9.5),
+        ),
+        _Style(
+            "Kod", "Kod", kind="character", based_on="DefaultParagraphFont",
+            rpr=_rpr(font=MONO_FONT, size=10),
+        ),
+        _Style("Sekretess", "Sekretess", based_on="Header", rpr=_rpr(bold=True)),
+        _Style(
+            "Etikett", "Etikett", kind="character", based_on="DefaultParagraphFont",
+            rpr=_rpr(bold=True),
+        ),
+    ]
+
+
+STYLE_NAMES: tuple[str, ...] = tuple(s.name for s in _styles())
+"""Names of every style a template defines."""
+
+
+def _setup_styles(document: Any) -> None:
+    root = document.styles.element
+    for child in list(root):
+        if child.tag == qn("w:style"):
+            root.remove(child)
+    defaults = root.find(qn("w:docDefaults"))
+    if defaults is not None:
+        root.remove(defaults)
+    root.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {nsdecls('w')}>"
+            f"<w:rPrDefault><w:rPr>{_rpr(font=BODY_FONT, size=11)}</w:rPr></w:rPrDefault>"
+            f"<w:pPrDefault><w:pPr>{_ppr(after=120, line=264)}</w:pPr></w:pPrDefault>"
+            "</w:docDefaults>"
+        ),
+    )
+    for style in _styles():
+        root.append(parse_xml(style.xml()))
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+def _abstract_num(abstract_id: int, nsid: str, levels: Iterable[tuple[str, str, str | None]]) -> str:
+    lvls = []
+    for ilvl, (fmt, text, pstyle) in enumerate(levels):
+        indent = LIST_INDENT * (ilvl + 1)
+        style = f'<w:pStyle w:val="{pstyle}"/>' if pstyle else ""
+        font = (
+            f'<w:rPr><w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:hint="default"/>'
+            "</w:rPr>"
+            if fmt == "bullet"
+            else ""
+        )
+        lvls.append(
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{style}'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{indent}"/></w:tabs>'
+            f'<w:ind w:left="{indent}" w:hanging="{LIST_INDENT}"/></w:pPr>{font}</w:lvl>'
+        )
+    return (
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:nsid w:val="{nsid}"/><w:multiLevelType w:val="multilevel"/>'
+        f"{''.join(lvls)}</w:abstractNum>"
+    )
+
+
+def _setup_numbering(document: Any) -> None:
+    root = document.part.numbering_part.element
+    for child in list(root):
+        root.remove(child)
+    bullets = ["\u2022", "\u2013", "\u25aa"] + ["\u2022"] * 6
+    bullet_levels = [
+        ("bullet", bullets[i], ("ListBullet", "ListBullet2", "ListBullet3")[i] if i < 3 else None)
+        for i in range(9)
+    ]
+    number_formats = [("decimal", "%1."), ("lowerLetter", "%2)"), ("lowerRoman", "%3)")] + [
+        ("decimal", f"%{i + 1}.") for i in range(3, 9)
+    ]
+    number_levels = [
+        (fmt, text, ("ListNumber", "ListNumber2", "ListNumber3")[i] if i < 3 else None)
+        for i, (fmt, text) in enumerate(number_formats)
+    ]
+    root.append(parse_xml(_abstract_num(_BULLET_ABSTRACT_ID, "4245534C", bullet_levels)))
+    root.append(parse_xml(_abstract_num(_NUMBER_ABSTRACT_ID, "4245534E", number_levels)))
+    for num_id, abstract_id in ((BULLET_NUM_ID, _BULLET_ABSTRACT_ID), (NUMBER_NUM_ID, _NUMBER_ABSTRACT_ID)):
+        root.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'
+            )
+        )
+
+
+# --------------------------------------------------------------------------- package clean-up
+
+
+def _setup_settings(document: Any) -> None:
+    root = document.settings.element
+
+    def drop(tag: str) -> None:
+        for element in root.findall(qn(tag)):
+            root.remove(element)
+
+    for tag in ("w:rsids", "w:proofState", "w:savePreviewPicture", "w:updateFields"):
+        drop(tag)
+    for tag, value in (("w:defaultTabStop", "1304"), ("w:decimalSymbol", ","), ("w:listSeparator", ";")):
+        element = root.find(qn(tag))
+        if element is not None:
+            element.set(qn("w:val"), value)
+    lang = root.find(qn("w:themeFontLang"))
+    if lang is not None:
+        for attr in list(lang.attrib):
+            del lang.attrib[attr]
+        lang.set(qn("w:val"), "sv-SE")
+    for setting in root.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def _strip_package(document: Any) -> None:
+    """Drop parts that only describe python-docx's own blank document."""
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+    for rid, rel in list(document.part.rels.items()):
+        if rel.reltype in (RT.CUSTOM_XML, _STYLES_WITH_EFFECTS):
+            del document.part.rels[rid]
+    props = document.core_properties
+    props.author = ""
+    props.comments = ""
+    props.title = ""
+    props.subject = ""
+    props.keywords = ""
+    props.category = ""
+    props.last_modified_by = ""
+    props.language = "sv-SE"
+    props.revision = 1
+    core = props._element
+    for tag in ("dcterms:created", "dcterms:modified"):
+        for element in core.findall(qn(tag)):
+            core.remove(element)
+    for part in package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = (
+                b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'extended-properties"><Application>beslut</Application></Properties>'
+            )
+
+
+def _setup_section(section: Any) -> None:
+    section.page_width = Cm(PAGE_WIDTH_CM)
+    section.page_height = Cm(PAGE_HEIGHT_CM)
+    section.left_margin = Cm(MARGIN_LEFT_CM)
+    section.right_margin = Cm(MARGIN_RIGHT_CM)
+    section.top_margin = Cm(MARGIN_TOP_CM)
+    section.bottom_margin = Cm(MARGIN_BOTTOM_CM)
+    section.header_distance = Cm(HEADER_DISTANCE_CM)
+    section.footer_distance = Cm(FOOTER_DISTANCE_CM)
+    section.gutter = Cm(0)
+    section.different_first_page_header_footer = True
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+W_T = '<w:t xml:space="preserve">{}</w:t>'
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _run(text: str = "", *, style: str | None = None, tab_before: bool = False) -> str:
+    rpr = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
+    tab = "<w:tab/>" if tab_before else ""
+    body = W_T.format(_esc(text)) if text else ""
+    return f"<w:r>{rpr}{tab}{body}</w:r>"
+
+
+def _field(instruction: str, cached: str = "1") -> str:
+    """A complex field (begin, instruction, separate, cached result, end)."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r><w:rPr><w:noProof/></w:rPr>{W_T.format(cached)}</w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def _paragraph(style: str | None, runs: str = "", ppr: str = "") -> Any:
+    pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
+    props = f"<w:pPr>{pstyle}{ppr}</w:pPr>" if (pstyle or ppr) else ""
+    return parse_xml(f"<w:p {nsdecls('w', 'r')}>{props}{runs}</w:p>")
+
+
+class _Writer:
+    """Appends paragraphs and tables to a story (body, header, footer) before its sectPr."""
+
+    def __init__(self, container: Any) -> None:
+        self._container = container
+        for child in list(container):
+            if child.tag in (qn("w:p"), qn("w:tbl")):
+                container.remove(child)
+        self._sect_pr = container.find(qn("w:sectPr"))
+
+    def add(self, element: Any) -> Any:
+        if self._sect_pr is not None:
+            self._sect_pr.addprevious(element)
+        else:
+            self._container.append(element)
+        return element
+
+    def p(self, style: str | None, text: str = "", ppr: str = "") -> Any:
+        return self.add(_paragraph(style, _run(text) if text else "", ppr))
+
+    def tag(self, statement: str) -> Any:
+        """A paragraph holding only a ``{%p … %}`` tag (docxtpl removes the paragraph)."""
+        return self.p("Normal", "{%p " + statement + " %}")
+
+    def raw(self, style: str | None, runs: str, ppr: str = "") -> Any:
+        return self.add(_paragraph(style, runs, ppr))
+
+
+def _page_runs(page_style: str) -> str:
+    runs = []
+    for kind, value in PAGE_STYLES[page_style]:
+        runs.append(_field(value) if kind == "field" else _run(value))
+    return "".join(runs)
+
+
+def _fill_header(header: Any, page_style: str) -> None:
+    """Organisation, label, page number; förvaltning and date; organ and diarienummer."""
+    header.is_linked_to_previous = False
+    writer = _Writer(header._element)
+    writer.tag("if sekretess")
+    writer.p(
+        "Sekretess",
+        "{{ sekretess.markering }} \u2013 {{ sekretess.organ }}, {{ sekretess.datum }}",
+    )
+    writer.tag("endif")
+    writer.raw(
+        "Header",
+        _run("{{ organisation.namn }}")
+        + _run("{{ dokument.etikett }}", style="Etikett", tab_before=True)
+        + _run(tab_before=True)
+        + _page_runs(page_style),
+    )
+    writer.raw(
+        "Header",
+        _run("{% if organisation.förvaltning %}{{ organisation.förvaltning }}{% endif %}")
+        + _run("Datum {{ datum }}", tab_before=True),
+    )
+    writer.raw(
+        "Header",
+        _run("{{ organ.namn }}") + _run("Diarienummer {{ diarienummer }}", tab_before=True),
+    )
+
+
+def _fill_address_footer(footer: Any) -> None:
+    """The address lines in two columns: first half left, second half right."""
+    footer.is_linked_to_previous = False
+    writer = _Writer(footer._element)
+    writer.tag("set halva = (organisation.adressrader|length + 1) // 2")
+    writer.tag("for rad in organisation.adressrader[:halva]")
+    writer.raw(
+        "Footer",
+        _run("{{ rad }}")
+        + _run(
+            "{% if loop.index0 + halva < organisation.adressrader|length %}"
+            "{{ organisation.adressrader[loop.index0 + halva] }}{% endif %}",
+            tab_before=True,
+        ),
+    )
+    writer.tag("endfor")
+
+
+def _fill_empty_footer(footer: Any) -> None:
+    footer.is_linked_to_previous = False
+    _Writer(footer._element).p("Footer")
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _signature_table() -> Any:
+    """Borderless two-column table: signatures side by side, two per row."""
+    half = TEXT_WIDTH // 2
+
+    def cell(content: str) -> str:
+        return f'<w:tc><w:tcPr><w:tcW w:w="{half}" w:type="dxa"/></w:tcPr>{content}</w:tc>'
+
+    def p(style: str, text: str) -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{_run(text)}</w:p>'
+
+    def tag_row(statement: str) -> str:
+        return f"<w:tr>{cell(p('Forteckning', '{%tr ' + statement + ' %}'))}{cell('<w:p/>')}</w:tr>"
+
+    def person(index: int) -> str:
+        if index == 0:
+            name = "{{ par[0].namn }}"
+            condition = "par[0].titel"
+        else:
+            name = '{{ par[1].namn if par|length > 1 else "" }}'
+            condition = "par|length > 1 and par[1].titel"
+        return (
+            p("Underskrift", name)
+            + p("Forteckning", "{%p if " + condition + " %}")
+            + p("Underskrifttitel", f"{{{{ par[{index}].titel }}}}")
+            + p("Forteckning", "{%p endif %}")
+        )
+
+    return parse_xml(
+        f"<w:tbl {nsdecls('w')}>"
+        f'<w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="113" w:type="dxa"/>'
+        "</w:tblCellMar>"
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{half}"/></w:tblGrid>'
+        + tag_row("for par in underskrifter|batch(2)")
+        + f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell(person(0))}{cell(person(1))}</w:tr>"
+        + tag_row("endfor")
+        + "</w:tbl>"
+    )
+
+
+def _fill_body(document: Any, doc_type: str) -> None:
+    writer = _Writer(document.element.body)
+    writer.p("Title", "{{ rubrik }}")
+    writer.tag("if underrubrik")
+    writer.p("Subtitle", "{{ underrubrik }}")
+    writer.tag("endif")
+
+    # Metadata repeated in the body: headers are artifacts that screen readers skip.
+    writer.p("Metadata", "Diarienummer: {{ diarienummer }}")
+    writer.p("Metadata", "Datum: {{ datum_långt }}")
+    if doc_type == "direktiv":
+        writer.tag("if ansvarig")
+        writer.p(
+            "Metadata",
+            "Ärendeansvarig chef: {{ ansvarig.namn }}"
+            "{% if ansvarig.titel %}, {{ ansvarig.titel }}{% endif %}",
+        )
+        writer.tag("endif")
+    writer.p(
+        "Metadata",
+        "Handläggare: {{ handläggare.namn }}"
+        "{% if handläggare.titel %}, {{ handläggare.titel }}{% endif %}"
+        "{% if handläggare.telefon %}, {{ handläggare.telefon }}{% endif %}"
+        "{% if handläggare.epost %}, {{ handläggare.epost }}{% endif %}",
+    )
+
+    # The proposal: lead-in and one paragraph per decision point ("att" / "1." + tab + text).
+    writer.p("Beslutsinledning", "{{ förslag.inledning }}")
+    writer.tag("for punkt in förslag.punkter")
+    writer.raw("Beslutspunkt", _run("{{ punkt.etikett }}") + _run("{{ punkt.text }}", tab_before=True))
+    writer.tag("endfor")
+
+    # The Markdown body replaces this paragraph after rendering.
+    writer.p("Normal", "{{ brödtext }}")
+
+    writer.tag("if beslutsunderlag")
+    writer.p("Heading1", "Beslutsunderlag")
+    writer.tag("for underlag in beslutsunderlag")
+    writer.p("Forteckning", "{{ underlag }}")
+    writer.tag("endfor")
+    writer.tag("endif")
+
+    writer.tag("if bilagor")
+    writer.p("Heading1", "Bilagor")
+    writer.tag("for bilaga in bilagor")
+    writer.raw(
+        "Bilageforteckning",
+        _run("Bilaga {{ bilaga.nummer }}") + _run("{{ bilaga.titel }}", tab_before=True),
+    )
+    writer.tag("endfor")
+    writer.tag("endif")
+
+    writer.tag("if mottagare.namn")
+    writer.p("Heading1", "{{ mottagare.rubrik }}")
+    writer.tag("for namn in mottagare.namn")
+    writer.p("Forteckning", "{{ namn }}")
+    writer.tag("endfor")
+    writer.tag("endif")
+
+    writer.tag("if underskrifter")
+    writer.add(_signature_table())
+    writer.tag("endif")
+    # A document must not end with a table; this empty paragraph is the last one.
+    writer.p("Forteckning")
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _build(doc_type: str, page_style: str) -> Any:
+    document = docx.Document()
+    _strip_package(document)
+    _setup_styles(document)
+    _setup_numbering(document)
+    _setup_settings(document)
+    section = document.sections[0]
+    _setup_section(section)
+    _fill_header(section.first_page_header, page_style)
+    _fill_header(section.header, page_style)
+    _fill_address_footer(section.first_page_footer)
+    _fill_empty_footer(section.footer)
+    _fill_body(document, doc_type)
+    return document
+
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps and permissions so equal input gives equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def build_templates(dest: Path, page_style: str = "1 (4)") -> list[Path]:
+    """Write tjänsteskrivelse.docx, beslutsförslag.docx and direktiv.docx into ``dest``.
+
+    ``page_style`` is one of :data:`PAGE_STYLES` ("1 (4)", "1(4)", "Sida 1 av 4", "1/4").
+    Existing files are overwritten. Returns the paths written.
+    """
+    if page_style not in PAGE_STYLES:
+        allowed = ", ".join(f'"{s}"' for s in PAGE_STYLES)
+        raise ValueError(f'Okänd stil för sidnumrering "{page_style}". Tillåtna stilar: {allowed}.')
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for doc_type in DOCUMENT_TYPES:
+        buffer = io.BytesIO()
+        _build(doc_type, page_style).save(buffer)
+        path = dest / f"{doc_type}.docx"
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(_reproducible_zip(buffer.getvalue()))
+        tmp.replace(path)
+        written.append(path)
+    return written
+
+
+def list_template_tags(path: Path, jinja_env: jinja2.Environment | None = None) -> list[str]:
+    """Return the sorted variables a template uses (body, headers and footers)."""
+    template = DocxTemplate(str(path))
+    names: set[str] = set(template.get_undeclared_template_variables(jinja_env))
+    return sorted(names)
