@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
+import hashlib
 import itertools
 import json
 import os
@@ -25,6 +26,7 @@ import queue
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -277,6 +279,8 @@ class _Worker:
         self.reader: threading.Thread | None = None
         self.conversions = 0
         self.generation = 0
+        self.pipe = ""
+        self.profile_url = ""
         self._ids = itertools.count(1)
 
     @property
@@ -305,10 +309,11 @@ class _Worker:
         self.answers = queue.Queue()
         self.profile.mkdir(parents=True, exist_ok=True)
         _unlink(self.profile / ".lock")
-        pipe = f"{self.tag}-{self.index}-{self.generation}"
+        pipe = self.pipe = f"{self.tag}-{self.index}-{self.generation}"
+        self.profile_url = self.profile.resolve().as_uri()
         command = [
             self.soffice,
-            f"-env:UserInstallation={self.profile.resolve().as_uri()}",
+            f"-env:UserInstallation={self.profile_url}",
             "--headless",
             "--invisible",
             "--nologo",
@@ -388,9 +393,12 @@ class _Worker:
             except queue.Empty:
                 continue
             if line is None:
-                code = self.client.wait()
+                try:
+                    client_code: int | None = self.client.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    client_code = None
                 raise _StartError(
-                    f"UNO-hjälpprocessen ({self.python}) avslutades {_describe_exit(code)}"
+                    f"UNO-hjälpprocessen ({self.python}) avslutades {_describe_exit(client_code)}"
                     + _tail_note(self.client_log)
                 )
             message = _parse(line)
@@ -445,6 +453,9 @@ class _Worker:
             self.reader.join(timeout=2)
             self.reader = None
         _unlink(self.profile / ".lock")
+        if office is not None:
+            # A killed LibreOffice leaves its named pipes behind in /tmp.
+            _remove_office_pipes(self.pipe, self.profile_url)
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -825,6 +836,21 @@ def _find_executable(name: str) -> str | None:
     if os.sep in name:
         return name if os.path.isfile(name) and os.access(name, os.X_OK) else None
     return shutil.which(name)
+
+
+def _remove_office_pipes(pipe: str, profile_url: str) -> None:
+    """Remove the socket files of a killed soffice: its --accept pipe and its single-instance
+    pipe, whose name is the MD5 (UTF-16LE, bytes in unpadded hex) of the profile URL."""
+    digest = hashlib.md5(profile_url.encode("utf-16-le"), usedforsecurity=False).digest()
+    names = [f"OSL_PIPE_{os.getuid()}_{pipe}"] if pipe else []
+    if profile_url:
+        names.append(f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}")
+    for directory in {"/tmp", "/var/tmp", tempfile.gettempdir()}:
+        for name in names:
+            path = Path(directory, name)
+            with contextlib.suppress(OSError):
+                if stat.S_ISSOCK(path.lstat().st_mode):
+                    path.unlink()
 
 
 def _has_exited(proc: subprocess.Popen[Any]) -> bool:

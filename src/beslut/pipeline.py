@@ -93,7 +93,7 @@ def build(
         tuple(diagnostics),
         tuple(messages),
         time.perf_counter() - started,
-        tuple(d.rel for d in rendered),
+        tuple(d.rel for d, _ in rendered),
     )
 
 
@@ -107,9 +107,9 @@ def _render(
     documents: list[CaseDocument],
     staging: Path,
     diagnostics: list[Diagnostic],
-) -> dict[CaseDocument, Path]:
+) -> list[tuple[CaseDocument, Path]]:
     assert workspace.profile is not None
-    rendered: dict[CaseDocument, Path] = {}
+    rendered: list[tuple[CaseDocument, Path]] = []
     for document in documents:
         try:
             result = render_case(document, workspace.profile, workspace.root)
@@ -119,18 +119,18 @@ def _render(
         diagnostics.extend(result.warnings)
         path = staging / f"{output_stem(document)}.docx"
         write_bytes_atomic(path, result.data)
-        rendered[document] = path
+        rendered.append((document, path))
     return rendered
 
 
 def _convert(
-    rendered: dict[CaseDocument, Path],
+    rendered: list[tuple[CaseDocument, Path]],
     converter: Converter | None,
     diagnostics: list[Diagnostic],
     messages: list[str],
 ) -> dict[str, Path]:
     jobs = [
-        ConversionJob(path, path.with_suffix(".pdf"), doc.rel) for doc, path in rendered.items()
+        ConversionJob(path, path.with_suffix(".pdf"), doc.rel) for doc, path in rendered
     ]
     owned = converter is None
     try:
@@ -169,13 +169,13 @@ def _place(source: Path, target: Path) -> None:
 
 
 def _publish(
-    rendered: dict[CaseDocument, Path],
+    rendered: list[tuple[CaseDocument, Path]],
     pdfs: dict[str, Path],
     wanted: set[str],
     out_dir: Path,
 ) -> list[Output]:
     outputs: list[Output] = []
-    for document, docx_path in rendered.items():
+    for document, docx_path in rendered:
         stem = output_stem(document)
         staged = {"docx": docx_path if "docx" in wanted else None, "pdf": pdfs.get(document.rel)}
         for kind, path in staged.items():
@@ -184,7 +184,7 @@ def _publish(
             digest = _sha256(path)
             _place(path, out_dir / f"{stem}.{kind}")
             outputs.append(Output(f"{stem}.{kind}", document.rel, kind, digest))
-    _write_manifest(out_dir, outputs, rebuilt={d.rel for d in rendered})
+    _write_manifest(out_dir, outputs, rebuilt={d.rel for d, _ in rendered})
     return outputs
 
 

@@ -248,10 +248,14 @@ _CELL_MARGINS = (
     '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
     '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
 )
-_GRID_BORDERS = "<w:tblBorders>" + "".join(
-    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-) + "</w:tblBorders>"
+_GRID_BORDERS = (
+    "<w:tblBorders>"
+    + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders>"
+)
 
 
 def _list_styles() -> list[_Style]:
@@ -261,19 +265,28 @@ def _list_styles() -> list[_Style]:
         id_suffix = "" if level == 0 else str(level + 1)
         styles.append(
             _Style(
-                f"ListBullet{id_suffix}", f"List Bullet{suffix}", custom=False, priority=99,
+                f"ListBullet{id_suffix}",
+                f"List Bullet{suffix}",
+                custom=False,
+                priority=99,
                 ppr=_ppr(num=(BULLET_NUM_ID, level), after=60),
             )
         )
         styles.append(
             _Style(
-                f"ListNumber{id_suffix}", f"List Number{suffix}", custom=False, priority=99,
+                f"ListNumber{id_suffix}",
+                f"List Number{suffix}",
+                custom=False,
+                priority=99,
                 ppr=_ppr(num=(NUMBER_NUM_ID, level), after=60),
             )
         )
         styles.append(
             _Style(
-                f"ListContinue{id_suffix}", f"List Continue{suffix}", custom=False, priority=99,
+                f"ListContinue{id_suffix}",
+                f"List Continue{suffix}",
+                custom=False,
+                priority=99,
                 ppr=_ppr(after=60, left=LIST_INDENT * (level + 1)),
             )
         )
@@ -285,134 +298,244 @@ def _styles() -> list[_Style]:
     body = _rpr(font=BODY_FONT, size=11)
     return [
         _Style(
-            "Normal", "Normal", based_on=None, custom=False, default=True, priority=0,
-            ppr=_ppr(after=120, line=264), rpr=body,
+            "Normal",
+            "Normal",
+            based_on=None,
+            custom=False,
+            default=True,
+            priority=0,
+            ppr=_ppr(after=120, line=264),
+            rpr=body,
         ),
         _Style(
-            "DefaultParagraphFont", "Default Paragraph Font", kind="character", based_on=None,
-            custom=False, default=True, priority=1, hidden=True, quick=False,
+            "DefaultParagraphFont",
+            "Default Paragraph Font",
+            kind="character",
+            based_on=None,
+            custom=False,
+            default=True,
+            priority=1,
+            hidden=True,
+            quick=False,
         ),
         _Style(
-            "TableNormal", "Normal Table", kind="table", based_on=None, custom=False,
-            default=True, priority=99, hidden=True, quick=False,
+            "TableNormal",
+            "Normal Table",
+            kind="table",
+            based_on=None,
+            custom=False,
+            default=True,
+            priority=99,
+            hidden=True,
+            quick=False,
             tblpr='<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
             '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
             '<w:right w:w="108" w:type="dxa"/></w:tblCellMar>',
         ),
         _Style(
-            "NoList", "No List", kind="numbering", based_on=None, custom=False, default=True,
-            priority=99, hidden=True, quick=False,
+            "NoList",
+            "No List",
+            kind="numbering",
+            based_on=None,
+            custom=False,
+            default=True,
+            priority=99,
+            hidden=True,
+            quick=False,
         ),
         _Style(
-            "Title", "Title", next_style="Normal", custom=False, priority=10,
+            "Title",
+            "Title",
+            next_style="Normal",
+            custom=False,
+            priority=10,
             ppr=_ppr(keep_next=True, keep_lines=True, before=0, after=120, line=240),
             rpr=_rpr(size=16, bold=True),
         ),
         _Style(
-            "Subtitle", "Subtitle", next_style="Normal", custom=False, priority=11,
+            "Subtitle",
+            "Subtitle",
+            next_style="Normal",
+            custom=False,
+            priority=11,
             ppr=_ppr(keep_next=True, keep_lines=True, after=240, line=240),
             rpr=_rpr(size=13),
         ),
         _Style(
-            "Heading1", "heading 1", next_style="Normal", custom=False, priority=9,
+            "Heading1",
+            "heading 1",
+            next_style="Normal",
+            custom=False,
+            priority=9,
             ppr=_ppr(keep_next=True, keep_lines=True, before=360, after=120, line=240, outline=0),
             rpr=_rpr(size=14, bold=True),
         ),
         _Style(
-            "Heading2", "heading 2", next_style="Normal", custom=False, priority=9,
+            "Heading2",
+            "heading 2",
+            next_style="Normal",
+            custom=False,
+            priority=9,
             ppr=_ppr(keep_next=True, keep_lines=True, before=240, after=80, line=240, outline=1),
             rpr=_rpr(size=12, bold=True),
         ),
         _Style(
-            "Heading3", "heading 3", next_style="Normal", custom=False, priority=9,
+            "Heading3",
+            "heading 3",
+            next_style="Normal",
+            custom=False,
+            priority=9,
             ppr=_ppr(keep_next=True, keep_lines=True, before=200, after=60, line=240, outline=2),
             rpr=_rpr(size=11, bold=True, italic=True),
         ),
         *_list_styles(),
         _Style(
-            "Quote", "Quote", next_style="Normal", custom=False, priority=29,
+            "Quote",
+            "Quote",
+            next_style="Normal",
+            custom=False,
+            priority=29,
             ppr=_ppr(before=60, after=120, left=_tw(1.0), right=_tw(1.0)),
             rpr=_rpr(italic=True),
         ),
         _Style(
-            "Header", "header", custom=False, priority=99, hidden=True,
+            "Header",
+            "header",
+            custom=False,
+            priority=99,
+            hidden=True,
             ppr=_ppr(tabs=(("left", HEADER_COLUMN), ("right", TEXT_WIDTH)), after=0, line=240),
             rpr=_rpr(size=9),
         ),
         _Style(
-            "Footer", "footer", custom=False, priority=99, hidden=True,
+            "Footer",
+            "footer",
+            custom=False,
+            priority=99,
+            hidden=True,
             ppr=_ppr(tabs=(("left", FOOTER_COLUMN),), after=0, line=240),
             rpr=_rpr(size=8),
         ),
         _Style(
-            "FootnoteText", "footnote text", custom=False, priority=99, hidden=True,
-            ppr=_ppr(after=0, line=240), rpr=_rpr(size=9),
+            "FootnoteText",
+            "footnote text",
+            custom=False,
+            priority=99,
+            hidden=True,
+            ppr=_ppr(after=0, line=240),
+            rpr=_rpr(size=9),
         ),
         _Style(
-            "FootnoteReference", "footnote reference", kind="character",
-            based_on="DefaultParagraphFont", custom=False, priority=99, hidden=True, quick=False,
+            "FootnoteReference",
+            "footnote reference",
+            kind="character",
+            based_on="DefaultParagraphFont",
+            custom=False,
+            priority=99,
+            hidden=True,
+            quick=False,
             rpr=_rpr(vert_align="superscript"),
         ),
         _Style(
-            "Hyperlink", "Hyperlink", kind="character", based_on="DefaultParagraphFont",
-            custom=False, priority=99, hidden=True, quick=False,
+            "Hyperlink",
+            "Hyperlink",
+            kind="character",
+            based_on="DefaultParagraphFont",
+            custom=False,
+            priority=99,
+            hidden=True,
+            quick=False,
             rpr=_rpr(color="0563C1", underline="single"),
         ),
         _Style(
-            "TableGrid", "Table Grid", kind="table", based_on="TableNormal", custom=False,
-            priority=39, quick=False,
+            "TableGrid",
+            "Table Grid",
+            kind="table",
+            based_on="TableNormal",
+            custom=False,
+            priority=39,
+            quick=False,
             ppr=_ppr(after=0, line=240),
             tblpr=_GRID_BORDERS + _CELL_MARGINS,
         ),
         # Custom styles (Swedish names; Word has no built-in equivalent).
         _Style(
-            "Metadata", "Metadata", ppr=_ppr(after=0, line=240), rpr=_rpr(size=10),
+            "Metadata",
+            "Metadata",
+            ppr=_ppr(after=0, line=240),
+            rpr=_rpr(size=10),
         ),
         _Style(
-            "Beslutsinledning", "Beslutsinledning", next_style="Beslutspunkt",
-            ppr=_ppr(keep_next=True, before=240, after=120), rpr=_rpr(bold=True),
+            "Beslutsinledning",
+            "Beslutsinledning",
+            next_style="Beslutspunkt",
+            ppr=_ppr(keep_next=True, before=240, after=120),
+            rpr=_rpr(bold=True),
         ),
         _Style(
-            "Beslutspunkt", "Beslutspunkt",
+            "Beslutspunkt",
+            "Beslutspunkt",
             ppr=_ppr(
                 tabs=(("left", POINT_INDENT),), after=120, left=POINT_INDENT, hanging=POINT_INDENT
             ),
         ),
         _Style("Forteckning", "Förteckning", ppr=_ppr(after=0)),
         _Style(
-            "Bilageforteckning", "Bilageförteckning", based_on="Forteckning",
+            "Bilageforteckning",
+            "Bilageförteckning",
+            based_on="Forteckning",
             ppr=_ppr(
-                tabs=(("left", ATTACHMENT_INDENT),), left=ATTACHMENT_INDENT,
+                tabs=(("left", ATTACHMENT_INDENT),),
+                left=ATTACHMENT_INDENT,
                 hanging=ATTACHMENT_INDENT,
             ),
         ),
         _Style(
-            "Underskrift", "Underskrift", next_style="Underskrifttitel",
+            "Underskrift",
+            "Underskrift",
+            next_style="Underskrifttitel",
             ppr=_ppr(keep_next=True, before=720, after=0),
         ),
         _Style("Underskrifttitel", "Underskrift titel", ppr=_ppr(after=0)),
         _Style(
-            "Tabelltext", "Tabelltext", ppr=_ppr(before=0, after=0, line=240), rpr=_rpr(size=10),
+            "Tabelltext",
+            "Tabelltext",
+            ppr=_ppr(before=0, after=0, line=240),
+            rpr=_rpr(size=10),
         ),
         _Style(
-            "Tabellhuvud", "Tabellhuvud", based_on="Tabelltext", ppr=_ppr(keep_next=True),
+            "Tabellhuvud",
+            "Tabellhuvud",
+            based_on="Tabelltext",
+            ppr=_ppr(keep_next=True),
             rpr=_rpr(bold=True),
         ),
         _Style(
-            "Tabellrubrik", "Tabellrubrik", next_style="Normal",
-            ppr=_ppr(keep_next=True, before=120, after=60), rpr=_rpr(size=10, bold=True),
+            "Tabellrubrik",
+            "Tabellrubrik",
+            next_style="Normal",
+            ppr=_ppr(keep_next=True, before=120, after=60),
+            rpr=_rpr(size=10, bold=True),
         ),
         _Style(
-            "Kodblock", "Kodblock",
-            ppr=_ppr(after=120, line=240, left=_tw(0.5)), rpr=_rpr(font=MONO_FONT, size=9.5),
+            "Kodblock",
+            "Kodblock",
+            ppr=_ppr(after=120, line=240, left=_tw(0.5)),
+            rpr=_rpr(font=MONO_FONT, size=9.5),
         ),
         _Style(
-            "Kod", "Kod", kind="character", based_on="DefaultParagraphFont",
+            "Kod",
+            "Kod",
+            kind="character",
+            based_on="DefaultParagraphFont",
             rpr=_rpr(font=MONO_FONT, size=10),
         ),
         _Style("Sekretess", "Sekretess", based_on="Header", rpr=_rpr(bold=True)),
         _Style(
-            "Etikett", "Etikett", kind="character", based_on="DefaultParagraphFont",
+            "Etikett",
+            "Etikett",
+            kind="character",
+            based_on="DefaultParagraphFont",
             rpr=_rpr(bold=True),
         ),
     ]
@@ -446,7 +569,9 @@ def _setup_styles(document: Any) -> None:
 # --------------------------------------------------------------------------- numbering
 
 
-def _abstract_num(abstract_id: int, nsid: str, levels: Iterable[tuple[str, str, str | None]]) -> str:
+def _abstract_num(
+    abstract_id: int, nsid: str, levels: Iterable[tuple[str, str, str | None]]
+) -> str:
     lvls = []
     for ilvl, (fmt, text, pstyle) in enumerate(levels):
         indent = LIST_INDENT * (ilvl + 1)
@@ -488,7 +613,10 @@ def _setup_numbering(document: Any) -> None:
     ]
     root.append(parse_xml(_abstract_num(_BULLET_ABSTRACT_ID, "4245534C", bullet_levels)))
     root.append(parse_xml(_abstract_num(_NUMBER_ABSTRACT_ID, "4245534E", number_levels)))
-    for num_id, abstract_id in ((BULLET_NUM_ID, _BULLET_ABSTRACT_ID), (NUMBER_NUM_ID, _NUMBER_ABSTRACT_ID)):
+    for num_id, abstract_id in (
+        (BULLET_NUM_ID, _BULLET_ABSTRACT_ID),
+        (NUMBER_NUM_ID, _NUMBER_ABSTRACT_ID),
+    ):
         root.append(
             parse_xml(
                 f'<w:num {nsdecls("w")} w:numId="{num_id}">'
@@ -509,7 +637,11 @@ def _setup_settings(document: Any) -> None:
 
     for tag in ("w:rsids", "w:proofState", "w:savePreviewPicture", "w:updateFields"):
         drop(tag)
-    for tag, value in (("w:defaultTabStop", "1304"), ("w:decimalSymbol", ","), ("w:listSeparator", ";")):
+    for tag, value in (
+        ("w:defaultTabStop", "1304"),
+        ("w:decimalSymbol", ","),
+        ("w:listSeparator", ";"),
+    ):
         element = root.find(qn(tag))
         if element is not None:
             element.set(qn("w:val"), value)
@@ -640,7 +772,8 @@ def _page_runs(page_style: str) -> str:
 
 
 def _fill_header(header: Any, page_style: str) -> None:
-    """Organisation, label, page number; förvaltning and date; organ and diarienummer."""
+    """Secrecy marking (if any); organisation, label and page number; förvaltning and date;
+    organ and diarienummer."""
     header.is_linked_to_previous = False
     writer = _Writer(header._element)
     writer.tag("if sekretess")
@@ -656,14 +789,19 @@ def _fill_header(header: Any, page_style: str) -> None:
         + _run(tab_before=True)
         + _page_runs(page_style),
     )
+    # Without a förvaltning the organ moves up a line, so the left column has no gap.
     writer.raw(
         "Header",
-        _run("{% if organisation.förvaltning %}{{ organisation.förvaltning }}{% endif %}")
+        _run(
+            "{% if organisation.förvaltning %}{{ organisation.förvaltning }}"
+            "{% else %}{{ organ.namn }}{% endif %}"
+        )
         + _run("Datum {{ datum }}", tab_before=True),
     )
     writer.raw(
         "Header",
-        _run("{{ organ.namn }}") + _run("Diarienummer {{ diarienummer }}", tab_before=True),
+        _run("{% if organisation.förvaltning %}{{ organ.namn }}{% endif %}")
+        + _run("Diarienummer {{ diarienummer }}", tab_before=True),
     )
 
 
@@ -683,6 +821,8 @@ def _fill_address_footer(footer: Any) -> None:
         ),
     )
     writer.tag("endfor")
+    # A footer must contain a paragraph even when there are no address lines: a one-point one.
+    writer.raw("Footer", "", ppr='<w:spacing w:after="0" w:line="20" w:lineRule="exact"/>')
 
 
 def _fill_empty_footer(footer: Any) -> None:
@@ -764,7 +904,9 @@ def _fill_body(document: Any, doc_type: str) -> None:
     # The proposal: lead-in and one paragraph per decision point ("att" / "1." + tab + text).
     writer.p("Beslutsinledning", "{{ förslag.inledning }}")
     writer.tag("for punkt in förslag.punkter")
-    writer.raw("Beslutspunkt", _run("{{ punkt.etikett }}") + _run("{{ punkt.text }}", tab_before=True))
+    writer.raw(
+        "Beslutspunkt", _run("{{ punkt.etikett }}") + _run("{{ punkt.text }}", tab_before=True)
+    )
     writer.tag("endfor")
 
     # The Markdown body replaces this paragraph after rendering.

@@ -1,0 +1,1157 @@
+"""The agenda packet ("handlingar"): the kallelse followed by every item's documents, as one PDF.
+
+:func:`plan_pages` tells, without writing anything, on which packet page each item will start, so
+that the föredragningslista can print the numbers before the kallelse is rendered for good.
+:func:`assemble_packet` then builds the packet (or, with ``front=None`` and one item, a per-item
+PDF) in one pass with pypdf:
+
+* pages: the front matter, then each item's documents in order; a withheld document is replaced
+  by a notice page (see :mod:`beslut.stamp`) and its file is never opened, so nothing of it can
+  reach the public packet;
+* outline: "Kallelse och föredragningslista", then "Ärende N: titel" → each document → that
+  document's own heading outline;
+* page labels 1, 2, 3 … equal to the physical page numbers and to the stamps;
+* a stamp on every page ("Ärende 5 · Sida 37 av 212") in the bottom margin, drawn in an embedded
+  font and marked as a pagination artifact;
+* the parts' structure trees merged under one ``/Document`` (each part a ``/Part``, each item a
+  ``/Sect``), with ``/StructParents`` and the parent tree renumbered, role maps merged;
+* a fresh XMP packet and Info dictionary that agree, ``/Lang``, ``/MarkInfo`` and
+  ``DisplayDocTitle``; PDF/A-2b and PDF/UA-1 are claimed only when every part is PDF/A and tagged
+  PDF/UA, otherwise :attr:`PacketResult.conformance_problems` says which part stops it.
+
+Every message meant for a user is in Swedish and names the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+from xml.sax.saxutils import escape
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    Fit,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
+
+from . import __version__
+from .stamp import NOTICE_TAGS, FontMissing, Notice, PageBox, Stamp, render_overlays
+
+__all__ = [
+    "FRONT_OUTLINE_TITLE",
+    "AssemblyError",
+    "PacketDocument",
+    "PacketItem",
+    "PacketResult",
+    "assemble_packet",
+    "plan_pages",
+]
+
+FRONT_OUTLINE_TITLE = "Kallelse och föredragningslista"
+FRONT_STAMP_LABEL = "Kallelse"
+PRODUCER = f"beslut {__version__}"
+
+_A4_MM = (210.0, 297.0)
+_PT_PER_MM = 72.0 / 25.4
+_MAX_TREE_DEPTH = 64
+
+_PDFAID_PART = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
+_PDFUAID_PART = re.compile(rb"pdfuaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
+_RL_FONT = re.compile(rb"/(F\d+\+\d+)(?=[\s/\[(<])")
+
+
+# --------------------------------------------------------------------------------------------
+# Interface
+# --------------------------------------------------------------------------------------------
+
+
+class AssemblyError(Exception):
+    """The packet cannot be built; ``str()`` is a Swedish message that names the file."""
+
+
+@dataclass(frozen=True)
+class PacketDocument:
+    """One document of an item: a converted paper or an external attachment, as PDF."""
+
+    path: Path
+    title: str
+    """Bookmark title, e.g. "Tjänsteskrivelse: Direktiv – …" or "Bilaga 1 Programdirektiv"."""
+    withheld_notice: str | None = None
+    """When set, the document is left out and a notice page with this text stands in for it."""
+
+
+@dataclass(frozen=True)
+class PacketItem:
+    """One agenda item and its documents, in the order of its Beslutsunderlag."""
+
+    number: int
+    title: str
+    documents: tuple[PacketDocument, ...]
+
+
+@dataclass(frozen=True)
+class PacketResult:
+    """What :func:`assemble_packet` wrote."""
+
+    page_count: int
+    item_start_pages: dict[int, int]
+    """Item number → 1-based packet page where the item starts; items without documents absent."""
+    conformance_problems: tuple[str, ...]
+    """Swedish: why the packet is not claimed as PDF/A-2b and PDF/UA-1, one entry per part."""
+    warnings: tuple[str, ...]
+
+
+def plan_pages(front: Path | None, items: Sequence[PacketItem]) -> dict[int, int]:
+    """Item number → 1-based start page in the packet, without writing anything.
+
+    Counts pages with pypdf; a withheld document counts as its one notice page and is not opened.
+    """
+    _check_items(items)
+    page = _page_count(_open(front, _front_label(front))) if front is not None else 0
+    starts: dict[int, int] = {}
+    for item in items:
+        for document in item.documents:
+            starts.setdefault(item.number, page + 1)
+            if document.withheld_notice is not None:
+                page += 1
+            else:
+                label = _document_label(item, document)
+                page += _page_count(_open(document.path, label))
+    return starts
+
+
+def assemble_packet(
+    front: Path | None,
+    items: Sequence[PacketItem],
+    target: Path,
+    *,
+    title: str,
+    stamp_label: str = "Ärende",
+    lang: str = "sv-SE",
+    planned: Mapping[int, int] | None = None,
+) -> PacketResult:
+    """Write the packet to ``target`` (atomically) and report what it contains.
+
+    ``front`` is the kallelse with the föredragningslista; ``None`` builds a file of items only,
+    e.g. one item's own PDF, whose stamps count that file's pages. ``planned`` is what
+    :func:`plan_pages` returned when the föredragningslista was filled in: when given, the
+    packet's real start pages must match it, or :class:`AssemblyError` is raised and nothing is
+    written. Damaged, encrypted or missing files also raise :class:`AssemblyError`.
+    """
+    _check_items(items)
+    parts = _open_parts(front, items)
+    if not parts:
+        raise AssemblyError(f"Paketet {target.name} får inga sidor: det finns inga handlingar.")
+    total = 0
+    starts: dict[int, int] = {}
+    for part in parts:
+        part.start = total
+        if part.item is not None:
+            starts.setdefault(part.item.number, total + 1)
+        total += part.page_count
+    if planned is not None and dict(planned) != starts:
+        raise AssemblyError(_plan_mismatch(planned, starts))
+
+    problems, warnings, profile = _inspect(parts, lang)
+    claim = not problems
+    try:
+        overlay = PdfReader(io.BytesIO(_render_overlays(parts, total, stamp_label)))
+    except FontMissing as exc:
+        raise AssemblyError(str(exc)) from exc
+
+    builder = _Builder(PdfWriter(), lang, overlay)
+    for part in parts:
+        builder.add(part)
+    if builder.total_pages != total:  # a part changed between counting and merging
+        raise AssemblyError(f"Paketet {target.name} fick fel antal sidor; bygg om det.")
+    builder.stamp_all()
+    builder.finish_structure()
+    builder.set_catalog(title=title, intent=profile if claim else None, claim=claim)
+    _write_atomic(builder.writer, target)
+    return PacketResult(
+        page_count=total,
+        item_start_pages=starts,
+        conformance_problems=tuple(problems),
+        warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Parts
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    """One run of packet pages: the front, a document, or the notice for a withheld one."""
+
+    label: str
+    """Swedish name for messages, e.g. 'Bilaga 1 Programdirektiv (”x.pdf”, ärende 3)'."""
+    title: str
+    """Outline and structure title."""
+    item: PacketItem | None
+    reader: PdfReader | None
+    notice: Notice | None
+    page_count: int
+    start: int = 0
+    boxes: list[PageBox] = field(default_factory=list)
+    tagged: bool = False
+
+
+def _check_items(items: Sequence[PacketItem]) -> None:
+    seen: set[int] = set()
+    for item in items:
+        if item.number in seen:
+            raise AssemblyError(f"Ärende {item.number} finns två gånger i paketet.")
+        seen.add(item.number)
+
+
+def _front_label(front: Path | None) -> str:
+    return f"Kallelsen (”{front.name if front else ''}”)"
+
+
+def _document_label(item: PacketItem, document: PacketDocument) -> str:
+    return f"{document.title} (”{document.path.name}”, ärende {item.number})"
+
+
+def _open_parts(front: Path | None, items: Sequence[PacketItem]) -> list[_Part]:
+    parts: list[_Part] = []
+    if front is not None:
+        label = _front_label(front)
+        reader = _open(front, label)
+        parts.append(_Part(label, FRONT_OUTLINE_TITLE, None, reader, None, _page_count(reader)))
+    for item in items:
+        for document in item.documents:
+            label = _document_label(item, document)
+            if document.withheld_notice is not None:
+                notice = Notice(
+                    title=document.title,
+                    notice=document.withheld_notice,
+                    context=f"Handlingen hör till ärende {item.number}: {item.title}",
+                )
+                parts.append(_Part(label, document.title, item, None, notice, 1))
+            else:
+                reader = _open(document.path, label)
+                parts.append(_Part(label, document.title, item, reader, None, _page_count(reader)))
+    for part in parts:
+        part.boxes = _boxes(part) if part.reader is not None else []
+    return parts
+
+
+def _open(path: Path, label: str) -> PdfReader:
+    if not path.is_file():
+        raise AssemblyError(f"{label}: hittar inte filen {path}.")
+    try:
+        reader = PdfReader(path)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise AssemblyError(
+            f"{label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
+        ) from exc
+    if reader.is_encrypted:
+        raise AssemblyError(
+            f"{label}: PDF-filen är krypterad eller lösenordsskyddad och kan inte tas med i "
+            "paketet; spara den utan skydd och försök igen."
+        )
+    return reader
+
+
+def _page_count(reader: PdfReader) -> int:
+    label = _label_of(reader)
+    try:
+        count = len(reader.pages)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise AssemblyError(
+            f"{label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
+        ) from exc
+    if count < 1:
+        raise AssemblyError(f"{label}: PDF-filen har inga sidor.")
+    return count
+
+
+def _label_of(reader: PdfReader) -> str:
+    name = getattr(reader.stream, "name", None)
+    return f"”{Path(str(name)).name}”" if name else "PDF-filen"
+
+
+def _boxes(part: _Part) -> list[PageBox]:
+    assert part.reader is not None
+    boxes: list[PageBox] = []
+    try:
+        for page in part.reader.pages:
+            media = _rect(page.mediabox)
+            crop = _rect(page.cropbox)
+            x0, y0 = max(media[0], crop[0]), max(media[1], crop[1])
+            x1, y1 = min(media[2], crop[2]), min(media[3], crop[3])
+            if x1 - x0 < 1 or y1 - y0 < 1:
+                x0, y0, x1, y1 = media
+            rotation = int(page.rotation) % 360
+            boxes.append(PageBox(x0, y0, x1, y1, rotation if rotation % 90 == 0 else 0))
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise AssemblyError(
+            f"{part.label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
+        ) from exc
+    return boxes
+
+
+def _rect(box: Any) -> tuple[float, float, float, float]:
+    a, b, c, d = (float(v) for v in box)
+    return min(a, c), min(b, d), max(a, c), max(b, d)
+
+
+# --------------------------------------------------------------------------------------------
+# Conformance
+# --------------------------------------------------------------------------------------------
+
+
+def _inspect(
+    parts: Sequence[_Part], lang: str
+) -> tuple[list[str], list[str], DictionaryObject | None]:
+    """Conformance problems and warnings per part; the output intent to keep."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    profile: DictionaryObject | None = None
+    profile_digest: bytes | None = None
+    for part in parts:
+        reader = part.reader
+        if reader is None:
+            continue
+        try:
+            root = reader.root_object
+            xmp = _xmp_of(root)
+            pdfa = _int_match(_PDFAID_PART, xmp)
+            pdfua = _int_match(_PDFUAID_PART, xmp)
+            mark_info = _resolve(root.get("/MarkInfo"))
+            marked = isinstance(mark_info, DictionaryObject) and bool(
+                _resolve(mark_info.get("/Marked", False))
+            )
+            part.tagged = "/StructTreeRoot" in root and marked
+            part_lang = str(root.get("/Lang", "") or "")
+            intent = _pdfa_intent(root)
+            digest = _profile_digest(intent) if intent is not None else None
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise AssemblyError(
+                f"{part.label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
+            ) from exc
+        missing: list[str] = []
+        if pdfa not in (1, 2, 3):
+            missing.append("inte PDF/A" if pdfa is None else f"PDF/A-{pdfa}, inte PDF/A-1–3")
+        if not part.tagged:
+            missing.append("inte taggad")
+        elif pdfua != 1:
+            missing.append("inte märkt som PDF/UA")
+        if pdfa in (1, 2, 3) and intent is not None:
+            if profile is None:
+                profile, profile_digest = intent, digest
+            elif digest != profile_digest:
+                missing.append("gjord med en annan färgprofil (OutputIntent) än resten av paketet")
+        elif pdfa in (1, 2, 3):
+            missing.append("utan färgprofil (OutputIntent)")
+        if missing:
+            problems.append(
+                f"{part.label} är {_join(missing)}; paketet kan inte anges som PDF/A-2b eller "
+                "PDF/UA."
+            )
+        if part_lang and part_lang.lower() != lang.lower():
+            warnings.append(
+                f"{part.label} har språket {part_lang}, inte {lang}; skärmläsare läser den delen "
+                f"som {part_lang}."
+            )
+        if not part.tagged and not _has_fonts(reader):
+            warnings.append(
+                f"{part.label} saknar text (inskannad bild?): den går inte att söka i eller läsa "
+                "med skärmläsare."
+            )
+        odd = [(i, box) for i, box in enumerate(part.boxes) if not _is_a4_portrait(box)]
+        if odd:
+            i, box = odd[0]
+            width, height = (size / _PT_PER_MM for size in box.shown_size)
+            warnings.append(
+                f"{part.label}: {len(odd)} av {part.page_count} sidor är inte stående A4 (t.ex. "
+                f"paketsidan {part.start + i + 1}: {width:.0f} × {height:.0f} mm); "
+                "sidstämpeln hamnar i den sidans egen marginal."
+            )
+    if parts and profile is None and not problems:
+        problems.append(
+            "Ingen del har en färgprofil (OutputIntent); paketet kan inte anges som PDF/A-2b."
+        )
+    return problems, warnings, profile
+
+
+def _xmp_of(root: DictionaryObject) -> bytes:
+    meta = root.get("/Metadata")
+    if meta is None:
+        return b""
+    try:
+        return cast(StreamObject, meta.get_object()).get_data()
+    except MemoryError:
+        raise
+    except Exception:
+        return b""
+
+
+def _int_match(pattern: re.Pattern[bytes], data: bytes) -> int | None:
+    match = pattern.search(data)
+    return int(match.group(1)) if match else None
+
+
+def _pdfa_intent(root: DictionaryObject) -> DictionaryObject | None:
+    """The part's PDF/A output intent (``/S /GTS_PDFA1`` with an ICC profile), if any."""
+    intents = root.get("/OutputIntents")
+    if intents is None:
+        return None
+    for intent in cast(ArrayObject, intents.get_object()):
+        intent_dict = intent.get_object()
+        if (
+            isinstance(intent_dict, DictionaryObject)
+            and intent_dict.get("/S") == "/GTS_PDFA1"
+            and "/DestOutputProfile" in intent_dict
+        ):
+            return intent_dict
+    return None
+
+
+def _profile_digest(intent: DictionaryObject) -> bytes:
+    """A digest of the intent's ICC profile that ignores its creation time and profile ID.
+
+    LibreOffice writes its sRGB profile afresh at every export, stamped with the time, so two
+    papers carry byte-different copies of the same profile.
+    """
+    data = bytearray(cast(StreamObject, intent["/DestOutputProfile"].get_object()).get_data())
+    if len(data) >= 128:
+        data[24:36] = bytes(12)  # dateTimeNumber
+        data[84:100] = bytes(16)  # profile ID (MD5 over the profile, date included)
+    return hashlib.sha256(bytes(data)).digest()
+
+
+def _has_fonts(reader: PdfReader) -> bool:
+    """Whether any page (or a form it draws) has a font: a cheap test for a text layer."""
+    return any(_resources_have_fonts(page.get("/Resources"), 0) for page in reader.pages)
+
+
+def _resources_have_fonts(resources: Any, depth: int) -> bool:
+    if resources is None or depth > 4:
+        return False
+    resources = resources.get_object()
+    if not isinstance(resources, DictionaryObject):
+        return False
+    fonts = resources.get("/Font")
+    if fonts is not None and len(cast(DictionaryObject, fonts.get_object())) > 0:
+        return True
+    xobjects = resources.get("/XObject")
+    if xobjects is None:
+        return False
+    for xobject in cast(DictionaryObject, xobjects.get_object()).values():
+        form = xobject.get_object()
+        if (
+            isinstance(form, DictionaryObject)
+            and form.get("/Subtype") == "/Form"
+            and _resources_have_fonts(form.get("/Resources"), depth + 1)
+        ):
+            return True
+    return False
+
+
+def _is_a4_portrait(box: PageBox) -> bool:
+    width, height = (size / _PT_PER_MM for size in box.shown_size)
+    return abs(width - _A4_MM[0]) < 3 and abs(height - _A4_MM[1]) < 3
+
+
+def _join(words: Sequence[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " och " + words[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Overlays
+# --------------------------------------------------------------------------------------------
+
+
+def _render_overlays(parts: Sequence[_Part], total: int, stamp_label: str) -> bytes:
+    notices = [part.notice for part in parts if part.notice is not None]
+    stamps: list[Stamp] = []
+    a4 = PageBox(0.0, 0.0, 595.2756, 841.8898)
+    for part in parts:
+        prefix = FRONT_STAMP_LABEL if part.item is None else f"{stamp_label} {part.item.number}"
+        boxes = part.boxes or [a4] * part.page_count
+        for offset, box in enumerate(boxes):
+            page = part.start + offset + 1
+            stamps.append(Stamp(f"{prefix} · Sida {page} av {total}", box))
+    return render_overlays(notices, stamps)
+
+
+# --------------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Collects pages, outline and structure in one PdfWriter."""
+
+    def __init__(self, writer: PdfWriter, lang: str, overlay: PdfReader) -> None:
+        self.writer = writer
+        self.lang = lang
+        self.overlay = overlay
+        self.notices_used = 0
+        self.total_pages = 0
+        self.next_key = 0
+        self.parent_nums: list[tuple[int, PdfObject]] = []
+        self.role_map: dict[str, PdfObject] = {}
+        self.class_map: dict[str, PdfObject] = {}
+        self.ids: dict[bytes, PdfObject] = {}
+        self.tree_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+        self.tree_root_ref = self._add(self.tree_root)
+        self.document = self._element("/Document", self.tree_root_ref)
+        self.current_item: int | None = None
+        self.current_sect: DictionaryObject | None = None
+        self.item_outline: IndirectObject | None = None
+        self.current_outline_item: int | None = None
+        self.untagged_pages: set[int] = set()
+        self.notice_pages: list[int] = []
+
+    # -- objects ------------------------------------------------------------------------------
+
+    def _add(self, obj: PdfObject) -> IndirectObject:
+        return self.writer._add_object(obj)
+
+    def _element(
+        self, role: str, parent: IndirectObject, title: str | None = None
+    ) -> DictionaryObject:
+        element = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/StructElem"),
+                NameObject("/S"): NameObject(role),
+                NameObject("/P"): parent,
+                NameObject("/K"): ArrayObject(),
+            }
+        )
+        if title is not None:
+            element[NameObject("/T")] = TextStringObject(title)
+        self._add(element)
+        parent_obj = cast(DictionaryObject, parent.get_object())
+        if parent_obj is not self.tree_root:
+            cast(ArrayObject, parent_obj["/K"]).append(element.indirect_reference)
+        return element
+
+    def _container(self, part: _Part) -> DictionaryObject:
+        """The ``/Document`` for the front, the item's ``/Sect`` for its documents."""
+        if part.item is None:
+            return self.document
+        if self.current_item != part.item.number or self.current_sect is None:
+            self.current_item = part.item.number
+            self.current_sect = self._element(
+                "/Sect", self._ref(self.document), f"Ärende {part.item.number}: {part.item.title}"
+            )
+        return self.current_sect
+
+    @staticmethod
+    def _ref(obj: DictionaryObject) -> IndirectObject:
+        assert obj.indirect_reference is not None
+        return obj.indirect_reference
+
+    # -- parts --------------------------------------------------------------------------------
+
+    def add(self, part: _Part) -> None:
+        start = len(self.writer.pages)
+        part.start = start
+        if part.reader is None:
+            self._add_notice(part)
+        else:
+            try:
+                self.writer.append(part.reader, import_outline=False)
+                if part.tagged:
+                    self._merge_structure(part)
+                else:
+                    self._wrap_untagged(part)
+            except (AssemblyError, MemoryError):
+                raise
+            except Exception as exc:
+                raise AssemblyError(
+                    f"{part.label}: PDF-filen är skadad och kan inte fogas in i paketet "
+                    f"({_why(exc)})."
+                ) from exc
+        self.total_pages = len(self.writer.pages)
+        self._outline(part)
+
+    def _add_notice(self, part: _Part) -> None:
+        assert part.notice is not None
+        source = self.overlay.pages[self.notices_used]
+        self.notices_used += 1
+        page = self.writer.add_page(source)
+        index = len(self.writer.pages) - 1
+        self.notice_pages.append(index)
+        container = self._container(part)
+        holder = self._element("/Part", self._ref(container), part.title)
+        page_ref = page.indirect_reference
+        assert page_ref is not None
+        kids: list[PdfObject] = []
+        for mcid, tag in enumerate(NOTICE_TAGS):
+            element = self._element(tag, self._ref(holder))
+            element[NameObject("/Pg")] = page_ref
+            element[NameObject("/K")] = NumberObject(mcid)
+            kids.append(self._ref(element))
+        page[NameObject("/StructParents")] = NumberObject(self.next_key)
+        self.parent_nums.append((self.next_key, ArrayObject(kids)))
+        self.next_key += 1
+
+    def _wrap_untagged(self, part: _Part) -> None:
+        """Untagged pages: each page's whole content becomes one ``/Div`` (MCID 0).
+
+        Without this the tagged packet would hide their text from assistive technology; with it
+        a screen reader reads each page in content order. Pages that already carry MCIDs (tags
+        without a structure tree) are left alone.
+        """
+        container = self._container(part)
+        holder = self._element("/Part", self._ref(container), part.title)
+        for offset in range(part.page_count):
+            index = part.start + offset
+            page = self.writer.pages[index]
+            contents = page.get_contents()
+            if contents is not None and b"/MCID" in contents.get_data():
+                continue
+            element = self._element("/Div", self._ref(holder))
+            element[NameObject("/Pg")] = page.indirect_reference
+            element[NameObject("/K")] = NumberObject(0)
+            page[NameObject("/StructParents")] = NumberObject(self.next_key)
+            self.parent_nums.append((self.next_key, ArrayObject([self._ref(element)])))
+            self.next_key += 1
+            self.untagged_pages.add(index)
+
+    def _merge_structure(self, part: _Part) -> None:
+        reader = part.reader
+        assert reader is not None
+        writer = self.writer
+        source_root = cast(DictionaryObject, reader.root_object["/StructTreeRoot"].get_object())
+        kids = _as_list(source_root.get("/K"))
+        cloned: list[DictionaryObject] = []
+        for kid in kids:
+            kid_obj = kid.get_object() if isinstance(kid, IndirectObject) else kid
+            if not isinstance(kid_obj, DictionaryObject):
+                continue
+            copy = kid_obj.clone(writer, ignore_fields=(1, "/P"))
+            if copy.indirect_reference is None:
+                self._add(copy)
+            cloned.append(copy)
+
+        offset = self.next_key
+        entries = sorted(_number_tree(source_root.get("/ParentTree")), key=lambda e: e[0])
+        part_next = int(source_root.get("/ParentTreeNextKey", 0) or 0)
+        for key, value in entries:
+            copy_value = (
+                value.clone(writer, ignore_fields=(1, "/P"))
+                if hasattr(value, "clone")
+                else NullObject()
+            )
+            self.parent_nums.append((key + offset, copy_value))
+            part_next = max(part_next, key + 1)
+
+        seen: set[int] = set()
+        for index in range(part.page_count):
+            source = reader.pages[index]
+            page = writer.pages[part.start + index]
+            if "/StructParents" in source:
+                value = _int(source["/StructParents"])
+                page[NameObject("/StructParents")] = NumberObject(value + offset)
+                part_next = max(part_next, value + 1)
+            for annot in _as_list(page.get("/Annots")):
+                annot_obj = annot.get_object()
+                if (
+                    isinstance(annot_obj, DictionaryObject)
+                    and "/StructParent" in annot_obj
+                    and id(annot_obj) not in seen
+                ):
+                    seen.add(id(annot_obj))
+                    value = _int(annot_obj["/StructParent"])
+                    annot_obj[NameObject("/StructParent")] = NumberObject(value + offset)
+                    part_next = max(part_next, value + 1)
+            part_next = max(part_next, _shift_forms(page.get("/Resources"), offset, seen, 0))
+        self.next_key = offset + part_next
+
+        renames = self._merge_maps(source_root)
+        if renames:
+            _rename_roles(cloned, renames)
+
+        container = self._container(part)
+        if len(cloned) == 1 and cloned[0].get("/S") == "/Document":
+            holder = cloned[0]
+            holder[NameObject("/S")] = NameObject("/Part")
+            holder[NameObject("/P")] = self._ref(container)
+            cast(ArrayObject, container["/K"]).append(self._ref(holder))
+        else:
+            holder = self._element("/Part", self._ref(container))
+            for copy in cloned:
+                copy[NameObject("/P")] = self._ref(holder)
+                cast(ArrayObject, holder["/K"]).append(self._ref(copy))
+        holder[NameObject("/T")] = TextStringObject(part.title)
+        part_lang = str(reader.root_object.get("/Lang", "") or "")
+        if part_lang and part_lang.lower() != self.lang.lower():
+            holder[NameObject("/Lang")] = TextStringObject(part_lang)
+
+    def _merge_maps(self, source_root: DictionaryObject) -> dict[str, str]:
+        """Merge the role map, class map and ID tree; roles to rename in this part on clashes."""
+        renames: dict[str, str] = {}
+        role_map = source_root.get("/RoleMap")
+        if role_map is not None:
+            for key, value in cast(DictionaryObject, role_map.get_object()).items():
+                copy = value.clone(self.writer) if hasattr(value, "clone") else value
+                if key not in self.role_map:
+                    self.role_map[key] = copy
+                elif self.role_map[key] != copy:
+                    new = f"{key}_{len(self.role_map)}"
+                    self.role_map[new] = copy
+                    renames[key] = new
+        class_map = source_root.get("/ClassMap")
+        if class_map is not None:
+            for key, value in cast(DictionaryObject, class_map.get_object()).items():
+                self.class_map.setdefault(key, value.clone(self.writer))
+        id_tree = source_root.get("/IDTree")
+        if id_tree is not None:
+            for name, value in _name_tree(id_tree):
+                copy = value.clone(self.writer, ignore_fields=(1, "/P"))
+                self.ids.setdefault(name, copy)
+        return renames
+
+    # -- outline ------------------------------------------------------------------------------
+
+    def _outline(self, part: _Part) -> None:
+        writer = self.writer
+        if part.item is None:
+            parent = writer.add_outline_item(
+                title=part.title, page_number=part.start, is_open=False
+            )
+        else:
+            if self.item_outline is None or self.current_outline_item != part.item.number:
+                self.item_outline = writer.add_outline_item(
+                    title=f"Ärende {part.item.number}: {part.item.title}",
+                    page_number=part.start,
+                    is_open=True,
+                )
+                self.current_outline_item = part.item.number
+            parent = writer.add_outline_item(
+                title=part.title, page_number=part.start, parent=self.item_outline, is_open=False
+            )
+        if part.reader is not None:
+            try:
+                outline = part.reader.outline
+            except MemoryError:
+                raise
+            except Exception:
+                return
+            self._import_outline(part, outline, parent, 0)
+
+    def _import_outline(self, part: _Part, nodes: Any, parent: IndirectObject, depth: int) -> None:
+        reader = part.reader
+        assert reader is not None
+        if depth > _MAX_TREE_DEPTH:
+            return
+        last: IndirectObject | None = None
+        for node in nodes:
+            if isinstance(node, list):
+                if last is not None:
+                    self._import_outline(part, node, last, depth + 1)
+                continue
+            try:
+                index = reader.get_destination_page_number(node)
+                array = node.dest_array
+                fit = Fit(fit_type=str(array[1]), fit_args=list(array[2:]))
+            except MemoryError:
+                raise
+            except Exception:
+                index, fit = None, Fit.fit()
+            if index is None or not 0 <= index < part.page_count:
+                index, fit = 0, Fit.fit()
+            last = self.writer.add_outline_item(
+                title=str(node.title or ""),
+                page_number=part.start + index,
+                parent=parent,
+                fit=fit,
+                is_open=False,
+            )
+
+    # -- stamps -------------------------------------------------------------------------------
+
+    def stamp_all(self) -> None:
+        writer = self.writer
+        overlay = self.overlay
+        first_stamp = self.notices_used
+        fonts: dict[bytes, IndirectObject] = {}
+        sample = overlay.pages[first_stamp] if len(overlay.pages) > first_stamp else None
+        if sample is not None:
+            resources = cast(DictionaryObject, sample["/Resources"].get_object())
+            font_dict = cast(DictionaryObject, resources["/Font"].get_object())
+            for name, ref in font_dict.items():
+                copy = ref.clone(writer)
+                fonts[name[1:].encode()] = (
+                    copy if isinstance(copy, IndirectObject) else self._add(copy)
+                )
+        plain = self._stream(b"q\n")
+        wrapped = self._stream(b"q\n/Div <</MCID 0>> BDC\n")
+        for index, page in enumerate(writer.pages):
+            data = cast(
+                StreamObject, overlay.pages[first_stamp + index]["/Contents"].get_object()
+            ).get_data()
+            names = self._font_names(page, fonts)
+            data = _rename_fonts(data, names)
+            head = b"EMC\nQ\n" if index in self.untagged_pages else b"Q\n"
+            stream = self._stream(
+                head
+                + b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq\n"
+                + data
+                + b"\nQ\nEMC\n"
+            )
+            before = wrapped if index in self.untagged_pages else plain
+            page[NameObject("/Contents")] = ArrayObject(
+                [before, *_content_refs(page.raw_get("/Contents")), stream]
+            )
+
+    def _stream(self, data: bytes) -> IndirectObject:
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return self._add(stream)
+
+    def _font_names(self, page: Any, fonts: Mapping[bytes, IndirectObject]) -> dict[bytes, bytes]:
+        """Add the stamp fonts to the page's resources under names no page font uses."""
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = DictionaryObject()
+            page[NameObject("/Resources")] = resources
+        resources = resources.get_object()
+        font_dict = resources.get("/Font")
+        if font_dict is None:
+            font_dict = DictionaryObject()
+            resources[NameObject("/Font")] = font_dict
+        font_dict = font_dict.get_object()
+        names: dict[bytes, bytes] = {}
+        for number, (rl_name, ref) in enumerate(sorted(fonts.items())):
+            suffix = 0
+            while True:
+                name = f"/BeslutStamp{number}" + (f"_{suffix}" if suffix else "")
+                existing = font_dict.get(name)
+                if existing is None:
+                    font_dict[NameObject(name)] = ref
+                    break
+                if isinstance(existing, IndirectObject) and existing.idnum == ref.idnum:
+                    break
+                suffix += 1
+            names[rl_name] = name[1:].encode()
+        return names
+
+    # -- catalog ------------------------------------------------------------------------------
+
+    def finish_structure(self) -> None:
+        root = self.tree_root
+        root[NameObject("/K")] = ArrayObject([self._ref(self.document)])
+        nums = ArrayObject()
+        for key, value in sorted(self.parent_nums, key=lambda e: e[0]):
+            nums.append(NumberObject(key))
+            nums.append(value)
+        root[NameObject("/ParentTree")] = self._add(DictionaryObject({NameObject("/Nums"): nums}))
+        root[NameObject("/ParentTreeNextKey")] = NumberObject(self.next_key)
+        if self.role_map:
+            root[NameObject("/RoleMap")] = DictionaryObject(
+                {NameObject(k): cast(Any, v) for k, v in self.role_map.items()}
+            )
+        if self.class_map:
+            root[NameObject("/ClassMap")] = DictionaryObject(
+                {NameObject(k): cast(Any, v) for k, v in self.class_map.items()}
+            )
+        if self.ids:
+            names = ArrayObject()
+            for name in sorted(self.ids):
+                names.append(TextStringObject(name.decode("latin-1")))
+                names.append(self.ids[name])
+            root[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): names})
+
+    def set_catalog(self, *, title: str, intent: DictionaryObject | None, claim: bool) -> None:
+        writer = self.writer
+        catalog = writer.root_object
+        catalog[NameObject("/StructTreeRoot")] = self.tree_root_ref
+        catalog[NameObject("/MarkInfo")] = DictionaryObject(
+            {NameObject("/Marked"): BooleanObject(True)}
+        )
+        catalog[NameObject("/Lang")] = TextStringObject(self.lang)
+        catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
+            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+        )
+        catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+        catalog[NameObject("/PageLabels")] = DictionaryObject(
+            {
+                NameObject("/Nums"): ArrayObject(
+                    [NumberObject(0), DictionaryObject({NameObject("/S"): NameObject("/D")})]
+                )
+            }
+        )
+        if claim and intent is not None:
+            copy = intent.clone(writer)
+            reference = copy.indirect_reference or self._add(copy)
+            catalog[NameObject("/OutputIntents")] = ArrayObject([reference])
+        when = _timestamp()
+        writer.add_metadata(
+            {
+                "/Title": title,
+                "/Producer": PRODUCER,
+                "/Creator": "beslut",
+                "/CreationDate": _pdf_date(when),
+                "/ModDate": _pdf_date(when),
+            }
+        )
+        metadata = DecodedStreamObject()
+        metadata.set_data(_xmp(title, self.lang, when, claim=claim and intent is not None))
+        metadata[NameObject("/Type")] = NameObject("/Metadata")
+        metadata[NameObject("/Subtype")] = NameObject("/XML")
+        catalog[NameObject("/Metadata")] = self._add(metadata)
+        writer.generate_file_identifiers()
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _rename_fonts(data: bytes, names: Mapping[bytes, bytes]) -> bytes:
+    """Replace reportlab's font resource names in a stamp content stream."""
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        return b"/" + names[match.group(1)]
+
+    return _RL_FONT.sub(rename, data)
+
+
+def _resolve(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _int(value: Any) -> int:
+    """An integer from a PDF number (resolving a reference); damaged values raise ValueError."""
+    resolved = _resolve(value)
+    if isinstance(resolved, bool) or not isinstance(resolved, (int, float)):
+        raise ValueError(f"inget heltal: {resolved!r}")
+    return int(resolved)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    resolved = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(resolved, ArrayObject):
+        return list(resolved)
+    return [value]
+
+
+def _content_refs(contents: Any) -> list[PdfObject]:
+    if contents is None:
+        return []
+    if isinstance(contents, IndirectObject):
+        resolved = contents.get_object()
+        if isinstance(resolved, ArrayObject):
+            return list(resolved)
+        return [contents]
+    if isinstance(contents, ArrayObject):
+        return list(contents)
+    return []
+
+
+def _number_tree(node: Any, depth: int = 0) -> Iterator[tuple[int, Any]]:
+    if node is None or depth > _MAX_TREE_DEPTH:
+        return
+    node = node.get_object()
+    if not isinstance(node, DictionaryObject):
+        return
+    nums = node.get("/Nums")
+    if nums is not None:
+        values = list(cast(ArrayObject, nums.get_object()))
+        for i in range(0, len(values) - 1, 2):
+            yield int(values[i]), values[i + 1]
+    for kid in _as_list(node.get("/Kids")):
+        yield from _number_tree(kid, depth + 1)
+
+
+def _name_tree(node: Any, depth: int = 0) -> Iterator[tuple[bytes, Any]]:
+    if node is None or depth > _MAX_TREE_DEPTH:
+        return
+    node = node.get_object()
+    if not isinstance(node, DictionaryObject):
+        return
+    names = node.get("/Names")
+    if names is not None:
+        values = list(cast(ArrayObject, names.get_object()))
+        for i in range(0, len(values) - 1, 2):
+            key = values[i]
+            raw = key.original_bytes if hasattr(key, "original_bytes") else str(key).encode()
+            yield raw, values[i + 1]
+    for kid in _as_list(node.get("/Kids")):
+        yield from _name_tree(kid, depth + 1)
+
+
+def _shift_forms(resources: Any, offset: int, seen: set[int], depth: int) -> int:
+    """Renumber ``/StructParents`` of form XObjects; return the part's highest key + 1 seen."""
+    if resources is None or depth > 8:
+        return 0
+    resources = resources.get_object()
+    if not isinstance(resources, DictionaryObject) or "/XObject" not in resources:
+        return 0
+    highest = 0
+    for xobject in cast(DictionaryObject, resources["/XObject"].get_object()).values():
+        form = xobject.get_object()
+        if not isinstance(form, DictionaryObject) or id(form) in seen:
+            continue
+        seen.add(id(form))
+        if form.get("/Subtype") != "/Form":
+            continue
+        if "/StructParents" in form:
+            value = _int(form["/StructParents"])
+            form[NameObject("/StructParents")] = NumberObject(value + offset)
+            highest = max(highest, value + 1)
+        highest = max(highest, _shift_forms(form.get("/Resources"), offset, seen, depth + 1))
+    return highest
+
+
+def _rename_roles(elements: Sequence[DictionaryObject], renames: Mapping[str, str]) -> None:
+    stack: list[tuple[Any, int]] = [(element, 0) for element in elements]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        node = node.get_object()
+        if not isinstance(node, DictionaryObject) or id(node) in seen or depth > _MAX_TREE_DEPTH:
+            continue
+        seen.add(id(node))
+        role = node.get("/S")
+        if role in renames:
+            node[NameObject("/S")] = NameObject(renames[str(role)])
+        for kid in _as_list(node.get("/K")):
+            if isinstance(kid, (IndirectObject, DictionaryObject)):
+                stack.append((kid, depth + 1))
+
+
+def _plan_mismatch(planned: Mapping[int, int], actual: Mapping[int, int]) -> str:
+    for number in sorted(set(planned) | set(actual)):
+        want, got = planned.get(number), actual.get(number)
+        if want != got:
+            where = f"sidan {got}" if got is not None else "inga sidor"
+            said = f"sidan {want}" if want is not None else "inget sidnummer"
+            return (
+                f"Föredragningslistans sidnummer stämmer inte med paketet: ärende {number} börjar "
+                f"på {where}, men listan anger {said}. Kallelsen har troligen fått ett annat antal "
+                "sidor när sidnumren fylldes i; bygg om paketet."
+            )
+    return "Föredragningslistans sidnummer stämmer inte med paketet; bygg om paketet."
+
+
+def _timestamp() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.fromtimestamp(int(time.time()), UTC)
+
+
+def _pdf_date(when: datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _xmp(title: str, lang: str, when: datetime, *, claim: bool) -> bytes:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    ids = ""
+    if claim:
+        ids = (
+            '  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
+            "   <pdfaid:part>2</pdfaid:part>\n"
+            "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+            "  </rdf:Description>\n"
+            '  <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+            "   <pdfuaid:part>1</pdfuaid:part>\n"
+            "  </rdf:Description>\n"
+            '  <rdf:Description rdf:about=""'
+            ' xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+            ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+            ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
+            '   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\n'
+            "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n"
+            "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+            "    <pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>\n"
+            '    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\n'
+            "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+            "     <pdfaProperty:description>PDF/UA version identifier</pdfaProperty:description>\n"
+            "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+            "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+            "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+            "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
+            "  </rdf:Description>\n"
+        )
+    body = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        + ids
+        + '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li>'
+        "</rdf:Alt></dc:title>\n"
+        f"   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>\n"
+        "   <dc:format>application/pdf</dc:format>\n"
+        "  </rdf:Description>\n"
+        '  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">\n'
+        f"   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>\n"
+        "  </rdf:Description>\n"
+        '  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+        "   <xmp:CreatorTool>beslut</xmp:CreatorTool>\n"
+        f"   <xmp:CreateDate>{stamp}</xmp:CreateDate>\n"
+        f"   <xmp:ModifyDate>{stamp}</xmp:ModifyDate>\n"
+        f"   <xmp:MetadataDate>{stamp}</xmp:MetadataDate>\n"
+        "  </rdf:Description>\n"
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+    )
+    padding = (" " * 99 + "\n") * 20
+    return (body + padding + '<?xpacket end="w"?>').encode("utf-8")
+
+
+def _write_atomic(writer: PdfWriter, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise AssemblyError(f"Kunde inte skriva {target}: {exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            writer.write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise AssemblyError(f"Kunde inte skriva {target}: {exc.strerror or exc}.") from exc
+        raise
+
+
+def _why(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:200] + "…"
+    return text or type(exc).__name__
