@@ -186,6 +186,7 @@ def assemble_packet(
     builder.stamp_all()
     builder.finish_structure()
     builder.set_catalog(title=title, intent=profile if claim else None, claim=claim)
+    _deduplicate(builder.writer)
     _write_atomic(builder.writer, target)
     return PacketResult(
         page_count=total,
@@ -605,6 +606,8 @@ class _Builder:
         source = self.overlay.pages[self.notices_used]
         self.notices_used += 1
         page = self.writer.add_page(source)
+        if "/Trans" in page:
+            del page["/Trans"]
         index = len(self.writer.pages) - 1
         self.notice_pages.append(index)
         container = self._container(part)
@@ -1131,10 +1134,30 @@ def _xmp(title: str, lang: str, when: datetime, *, claim: bool) -> bytes:
     return (body + padding + '<?xpacket end="w"?>').encode("utf-8")
 
 
+def _deduplicate(writer: PdfWriter) -> None:
+    """Store identical objects once (font programs, LibreOffice's attribute dictionaries …).
+
+    pypdf merges any two objects with equal values, which would also merge two pages, two
+    structure elements or two annotations that happen to be equal (e.g. empty paragraphs on one
+    page) and so corrupt the page or structure tree; in that case nothing is merged.
+    """
+    seen: set[bytes] = set()
+    for obj in writer._objects:
+        if isinstance(obj, DictionaryObject) and (
+            obj.get("/Type") == "/Page" or "/Rect" in obj or ("/S" in obj and "/P" in obj)
+        ):
+            digest = obj.hash_value()
+            if digest in seen:
+                return
+            seen.add(digest)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+
+
 def _write_atomic(writer: PdfWriter, target: Path) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.chmod(tmp, _file_mode(target))
     except OSError as exc:
         raise AssemblyError(f"Kunde inte skriva {target}: {exc.strerror or exc}.") from exc
     try:
@@ -1148,6 +1171,17 @@ def _write_atomic(writer: PdfWriter, target: Path) -> None:
         if isinstance(exc, OSError):
             raise AssemblyError(f"Kunde inte skriva {target}: {exc.strerror or exc}.") from exc
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode for the new file: the old file's, else what open() would give (0666 - umask)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _why(exc: BaseException) -> str:

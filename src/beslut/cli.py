@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, api
-from .diagnostics import Level, has_errors, sort, summary_line, to_json
+from .diagnostics import Diagnostic, Level, has_errors, sort, summary_line, to_json
 from .models import DocumentType
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -21,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _echo_diagnostics(diagnostics: list[api.Diagnostic], fmt: str, *, quiet: bool = False) -> None:
+def _echo_diagnostics(diagnostics: list[Diagnostic], fmt: str, *, quiet: bool = False) -> None:
     if fmt == "json":
         click.echo(to_json(diagnostics))
         return
@@ -186,10 +186,9 @@ def build(arbetsyta: Path, out_dir: Path | None, formats: str, quiet: bool) -> N
 
 
 def _crash_report(exc: BaseException) -> Path:
-    handle = tempfile.NamedTemporaryFile(
+    with tempfile.NamedTemporaryFile(
         "w", prefix="beslut-fel-", suffix=".txt", delete=False, encoding="utf-8"
-    )
-    with handle:
+    ) as handle:
         handle.write(f"beslut {__version__}\n{' '.join(sys.argv)}\n\n")
         handle.write("".join(traceback.format_exception(exc)))
     return Path(handle.name)

@@ -589,6 +589,35 @@ class LibreOfficeConverter:
             done.append(result)
         return done
 
+    def warm_up(self) -> None:
+        """Start the LibreOffice processes in the background and return at once.
+
+        A build calls this before it loads and renders, so LibreOffice's start-up (about a
+        second) overlaps with that work; the next :meth:`convert` waits until it is done.
+        Problems are not raised here: :meth:`convert` reports them.
+        """
+
+        def run() -> None:
+            with self._convert_lock:
+                try:
+                    pool = self._ensure_pool()
+                except (ConverterUnavailable, RuntimeError):
+                    return
+                starters = [
+                    threading.Thread(target=self._start_quietly, args=(worker,))
+                    for worker in pool
+                ]
+                for thread in starters:
+                    thread.start()
+                for thread in starters:
+                    thread.join()
+
+        threading.Thread(target=run, name="beslut-lo-warm-up", daemon=True).start()
+
+    def _start_quietly(self, worker: _Worker) -> None:
+        with contextlib.suppress(_StartError, OSError):
+            self._ready(worker)
+
     def soffice_pids(self) -> list[int]:
         """Process ids of the running soffice processes (each its own process group)."""
         return [w.office.pid for w in self._pool if w.office is not None and w.running()]

@@ -69,6 +69,29 @@ def build(
     """Build every valid case of the workspace into ``out_dir`` (default ``<root>/output``)."""
     started = time.perf_counter()
     wanted = set(formats)
+    owned = converter is None and "pdf" in wanted
+    unavailable: ConverterUnavailable | None = None
+    if owned:
+        try:
+            converter = LibreOfficeConverter()
+            converter.warm_up()  # LibreOffice starts while the cases load and render
+        except ConverterUnavailable as exc:
+            unavailable = exc
+    try:
+        return _build(root, out_dir, wanted, converter, unavailable, started)
+    finally:
+        if owned and converter is not None:
+            converter.close()
+
+
+def _build(
+    root: Path,
+    out_dir: Path | None,
+    wanted: set[str],
+    converter: Converter | None,
+    unavailable: ConverterUnavailable | None,
+    started: float,
+) -> BuildReport:
     # 1–2. load and validate
     workspace = load_workspace(root)
     out_dir = (out_dir or workspace.root / "output").resolve()
@@ -83,7 +106,10 @@ def build(
     messages: list[str] = []
     pdfs: dict[str, Path] = {}
     if "pdf" in wanted and rendered:
-        pdfs = _convert(rendered, converter, diagnostics, messages)
+        if unavailable is not None or converter is None:
+            messages.append(f"{unavailable or ''} Word-filerna (.docx) skrevs ändå.".strip())
+        else:
+            pdfs = _convert(rendered, converter, diagnostics, messages)
     # 5. assemble: agenda packets arrive with meetings.
     # 6. publish
     outputs = _publish(rendered, pdfs, wanted, out_dir)

@@ -16,6 +16,8 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 
+from .templating import Template
+
 from . import decisions, formatting
 from .diagnostics import Diagnostic, error
 from .models import DocumentType, Profile
@@ -148,7 +150,7 @@ def _load_template(path: Path, rel: str, case_rel: str) -> DocxTemplate:
             f"Mallen {rel} saknas (behövs för {case_rel}). Bygg mallarna med ”beslut mallar --bygg”."
         )
     try:
-        return DocxTemplate(str(path))
+        return Template(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise RenderError(f"Mallen {rel} är ingen giltig Word-fil ({exc}).") from None
 

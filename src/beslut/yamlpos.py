@@ -61,7 +61,7 @@ class YamlSyntaxError(Exception):
         self.pos = pos
 
 
-class _Constructor(RoundTripConstructor):  # type: ignore[misc]
+class _Constructor(RoundTripConstructor):
     """Keeps timestamps as text so that impossible dates reach validation, not a crash."""
 
 

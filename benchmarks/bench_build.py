@@ -1,0 +1,108 @@
+"""Benchmark: ``beslut build`` against the naive way, in one run on the same machine.
+
+The naive way renders each case with docxtpl (beslut's own renderer, so the documents are the
+same) and then starts one ``soffice --convert-to pdf`` process per file, with the same PDF/A-2b
+and tagging options. Both start cold: no LibreOffice running, a fresh output folder.
+
+    python benchmarks/bench_build.py --n 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generate import generate
+
+REPO = Path(__file__).resolve().parents[1]
+BESLUT = [sys.executable, "-m", "beslut"]
+FILTER = (
+    'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
+    '"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"}}'
+)
+
+
+def time_beslut(workspace: Path) -> float:
+    """Return the wall time of a cold ``beslut build`` (docx + pdf)."""
+    shutil.rmtree(workspace / "output", ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([*BESLUT, "build", str(workspace), "--tyst"], check=True)
+    return time.perf_counter() - started
+
+
+def time_naive(workspace: Path, scratch: Path) -> float:
+    """Return the wall time of docxtpl rendering plus one soffice process per file."""
+    sys.path.insert(0, str(REPO / "src"))
+    from beslut.render import render_case
+    from beslut.workspace import load_workspace
+
+    profile = scratch / "lo-profile"
+    out = scratch / "naive"
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    loaded = load_workspace(workspace)
+    assert loaded.profile is not None
+    for index, document in enumerate(loaded.cases):
+        docx = out / f"{index:04d}.docx"
+        docx.write_bytes(render_case(document, loaded.profile, loaded.root).data)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                FILTER,
+                "--outdir",
+                str(out),
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        if not docx.with_suffix(".pdf").is_file():
+            raise SystemExit(f"naive conversion lost {docx}")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100, help="antal syntetiska ärenden")
+    parser.add_argument("--skip-naive", action="store_true", help="mät bara beslut build")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="beslut-bench-") as tmp:
+        scratch = Path(tmp)
+        workspace = generate(scratch / "arbetsyta", args.n)
+        ours = time_beslut(workspace)
+        pdfs = len(list((workspace / "output").rglob("*.pdf")))
+        assert pdfs == args.n, f"{pdfs} PDF-filer, väntade {args.n}"
+        result = {
+            "n": args.n,
+            "beslut_s": round(ours, 2),
+            "beslut_ms_per_doc": round(1000 * ours / args.n, 1),
+            "beslut_docs_per_s": round(args.n / ours, 1),
+        }
+        if not args.skip_naive:
+            naive = time_naive(workspace, scratch)
+            result |= {
+                "naive_s": round(naive, 2),
+                "naive_ms_per_doc": round(1000 * naive / args.n, 1),
+                "naive_docs_per_s": round(args.n / naive, 2),
+                "ratio": round(naive / ours, 1),
+            }
+    print(json.dumps(result, ensure_ascii=False))
+    targets = ["mål: ≤ 60 ms per dokument"] + (
+        [] if args.skip_naive else ["≥ 10× snabbare än naivt"]
+    )
+    print("; ".join(targets))
+
+
+if __name__ == "__main__":
+    main()
