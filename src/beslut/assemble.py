@@ -76,7 +76,7 @@ _MAX_TREE_DEPTH = 64
 
 _PDFAID_PART = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
 _PDFUAID_PART = re.compile(rb"pdfuaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
-_RL_FONT = re.compile(rb"/(F\d+\+\d+)(?=[\s/\[(<])")
+_RL_FONT = re.compile(rb"/(F\d+\+\d+)(?=\s+[\d.]+\s+Tf\b)")  # only in "/F1+0 8 Tf"
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def _open_parts(front: Path | None, items: Sequence[PacketItem]) -> list[_Part]:
                 notice = Notice(
                     title=document.title,
                     notice=document.withheld_notice,
-                    context=f"Handlingen hör till ärende {item.number}: {item.title}",
+                    context=_sentence(f"Handlingen hör till ärende {item.number}: {item.title}"),
                 )
                 parts.append(_Part(label, document.title, item, None, notice, 1))
             else:
@@ -368,7 +368,12 @@ def _inspect(
         elif pdfua != 1:
             missing.append("inte märkt som PDF/UA")
         if pdfa in (1, 2, 3) and intent is not None:
-            if profile is None:
+            if _profile_components(intent) != 3:
+                missing.append(
+                    "gjord för en färgprofil som inte är RGB (sidstämplarna och "
+                    "ersättningssidorna är i RGB)"
+                )
+            elif profile is None:
                 profile, profile_digest = intent, digest
             elif digest != profile_digest:
                 missing.append("gjord med en annan färgprofil (OutputIntent) än resten av paketet")
@@ -438,6 +443,12 @@ def _pdfa_intent(root: DictionaryObject) -> DictionaryObject | None:
     return None
 
 
+def _profile_components(intent: DictionaryObject) -> int | None:
+    """Colour components of the intent's ICC profile (3 for RGB, 4 for CMYK)."""
+    value = _resolve(cast(StreamObject, intent["/DestOutputProfile"].get_object()).get("/N"))
+    return int(value) if isinstance(value, int) else None
+
+
 def _profile_digest(intent: DictionaryObject) -> bytes:
     """A digest of the intent's ICC profile that ignores its creation time and profile ID.
 
@@ -482,6 +493,11 @@ def _resources_have_fonts(resources: Any, depth: int) -> bool:
 def _is_a4_portrait(box: PageBox) -> bool:
     width, height = (size / _PT_PER_MM for size in box.shown_size)
     return abs(width - _A4_MM[0]) < 3 and abs(height - _A4_MM[1]) < 3
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def _join(words: Sequence[str]) -> str:

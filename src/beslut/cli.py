@@ -177,9 +177,15 @@ def build(arbetsyta: Path, out_dir: Path | None, formats: str, quiet: bool) -> N
     if not quiet:
         counts = {k: sum(1 for o in report.outputs if o.kind == k) for k in ("docx", "pdf")}
         seconds = f"{report.seconds:.1f}".replace(".", ",")
+        meetings = len(report.meetings)
+        meeting_text = (
+            f" och {meetings} {'sammanträde' if meetings == 1 else 'sammanträden'}"
+            if meetings
+            else ""
+        )
         click.echo(
-            f"beslut: {len(report.built)} ärenden byggda ({counts['docx']} docx, "
-            f"{counts['pdf']} pdf) · {seconds} s",
+            f"beslut: {len(report.built)} ärenden{meeting_text} byggda ({counts['docx']} docx, "
+            f"{counts['pdf']} pdf, {len(report.outputs)} filer) · {seconds} s",
             err=True,
         )
     sys.exit(0 if report.ok else 1)

@@ -505,6 +505,11 @@ class AgendaItem(Frozen):
         alias="sekretess",
         description="Punkten omfattas av sekretess; handlingarna publiceras inte.",
     )
+    public_title: str | None = Field(
+        None,
+        alias="offentlig_rubrik",
+        description="Rubrik i offentliga versioner när punktens handlingar inte publiceras.",
+    )
     not_published: bool = Field(
         False,
         alias="publiceras_inte",

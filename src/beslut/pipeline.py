@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .convert import ConversionJob, Converter, ConverterUnavailable, LibreOfficeConverter
 from .diagnostics import Diagnostic, error, has_errors
+from .meetings import MeetingBuilder, MeetingOutput
 from .publish import write_bytes_atomic, write_text_atomic
 from .render import RenderError, render_case
 from .workspace import CaseDocument, Workspace, load_workspace
@@ -45,6 +46,7 @@ class BuildReport:
     messages: tuple[str, ...] = ()
     seconds: float = 0.0
     built: tuple[str, ...] = field(default=())
+    meetings: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -54,7 +56,11 @@ class BuildReport:
 
 def output_stem(document: CaseDocument) -> str:
     """Return an output path stem for a case: its path under content/, without suffix."""
-    rel = Path(document.rel)
+    return _output_stem(document.rel)
+
+
+def _output_stem(rel_path: str) -> str:
+    rel = Path(rel_path)
     parts = rel.parts[1:] if rel.parts and rel.parts[0] == "content" else rel.parts
     return Path(*parts).with_suffix("").as_posix()
 
@@ -110,9 +116,18 @@ def _build(
             messages.append(f"{unavailable or ''} Word-filerna (.docx) skrevs ändå.".strip())
         else:
             pdfs = _convert(rendered, converter, diagnostics, messages)
-    # 5. assemble: agenda packets arrive with meetings.
+    # 5. assemble: kallelse, agenda packets and item PDFs for every meeting
+    meeting_files = _assemble(
+        workspace,
+        pdfs,
+        converter if unavailable is None else None,
+        "pdf" in wanted,
+        staging,
+        diagnostics,
+        messages,
+    )
     # 6. publish
-    outputs = _publish(rendered, pdfs, wanted, out_dir)
+    outputs = _publish(rendered, pdfs, wanted, out_dir, meeting_files)
     shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(
         tuple(outputs),
@@ -120,6 +135,7 @@ def _build(
         tuple(messages),
         time.perf_counter() - started,
         tuple(d.rel for d, _ in rendered),
+        tuple(dict.fromkeys(source for source, _, _ in meeting_files)),
     )
 
 
@@ -155,9 +171,7 @@ def _convert(
     diagnostics: list[Diagnostic],
     messages: list[str],
 ) -> dict[str, Path]:
-    jobs = [
-        ConversionJob(path, path.with_suffix(".pdf"), doc.rel) for doc, path in rendered
-    ]
+    jobs = [ConversionJob(path, path.with_suffix(".pdf"), doc.rel) for doc, path in rendered]
     owned = converter is None
     try:
         active = converter or LibreOfficeConverter()
@@ -181,6 +195,30 @@ def _convert(
     return pdfs
 
 
+def _assemble(
+    workspace: Workspace,
+    pdfs: dict[str, Path],
+    converter: Converter | None,
+    want_pdf: bool,
+    staging: Path,
+    diagnostics: list[Diagnostic],
+    messages: list[str],
+) -> list[tuple[str, str, MeetingOutput]]:
+    """Build every valid meeting; return (source, output folder, file) for publishing."""
+    failing = {d.path for d in workspace.diagnostics if d.level.value == "fel"}
+    staged: list[tuple[str, str, MeetingOutput]] = []
+    for meeting in workspace.meetings:
+        if meeting.rel in failing:
+            continue
+        folder = _output_stem(meeting.rel)
+        builder = MeetingBuilder(workspace, meeting, pdfs, converter, staging / folder)
+        result = builder.build(want_pdf=want_pdf)
+        diagnostics.extend(result.diagnostics)
+        messages.extend(result.messages)
+        staged.extend((meeting.rel, folder, output) for output in result.outputs)
+    return staged
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -199,8 +237,16 @@ def _publish(
     pdfs: dict[str, Path],
     wanted: set[str],
     out_dir: Path,
+    meeting_files: list[tuple[str, str, MeetingOutput]],
 ) -> list[Output]:
     outputs: list[Output] = []
+    for source, folder, staged in meeting_files:
+        rel = f"{folder}/{staged.name}"
+        if staged.kind == "kallelse" and staged.name.endswith(".docx") and "docx" not in wanted:
+            continue
+        digest = _sha256(staged.path)
+        _place(staged.path, out_dir / rel)
+        outputs.append(Output(rel, source, staged.kind, digest))
     for document, docx_path in rendered:
         stem = output_stem(document)
         staged = {"docx": docx_path if "docx" in wanted else None, "pdf": pdfs.get(document.rel)}
@@ -210,7 +256,8 @@ def _publish(
             digest = _sha256(path)
             _place(path, out_dir / f"{stem}.{kind}")
             outputs.append(Output(f"{stem}.{kind}", document.rel, kind, digest))
-    _write_manifest(out_dir, outputs, rebuilt={d.rel for d, _ in rendered})
+    rebuilt = {d.rel for d, _ in rendered} | {source for source, _, _ in meeting_files}
+    _write_manifest(out_dir, outputs, rebuilt=rebuilt)
     return outputs
 
 

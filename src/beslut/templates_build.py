@@ -58,6 +58,8 @@ MONO_FONT = "Courier New"
 """Monospace font for code; LibreOffice uses the metric-compatible Liberation Mono."""
 
 DOCUMENT_TYPES: tuple[str, ...] = ("tjänsteskrivelse", "beslutsförslag", "direktiv")
+KALLELSE = "kallelse"
+"""The meeting template: kallelse with the föredragningslista."""
 """Document types, in the order the templates are written; file name is ``<typ>.docx``."""
 
 NBSP = "\u00a0"
@@ -481,6 +483,25 @@ def _styles() -> list[_Style]:
         ),
         _Style("Forteckning", "Förteckning", ppr=_ppr(after=0)),
         _Style(
+            "Punkt",
+            "Punkt",
+            ppr=_ppr(
+                keep_next=True,
+                tabs=(("left", POINT_INDENT), ("right", TEXT_WIDTH)),
+                before=160,
+                after=40,
+                left=POINT_INDENT,
+                hanging=POINT_INDENT,
+            ),
+            rpr=_rpr(font=BODY_FONT, size=11, bold=True),
+        ),
+        _Style(
+            "Punktdetalj",
+            "Punktdetalj",
+            ppr=_ppr(after=0, left=POINT_INDENT, right=_tw(1.5)),
+            rpr=_rpr(font=BODY_FONT, size=10),
+        ),
+        _Style(
             "Bilageforteckning",
             "Bilageförteckning",
             based_on="Forteckning",
@@ -771,7 +792,9 @@ def _page_runs(page_style: str) -> str:
     return "".join(runs)
 
 
-def _fill_header(header: Any, page_style: str) -> None:
+def _fill_header(
+    header: Any, page_style: str, reference: str = "Diarienummer {{ diarienummer }}"
+) -> None:
     """Secrecy marking (if any); organisation, label and page number; förvaltning and date;
     organ and diarienummer."""
     header.is_linked_to_previous = False
@@ -801,7 +824,7 @@ def _fill_header(header: Any, page_style: str) -> None:
     writer.raw(
         "Header",
         _run("{% if organisation.förvaltning %}{{ organ.namn }}{% endif %}")
-        + _run("Diarienummer {{ diarienummer }}", tab_before=True),
+        + _run(reference, tab_before=True),
     )
 
 
@@ -943,6 +966,54 @@ def _fill_body(document: Any, doc_type: str) -> None:
     writer.p("Forteckning")
 
 
+def _fill_kallelse_body(document: Any) -> None:
+    """Kallelse with the föredragningslista: number, title, page in the packet, details."""
+    writer = _Writer(document.element.body)
+    writer.p("Title", "{{ rubrik }}")
+    for label, key in (
+        ("Dag", "möte.dag"),
+        ("Tid", "möte.tid"),
+        ("Plats", "möte.plats"),
+        ("Ordförande", "möte.ordförande"),
+        ("Sekreterare", "möte.sekreterare"),
+    ):
+        writer.p("Metadata", f"{label}: {{{{ {key} }}}}")
+    writer.tag("if utelämnade")
+    writer.p("Heading1", "Utelämnade handlingar")
+    writer.p("Normal", "Följande handlingar har utelämnats ur den här versionen:")
+    writer.tag("for rad in utelämnade")
+    writer.p("Forteckning", "{{ rad }}")
+    writer.tag("endfor")
+    writer.tag("endif")
+    writer.p("Heading1", "Föredragningslista")
+    writer.raw(
+        "Punkt",
+        _run("Nr") + _run("Ärende", tab_before=True) + _run("Sida", tab_before=True),
+    )
+    writer.tag("for punkt in punkter")
+    writer.raw(
+        "Punkt",
+        _run("{{ punkt.nummer }}.")
+        + _run("{{ punkt.rubrik }}", tab_before=True)
+        + _run("{{ punkt.sida }}", tab_before=True),
+    )
+    writer.tag("if punkt.diarienummer")
+    writer.p("Punktdetalj", "Dnr {{ punkt.diarienummer }}")
+    writer.tag("endif")
+    writer.tag("for rad in punkt.detaljer")
+    writer.p("Punktdetalj", "{{ rad }}")
+    writer.tag("endfor")
+    writer.tag("endfor")
+    for heading, key in (("Ledamöter", "möte.ledamöter"), ("Ersättare", "möte.ersättare")):
+        writer.tag(f"if {key}")
+        writer.p("Heading1", heading)
+        writer.tag(f"for namn in {key}")
+        writer.p("Forteckning", "{{ namn }}")
+        writer.tag("endfor")
+        writer.tag("endif")
+    writer.p("Forteckning")
+
+
 # --------------------------------------------------------------------------- build
 
 
@@ -954,11 +1025,17 @@ def _build(doc_type: str, page_style: str) -> Any:
     _setup_settings(document)
     section = document.sections[0]
     _setup_section(section)
-    _fill_header(section.first_page_header, page_style)
-    _fill_header(section.header, page_style)
+    reference = "Sammanträde {{ möte.datum }}" if doc_type == KALLELSE else (
+        "Diarienummer {{ diarienummer }}"
+    )
+    _fill_header(section.first_page_header, page_style, reference)
+    _fill_header(section.header, page_style, reference)
     _fill_address_footer(section.first_page_footer)
     _fill_empty_footer(section.footer)
-    _fill_body(document, doc_type)
+    if doc_type == KALLELSE:
+        _fill_kallelse_body(document)
+    else:
+        _fill_body(document, doc_type)
     return document
 
 
@@ -978,7 +1055,7 @@ def _reproducible_zip(data: bytes) -> bytes:
 
 
 def build_templates(dest: Path, page_style: str = "1 (4)") -> list[Path]:
-    """Write tjänsteskrivelse.docx, beslutsförslag.docx and direktiv.docx into ``dest``.
+    """Write tjänsteskrivelse.docx, beslutsförslag.docx, direktiv.docx and kallelse.docx.
 
     ``page_style`` is one of :data:`PAGE_STYLES` ("1 (4)", "1(4)", "Sida 1 av 4", "1/4").
     Existing files are overwritten. Returns the paths written.
@@ -989,7 +1066,7 @@ def build_templates(dest: Path, page_style: str = "1 (4)") -> list[Path]:
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for doc_type in DOCUMENT_TYPES:
+    for doc_type in (*DOCUMENT_TYPES, KALLELSE):
         buffer = io.BytesIO()
         _build(doc_type, page_style).save(buffer)
         path = dest / f"{doc_type}.docx"

@@ -1,0 +1,493 @@
+"""Stage 5, assemble, for meetings: kallelse, agenda packets and per-item PDFs.
+
+For each meeting and each variant (internal, public):
+
+1. collect every item's documents: the case paper, its attachments, the item's extra papers
+   (Word/ODT attachments are converted first; PDFs are checked: encrypted, damaged, no text);
+2. render the kallelse with placeholder page numbers, convert it, count its pages, plan where
+   every item starts in the packet, render and convert it again with the real numbers;
+3. assemble the packet with pypdf (bookmarks, page labels, stamps, merged structure tree), and
+   one PDF per item.
+
+Everything is written into the staging folder; publishing moves it into ``output/``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import decisions, formatting
+from .assemble import AssemblyError, PacketDocument, PacketItem, assemble_packet, plan_pages
+from .attachments import Severity, inspect_pdf
+from .convert import ConversionJob, Converter
+from .diagnostics import Diagnostic, error, warning
+from .models import PROCEDURAL_TITLES, AgendaItem, ItemKind, Meeting, Profile
+from .publish import write_bytes_atomic
+from .render import RenderError
+from .templates_build import KALLELSE
+from .templating import Template, environment
+from .workspace import TEMPLATES_DIR, CaseDocument, MeetingDocument, Workspace
+
+PLACEHOLDER_PAGE = "000"
+"""Stands in for a page number in the first pass; as wide as the real ones, so the layout holds."""
+
+
+@dataclass(frozen=True)
+class MeetingOutput:
+    """A file a meeting produced, staged, with its manifest kind."""
+
+    path: Path
+    name: str
+    kind: str
+
+
+@dataclass
+class MeetingResult:
+    """Everything one meeting produced or reported."""
+
+    outputs: list[MeetingOutput] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+def withheld_notice(item: AgendaItem) -> str | None:
+    """Return the notice page text for a withheld item's papers, or None."""
+    if item.secrecy is not None:
+        return (
+            f"Handlingen omfattas av sekretess enligt {item.secrecy.provision} OSL "
+            "och publiceras inte."
+        )
+    if item.not_published:
+        return "Handlingen publiceras inte på webben. Den kan begäras ut från registraturen."
+    return None
+
+
+def item_title(item: AgendaItem, case: CaseDocument | None, *, public: bool = False) -> str:
+    """Return the title of an agenda item (the public title when public and withheld)."""
+    if public and item.withheld and item.public_title:
+        return item.public_title
+    if item.title:
+        return item.title
+    if case is not None:
+        return case.case.title
+    return PROCEDURAL_TITLES.get(item.kind, item.kind.value.capitalize())
+
+
+def _details(
+    item: AgendaItem, case: CaseDocument | None, profile: Profile, *, public: bool
+) -> list[str]:
+    lines: list[str] = []
+    if public and item.withheld:
+        notice = withheld_notice(item) or ""
+        return [
+            notice.replace("Handlingen omfattas", "Handlingarna omfattas").replace(
+                "Handlingen publiceras", "Handlingarna publiceras"
+            )
+        ]
+    if case is not None:
+        settings = profile.decision_for(case.case.doc_type)
+        style = (case.case.proposal.style or settings.style).value
+        punctuation = (case.case.proposal.punctuation or settings.punctuation).value
+        lines.append(case.case.proposal.lead_in)
+        points = decisions.render_points(case.case.proposal.points, style, punctuation)
+        lines.extend(decisions.full_line(p) for p in points)
+    lines.extend(f"– {topic}" for topic in item.topics)
+    if item.presenter:
+        lines.append(f"Föredragande: {item.presenter}")
+    if item.note:
+        lines.append(item.note)
+    return lines
+
+
+def kallelse_context(
+    meeting: Meeting,
+    profile: Profile,
+    cases: Sequence[CaseDocument | None],
+    pages: dict[int, int] | None,
+    *,
+    public: bool,
+    left_out: Sequence[str],
+) -> dict[str, Any]:
+    """Return the template context for the kallelse (``pages``: item → packet page)."""
+    organ = profile.organ(meeting.organ)
+    organ_name = organ.name if organ else meeting.organ
+    org = profile.organisation
+    items = []
+    for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), start=1):
+        page = "" if pages is None else str(pages.get(number, ""))
+        items.append(
+            {
+                "nummer": number,
+                "rubrik": item_title(item, case, public=public),
+                "diarienummer": case.case.diary_number if case else None,
+                "sida": PLACEHOLDER_PAGE if pages is None and page == "" else page,
+                "detaljer": _details(item, case, profile, public=public),
+            }
+        )
+    return {
+        "organisation": {
+            "namn": org.name,
+            "förvaltning": org.administration,
+            "adressrader": org.address.lines(),
+        },
+        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
+        "dokument": {"etikett": "KALLELSE", "typ": KALLELSE},
+        "datum": formatting.iso_date(meeting.sent or meeting.date),
+        "sekretess": None,
+        "rubrik": f"{organ_name} kallas till sammanträde",
+        "möte": {
+            "dag": _capitalise(formatting.weekday_date(meeting.date)),
+            "datum": formatting.iso_date(meeting.date),
+            "tid": formatting.clock(meeting.time),
+            "plats": meeting.place,
+            "ordförande": meeting.chair.name,
+            "sekreterare": meeting.secretary.name,
+            "ledamöter": list(meeting.members),
+            "ersättare": list(meeting.substitutes),
+        },
+        "punkter": items,
+        "utelämnade": list(left_out),
+    }
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _render_kallelse(root: Path, context: dict[str, Any], title: str) -> bytes:
+    path = root / TEMPLATES_DIR / f"{KALLELSE}.docx"
+    rel = f"{TEMPLATES_DIR}/{path.name}"
+    if not path.is_file():
+        raise RenderError(f"Mallen {rel} saknas. Bygg mallarna med ”beslut mallar --bygg”.")
+    tpl = Template(str(path))
+    try:
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"Mallen {rel} kunde inte användas för kallelsen: {exc}.") from None
+    props = tpl.docx.core_properties
+    props.title = title
+    props.language = "sv-SE"
+    props.author = context["möte"]["sekreterare"]
+    buffer = io.BytesIO()
+    tpl.docx.save(buffer)
+    return buffer.getvalue()
+
+
+class MeetingBuilder:
+    """Builds one meeting's outputs into a staging folder."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        document: MeetingDocument,
+        case_pdfs: dict[str, Path],
+        converter: Converter | None,
+        staging: Path,
+    ) -> None:
+        assert workspace.profile is not None
+        self.workspace = workspace
+        self.profile: Profile = workspace.profile
+        self.document = document
+        self.meeting = document.meeting
+        self.case_pdfs = case_pdfs
+        self.converter = converter
+        self.staging = staging
+        self.result = MeetingResult()
+        self.cases = [
+            workspace.case_by_dnr(i.diary_number) if i.diary_number else None
+            for i in self.meeting.items
+        ]
+
+    # -- entry point ---------------------------------------------------------------------
+
+    def build(self, *, want_pdf: bool) -> MeetingResult:
+        """Build kallelse (docx, and with PDF: packets and item PDFs); return what happened."""
+        try:
+            if not want_pdf or self.converter is None:
+                self._kallelse_docx_only()
+            else:
+                self._build_with_pdf()
+        except (AssemblyError, RenderError) as exc:
+            self._error(str(exc), "paketfel")
+        return self.result
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _error(self, message: str, code: str, path: tuple[str | int, ...] = ()) -> None:
+        pos = (
+            self.document.source.positions.find(path)
+            if path
+            else self.document.source.positions.root
+        )
+        self.result.diagnostics.append(
+            error(self.document.rel, pos.line, pos.column, message, code)
+        )
+
+    def _warn(self, message: str, code: str, path: tuple[str | int, ...]) -> None:
+        positions = self.document.source.positions
+        pos = positions.find(path) if path else positions.root
+        self.result.diagnostics.append(
+            warning(self.document.rel, pos.line, pos.column, message, code)
+        )
+
+    def _conformance(self, problem: str) -> None:
+        """Report once (not per variant) that the packet cannot claim PDF/A or PDF/UA."""
+        if any(d.message == problem for d in self.result.diagnostics):
+            return
+        self._warn(problem, "paket-ej-pdfa", ())
+
+    def _stage(self, name: str) -> Path:
+        return self.staging / name
+
+    def _left_out(self) -> list[str]:
+        lines = []
+        for number, (item, case) in enumerate(zip(self.meeting.items, self.cases, strict=True), 1):
+            if item.withheld and self._has_papers(item, case):
+                reason = (
+                    f"sekretess enligt {item.secrecy.provision} OSL"
+                    if item.secrecy
+                    else "publiceras inte"
+                )
+                lines.append(f"Ärende {number}: {item_title(item, case, public=True)} ({reason})")
+        return lines
+
+    @staticmethod
+    def _has_papers(item: AgendaItem, case: CaseDocument | None) -> bool:
+        return case is not None or bool(item.attachments)
+
+    def _kallelse_docx_only(self) -> None:
+        for public in (False, True):
+            context = kallelse_context(
+                self.meeting,
+                self.profile,
+                self.cases,
+                {},
+                public=public,
+                left_out=self._left_out() if public else (),
+            )
+            data = _render_kallelse(self.workspace.root, context, self._title(public))
+            name = self._name("kallelse", public, "docx")
+            write_bytes_atomic(self._stage(name), data)
+            self.result.outputs.append(MeetingOutput(self._stage(name), name, "kallelse"))
+
+    def _title(self, public: bool) -> str:
+        organ = self.profile.organ(self.meeting.organ)
+        name = organ.name if organ else self.meeting.organ
+        suffix = " (offentlig version)" if public else ""
+        return f"Kallelse {name} {formatting.iso_date(self.meeting.date)}{suffix}"
+
+    @staticmethod
+    def _name(base: str, public: bool, suffix: str) -> str:
+        return f"{base}{'-offentlig' if public else ''}.{suffix}"
+
+    # -- the PDF path ------------------------------------------------------------------------
+
+    def _build_with_pdf(self) -> None:
+        items = self._packet_items()
+        if items is None:
+            return
+        for public in (False, True):
+            variant = [self._variant(item, public) for item in items]
+            front, pages = self._kallelse_pdf(variant, public)
+            if front is None:
+                return
+            name = self._name("handlingar", public, "pdf")
+            packet = assemble_packet(
+                front,
+                variant,
+                self._stage(name),
+                title=self._packet_title(public),
+                planned=pages,
+            )
+            kind = "packet-public" if public else "packet"
+            self.result.outputs.append(MeetingOutput(self._stage(name), name, kind))
+            for problem in packet.conformance_problems:
+                self._conformance(problem)
+            for item in variant:
+                if not item.documents:
+                    continue
+                item_name = f"{'offentlig/' if public else ''}ärende-{item.number:02d}.pdf"
+                assemble_packet(
+                    None,
+                    [item],
+                    self._stage(item_name),
+                    title=f"Ärende {item.number}: {item.title}",
+                )
+                kind = "item-public" if public else "item"
+                self.result.outputs.append(MeetingOutput(self._stage(item_name), item_name, kind))
+
+    def _packet_title(self, public: bool) -> str:
+        return self._title(public).replace("Kallelse", "Handlingar", 1)
+
+    @staticmethod
+    def _variant(item: PacketItem, public: bool) -> PacketItem:
+        if public:
+            return item
+        documents = tuple(PacketDocument(d.path, d.title, None) for d in item.documents)
+        return PacketItem(item.number, item.title, documents)
+
+    def _kallelse_pdf(
+        self, items: list[PacketItem], public: bool
+    ) -> tuple[Path | None, dict[int, int]]:
+        """Render and convert the kallelse twice: placeholders, then the real start pages."""
+        left_out = self._left_out() if public else []
+        pages: dict[int, int] | None = None
+        front: Path | None = None
+        for _attempt in range(3):
+            context = kallelse_context(
+                self.meeting, self.profile, self.cases, pages, public=public, left_out=left_out
+            )
+            data = _render_kallelse(self.workspace.root, context, self._title(public))
+            docx_name = self._name("kallelse", public, "docx")
+            docx_path = self._stage(docx_name)
+            write_bytes_atomic(docx_path, data)
+            front = docx_path.with_suffix(".pdf")
+            assert self.converter is not None
+            [result] = self.converter.convert(
+                [ConversionJob(docx_path, front, f"{self.document.rel} (kallelse)")]
+            )
+            if not result.ok:
+                self._error(result.message or "Kallelsen kunde inte konverteras.", "pdf-fel")
+                return None, {}
+            planned = plan_pages(front, items)
+            if pages is not None and planned == pages:
+                break
+            pages = planned
+        else:
+            self._error(
+                "Sidnumren i föredragningslistan ändrade sidantalet igen och igen; "
+                "förkorta kallelsen eller rapportera felet.",
+                "sidnummer-instabila",
+            )
+            return None, {}
+        assert front is not None and pages is not None
+        self.result.outputs.append(MeetingOutput(self._stage(docx_name), docx_name, "kallelse"))
+        pdf_name = self._name("kallelse", public, "pdf")
+        self.result.outputs.append(MeetingOutput(front, pdf_name, "kallelse"))
+        return front, pages
+
+    def _packet_items(self) -> list[PacketItem] | None:
+        """Return every item with its documents (public notices set), or None on errors."""
+        items: list[PacketItem] = []
+        failed = False
+        to_convert: list[tuple[int, int, ConversionJob]] = []
+        documents: list[list[PacketDocument | None]] = []
+        for index, (item, case) in enumerate(zip(self.meeting.items, self.cases, strict=True)):
+            notice = withheld_notice(item)
+            row: list[PacketDocument | None] = []
+            where: tuple[str | int, ...] = ("ärenden", index)
+            if case is not None:
+                paper = self.case_pdfs.get(case.rel)
+                if paper is None:
+                    self._error(
+                        f"Ärende {index + 1} ({case.case.diary_number}) kunde inte byggas som PDF, "
+                        "så handlingarna kan inte sättas ihop. Rätta felen i "
+                        f"{case.rel} först.",
+                        "ärende-saknas-i-paket",
+                        where,
+                    )
+                    failed = True
+                    documents.append(row)
+                    continue
+                label = self.profile.type_settings(case.case.doc_type).label.capitalize()
+                row.append(PacketDocument(paper, f"{label}: {case.case.title}", notice))
+                for number, (attachment, path) in enumerate(
+                    zip(case.case.attachments, case.attachment_files, strict=True), start=1
+                ):
+                    if path is None:
+                        continue
+                    title = f"Bilaga {number} {attachment.title}"
+                    row.append(
+                        self._attachment(path, title, notice, where, to_convert, index, len(row))
+                    )
+            for a_index, (extra, path) in enumerate(
+                zip(item.attachments, self.document.attachment_files[index], strict=True)
+            ):
+                if path is None:
+                    continue
+                row.append(
+                    self._attachment(
+                        path,
+                        extra.title,
+                        notice,
+                        (*where, "handlingar", a_index),
+                        to_convert,
+                        index,
+                        len(row),
+                    )
+                )
+            documents.append(row)
+        if failed or not self._convert_attachments(to_convert, documents):
+            return None
+        for index, (item, case) in enumerate(zip(self.meeting.items, self.cases, strict=True)):
+            docs = tuple(d for d in documents[index] if d is not None)
+            if not self._check_pdfs(docs, ("ärenden", index)):
+                failed = True
+            items.append(PacketItem(index + 1, item_title(item, case), docs))
+        return None if failed else items
+
+    def _attachment(
+        self,
+        path: Path,
+        title: str,
+        notice: str | None,
+        where: tuple[str | int, ...],
+        to_convert: list[tuple[int, int, ConversionJob]],
+        item_index: int,
+        position: int,
+    ) -> PacketDocument | None:
+        if path.suffix.lower() == ".pdf":
+            return PacketDocument(path, title, notice)
+        target = self._stage(f"bilagor/{item_index + 1:02d}-{position:02d}-{path.stem}.pdf")
+        to_convert.append(
+            (item_index, position, ConversionJob(path, target, f"{self.document.rel}: {path.name}"))
+        )
+        return PacketDocument(target, title, notice)
+
+    def _convert_attachments(
+        self,
+        jobs: list[tuple[int, int, ConversionJob]],
+        documents: list[list[PacketDocument | None]],
+    ) -> bool:
+        if not jobs:
+            return True
+        assert self.converter is not None
+        ok = True
+        for (item_index, _, _job), result in zip(
+            jobs, self.converter.convert([j for _, _, j in jobs]), strict=True
+        ):
+            if not result.ok:
+                self._error(
+                    f"Bilagan {result.job.source.name} kunde inte konverteras till PDF: "
+                    f"{result.message}",
+                    "bilaga-konvertering",
+                    ("ärenden", item_index),
+                )
+                ok = False
+        return ok
+
+    def _check_pdfs(
+        self, documents: Sequence[PacketDocument], where: tuple[str | int, ...]
+    ) -> bool:
+        ok = True
+        root = self.workspace.root
+        for document in documents:
+            try:
+                name = document.path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                name = document.path.name
+            if self.staging in document.path.parents:
+                continue  # produced by this build through LibreOffice
+            for finding in inspect_pdf(document.path, name):
+                if finding.severity is Severity.ERROR:
+                    self._error(finding.message, finding.code, where)
+                    ok = False
+                else:
+                    self._warn(finding.message, finding.code, where)
+        return ok
