@@ -29,8 +29,8 @@ from pypdf.generic import (
     RectangleObject,
     TextStringObject,
 )
-from reportlab.lib.pagesizes import A3, A4, landscape
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.lib.pagesizes import A3, A4, landscape  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from beslut.assemble import (
     FRONT_OUTLINE_TITLE,
@@ -259,7 +259,8 @@ def _stamp(reader: PdfReader, index: int) -> StampSeen:
 
 
 def _xmp(reader: PdfReader) -> str:
-    return reader.root_object["/Metadata"].get_object().get_data().decode("utf-8")
+    data: bytes = _root(reader)["/Metadata"].get_object().get_data()
+    return data.decode("utf-8")
 
 
 XMP_PREFIXES = {
@@ -303,8 +304,8 @@ def _idnum(value: Any) -> int:
 def _structure_problems(reader: PdfReader) -> list[str]:
     """Everything wrong with the structure tree against the pages, their MCIDs and annotations."""
     problems: list[str] = []
-    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
-    tree = reader.root_object["/StructTreeRoot"].get_object()
+    pages = {_idnum(page.indirect_reference): i for i, page in enumerate(reader.pages)}
+    tree = _root(reader)["/StructTreeRoot"].get_object()
     parent_tree = dict(_number_tree(tree["/ParentTree"]))
     next_key = int(tree["/ParentTreeNextKey"])
     if parent_tree and max(parent_tree) >= next_key:
@@ -317,7 +318,7 @@ def _structure_problems(reader: PdfReader) -> list[str]:
     ]
     while stack:
         ref, parent = stack.pop()
-        element = ref.get_object()
+        element: Any = ref.get_object()
         if ref.idnum in seen:
             problems.append(f"element {ref.idnum} förekommer två gånger")
             continue
@@ -344,7 +345,7 @@ def _structure_problems(reader: PdfReader) -> list[str]:
             else:
                 stack.append((kid, ref.idnum))
     for index, page in enumerate(reader.pages):
-        page_id = page.indirect_reference.idnum
+        page_id = _idnum(page.indirect_reference)
         contents = page.get_contents()
         in_content = {
             int(m)
@@ -375,6 +376,15 @@ def _structure_problems(reader: PdfReader) -> list[str]:
     return problems
 
 
+def _root(reader: PdfReader) -> Any:
+    """The catalog, typed loosely: pypdf's dictionaries return PdfObject from every lookup."""
+    return reader.root_object
+
+
+def _any(value: object) -> Any:
+    return value
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -385,7 +395,7 @@ def _as_list(value: Any) -> list[Any]:
 def _all_strings(reader: PdfReader) -> str:
     """Every string and stream anywhere in the file, decoded as far as pypdf can."""
     chunks: list[str] = []
-    size = int(reader.trailer["/Size"])
+    size = int(_any(reader.trailer)["/Size"])
     for idnum in range(1, size):
         try:
             obj = reader.get_object(idnum)
@@ -486,7 +496,7 @@ def test_outline_two_levels_and_parts_headings(packet: tuple[Path, Any]) -> None
 def test_page_labels_equal_physical_numbers(packet: tuple[Path, Any]) -> None:
     reader = PdfReader(packet[0])
     assert reader.page_labels == [str(n) for n in range(1, 8)]
-    labels = reader.root_object["/PageLabels"]["/Nums"]
+    labels = _root(reader)["/PageLabels"]["/Nums"]
     assert list(labels) == [0, {"/S": "/D"}]
 
 
@@ -501,7 +511,7 @@ def test_stamp_on_every_page_in_the_bottom_margin(packet: tuple[Path, Any]) -> N
         assert 0 < stamp.shown[0] < width - 9 * MM
         assert 5 * MM < stamp.shown[1] < 7 * MM  # below the papers' footers (12.5 mm)
         assert stamp.direction[0] > 0 and abs(stamp.direction[1]) < 1e-6
-        last = reader.pages[index]["/Contents"][-1].get_object().get_data()
+        last = _any(reader.pages[index])["/Contents"][-1].get_object().get_data()
         assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" in last
         assert last.rstrip().endswith(b"EMC")
 
@@ -510,7 +520,7 @@ def test_stamp_on_every_page_in_the_bottom_margin(packet: tuple[Path, Any]) -> N
 def test_all_fonts_embedded(packet: tuple[Path, Any]) -> None:
     reader = PdfReader(packet[0])
     for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
+        fonts = _any(page)["/Resources"]["/Font"]
         assert any(str(name).startswith("/BeslutStamp") for name in fonts)
         for font in fonts.values():
             descriptor = font.get_object()["/FontDescriptor"]
@@ -546,7 +556,7 @@ def test_withheld_file_is_never_opened(papers: Papers, tmp_path: Path) -> None:
 @pytest.mark.libreoffice
 def test_conformance_markers(packet: tuple[Path, Any]) -> None:
     reader = PdfReader(packet[0])
-    root = reader.root_object
+    root = _root(reader)
     assert bool(root["/MarkInfo"]["/Marked"]) is True
     assert root["/Lang"] == "sv-SE"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
@@ -559,13 +569,13 @@ def test_conformance_markers(packet: tuple[Path, Any]) -> None:
     assert xmp["pdfaid:conformance"] == "B"
     assert xmp["pdfuaid:part"] == "1"
     assert xmp["dc:title"] == TITLE
-    info = reader.metadata
+    info: Any = reader.metadata
     assert info is not None
     assert info["/Title"] == TITLE
     assert info["/Producer"] == xmp["pdf:Producer"]
     assert info["/Creator"] == xmp["xmp:CreatorTool"]
     assert info["/CreationDate"][2:16] == re.sub(r"\D", "", xmp["xmp:CreateDate"])[:14]
-    assert reader.trailer["/ID"][0]
+    assert _any(reader.trailer)["/ID"][0]
     assert _structure_problems(reader) == []
     tree = root["/StructTreeRoot"]
     document = tree["/K"][0].get_object()
@@ -577,7 +587,7 @@ def test_conformance_markers(packet: tuple[Path, Any]) -> None:
 @pytest.mark.libreoffice
 def test_notice_page_is_tagged(packet: tuple[Path, Any]) -> None:
     reader = PdfReader(packet[0])
-    document = reader.root_object["/StructTreeRoot"]["/K"][0].get_object()
+    document = _root(reader)["/StructTreeRoot"]["/K"][0].get_object()
     sect = document["/K"][2].get_object()
     assert sect["/T"] == "Ärende 3: Ansökan om bistånd"
     part = sect["/K"][0].get_object()
@@ -592,10 +602,10 @@ def test_part_language_is_kept_and_warned(papers: Papers, tmp_path: Path) -> Non
     result = assemble_packet(papers.front, items, tmp_path / "p.pdf", title=TITLE)
     assert any("en-GB" in w and "english.pdf" in w for w in result.warnings)
     reader = PdfReader(tmp_path / "p.pdf")
-    document = reader.root_object["/StructTreeRoot"]["/K"][0].get_object()
+    document = _root(reader)["/StructTreeRoot"]["/K"][0].get_object()
     part = document["/K"][1].get_object()["/K"][0].get_object()
     assert part["/Lang"] == "en-GB"
-    assert reader.root_object["/Lang"] == "sv-SE"
+    assert _root(reader)["/Lang"] == "sv-SE"
 
 
 # ------------------------------------------------------------------------------------------
@@ -620,11 +630,11 @@ def test_external_attachment_downgrades_honestly(papers: Papers, tmp_path: Path)
     assert result.page_count == len(reader.pages) == 12
     xmp = _xmp(reader)
     assert "pdfaid" not in xmp and "pdfuaid" not in xmp
-    assert "/OutputIntents" not in reader.root_object
+    assert "/OutputIntents" not in _root(reader)
     assert _xmp_values(reader)["dc:title"] == TITLE
     # The attachment's pages are still reachable by assistive technology, one /Div per page.
     assert _structure_problems(reader) == []
-    document = reader.root_object["/StructTreeRoot"]["/K"][0].get_object()
+    document = _root(reader)["/StructTreeRoot"]["/K"][0].get_object()
     part = document["/K"][-1].get_object()["/K"][0].get_object()
     assert [kid.get_object()["/S"] for kid in part["/K"]] == ["/Div"] * 5
     # Stamps in each odd page's own bottom margin, upright as the page is shown.
@@ -678,7 +688,7 @@ def test_per_item_pdf(papers: Papers, tmp_path: Path) -> None:
 def _with_link(source: Path, target: Path) -> None:
     """A copy of a tagged paper with a tagged link annotation (as Word links become)."""
     writer = PdfWriter(clone_from=str(source))
-    tree = writer.root_object["/StructTreeRoot"].get_object()
+    tree = _any(writer.root_object)["/StructTreeRoot"].get_object()
     document = tree["/K"] if not isinstance(tree["/K"], ArrayObject) else tree["/K"][0]
     document_obj = document.get_object()
     keys = [key for key, _ in _number_tree(tree["/ParentTree"])]

@@ -27,7 +27,7 @@ from .assemble import AssemblyError, PacketDocument, PacketItem, assemble_packet
 from .attachments import Severity, inspect_pdf
 from .convert import ConversionJob, Converter
 from .diagnostics import Diagnostic, error, warning
-from .models import PROCEDURAL_TITLES, AgendaItem, ItemKind, Meeting, Profile
+from .models import PROCEDURAL_TITLES, AgendaItem, Meeting, Profile
 from .publish import write_bytes_atomic
 from .render import RenderError
 from .templates_build import KALLELSE

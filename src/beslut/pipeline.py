@@ -240,22 +240,23 @@ def _publish(
     meeting_files: list[tuple[str, str, MeetingOutput]],
 ) -> list[Output]:
     outputs: list[Output] = []
+
+    def emit(path: Path, rel: str, source: str, kind: str) -> None:
+        digest = _sha256(path)
+        _place(path, out_dir / rel)
+        outputs.append(Output(rel, source, kind, digest))
+
     for source, folder, staged in meeting_files:
-        rel = f"{folder}/{staged.name}"
         if staged.kind == "kallelse" and staged.name.endswith(".docx") and "docx" not in wanted:
             continue
-        digest = _sha256(staged.path)
-        _place(staged.path, out_dir / rel)
-        outputs.append(Output(rel, source, staged.kind, digest))
+        emit(staged.path, f"{folder}/{staged.name}", source, staged.kind)
     for document, docx_path in rendered:
         stem = output_stem(document)
-        staged = {"docx": docx_path if "docx" in wanted else None, "pdf": pdfs.get(document.rel)}
-        for kind, path in staged.items():
-            if path is None:
-                continue
-            digest = _sha256(path)
-            _place(path, out_dir / f"{stem}.{kind}")
-            outputs.append(Output(f"{stem}.{kind}", document.rel, kind, digest))
+        if "docx" in wanted:
+            emit(docx_path, f"{stem}.docx", document.rel, "docx")
+        pdf = pdfs.get(document.rel)
+        if pdf is not None:
+            emit(pdf, f"{stem}.pdf", document.rel, "pdf")
     rebuilt = {d.rel for d, _ in rendered} | {source for source, _, _ in meeting_files}
     _write_manifest(out_dir, outputs, rebuilt=rebuilt)
     return outputs

@@ -16,12 +16,10 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 
-from .templating import Template
-
 from . import decisions, formatting
 from .diagnostics import Diagnostic, error
 from .models import DocumentType, Profile
-from .templating import environment
+from .templating import Template, environment
 from .workspace import TEMPLATES_DIR, CaseDocument, Workspace
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
