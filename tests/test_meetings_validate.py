@@ -90,7 +90,7 @@ def test_item_kind_and_time_and_attachment(make_workspace: MakeWorkspace) -> Non
     ]
     meeting = (
         MEETING
-        + "  - typ: övrigt\n    handlingar:\n      - titel: X\n        fil: ../../hemlig.pdf\n"
+        + "  - typ: övrigt\n    handlingar:\n      - titel: X\n        fil: ../../../hemlig.pdf\n"
     )
     assert _check(make_workspace, meeting) == [
         "content/möten/möte.yaml:18:14: fel: Bilagan ”../../../hemlig.pdf” pekar utanför arbetsytan. "

@@ -126,7 +126,10 @@ def plan_pages(front: Path | None, items: Sequence[PacketItem]) -> dict[int, int
     Counts pages with pypdf; a withheld document counts as its one notice page and is not opened.
     """
     _check_items(items)
-    page = _page_count(_open(front, _front_label(front))) if front is not None else 0
+    page = 0
+    if front is not None:
+        label = _front_label(front)
+        page = _page_count(_open(front, label), label)
     starts: dict[int, int] = {}
     for item in items:
         for document in item.documents:
@@ -135,7 +138,7 @@ def plan_pages(front: Path | None, items: Sequence[PacketItem]) -> dict[int, int
                 page += 1
             else:
                 label = _document_label(item, document)
-                page += _page_count(_open(document.path, label))
+                page += _page_count(_open(document.path, label), label)
     return starts
 
 
@@ -239,7 +242,8 @@ def _open_parts(front: Path | None, items: Sequence[PacketItem]) -> list[_Part]:
     if front is not None:
         label = _front_label(front)
         reader = _open(front, label)
-        parts.append(_Part(label, FRONT_OUTLINE_TITLE, None, reader, None, _page_count(reader)))
+        count = _page_count(reader, label)
+        parts.append(_Part(label, FRONT_OUTLINE_TITLE, None, reader, None, count))
     for item in items:
         for document in item.documents:
             label = _document_label(item, document)
@@ -277,8 +281,7 @@ def _open(path: Path, label: str) -> PdfReader:
     return reader
 
 
-def _page_count(reader: PdfReader) -> int:
-    label = _label_of(reader)
+def _page_count(reader: PdfReader, label: str) -> int:
     try:
         count = len(reader.pages)
     except MemoryError:
@@ -290,11 +293,6 @@ def _page_count(reader: PdfReader) -> int:
     if count < 1:
         raise AssemblyError(f"{label}: PDF-filen har inga sidor.")
     return count
-
-
-def _label_of(reader: PdfReader) -> str:
-    name = getattr(reader.stream, "name", None)
-    return f"”{Path(str(name)).name}”" if name else "PDF-filen"
 
 
 def _boxes(part: _Part) -> list[PageBox]:
@@ -652,8 +650,7 @@ class _Builder:
         for offset in range(part.page_count):
             index = part.start + offset
             page = self.writer.pages[index]
-            contents = page.get_contents()
-            if contents is not None and b"/MCID" in contents.get_data():
+            if _has_mcids(page):
                 continue
             element = self._element("/Div", self._ref(holder))
             element[NameObject("/Pg")] = page.indirect_reference
@@ -961,6 +958,15 @@ def _rename_fonts(data: bytes, names: Mapping[bytes, bytes]) -> bytes:
         return b"/" + names[match.group(1)]
 
     return _RL_FONT.sub(rename, data)
+
+
+def _has_mcids(page: Any) -> bool:
+    """Whether the page's content already has marked content with MCIDs (without parsing it)."""
+    for ref in _content_refs(page.raw_get("/Contents")):
+        stream = ref.get_object() if isinstance(ref, IndirectObject) else ref
+        if isinstance(stream, StreamObject) and b"/MCID" in stream.get_data():
+            return True
+    return False
 
 
 def _resolve(value: Any) -> Any:
