@@ -835,4 +835,25 @@ def test_untagged_only_packet_is_stamped_and_not_claimed(tmp_path: Path) -> None
     ]
     assert "pdfaid" not in _xmp(reader)
     assert _structure_problems(reader) == []
-    assert oct(target.stat().st_mode & 0o777) != oct(0o600)
+    assert [entry[:2] for entry in _outline(reader)] == [
+        (0, FRONT_OUTLINE_TITLE),
+        (0, "Punkt 4: Ärende"),
+        (1, "Bilaga 1"),
+    ]
+    assert target.stat().st_mode & 0o777 != 0o600  # not mkstemp's private mode
+
+
+def test_same_inputs_give_identical_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    front = _reportlab_pdf(tmp_path / "kallelse.pdf", pages=2)
+    attachment = _reportlab_pdf(tmp_path / "bilaga.pdf", pages=3)
+    items = [
+        PacketItem(4, "Ärende", (PacketDocument(attachment, "Bilaga 1"),)),
+        PacketItem(5, "Sekretess", (PacketDocument(attachment, "Bilaga 2", NOTICE),)),
+    ]
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assemble_packet(front, items, first, title="Handlingar")
+    assemble_packet(front, items, second, title="Handlingar")
+    assert first.read_bytes() == second.read_bytes()
+    info: Any = PdfReader(first).metadata
+    assert info["/CreationDate"] == "D:20260921141320+00'00'"

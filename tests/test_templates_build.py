@@ -15,7 +15,13 @@ import pytest
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from beslut.templates_build import DOCUMENT_TYPES, PAGE_STYLES, build_templates, list_template_tags
+from beslut.templates_build import (
+    DOCUMENT_TYPES,
+    KALLELSE,
+    PAGE_STYLES,
+    build_templates,
+    list_template_tags,
+)
 
 NBSP = "\u00a0"
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
@@ -129,7 +135,7 @@ def header_text(header: Any) -> str:
 def test_builds_one_template_per_type_reproducibly(tmp_path: Path) -> None:
     first = build_templates(tmp_path / "a")
     second = build_templates(tmp_path / "b")
-    assert [p.name for p in first] == [f"{t}.docx" for t in DOCUMENT_TYPES]
+    assert [p.name for p in first] == [f"{t}.docx" for t in (*DOCUMENT_TYPES, KALLELSE)]
     for one, two in zip(first, second, strict=True):
         assert one.read_bytes() == two.read_bytes()
 

@@ -3,7 +3,7 @@
 :func:`plan_pages` tells, without writing anything, on which packet page each item will start, so
 that the föredragningslista can print the numbers before the kallelse is rendered for good.
 :func:`assemble_packet` then builds the packet (or, with ``front=None`` and one item, a per-item
-PDF) in one pass with pypdf:
+PDF) in one pass with pypdf, and checks the start pages against that plan:
 
 * pages: the front matter, then each item's documents in order; a withheld document is replaced
   by a notice page (see :mod:`beslut.stamp`) and its file is never opened, so nothing of it can
@@ -11,15 +11,22 @@ PDF) in one pass with pypdf:
 * outline: "Kallelse och föredragningslista", then "Ärende N: titel" → each document → that
   document's own heading outline;
 * page labels 1, 2, 3 … equal to the physical page numbers and to the stamps;
-* a stamp on every page ("Ärende 5 · Sida 37 av 212") in the bottom margin, drawn in an embedded
-  font and marked as a pagination artifact;
+* a stamp on every page ("Ärende 5 · Sida 37 av 212") in the bottom margin of the page as shown,
+  in an embedded font, marked as a pagination artifact;
 * the parts' structure trees merged under one ``/Document`` (each part a ``/Part``, each item a
-  ``/Sect``), with ``/StructParents`` and the parent tree renumbered, role maps merged;
-* a fresh XMP packet and Info dictionary that agree, ``/Lang``, ``/MarkInfo`` and
-  ``DisplayDocTitle``; PDF/A-2b and PDF/UA-1 are claimed only when every part is PDF/A and tagged
-  PDF/UA, otherwise :attr:`PacketResult.conformance_problems` says which part stops it.
+  ``/Sect``), with ``/StructParents`` (pages, annotations, forms) and the parent tree renumbered
+  and the role maps merged; an untagged attachment gets one ``/Div`` per page so that its text
+  stays reachable for screen readers;
+* a fresh XMP packet and an Info dictionary that agree, ``/Lang``, ``/MarkInfo`` and
+  ``DisplayDocTitle``. PDF/A-2b and PDF/UA-1 are claimed (XMP identification and output intent)
+  only when every part is PDF/A and tagged PDF/UA; otherwise nothing is claimed and
+  :attr:`PacketResult.conformance_problems` names each part that stops it.
 
+The output is deterministic: the same inputs and ``SOURCE_DATE_EPOCH`` give the same bytes.
 Every message meant for a user is in Swedish and names the file.
+
+pypdf internals used (pinned by ``pypdf>=5,<8``): ``PdfWriter._add_object``, ``_objects`` and
+``_ID``.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
+    ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
     Fit,
@@ -161,7 +169,7 @@ def assemble_packet(
     written. Damaged, encrypted or missing files also raise :class:`AssemblyError`.
     """
     _check_items(items)
-    parts = _open_parts(front, items)
+    parts = _open_parts(front, items, stamp_label)
     if not parts:
         raise AssemblyError(f"Paketet {target.name} får inga sidor: det finns inga handlingar.")
     total = 0
@@ -181,7 +189,7 @@ def assemble_packet(
     except FontMissing as exc:
         raise AssemblyError(str(exc)) from exc
 
-    builder = _Builder(PdfWriter(), lang, overlay)
+    builder = _Builder(PdfWriter(), lang, overlay, stamp_label)
     for part in parts:
         builder.add(part)
     if builder.total_pages != total:  # a part changed between counting and merging
@@ -229,15 +237,15 @@ def _check_items(items: Sequence[PacketItem]) -> None:
         seen.add(item.number)
 
 
-def _front_label(front: Path | None) -> str:
-    return f"Kallelsen (”{front.name if front else ''}”)"
+def _front_label(front: Path) -> str:
+    return f"Kallelsen (”{front.name}”)"
 
 
 def _document_label(item: PacketItem, document: PacketDocument) -> str:
     return f"{document.title} (”{document.path.name}”, ärende {item.number})"
 
 
-def _open_parts(front: Path | None, items: Sequence[PacketItem]) -> list[_Part]:
+def _open_parts(front: Path | None, items: Sequence[PacketItem], stamp_label: str) -> list[_Part]:
     parts: list[_Part] = []
     if front is not None:
         label = _front_label(front)
@@ -251,12 +259,16 @@ def _open_parts(front: Path | None, items: Sequence[PacketItem]) -> list[_Part]:
                 notice = Notice(
                     title=document.title,
                     notice=document.withheld_notice,
-                    context=_sentence(f"Handlingen hör till ärende {item.number}: {item.title}"),
+                    context=_sentence(
+                        f"Handlingen hör till {stamp_label.lower()} {item.number}: {item.title}"
+                    ),
                 )
                 parts.append(_Part(label, document.title, item, None, notice, 1))
             else:
                 reader = _open(document.path, label)
-                parts.append(_Part(label, document.title, item, reader, None, _page_count(reader)))
+                parts.append(
+                    _Part(label, document.title, item, reader, None, _page_count(reader, label))
+                )
     for part in parts:
         part.boxes = _boxes(part) if part.reader is not None else []
     return parts
@@ -530,9 +542,11 @@ def _render_overlays(parts: Sequence[_Part], total: int, stamp_label: str) -> by
 class _Builder:
     """Collects pages, outline and structure in one PdfWriter."""
 
-    def __init__(self, writer: PdfWriter, lang: str, overlay: PdfReader) -> None:
+    def __init__(self, writer: PdfWriter, lang: str, overlay: PdfReader, label: str) -> None:
         self.writer = writer
         self.lang = lang
+        self.label = label
+        self.digest = hashlib.sha256()
         self.overlay = overlay
         self.notices_used = 0
         self.total_pages = 0
@@ -549,7 +563,6 @@ class _Builder:
         self.item_outline: IndirectObject | None = None
         self.current_outline_item: int | None = None
         self.untagged_pages: set[int] = set()
-        self.notice_pages: list[int] = []
 
     # -- objects ------------------------------------------------------------------------------
 
@@ -582,9 +595,12 @@ class _Builder:
         if self.current_item != part.item.number or self.current_sect is None:
             self.current_item = part.item.number
             self.current_sect = self._element(
-                "/Sect", self._ref(self.document), f"Ärende {part.item.number}: {part.item.title}"
+                "/Sect", self._ref(self.document), self._item_title(part.item)
             )
         return self.current_sect
+
+    def _item_title(self, item: PacketItem) -> str:
+        return f"{self.label} {item.number}: {item.title}"
 
     @staticmethod
     def _ref(obj: DictionaryObject) -> IndirectObject:
@@ -596,9 +612,15 @@ class _Builder:
     def add(self, part: _Part) -> None:
         start = len(self.writer.pages)
         part.start = start
+        self.digest.update(f"{part.label}\0{part.title}\0".encode())
         if part.reader is None:
+            assert part.notice is not None
+            self.digest.update(f"{part.notice}\0".encode())
             self._add_notice(part)
         else:
+            stream = part.reader.stream
+            if isinstance(stream, io.BytesIO):
+                self.digest.update(stream.getbuffer())
             try:
                 self.writer.append(part.reader, import_outline=False)
                 if part.tagged:
@@ -622,8 +644,6 @@ class _Builder:
         page = self.writer.add_page(source)
         if "/Trans" in page:
             del page["/Trans"]
-        index = len(self.writer.pages) - 1
-        self.notice_pages.append(index)
         container = self._container(part)
         holder = self._element("/Part", self._ref(container), part.title)
         page_ref = page.indirect_reference
@@ -678,7 +698,7 @@ class _Builder:
 
         offset = self.next_key
         entries = sorted(_number_tree(source_root.get("/ParentTree")), key=lambda e: e[0])
-        part_next = int(source_root.get("/ParentTreeNextKey", 0) or 0)
+        part_next = _int(source_root.get("/ParentTreeNextKey", 0))
         for key, value in entries:
             copy_value = (
                 value.clone(writer, ignore_fields=(1, "/P"))
@@ -765,7 +785,7 @@ class _Builder:
         else:
             if self.item_outline is None or self.current_outline_item != part.item.number:
                 self.item_outline = writer.add_outline_item(
-                    title=f"Ärende {part.item.number}: {part.item.title}",
+                    title=self._item_title(part.item),
                     page_number=part.start,
                     is_open=True,
                 )
@@ -907,6 +927,8 @@ class _Builder:
 
     def set_catalog(self, *, title: str, intent: DictionaryObject | None, claim: bool) -> None:
         writer = self.writer
+        when = _timestamp()
+        self.digest.update(f"{title}\0{self.lang}\0{self.label}\0{when}".encode())
         catalog = writer.root_object
         catalog[NameObject("/StructTreeRoot")] = self.tree_root_ref
         catalog[NameObject("/MarkInfo")] = DictionaryObject(
@@ -928,7 +950,6 @@ class _Builder:
             copy = intent.clone(writer)
             reference = copy.indirect_reference or self._add(copy)
             catalog[NameObject("/OutputIntents")] = ArrayObject([reference])
-        when = _timestamp()
         writer.add_metadata(
             {
                 "/Title": title,
@@ -943,7 +964,10 @@ class _Builder:
         metadata[NameObject("/Type")] = NameObject("/Metadata")
         metadata[NameObject("/Subtype")] = NameObject("/XML")
         catalog[NameObject("/Metadata")] = self._add(metadata)
-        writer.generate_file_identifiers()
+        # A file identifier derived from the inputs, so that the same inputs (and the same
+        # SOURCE_DATE_EPOCH) give a byte-identical packet.
+        identifier = ByteStringObject(self.digest.digest()[:16])
+        writer._ID = ArrayObject([identifier, identifier])
 
 
 # --------------------------------------------------------------------------------------------

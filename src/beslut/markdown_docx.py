@@ -26,6 +26,8 @@ Supported Markdown (CommonMark plus GFM tables, strikethrough and footnotes):
 
 Not supported, kept as plain text with a warning: HTML (``html-stöds-inte``) and images
 (``bild-stöds-inte``). The thematic breaks ``---`` and ``___`` are dropped with a warning.
+
+A heading level whose style the document lacks raises :class:`MissingStyleError`.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import formatting
 from .models import ColumnKind, StructuredTable, TableColumn
 
-__all__ = ["BodyWarning", "insert_markdown", "split_sections"]
+__all__ = ["BodyWarning", "MissingStyleError", "insert_markdown", "split_sections"]
 
 Element = Any
 """An lxml element (python-docx's oxml classes are untyped)."""
@@ -82,6 +84,19 @@ MSG_THEMATIC_BREAK = (
     "eller *** på en egen rad för en sidbrytning."
 )
 MSG_DEEP_LIST = "Listor med fler än tre nivåer stöds inte; djupare nivåer skrivs som nivå 3."
+
+
+class MissingStyleError(Exception):
+    """The document lacks a style the body needs (a heading level); the caller words the message.
+
+    ``style`` is the style's name as Word knows it (``heading 2``), ``line`` the 1-based line
+    in the file of the first Markdown element that needs it.
+    """
+
+    def __init__(self, style: str, line: int) -> None:
+        super().__init__(style, line)
+        self.style = style
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -789,6 +804,11 @@ class _Converter:
             self.warn_block(token, "rubriknivå-stöds-inte", MSG_DEEP_HEADING)
         word_level = min(max(level - 1, 1), 3)
         style = self.style(f"heading {word_level}", f"Heading{word_level}")
+        if style is None:
+            # A heading in Normal style would look right but is no heading for screen readers,
+            # bookmarks or the PDF structure: the template must have the style.
+            line0 = token.map[0] if token.map else 0
+            raise MissingStyleError(f"heading {word_level}", line0 + 1 + self.line_offset)
         p = self.paragraph(style)
         self.inline(p, inline.children, token.map[0] if token.map else 0)
 

@@ -284,7 +284,8 @@ class MeetingBuilder:
 
     @staticmethod
     def _name(base: str, public: bool, suffix: str) -> str:
-        return f"{base}{'-offentlig' if public else ''}.{suffix}"
+        """Public files go into their own folder, which can be published as it is."""
+        return f"{'offentlig/' if public else ''}{base}.{suffix}"
 
     # -- the PDF path ------------------------------------------------------------------------
 
@@ -312,7 +313,7 @@ class MeetingBuilder:
             for item in variant:
                 if not item.documents:
                     continue
-                item_name = f"{'offentlig/' if public else ''}ärende-{item.number:02d}.pdf"
+                item_name = self._name(f"ärende-{item.number:02d}", public, "pdf")
                 assemble_packet(
                     None,
                     [item],
@@ -325,12 +326,20 @@ class MeetingBuilder:
     def _packet_title(self, public: bool) -> str:
         return self._title(public).replace("Kallelse", "Handlingar", 1)
 
-    @staticmethod
-    def _variant(item: PacketItem, public: bool) -> PacketItem:
-        if public:
+    def _variant(self, item: PacketItem, public: bool) -> PacketItem:
+        """The internal variant has no notices; the public one hides withheld titles too."""
+        if not public:
+            documents = tuple(PacketDocument(d.path, d.title, None) for d in item.documents)
+            return PacketItem(item.number, item.title, documents)
+        agenda = self.meeting.items[item.number - 1]
+        case = self.cases[item.number - 1]
+        if not (agenda.withheld and agenda.public_title):
             return item
-        documents = tuple(PacketDocument(d.path, d.title, None) for d in item.documents)
-        return PacketItem(item.number, item.title, documents)
+        documents = tuple(
+            PacketDocument(d.path, f"Handling {index}", d.withheld_notice)
+            for index, d in enumerate(item.documents, start=1)
+        )
+        return PacketItem(item.number, item_title(agenda, case, public=True), documents)
 
     def _kallelse_pdf(
         self, items: list[PacketItem], public: bool

@@ -6,25 +6,21 @@ module and gets immutable data from the stage before.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .convert import ConversionJob, Converter, ConverterUnavailable, LibreOfficeConverter
 from .diagnostics import Diagnostic, error, has_errors
 from .meetings import MeetingBuilder, MeetingOutput
-from .publish import write_bytes_atomic, write_text_atomic
+from .publish import place, write_bytes_atomic, write_manifest
 from .render import RenderError, render_case
 from .workspace import CaseDocument, Workspace, load_workspace
 
 FORMATS = ("docx", "pdf")
 CACHE_DIR = ".beslut-cache"
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -127,7 +123,9 @@ def _build(
         messages,
     )
     # 6. publish
-    outputs = _publish(rendered, pdfs, wanted, out_dir, meeting_files)
+    live = {d.source.rel for d in workspace.cases} | {m.rel for m in workspace.meetings}
+    live |= {d.path for d in workspace.diagnostics}  # files that exist but failed to load
+    outputs = _publish(rendered, pdfs, wanted, out_dir, meeting_files, live)
     shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(
         tuple(outputs),
@@ -219,32 +217,18 @@ def _assemble(
     return staged
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _place(source: Path, target: Path) -> None:
-    """Move a staged file into the output folder atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.replace(source, target)
-    except OSError:
-        write_bytes_atomic(target, source.read_bytes())
-
-
 def _publish(
     rendered: list[tuple[CaseDocument, Path]],
     pdfs: dict[str, Path],
     wanted: set[str],
     out_dir: Path,
     meeting_files: list[tuple[str, str, MeetingOutput]],
+    live_sources: set[str],
 ) -> list[Output]:
     outputs: list[Output] = []
 
     def emit(path: Path, rel: str, source: str, kind: str) -> None:
-        digest = _sha256(path)
-        _place(path, out_dir / rel)
-        outputs.append(Output(rel, source, kind, digest))
+        outputs.append(Output(rel, source, kind, place(path, out_dir / rel)))
 
     for source, folder, staged in meeting_files:
         if staged.kind == "kallelse" and staged.name.endswith(".docx") and "docx" not in wanted:
@@ -258,28 +242,10 @@ def _publish(
         if pdf is not None:
             emit(pdf, f"{stem}.pdf", document.rel, "pdf")
     rebuilt = {d.rel for d, _ in rendered} | {source for source, _, _ in meeting_files}
-    _write_manifest(out_dir, outputs, rebuilt=rebuilt)
+    write_manifest(
+        out_dir,
+        [asdict(o) for o in outputs],
+        rebuilt=rebuilt,
+        live_sources=live_sources,
+    )
     return outputs
-
-
-def _write_manifest(out_dir: Path, outputs: list[Output], rebuilt: set[str]) -> None:
-    """Write manifest.json; entries of sources that were not rebuilt this time are kept."""
-    path = out_dir / MANIFEST
-    kept: list[dict[str, str]] = []
-    if path.is_file():
-        try:
-            previous = json.loads(path.read_text("utf-8")).get("outputs", [])
-            kept = [
-                e
-                for e in previous
-                if isinstance(e, dict)
-                and e.get("source") not in rebuilt
-                and (out_dir / str(e.get("path"))).is_file()
-            ]
-        except (ValueError, AttributeError):
-            kept = []
-    entries = kept + [
-        {"path": o.path, "source": o.source, "kind": o.kind, "sha256": o.sha256} for o in outputs
-    ]
-    entries.sort(key=lambda e: (e["source"], e["path"]))
-    write_text_atomic(path, json.dumps({"outputs": entries}, ensure_ascii=False, indent=2) + "\n")
