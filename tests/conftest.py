@@ -98,3 +98,13 @@ def require_libreoffice() -> None:
     if os.environ.get("CI"):
         pytest.fail("LibreOffice (soffice) saknas i CI; make test ska installera det.")
     pytest.skip("LibreOffice är inte installerat")
+
+
+@pytest.fixture(scope="module")
+def require_libreoffice_module() -> None:
+    """``require_libreoffice`` for module-scoped fixtures that build with LibreOffice."""
+    if shutil.which("soffice") and os.path.exists("/usr/bin/python3"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("LibreOffice (soffice) saknas i CI; make test ska installera det.")
+    pytest.skip("LibreOffice är inte installerat")

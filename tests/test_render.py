@@ -211,6 +211,31 @@ FOOTER = [
 ]
 
 
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def test_expected_text_is_the_seeds_text() -> None:
+    """The constants above are the seeds' own words (wrapped lines joined)."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} finns inte här; konstanterna kontrollerades mot fröna när de skrevs")
+    seeds = {
+        name[:3]: " ".join((SEEDS / name).read_text("utf-8").split())
+        for name in (p.name for p in SEEDS.glob("00[03]_*.txt"))
+    }
+    for seed, stem in (
+        ("000", "25HSN3392-direktiv-strukturförändring"),
+        ("003", "2020-POL000027-förändrings-och-genomförandeplan"),
+    ):
+        example = BY_STEM[stem]
+        for text in (example.lead_in, *example.points):
+            # seed 003 writes 2022-2025 with a hyphen; the case file has the en dash
+            assert text.replace("–", "-") in seeds[seed], (seed, text)
+    for line in FOOTER:
+        for part in line.split("\t"):
+            assert part in seeds["003"], part
+    assert "Gilbert Tribo Ordförande" in seeds["003"]
+
+
 def copy_example_workspace(target: Path) -> Path:
     """Copy the repository's workspace (profile, cases, attachments, templates) to ``target``.
 
@@ -383,11 +408,9 @@ def test_dnr_and_date_also_in_the_body_of_page_one(built: Built, example: Exampl
     assert f"Handläggare: {example.officer}" in [m.split(",")[0] for m in metadata]
     assert texts.index(f"Diarienummer: {example.dnr}") < first_heading
     # nothing between the title and the first heading asks for a new page
-    body = document.element.body
     for paragraph in document.paragraphs[:first_heading]:
         assert paragraph._p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is None
         assert not [br for br in paragraph._p.iter(qn("w:br")) if br.get(qn("w:type")) == "page"]
-    assert body is not None
 
 
 @example_params
@@ -707,9 +730,11 @@ BROKEN_TEMPLATES = {
         delete_style("Heading1"),
         "mallfel",
         f"Mallen {TEMPLATE}, som används för {DIREKTIV_CASE}, saknar formatmallen ”heading 1” "
-        f"(Rubrik 1 i svensk Word), som mallens stycken använder. {FIX_STYLE}",
+        f"(Rubrik 1 i svensk Word), som behövs för rubriken på rad 16 i {DIREKTIV_CASE}. "
+        f"{FIX_STYLE}",
     ),
     # Heading 2 is used only by the body (### in the case), never by the template itself.
+    # (This case has no generated lists, so its template paragraphs use no heading either.)
     "saknad-formatmall-för-brödtexten": (
         "word/styles.xml",
         delete_style("Heading2"),
@@ -727,7 +752,8 @@ def test_broken_template_check_and_build_name_template_tag_and_case(
 ) -> None:
     member, change, check_code, message = BROKEN_TEMPLATES[breakage]
     root = make_workspace({OK_CASE: CASE, DIREKTIV_CASE: DIREKTIV})
-    assert DIREKTIV.splitlines().index("### Tidigare beslut") + 1 == 20
+    lines = DIREKTIV.splitlines()
+    assert (lines.index("## Bakgrund") + 1, lines.index("### Tidigare beslut") + 1) == (16, 20)
     rewrite_member(root / TEMPLATE, member, change)
 
     code, out, err = run("check", str(root))

@@ -864,7 +864,7 @@ class _Builder:
             )
             before = wrapped if index in self.untagged_pages else plain
             page[NameObject("/Contents")] = ArrayObject(
-                [before, *_content_refs(page.raw_get("/Contents")), stream]
+                [before, *_content_refs(_raw_contents(page)), stream]
             )
 
     def _stream(self, data: bytes) -> IndirectObject:
@@ -986,7 +986,7 @@ def _rename_fonts(data: bytes, names: Mapping[bytes, bytes]) -> bytes:
 
 def _has_mcids(page: Any) -> bool:
     """Whether the page's content already has marked content with MCIDs (without parsing it)."""
-    for ref in _content_refs(page.raw_get("/Contents")):
+    for ref in _content_refs(_raw_contents(page)):
         stream = ref.get_object() if isinstance(ref, IndirectObject) else ref
         if isinstance(stream, StreamObject) and b"/MCID" in stream.get_data():
             return True
@@ -1012,6 +1012,11 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(resolved, ArrayObject):
         return list(resolved)
     return [value]
+
+
+def _raw_contents(page: Any) -> Any:
+    """Return a page's /Contents unresolved, or None for a blank page without one."""
+    return page.raw_get("/Contents") if "/Contents" in page else None
 
 
 def _content_refs(contents: Any) -> list[PdfObject]:

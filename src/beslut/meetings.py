@@ -199,6 +199,7 @@ class MeetingBuilder:
         self.converter = converter
         self.staging = staging
         self.result = MeetingResult()
+        self._external: set[Path] = set()  # attachment PDFs from the workspace, to check
         self.cases = [
             workspace.case_by_dnr(i.diary_number) if i.diary_number else None
             for i in self.meeting.items
@@ -452,6 +453,7 @@ class MeetingBuilder:
         position: int,
     ) -> PacketDocument | None:
         if path.suffix.lower() == ".pdf":
+            self._external.add(path)
             return PacketDocument(path, title, notice)
         target = self._stage(f"bilagor/{item_index + 1:02d}-{position:02d}-{path.stem}.pdf")
         to_convert.append(
@@ -491,7 +493,7 @@ class MeetingBuilder:
                 name = document.path.resolve().relative_to(root).as_posix()
             except ValueError:
                 name = document.path.name
-            if self.staging in document.path.parents:
+            if document.path not in self._external:
                 continue  # produced by this build through LibreOffice
             for finding in inspect_pdf(document.path, name):
                 if finding.severity is Severity.ERROR:

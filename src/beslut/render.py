@@ -473,7 +473,7 @@ def _static_problems(template: _Template, case_rel: str) -> list[str]:
     try:
         used = template.docx.get_undeclared_template_variables(environment())
     except jinja2.TemplateError as exc:
-        return [_template_problem(exc, template, case_rel, {})]
+        raise RenderError(_template_problem(exc, template, case_rel, {})) from None
     return [
         _unknown_variable(template, case_rel, name) for name in sorted(set(used) - CONTEXT_KEYS)
     ]
