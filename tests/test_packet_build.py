@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ def test_every_page_is_stamped_and_labelled(built: Path) -> None:
 def test_item_pdfs_match_the_packet(built: Path) -> None:
     packet = PdfReader(built / "handlingar.pdf")
     tops = [(t, p) for d, t, p in _outline(packet) if d == 0] + [("", len(packet.pages) + 1)]
-    for (title, start), (_, end) in zip(tops[1:], tops[2:], strict=False):
+    for (title, start), (_, end) in pairwise(tops[1:]):
         number = int(title.split()[1].rstrip(":"))
         item = PdfReader(built / f"ärende-{number:02d}.pdf")
         assert len(item.pages) == end - start
