@@ -75,7 +75,7 @@ def _case(index: int, rng: random.Random, corpus: list[str]) -> str:
         for _ in range(rng.randint(2, 4)):
             body.append(_paragraph(rng, corpus) + "\n")
         if number == 1:
-            body.append(f"Beräkningen följer regionens modell.[^1]\n")
+            body.append("Beräkningen följer regionens modell.[^1]\n")
         if number == 3:
             body.append("```tabell kostnader\n```\n")
     body.append("[^1]: Se regionens anvisningar för ekonomisk planering 2026–2028.\n")

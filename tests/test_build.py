@@ -170,11 +170,7 @@ def test_pdf_bookmarks_are_the_headings(built: Built, example: Example) -> None:
         )
         if items
     ]
-    found = outline(built.pdf(example))
-    assert found == expected + generated
-    assert [t for level, t in found if level == 1][: len(expected)] == [
-        t for level, t in expected if level == 1
-    ][: len(expected)]
+    assert outline(built.pdf(example)) == expected + generated
 
 
 @example_params
@@ -244,7 +240,16 @@ def test_docx_opens_in_pandoc(built: Built, example: Example) -> None:
             pytest.fail("pandoc saknas i CI; make test ska installera det.")
         pytest.skip("pandoc är inte installerat")
     result = subprocess.run(
-        [pandoc, "-f", "docx", "-t", "plain", "--wrap=none", str(built.path(example, "docx"))],
+        [
+            pandoc,
+            "-f",
+            "docx",
+            "-t",
+            "plain",
+            "-s",
+            "--wrap=none",
+            str(built.path(example, "docx")),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -253,7 +258,7 @@ def test_docx_opens_in_pandoc(built: Built, example: Example) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     text = normalised(result.stdout)
-    assert normalised(example.title) in text
+    assert text.startswith(normalised(example.title))  # pandoc reads the Title style as title
     # pandoc keeps the tab between label and text as a space
     assert normalised(example.points[-1]) in text
 
@@ -261,6 +266,17 @@ def test_docx_opens_in_pandoc(built: Built, example: Example) -> None:
 # ------------------------------------------------------------------------------------------
 # Formats, missing LibreOffice, a hanging conversion
 # ------------------------------------------------------------------------------------------
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead for our purposes
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -328,14 +344,18 @@ def test_missing_libreoffice_says_what_to_install_and_keeps_the_docx(
 
 FAKE_WORKER = """\
 import json
+import os
+import signal
 import sys
 
 from pypdf import PdfWriter
 
-print(json.dumps({"event": "ready", "pid": 0}), flush=True)
+office = int(sys.argv[sys.argv.index("--office-pgid") + 1])
+print(json.dumps({"event": "ready", "pid": os.getpid()}), flush=True)
 for line in sys.stdin:
     job = json.loads(line)
-    if "id" not in job:
+    if job.get("cmd") == "quit":  # as the real worker: LibreOffice is told to terminate
+        os.killpg(office, signal.SIGTERM)
         break
     if job["source"].endswith(%(hang)r):
         continue  # LibreOffice "hangs" on this document: no answer, ever
@@ -358,7 +378,7 @@ def hanging_converter(tmp_path: Path) -> Iterator[tuple[LibreOfficeConverter, Pa
     python = tmp_path / "fake-python"
     python.write_text(
         '#!/bin/sh\nif [ "$2" = "-c" ]; then exit 0; fi  # the check for the uno module\n'
-        f'exec "{sys.executable}" "{worker}"\n',
+        f'exec "{sys.executable}" "{worker}" "$@"\n',
         "utf-8",
     )
     for script in (soffice, python):
@@ -397,6 +417,8 @@ def test_hanging_conversion_is_killed_reported_and_the_rest_finishes(
         (OK_CASE, "docx"),
         (OK_CASE, "pdf"),
     ]
-    # the hung process was killed and started again for the retry
+    # the hung process was killed and started again for the retry; none is left afterwards
     recorded = [int(pid) for pid in pids.read_text().split()]
     assert len(recorded) >= 2
+    converter.close()
+    assert not [pid for pid in recorded if alive(pid)]

@@ -1240,3 +1240,48 @@ def _why(exc: BaseException) -> str:
     if len(text) > 200:
         text = text[:200] + "…"
     return text or type(exc).__name__
+
+
+# --------------------------------------------------------------------------------------------
+# Many packets at once
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PacketJob:
+    """One call of :func:`assemble_packet`, for :func:`assemble_many`."""
+
+    front: Path | None
+    items: tuple[PacketItem, ...]
+    target: Path
+    title: str
+    planned: Mapping[int, int] | None = None
+
+
+def _run_job(job: PacketJob) -> PacketResult | AssemblyError:
+    try:
+        return assemble_packet(
+            job.front, job.items, job.target, title=job.title, planned=job.planned
+        )
+    except AssemblyError as exc:
+        return exc
+
+
+def assemble_many(
+    jobs: Sequence[PacketJob], workers: int | None = None
+) -> list[PacketResult | AssemblyError]:
+    """Run independent assembly jobs on all cores; results (or errors) in job order.
+
+    Assembly is pure-Python CPU work, so threads would not help; a process pool does, and
+    LibreOffice is idle by the time packets are assembled.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    count = min(len(jobs), workers or os.cpu_count() or 1)
+    if count <= 1:
+        return [_run_job(job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        return list(pool.map(_run_job, jobs, chunksize=max(1, len(jobs) // (4 * count))))

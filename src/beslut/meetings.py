@@ -23,7 +23,14 @@ from typing import Any
 import jinja2
 
 from . import decisions, formatting
-from .assemble import AssemblyError, PacketDocument, PacketItem, assemble_packet, plan_pages
+from .assemble import (
+    AssemblyError,
+    PacketDocument,
+    PacketItem,
+    PacketJob,
+    assemble_many,
+    plan_pages,
+)
 from .attachments import Severity, inspect_pdf
 from .convert import ConversionJob, Converter
 from .diagnostics import Diagnostic, error, warning
@@ -294,35 +301,32 @@ class MeetingBuilder:
         items = self._packet_items()
         if items is None:
             return
+        jobs: list[tuple[PacketJob, str]] = []
         for public in (False, True):
             variant = [self._variant(item, public) for item in items]
             front, pages = self._kallelse_pdf(variant, public)
             if front is None:
                 return
             name = self._name("handlingar", public, "pdf")
-            packet = assemble_packet(
-                front,
-                variant,
-                self._stage(name),
-                title=self._packet_title(public),
-                planned=pages,
-            )
-            kind = "packet-public" if public else "packet"
-            self.result.outputs.append(MeetingOutput(self._stage(name), name, kind))
-            for problem in packet.conformance_problems:
-                self._conformance(problem)
+            title = self._packet_title(public)
+            packet = PacketJob(front, tuple(variant), self._stage(name), title, pages)
+            jobs.append((packet, "packet-public" if public else "packet"))
             for item in variant:
-                if not item.documents:
-                    continue
-                item_name = self._name(f"ärende-{item.number:02d}", public, "pdf")
-                assemble_packet(
-                    None,
-                    [item],
-                    self._stage(item_name),
-                    title=f"Ärende {item.number}: {item.title}",
-                )
-                kind = "item-public" if public else "item"
-                self.result.outputs.append(MeetingOutput(self._stage(item_name), item_name, kind))
+                if item.documents:
+                    item_name = self._name(f"ärende-{item.number:02d}", public, "pdf")
+                    item_title = f"Ärende {item.number}: {item.title}"
+                    job = PacketJob(None, (item,), self._stage(item_name), item_title)
+                    jobs.append((job, "item-public" if public else "item"))
+        results = assemble_many([job for job, _ in jobs])
+        for (job, kind), result in zip(jobs, results, strict=True):
+            if isinstance(result, AssemblyError):
+                self._error(str(result), "paketfel")
+                continue
+            name = job.target.relative_to(self.staging).as_posix()
+            self.result.outputs.append(MeetingOutput(job.target, name, kind))
+            if kind.startswith("packet"):  # item PDFs would only repeat the packet's notes
+                for problem in result.conformance_problems:
+                    self._conformance(problem)
 
     def _packet_title(self, public: bool) -> str:
         return self._title(public).replace("Kallelse", "Handlingar", 1)
