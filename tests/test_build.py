@@ -334,7 +334,7 @@ def test_missing_libreoffice_says_what_to_install_and_keeps_the_docx(
     lines = result.stderr.splitlines()
     assert lines[0] == f"beslut: {INSTALL_HINT} Word-filerna (.docx) skrevs ändå."
     assert "sudo apt-get install -y libreoffice-writer-nogui python3-uno" in lines[0]
-    assert lines[1].startswith("beslut: 1 ärenden byggda (1 docx, 0 pdf")
+    assert lines[1].startswith("beslut: 1 ändrad, 0 oförändrade · ")
     assert len(lines) == 2
     assert docx.Document(str(tmp_path / "ut" / "ärenden" / "ok.docx")).paragraphs[0].text == (
         "Ett ärende om åtgärder"

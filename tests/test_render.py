@@ -320,7 +320,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     report = api.build(root, out_dir=out, formats=("docx",))
     ours = [d.format() for d in report.diagnostics if d.path in {e.source for e in EXAMPLES}]
     assert ours == []
-    assert {e.source for e in EXAMPLES} <= set(report.built)
+    assert {e.source for e in EXAMPLES} <= set(report.changed)
     return Built(root, out, report)
 
 
@@ -763,7 +763,7 @@ def test_broken_template_check_and_build_name_template_tag_and_case(
     code, out, err = run("build", str(root), "--format", "docx")
     assert code == 1
     assert out == f"{DIREKTIV_CASE}:1:1: fel: {message} [mallfel]\n"
-    assert "1 ärenden byggda (1 docx, 0 pdf" in err
+    assert "beslut: 1 ändrad, 0 oförändrade · " in err
     assert docx.Document(str(root / "output" / "ärenden" / "ok.docx")).paragraphs[0].text == (
         "Ett ärende om åtgärder"
     )

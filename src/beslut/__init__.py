@@ -1,5 +1,5 @@
-"""beslut: Swedish committee papers (tjänsteskrivelser, beslutsförslag, direktiv) from
-structured content, as Word and PDF.
+"""beslut: Swedish committee papers (tjänsteskrivelser, beslutsförslag, direktiv, kallelser and
+agenda packets) from structured content, as Word and PDF.
 
 The public API; the ``beslut`` command is a thin layer over it::
 
@@ -8,52 +8,83 @@ The public API; the ``beslut`` command is a thin layer over it::
     for problem in beslut.check("min-arbetsyta"):
         print(problem.format())
     report = beslut.build("min-arbetsyta")
+
+Names are imported on first use, so ``import beslut`` (and a no-op ``beslut build``) stays fast.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .api import (
-    UserError,
-    build,
-    build_templates,
-    check,
-    init_workspace,
-    load_workspace,
-    new_case,
-    template_tags,
-    write_schemas,
-)
-from .convert import ConversionJob, ConversionResult, Converter, FakeConverter, LibreOfficeConverter
-from .diagnostics import Diagnostic, Level
-from .models import Case, DocumentType, Profile
-from .pipeline import BuildReport, Output
-from .workspace import CaseDocument, Workspace
+_EXPORTS: dict[str, str] = {
+    "UserError": "errors",
+    "build": "api",
+    "build_templates": "api",
+    "check": "api",
+    "init_workspace": "api",
+    "load_workspace": "api",
+    "new_case": "api",
+    "template_tags": "api",
+    "write_schemas": "api",
+    "watch": "api",
+    "ConversionJob": "convert",
+    "ConversionResult": "convert",
+    "Converter": "convert",
+    "FakeConverter": "convert",
+    "LibreOfficeConverter": "convert",
+    "Diagnostic": "diagnostics",
+    "Level": "diagnostics",
+    "Case": "models",
+    "DocumentType": "models",
+    "Meeting": "models",
+    "Profile": "models",
+    "BuildReport": "pipeline",
+    "Output": "pipeline",
+    "CaseDocument": "workspace",
+    "MeetingDocument": "workspace",
+    "Workspace": "workspace",
+}
 
-__all__ = [
-    "BuildReport",
-    "Case",
-    "CaseDocument",
-    "ConversionJob",
-    "ConversionResult",
-    "Converter",
-    "Diagnostic",
-    "DocumentType",
-    "FakeConverter",
-    "Level",
-    "LibreOfficeConverter",
-    "Output",
-    "Profile",
-    "UserError",
-    "Workspace",
-    "__version__",
-    "build",
-    "build_templates",
-    "check",
-    "init_workspace",
-    "load_workspace",
-    "new_case",
-    "template_tags",
-    "write_schemas",
-]
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'beslut' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports lazily
+    from .api import (
+        build,
+        build_templates,
+        check,
+        init_workspace,
+        load_workspace,
+        new_case,
+        template_tags,
+        watch,
+        write_schemas,
+    )
+    from .convert import (
+        ConversionJob,
+        ConversionResult,
+        Converter,
+        FakeConverter,
+        LibreOfficeConverter,
+    )
+    from .diagnostics import Diagnostic, Level
+    from .errors import UserError
+    from .models import Case, DocumentType, Meeting, Profile
+    from .pipeline import BuildReport, Output
+    from .workspace import CaseDocument, MeetingDocument, Workspace

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 from . import scaffold, schema
 from .convert import Converter
 from .diagnostics import Diagnostic
+from .errors import UserError
 from .models import DocumentType, Profile
-from .pipeline import BuildReport
+from .pipeline import BuildReport, Progress
+from .watch import Listener
 from .workspace import NotAWorkspace, Workspace, find_root, load_profile
 from .workspace import load_workspace as _load_workspace
-
-
-class UserError(Exception):
-    """A problem the user can fix; the message is Swedish and needs no traceback."""
 
 
 def _root(path: Path | str) -> Path:
@@ -110,13 +109,42 @@ def build(
     out_dir: Path | str | None = None,
     formats: tuple[str, ...] = ("docx", "pdf"),
     converter: Converter | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the workspace's documents into its output folder (or ``out_dir``)."""
+    """Build what changed in the workspace into its output folder (or ``out_dir``).
+
+    ``force`` rebuilds everything; ``progress(stage, done, total)`` is called as work is done.
+    """
     from .pipeline import build as _build
 
     return _build(
         _root(path),
         out_dir=Path(out_dir) if out_dir is not None else None,
         formats=formats,
+        converter=converter,
+        force=force,
+        progress=progress,
+    )
+
+
+def watch(
+    path: Path | str,
+    listener: Listener,
+    *,
+    out_dir: Path | str | None = None,
+    formats: tuple[str, ...] = ("docx", "pdf"),
+    stop: threading.Event | None = None,
+    converter: Converter | None = None,
+) -> None:
+    """Build, then rebuild after every saved change until ``stop`` is set (or Ctrl-C)."""
+    from .watch import watch as _watch
+
+    _watch(
+        _root(path),
+        listener,
+        out_dir=Path(out_dir) if out_dir is not None else None,
+        formats=formats,
+        stop=stop,
         converter=converter,
     )

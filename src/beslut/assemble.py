@@ -137,7 +137,7 @@ def plan_pages(front: Path | None, items: Sequence[PacketItem]) -> dict[int, int
     page = 0
     if front is not None:
         label = _front_label(front)
-        page = _page_count(_open(front, label), label)
+        page = _counted_pages(front, label)
     starts: dict[int, int] = {}
     for item in items:
         for document in item.documents:
@@ -146,7 +146,7 @@ def plan_pages(front: Path | None, items: Sequence[PacketItem]) -> dict[int, int
                 page += 1
             else:
                 label = _document_label(item, document)
-                page += _page_count(_open(document.path, label), label)
+                page += _counted_pages(document.path, label)
     return starts
 
 
@@ -291,6 +291,26 @@ def _open(path: Path, label: str) -> PdfReader:
             "paketet; spara den utan skydd och försök igen."
         )
     return reader
+
+
+_COUNTS: dict[Path, tuple[tuple[int, int], int]] = {}
+
+
+def _counted_pages(path: Path, label: str) -> int:
+    """Page count of a file, remembered by modification time and size (plans run often)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return _page_count(_open(path, label), label)
+    stamp = (info.st_mtime_ns, info.st_size)
+    known = _COUNTS.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    count = _page_count(_open(path, label), label)
+    if len(_COUNTS) > 4096:
+        _COUNTS.clear()
+    _COUNTS[path] = (stamp, count)
+    return count
 
 
 def _page_count(reader: PdfReader, label: str) -> int:

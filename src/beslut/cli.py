@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, api
+from . import __version__
 from .diagnostics import Diagnostic, Level, has_errors, sort, summary_line, to_json
-from .models import DocumentType
+from .errors import UserError
+
+DOCUMENT_TYPES = ("tjänsteskrivelse", "beslutsförslag", "direktiv")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +50,7 @@ def _user_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except api.UserError as exc:
+        except UserError as exc:
             click.secho(f"beslut: {exc}", fg="red", err=True)
             sys.exit(1)
 
@@ -76,6 +78,8 @@ def cli() -> None:
 @_user_errors
 def check(arbetsyta: Path, fmt: str, strikt: bool) -> None:
     """Kontrollera alla filer i arbetsytan och lista alla problem på en gång."""
+    from . import api
+
     diagnostics = api.check(arbetsyta)
     _echo_diagnostics(diagnostics, fmt)
     failed = has_errors(diagnostics) or (strikt and bool(diagnostics))
@@ -87,6 +91,8 @@ def check(arbetsyta: Path, fmt: str, strikt: bool) -> None:
 @_user_errors
 def init(mapp: Path) -> None:
     """Skapa en ny arbetsyta med profil, mallar, scheman och ett exempelärende."""
+    from . import api
+
     written = api.init_workspace(mapp)
     for path in written:
         click.echo(f"skapade {path}")
@@ -94,7 +100,7 @@ def init(mapp: Path) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("typ", type=click.Choice([t.value for t in DocumentType]))
+@click.argument("typ", type=click.Choice(DOCUMENT_TYPES))
 @click.option("--dnr", required=True, help="Diarienummer, t.ex. 25HSN3392.")
 @click.option("--instans", required=True, help="Id för nämnden i profilen, t.ex. hsn.")
 @click.option("--rubrik", default=None, help="Ärendets rubrik.")
@@ -112,6 +118,9 @@ def new(
     typ: str, dnr: str, instans: str, rubrik: str | None, arbetsyta: Path, fil: Path | None
 ) -> None:
     """Skapa en ny ärendefil med alla avsnitt som profilen kräver."""
+    from . import api
+    from .models import DocumentType
+
     path = api.new_case(
         arbetsyta, DocumentType(typ), dnr=dnr, organ=instans, title=rubrik, target=fil
     )
@@ -124,6 +133,8 @@ def new(
 @_user_errors
 def schema(arbetsyta: Path) -> None:
     """Skriv JSON Schema-filer som editorn använder för att komplettera och kontrollera nycklar."""
+    from . import api
+
     for path in api.write_schemas(arbetsyta):
         click.echo(f"skrev {path}")
 
@@ -134,12 +145,111 @@ def schema(arbetsyta: Path) -> None:
 @_user_errors
 def mallar(arbetsyta: Path, bygg: bool) -> None:
     """Lista varje malls taggar (variabler), eller bygg om mallarna med --bygg."""
+    from . import api
+
     if bygg:
         for path in api.build_templates(arbetsyta):
             click.echo(f"byggde {path}")
         return
     for name, tags in api.template_tags(arbetsyta).items():
         click.echo(f"{name}: {', '.join(tags)}")
+
+
+def _parse_formats(value: str) -> tuple[tuple[str, ...], str]:
+    """Split ``--format``: file formats (docx, pdf) and the report format (text, json)."""
+    tokens = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in tokens if t not in ("docx", "pdf", "json", "text")]
+    if unknown:
+        raise click.BadParameter(
+            f"okänt format {', '.join(unknown)}; välj docx, pdf (filer) och json eller text "
+            "(rapport), t.ex. docx,pdf eller pdf,json.",
+            param_hint="--format",
+        )
+    files = tuple(t for t in ("docx", "pdf") if t in tokens) or ("docx", "pdf")
+    report = "json" if "json" in tokens else "text"
+    return files, report
+
+
+def _decimal(seconds: float) -> str:
+    return f"{seconds:.1f}".replace(".", ",")
+
+
+def _summary(changed: int, unchanged: int, removed: int, seconds: float) -> str:
+    parts = [f"{changed} {'ändrad' if changed == 1 else 'ändrade'}", f"{unchanged} oförändrade"]
+    if removed:
+        parts.append(f"{removed} {'borttagen' if removed == 1 else 'borttagna'}")
+    return f"{', '.join(parts)} · {_decimal(seconds)} s"
+
+
+def _report_json(report: Any) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "ok": report.ok,
+            "changed": list(report.changed),
+            "unchanged": len(report.unchanged),
+            "removed": list(report.removed),
+            "seconds": round(report.seconds, 3),
+            "outputs": [o.__dict__ for o in report.outputs],
+            "diagnostics": json.loads(to_json(report.diagnostics))["diagnostics"],
+            "messages": list(report.messages),
+            "notes": list(report.notes),
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+class _Progress:
+    """A rich progress bar on a terminal; one plain line per finished stage otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.terminal = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet or total <= 3:  # a handful of documents needs no progress report
+            return
+        if not self.terminal:
+            if done == total:
+                click.echo(f"beslut: {stage} klart ({total})", err=True)
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description:>12}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                transient=True,
+            )
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _print_report(report: Any, fmt: str, quiet: bool) -> None:
+    if fmt == "json":
+        click.echo(_report_json(report))
+        return
+    _echo_diagnostics(list(report.diagnostics), "text", quiet=True)
+    for message in report.messages:
+        click.secho(f"beslut: {message}", fg="red", err=True)
+    if not quiet:
+        for note in report.notes:
+            click.echo(f"beslut: {note}", err=True)
+        summary = _summary(
+            len(report.changed), len(report.unchanged), len(report.removed), report.seconds
+        )
+        click.echo(f"beslut: {summary}", err=True)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -157,38 +267,91 @@ def mallar(arbetsyta: Path, bygg: bool) -> None:
     "formats",
     default="docx,pdf",
     show_default=True,
-    help="Vilka format som ska skrivas, kommaseparerat: docx, pdf.",
+    help="Filformat (docx, pdf) och rapportformat (text, json), kommaseparerat.",
 )
-@click.option("-q", "--tyst", "quiet", is_flag=True, help="Skriv bara ut problem.")
+@click.option("--tvinga", "--force", "force", is_flag=True, help="Bygg om allt.")
+@click.option("-q", "--tyst", "--quiet", "quiet", is_flag=True, help="Skriv bara ut problem.")
 @_user_errors
-def build(arbetsyta: Path, out_dir: Path | None, formats: str, quiet: bool) -> None:
-    """Bygg Word- och PDF-filer för alla ärenden i arbetsytan."""
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in ("docx", "pdf")]
-    if unknown or not chosen:
-        raise click.BadParameter(
-            f"okänt format {', '.join(unknown) or '(tomt)'}; välj docx, pdf eller docx,pdf.",
-            param_hint="--format",
-        )
-    report = api.build(arbetsyta, out_dir=out_dir, formats=chosen)
-    _echo_diagnostics(list(report.diagnostics), "text", quiet=True)
-    for message in report.messages:
-        click.secho(f"beslut: {message}", fg="red", err=True)
-    if not quiet:
-        counts = {k: sum(1 for o in report.outputs if o.kind == k) for k in ("docx", "pdf")}
-        seconds = f"{report.seconds:.1f}".replace(".", ",")
-        meetings = len(report.meetings)
-        meeting_text = (
-            f" och {meetings} {'sammanträde' if meetings == 1 else 'sammanträden'}"
-            if meetings
-            else ""
-        )
-        click.echo(
-            f"beslut: {len(report.built)} ärenden{meeting_text} byggda ({counts['docx']} docx, "
-            f"{counts['pdf']} pdf, {len(report.outputs)} filer) · {seconds} s",
-            err=True,
-        )
+def build(arbetsyta: Path, out_dir: Path | None, formats: str, force: bool, quiet: bool) -> None:
+    """Bygg det som ändrats: Word och PDF för ärenden, kallelser och handlingar för möten."""
+    import time
+
+    from . import __version__ as version
+    from . import state
+    from .paths import NotAWorkspace, default_out_dir, find_root
+
+    started = time.perf_counter()
+    files, fmt = _parse_formats(formats)
+    try:
+        root = find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+    target = out_dir.resolve() if out_dir else default_out_dir(root)
+    if not force:
+        units = state.up_to_date(root, target, files, version)
+        if units is not None:  # nothing changed: answer without loading anything
+            if fmt == "json":
+                import json
+
+                seconds = round(time.perf_counter() - started, 3)
+                click.echo(
+                    json.dumps(
+                        {
+                            "ok": True,
+                            "changed": [],
+                            "unchanged": units,
+                            "removed": [],
+                            "seconds": seconds,
+                        }
+                    )
+                )
+            elif not quiet:
+                click.echo(
+                    f"beslut: {_summary(0, units, 0, time.perf_counter() - started)}", err=True
+                )
+            sys.exit(0)
+    from . import api
+
+    progress = _Progress(quiet or fmt == "json")
+    try:
+        report = api.build(root, out_dir=target, formats=files, force=force, progress=progress)
+    finally:
+        progress.stop()
+    _print_report(report, fmt, quiet)
     sys.exit(0 if report.ok else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@_workspace_arg
+@click.option(
+    "-o",
+    "--utdata",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Mapp att skriva till (standard: output/ i arbetsytan).",
+)
+@click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf.")
+@_user_errors
+def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
+    """Bygg om automatiskt när en fil sparas (avsluta med Ctrl-C)."""
+    from . import api
+
+    files, _ = _parse_formats(formats)
+    click.echo("beslut: bevakar content/ och templates/ – avsluta med Ctrl-C.", err=True)
+
+    def listener(result: Any) -> None:
+        if isinstance(result, Exception):
+            message = (
+                str(result)
+                if isinstance(result, UserError)
+                else (f"bygget misslyckades ({type(result).__name__}: {result})")
+            )
+            click.secho(f"beslut: {message}; bevakar vidare.", fg="red", err=True)
+        else:
+            _print_report(result, "text", quiet=False)
+
+    api.watch(arbetsyta, listener, out_dir=out_dir, formats=files)
 
 
 def _crash_report(exc: BaseException) -> Path:

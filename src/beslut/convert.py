@@ -604,8 +604,7 @@ class LibreOfficeConverter:
                 except (ConverterUnavailable, RuntimeError):
                     return
                 starters = [
-                    threading.Thread(target=self._start_quietly, args=(worker,))
-                    for worker in pool
+                    threading.Thread(target=self._start_quietly, args=(worker,)) for worker in pool
                 ]
                 for thread in starters:
                     thread.start()

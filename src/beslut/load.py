@@ -113,8 +113,32 @@ def _mapping_or_error(data: Any, rel: str, pos: Pos) -> Diagnostic | None:
     )
 
 
+_CACHE: dict[tuple[Path, Path], tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
+_CACHE_LIMIT = 4096
+
+
 def load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic]]:
-    """Load a content file: Markdown with front matter, or pure YAML (body under ``text``)."""
+    """Load a content file: Markdown with front matter, or pure YAML (body under ``text``).
+
+    Results are cached in the process by file, modification time and size, so repeated builds
+    (watch mode) parse only what changed.
+    """
+    try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (-1, -1)
+    cached = _CACHE.get((path, root))
+    if cached is not None and cached[0] == stamp and stamp != (-1, -1):
+        return cached[1], list(cached[2])
+    source, problems = _load_source(path, root)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[(path, root)] = (stamp, source, list(problems))
+    return source, problems
+
+
+def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic]]:
     rel = relative(path, root)
     text, problems = read_text(path, rel)
     if text is None:

@@ -14,7 +14,11 @@ Everything is written into the staging folder; publishing moves it into ``output
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +46,68 @@ from .templating import Template, environment
 from .workspace import TEMPLATES_DIR, CaseDocument, MeetingDocument, Workspace
 
 PLACEHOLDER_PAGE = "000"
+_CACHE_VERSION = "1"
+
+
+def file_digest(path: Path) -> str:
+    """Return the SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class ConversionCache:
+    """Content-addressed copies of a meeting's kallelse conversions and item PDFs.
+
+    Kept in ``.beslut-cache/möten/<möte>/``: a kallelse whose context is unchanged is not
+    converted again, and an item PDF whose documents are unchanged is not assembled again.
+    Entries this build did not use are removed at the end of a successful meeting build.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def key(self, *parts: object) -> str:
+        text = json.dumps([_CACHE_VERSION, *parts], ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    @staticmethod
+    def documents(item: PacketItem) -> list[object]:
+        """What an item PDF is made of: titles, notices and the documents' bytes."""
+        return [
+            [d.title, d.withheld_notice, "" if d.withheld_notice else file_digest(d.path)]
+            for d in item.documents
+        ]
+
+    def fetch(self, key: str, targets: dict[str, Path]) -> bool:
+        if self.folder is None:
+            return False
+        sources = {suffix: self.folder / f"{key}{suffix}" for suffix in targets}
+        if not all(p.is_file() for p in sources.values()):
+            return False
+        for suffix, target in targets.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sources[suffix], target)
+        self.used.add(key)
+        return True
+
+    def store(self, key: str, files: dict[str, Path]) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for suffix, path in files.items():
+            tmp = self.folder / f".{key}{suffix}.tmp"
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, self.folder / f"{key}{suffix}")
+        self.used.add(key)
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name.split(".", 1)[0] not in self.used:
+                path.unlink(missing_ok=True)
+
+
 """Stands in for a page number in the first pass; as wide as the real ones, so the layout holds."""
 
 
@@ -196,8 +262,12 @@ class MeetingBuilder:
         case_pdfs: dict[str, Path],
         converter: Converter | None,
         staging: Path,
+        cache_dir: Path | None = None,
     ) -> None:
         assert workspace.profile is not None
+        self.cache = ConversionCache(cache_dir)
+        template = workspace.root / TEMPLATES_DIR / f"{KALLELSE}.docx"
+        self._kallelse_template = file_digest(template) if template.is_file() else ""
         self.workspace = workspace
         self.profile: Profile = workspace.profile
         self.document = document
@@ -223,6 +293,8 @@ class MeetingBuilder:
                 self._build_with_pdf()
         except (AssemblyError, RenderError) as exc:
             self._error(str(exc), "paketfel")
+        if not any(d.level.value == "fel" for d in self.result.diagnostics):
+            self.cache.prune()
         return self.result
 
     # -- helpers -----------------------------------------------------------------------------
@@ -302,6 +374,7 @@ class MeetingBuilder:
         if items is None:
             return
         jobs: list[tuple[PacketJob, str]] = []
+        cacheable: list[tuple[PacketJob, str]] = []
         for public in (False, True):
             variant = [self._variant(item, public) for item in items]
             front, pages = self._kallelse_pdf(variant, public)
@@ -312,12 +385,28 @@ class MeetingBuilder:
             packet = PacketJob(front, tuple(variant), self._stage(name), title, pages)
             jobs.append((packet, "packet-public" if public else "packet"))
             for item in variant:
-                if item.documents:
-                    item_name = self._name(f"ärende-{item.number:02d}", public, "pdf")
-                    item_title = f"Ärende {item.number}: {item.title}"
-                    job = PacketJob(None, (item,), self._stage(item_name), item_title)
-                    jobs.append((job, "item-public" if public else "item"))
+                if not item.documents:
+                    continue
+                item_name = self._name(f"ärende-{item.number:02d}", public, "pdf")
+                item_title = f"Ärende {item.number}: {item.title}"
+                job = PacketJob(None, (item,), self._stage(item_name), item_title)
+                kind = "item-public" if public else "item"
+                # An item's own PDF depends only on its documents: reuse it when they are equal.
+                item_key = self.cache.key("item", item_title, self.cache.documents(item))
+                if self.cache.fetch(item_key, {".pdf": job.target}):
+                    self.result.outputs.append(MeetingOutput(job.target, item_name, kind))
+                else:
+                    jobs.append((job, kind))
+                    cacheable.append((job, item_key))
         results = assemble_many([job for job, _ in jobs])
+        failed_targets = {
+            job.target
+            for (job, _), result in zip(jobs, results, strict=True)
+            if isinstance(result, AssemblyError)
+        }
+        for job, item_key in cacheable:
+            if job.target not in failed_targets:
+                self.cache.store(item_key, {".pdf": job.target})
         for (job, kind), result in zip(jobs, results, strict=True):
             if isinstance(result, AssemblyError):
                 self._error(str(result), "paketfel")
@@ -357,17 +446,10 @@ class MeetingBuilder:
             context = kallelse_context(
                 self.meeting, self.profile, self.cases, pages, public=public, left_out=left_out
             )
-            data = _render_kallelse(self.workspace.root, context, self._title(public))
             docx_name = self._name("kallelse", public, "docx")
             docx_path = self._stage(docx_name)
-            write_bytes_atomic(docx_path, data)
             front = docx_path.with_suffix(".pdf")
-            assert self.converter is not None
-            [result] = self.converter.convert(
-                [ConversionJob(docx_path, front, f"{self.document.rel} (kallelse)")]
-            )
-            if not result.ok:
-                self._error(result.message or "Kallelsen kunde inte konverteras.", "pdf-fel")
+            if not self._kallelse_files(context, public, docx_path, front):
                 return None, {}
             planned = plan_pages(front, items)
             if pages is not None and planned == pages:
@@ -385,6 +467,25 @@ class MeetingBuilder:
         pdf_name = self._name("kallelse", public, "pdf")
         self.result.outputs.append(MeetingOutput(front, pdf_name, "kallelse"))
         return front, pages
+
+    def _kallelse_files(
+        self, context: dict[str, Any], public: bool, docx_path: Path, pdf_path: Path
+    ) -> bool:
+        """Render and convert the kallelse, or reuse an identical earlier conversion."""
+        cache_key = self.cache.key("kallelse", context, self._kallelse_template)
+        if self.cache.fetch(cache_key, {".docx": docx_path, ".pdf": pdf_path}):
+            return True
+        data = _render_kallelse(self.workspace.root, context, self._title(public))
+        write_bytes_atomic(docx_path, data)
+        assert self.converter is not None
+        [result] = self.converter.convert(
+            [ConversionJob(docx_path, pdf_path, f"{self.document.rel} (kallelse)")]
+        )
+        if not result.ok:
+            self._error(result.message or "Kallelsen kunde inte konverteras.", "pdf-fel")
+            return False
+        self.cache.store(cache_key, {".docx": docx_path, ".pdf": pdf_path})
+        return True
 
     def _packet_items(self) -> list[PacketItem] | None:
         """Return every item with its documents (public notices set), or None on errors."""

@@ -1025,8 +1025,10 @@ def _build(doc_type: str, page_style: str) -> Any:
     _setup_settings(document)
     section = document.sections[0]
     _setup_section(section)
-    reference = "Sammanträde {{ möte.datum }}" if doc_type == KALLELSE else (
-        "Diarienummer {{ diarienummer }}"
+    reference = (
+        "Sammanträde {{ möte.datum }}"
+        if doc_type == KALLELSE
+        else ("Diarienummer {{ diarienummer }}")
     )
     _fill_header(section.first_page_header, page_style, reference)
     _fill_header(section.header, page_style, reference)

@@ -23,9 +23,20 @@ from .yamlpos import PathKey
 
 M = TypeVar("M", bound=BaseModel)
 
-_MONTHS = (
-    ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
-)
+_MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def _aliases(model: type[BaseModel]) -> list[str]:

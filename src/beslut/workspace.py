@@ -28,11 +28,20 @@ from .models import (
     StructuredTable,
 )
 from .outline import BodyOutline, outline
+from .paths import CONTENT_DIR, PROFILE_FILE, TEMPLATES_DIR, NotAWorkspace, find_root
 from .validate import build_model, check_attachment_path, duplicates, note
 
-PROFILE_FILE = Path("content") / "profil.yaml"
-CONTENT_DIR = "content"
-TEMPLATES_DIR = "templates"
+__all__ = [
+    "CONTENT_DIR",
+    "PROFILE_FILE",
+    "TEMPLATES_DIR",
+    "CaseDocument",
+    "MeetingDocument",
+    "NotAWorkspace",
+    "Workspace",
+    "find_root",
+    "load_workspace",
+]
 
 
 @dataclass(frozen=True)
@@ -88,22 +97,6 @@ class Workspace:
     def ok(self) -> bool:
         """Return True when there are no errors (warnings are allowed)."""
         return not has_errors(self.diagnostics)
-
-
-class NotAWorkspace(Exception):
-    """The folder has no organisation profile; the message says what to do."""
-
-
-def find_root(start: Path) -> Path:
-    """Return the workspace folder at or above ``start`` (the one with content/profil.yaml)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / PROFILE_FILE).is_file():
-            return folder
-    raise NotAWorkspace(
-        f"{start} är ingen arbetsyta för beslut: filen {PROFILE_FILE.as_posix()} saknas. "
-        "Skapa en ny arbetsyta med ”beslut init MAPP” eller ange rätt mapp."
-    )
 
 
 def case_files(root: Path) -> list[Path]:

@@ -1,0 +1,124 @@
+"""Benchmark: incremental builds and watch mode on a realistic workspace.
+
+The example workspace plus N synthetic cases and a 40-item meeting of synthetic cases. Measures,
+in one run: a cold full build, a no-op build, one case edited (``beslut build``, a new process as
+a user runs it), and one case edited under ``beslut watch`` (from saving to the rebuilt packet).
+
+    python benchmarks/bench_incremental.py --n 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from generate import generate
+
+REPO = Path(__file__).resolve().parents[1]
+BESLUT = [sys.executable, "-m", "beslut"]
+
+
+def _meeting(items: int) -> str:
+    lines = [
+        "typ: sammanträde",
+        "instans: hsn",
+        "datum: 2026-11-30",
+        'tid: "09.00"',
+        "plats: Regionens hus",
+        "ordförande: {namn: Gilbert Tribo}",
+        "sekreterare: {namn: Eva Lind}",
+        "ärenden:",
+        "  - typ: justerare",
+        "  - typ: föredragningslista",
+    ]
+    for index in range(items):
+        lines += ["  - typ: beslut", f"    diarienummer: 26HSN{1000 + index}"]
+    return "\n".join(lines) + "\n"
+
+
+def prepare(folder: Path, n: int, items: int) -> Path:
+    workspace = folder / "arbetsyta"
+    shutil.copytree(REPO / "content", workspace / "content")
+    shutil.copytree(REPO / "templates", workspace / "templates")
+    synthetic = generate(folder / "syntetiskt", n)
+    for case in (synthetic / "content" / "ärenden").glob("*.md"):
+        shutil.copy(case, workspace / "content" / "ärenden" / case.name)
+    (workspace / "content" / "möten" / "2026-11-30-hsn.yaml").write_text(_meeting(items), "utf-8")
+    return workspace
+
+
+def timed(*args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([*BESLUT, *args], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def edit(workspace: Path, marker: str) -> None:
+    case = workspace / "content" / "ärenden" / "syntetiskt-0003.md"
+    case.write_text(case.read_text("utf-8") + f"\nÄndrad mening {marker}.\n", "utf-8")
+
+
+def watch_edit(workspace: Path) -> float:
+    """Seconds from saving an edit to the end of the rebuild, under a running watcher."""
+    sys.path.insert(0, str(REPO / "src"))
+    from beslut import api
+
+    stop = threading.Event()
+    reports: list[tuple[float, object]] = []
+    ready = threading.Event()
+
+    def listener(result: object) -> None:
+        reports.append((time.perf_counter(), result))
+        ready.set()
+
+    thread = threading.Thread(
+        target=api.watch, args=(workspace, listener), kwargs={"stop": stop}, daemon=True
+    )
+    thread.start()
+    ready.wait(300)  # the initial (no-op) build
+    time.sleep(0.5)
+    ready.clear()
+    saved = time.perf_counter()
+    edit(workspace, "under bevakning")
+    ready.wait(300)
+    done, report = reports[-1]
+    stop.set()
+    thread.join(30)
+    changed = getattr(report, "changed", ())
+    assert any("syntetiskt-0003" in c for c in changed), report
+    return done - saved
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--items", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="beslut-inkr-") as tmp:
+        workspace = prepare(Path(tmp), args.n, args.items)
+        full = timed("build", str(workspace), "--tyst")
+        noop = min(timed("build", str(workspace), "--tyst") for _ in range(3))
+        edit(workspace, "1")
+        one = timed("build", str(workspace), "--tyst")
+        watched = watch_edit(workspace)
+        units = len(list((workspace / "content" / "ärenden").glob("*.md"))) + 1
+    result = {
+        "cases_and_meetings": units,
+        "full_build_s": round(full, 2),
+        "noop_build_s": round(noop, 3),
+        "one_case_edited_build_s": round(one, 2),
+        "one_case_edited_watch_s": round(watched, 2),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    print("mål: no-op ≤ 0,5 s; en ändring ≤ 2 s med build och ≤ 1 s under watch")
+
+
+if __name__ == "__main__":
+    main()
