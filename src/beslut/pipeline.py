@@ -225,7 +225,9 @@ class _Run:
             self._start_converter()
         meeting_files = self._assemble(workspace, meetings, case_pdfs)
         # 6. publish
-        outputs, removed = self._publish(workspace, rendered, pdfs, meeting_files)
+        outputs = self._publish(workspace, rendered, pdfs, meeting_files)
+        live = set(keys) | {d.path for d in workspace.diagnostics}
+        removed = sorted(u for u in (previous.units if previous else {}) if u not in live)
         succeeded = self._succeeded(rendered, pdfs, meeting_files, meetings)
         self._save_state(previous, stamps, keys, succeeded, outputs, workspace)
         unchanged = sorted(set(keys) - dirty - failing)
@@ -355,7 +357,7 @@ class _Run:
         rendered: list[tuple[CaseDocument, Path]],
         pdfs: dict[str, Path],
         meeting_files: list[tuple[str, str, MeetingOutput]],
-    ) -> tuple[list[Output], list[str]]:
+    ) -> list[Output]:
         outputs: list[Output] = []
 
         def emit(path: Path, rel: str, source: str, kind: str) -> None:
@@ -378,11 +380,10 @@ class _Run:
         live = {d.rel for d in workspace.cases} | {m.rel for m in workspace.meetings}
         live |= {d.path for d in workspace.diagnostics}  # files that exist but failed to load
         rebuilt = {o.source for o in outputs}
-        removed_files = write_manifest(
+        write_manifest(
             self.out_dir, [asdict(o) for o in outputs], rebuilt=rebuilt, live_sources=live
         )
-        del removed_files
-        return outputs, []
+        return outputs
 
     def _succeeded(
         self,

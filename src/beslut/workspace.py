@@ -140,6 +140,7 @@ def load_workspace(root: Path) -> Workspace:
     profile, problems = load_profile(root)
     cases: list[CaseDocument] = []
     meeting_sources: list[Source] = []
+    broken: dict[str, str] = {}  # diarienummer of case files that failed validation
     for path in case_files(root):
         source, found = load_source(path, root)
         problems.extend(found)
@@ -152,9 +153,11 @@ def load_workspace(root: Path) -> Workspace:
         problems.extend(found)
         if document is not None:
             cases.append(document)
+        elif isinstance(source.data.get("diarienummer"), str):
+            broken[source.data["diarienummer"]] = source.rel
     meetings: list[MeetingDocument] = []
     for source in meeting_sources:
-        meeting_doc, found = _validate_meeting(source, profile, root, cases)
+        meeting_doc, found = _validate_meeting(source, profile, root, cases, broken)
         problems.extend(found)
         if meeting_doc is not None:
             meetings.append(meeting_doc)
@@ -428,7 +431,11 @@ def known_section(heading: str) -> bool:
 
 
 def _validate_meeting(
-    source: Source, profile: Profile | None, root: Path, cases: list[CaseDocument]
+    source: Source,
+    profile: Profile | None,
+    root: Path,
+    cases: list[CaseDocument],
+    broken: dict[str, str],
 ) -> tuple[MeetingDocument | None, list[Diagnostic]]:
     meeting, problems = build_model(Meeting, source)
     if meeting is None:
@@ -449,7 +456,7 @@ def _validate_meeting(
     files: list[tuple[Path | None, ...]] = []
     for index, item in enumerate(meeting.items):
         where = ("ärenden", index)
-        problems.extend(_item_rules(source, meeting, item, index, by_dnr, seen))
+        problems.extend(_item_rules(source, meeting, item, index, by_dnr, seen, broken))
         resolved: list[Path | None] = []
         for a_index, attachment in enumerate(item.attachments):
             path, problem, code = check_attachment_path(attachment.file, source.path, root)
@@ -471,6 +478,7 @@ def _item_rules(
     index: int,
     by_dnr: dict[str, CaseDocument],
     seen: dict[str, int],
+    broken: dict[str, str],
 ) -> list[Diagnostic]:
     where = ("ärenden", index)
     problems = []
@@ -498,6 +506,14 @@ def _item_rules(
         add(where, "Beslutsärendet saknar ”diarienummer”; ange ärendets diarienummer.", "saknas")
         return problems
     found = by_dnr.get(item.diary_number)
+    if found is None and item.diary_number in broken:
+        add(
+            (*where, "diarienummer"),
+            f"Ärendet {item.diary_number} har fel (se {broken[item.diary_number]}) och kan inte "
+            "tas med förrän de är rättade.",
+            "ärende-har-fel",
+        )
+        return problems
     if found is None:
         close = difflib.get_close_matches(item.diary_number, list(by_dnr), n=1, cutoff=0.6)
         hint = f" Menade du ”{close[0]}”?" if close else ""
