@@ -90,21 +90,44 @@ def make_workspace(tmp_path: Path) -> MakeWorkspace:
     return make
 
 
+def need(available: bool, what: str) -> None:
+    """Skip when a tool is missing, but fail in CI, where ``make test`` must install it."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} saknas i CI; make test ska installera det.")
+    pytest.skip(f"{what} är inte installerat")
+
+
+def need_libreoffice() -> None:
+    """Skip without LibreOffice (soffice and the system Python's uno); fail in CI."""
+    need(
+        bool(shutil.which("soffice")) and os.path.exists("/usr/bin/python3"),
+        "LibreOffice (soffice)",
+    )
+
+
 @pytest.fixture
 def require_libreoffice() -> None:
     """Skip when LibreOffice is missing, but fail in CI, where it must be installed."""
-    if shutil.which("soffice") and os.path.exists("/usr/bin/python3"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("LibreOffice (soffice) saknas i CI; make test ska installera det.")
-    pytest.skip("LibreOffice är inte installerat")
+    need_libreoffice()
 
 
 @pytest.fixture(scope="module")
 def require_libreoffice_module() -> None:
     """``require_libreoffice`` for module-scoped fixtures that build with LibreOffice."""
-    if shutil.which("soffice") and os.path.exists("/usr/bin/python3"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("LibreOffice (soffice) saknas i CI; make test ska installera det.")
-    pytest.skip("LibreOffice är inte installerat")
+    need_libreoffice()
+
+
+MEETING = """\
+typ: sammanträde
+instans: hsn
+datum: 2025-10-01
+tid: "09.00"
+plats: Regionens hus
+ordförande: {namn: Gilbert Tribo}
+sekreterare: {namn: Eva Lind}
+ärenden:
+  - typ: justerare
+"""
+"""A meeting of the test profile's hsn; tests append their items."""

@@ -23,6 +23,7 @@ from beslut.convert import FakeConverter
 from beslut.errors import BuildLocked
 from beslut.pipeline import BuildReport, build, output_lock
 from conftest import CASE, MakeWorkspace
+from conftest import MEETING as BASE_MEETING
 
 DIREKTIV = (
     CASE.replace("typ: tjänsteskrivelse", "typ: direktiv")
@@ -33,21 +34,10 @@ DIREKTIV = (
     )
 )
 
-MEETING = """\
-typ: sammanträde
-instans: hsn
-datum: 2025-10-01
-tid: "09.00"
-plats: Regionens hus
-ordförande: {namn: Gilbert Tribo}
-sekreterare: {namn: Eva Lind}
-ärenden:
-  - typ: justerare
-  - typ: beslut
-    diarienummer: 25HSN1
-  - typ: beslut
-    diarienummer: 25HSN2
-"""
+MEETING = (
+    BASE_MEETING
+    + "  - typ: beslut\n    diarienummer: 25HSN1\n  - typ: beslut\n    diarienummer: 25HSN2\n"
+)
 
 A = "content/ärenden/a.md"
 B = "content/ärenden/b.md"

@@ -5,23 +5,15 @@ from __future__ import annotations
 from beslut.models import ItemKind
 from beslut.workspace import load_workspace
 from conftest import CASE, MakeWorkspace
+from conftest import MEETING as BASE_MEETING
 
-MEETING = """\
-typ: sammanträde
-instans: hsn
-datum: 2025-10-01
-tid: "09.00"
-plats: Regionens hus
-ordförande: {namn: Gilbert Tribo}
-sekreterare: {namn: Eva Lind}
-ärenden:
-  - typ: justerare
-  - typ: föredragningslista
-  - typ: information
-    punkter: [Läkemedel, Pandemiläget]
-  - typ: beslut
-    diarienummer: 25HSN1
-"""
+MEETING = BASE_MEETING + (
+    "  - typ: föredragningslista\n"
+    "  - typ: information\n"
+    "    punkter: [Läkemedel, Pandemiläget]\n"
+    "  - typ: beslut\n"
+    "    diarienummer: 25HSN1\n"
+)
 
 
 def _check(make_workspace: MakeWorkspace, meeting: str, **extra: str) -> list[str]:

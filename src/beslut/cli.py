@@ -57,6 +57,17 @@ def _user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _out_dir_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--utdata",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Mapp att skriva till (standard: output/ i arbetsytan).",
+    )(func)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", message="beslut %(version)s")
 def cli() -> None:
@@ -254,14 +265,7 @@ def _print_report(report: Any, fmt: str, quiet: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @_workspace_arg
-@click.option(
-    "-o",
-    "--utdata",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Mapp att skriva till (standard: output/ i arbetsytan).",
-)
+@_out_dir_option
 @click.option(
     "--format",
     "formats",
@@ -323,14 +327,7 @@ def build(arbetsyta: Path, out_dir: Path | None, formats: str, force: bool, quie
 
 @cli.command(context_settings=CONTEXT)
 @_workspace_arg
-@click.option(
-    "-o",
-    "--utdata",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Mapp att skriva till (standard: output/ i arbetsytan).",
-)
+@_out_dir_option
 @click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf.")
 @_user_errors
 def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
