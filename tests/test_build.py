@@ -212,6 +212,15 @@ def test_pdf_text_has_the_decision_points_word_for_word(built: Built, example: E
     assert f"Diarienummer: {example.dnr}" in text
 
 
+@example_params
+def test_every_page_header_shows_page_of_total(built: Built, example: Example) -> None:
+    """PAGE/NUMPAGES come out right on every page (no field refresh is done before export)."""
+    pages = built.pdf(example).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert re.search(rf"\b{number}\s\({len(pages)}\)", page.extract_text()), number
+
+
 def test_pdf_of_seed_003_ends_with_the_signatures(built: Built) -> None:
     reader = built.pdf(BY_STEM["2020-POL000027-förändrings-och-genomförandeplan"])
     last = normalised(reader.pages[-1].extract_text())

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import Case, Profile
+from .models import Case, Meeting, Profile
 from .publish import write_text_atomic
 
 SCHEMA_DIR = "schemas"
 CASE_SCHEMA = "arende.schema.json"
 PROFILE_SCHEMA = "profil.schema.json"
+MEETING_SCHEMA = "mote.schema.json"
 
 
 def schemas() -> dict[str, dict[str, object]]:
@@ -19,6 +20,7 @@ def schemas() -> dict[str, dict[str, object]]:
     for name, model, title in (
         (CASE_SCHEMA, Case, "Ärende i beslut"),
         (PROFILE_SCHEMA, Profile, "Organisationsprofil i beslut"),
+        (MEETING_SCHEMA, Meeting, "Sammanträde i beslut"),
     ):
         schema = model.model_json_schema(by_alias=True, mode="validation")
         schema["title"] = title
