@@ -16,6 +16,7 @@ import watchfiles
 from .convert import Converter, ConverterUnavailable, LibreOfficeConverter
 from .paths import CONTENT_DIR, TEMPLATES_DIR
 from .pipeline import FORMATS, BuildReport, build
+from .state import CACHE_DIR
 
 Listener = Callable[[BuildReport | Exception], None]
 
@@ -44,7 +45,7 @@ def watch(
     owned: LibreOfficeConverter | None = None
     if converter is None and "pdf" in wanted:
         try:
-            owned = LibreOfficeConverter()
+            owned = LibreOfficeConverter(profile_root=root / CACHE_DIR / "libreoffice")
             owned.warm_up()
         except ConverterUnavailable:
             owned = None  # each build then reports that LibreOffice is missing
