@@ -195,3 +195,19 @@ def test_profile_with_bad_regex(make_workspace: MakeWorkspace) -> None:
         "content/profil.yaml:15:14: fel: ”mönster”: ogiltigt reguljärt uttryck "
         "(unterminated character set). [ogiltigt-värde]"
     ]
+
+
+def test_misspelt_section_heading_gets_a_hint(make_workspace: MakeWorkspace) -> None:
+    text = (
+        CASE + "\n## Ekonomiska konsekvensr\n\nText.\n\n> ## Inte ett avsnitt\n\n## Egen rubrik\n"
+    )
+    assert _one(make_workspace, text) == [
+        "content/ärenden/x.md:19:1: varning: Avsnittet ”Ekonomiska konsekvensr” är inget känt "
+        "avsnitt – menade du ”Ekonomiska konsekvenser”? Det tas med som ett fritt avsnitt. "
+        "[okänt-avsnitt]"
+    ]
+
+
+def test_sections_in_quotes_and_code_do_not_count(make_workspace: MakeWorkspace) -> None:
+    text = CASE.replace("## Sammanfattning", "> ## Sammanfattning\n\n```\n## Sammanfattning\n```")
+    assert [line.split(" [")[-1] for line in _one(make_workspace, text)] == ["avsnitt-saknas]"]

@@ -17,7 +17,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from beslut.markdown_docx import BodyWarning, insert_markdown, split_sections
+from beslut.markdown_docx import BodyWarning, insert_markdown
 from beslut.models import StructuredTable
 from beslut.templates_build import build_templates
 
@@ -422,17 +422,6 @@ def test_html_and_images_are_kept_as_text_with_warnings(template: Path) -> None:
 
 
 # --------------------------------------------------------------------------- sections
-
-
-def test_split_sections_uses_tokens() -> None:
-    text = (
-        "Inledning\n\n## Sammanfattning\n\nText.\n\n```\n## Inte en rubrik\n```\n\n"
-        "> ## Inte heller\n\n## Ekonomiska **konsekvenser**\n\n### Underrubrik\n"
-    )
-    assert split_sections(text, line_offset=4) == [
-        ("Sammanfattning", 7),
-        ("Ekonomiska konsekvenser", 17),
-    ]
 
 
 # --------------------------------------------------------------------------- size

@@ -56,7 +56,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import formatting
 from .models import ColumnKind, StructuredTable, TableColumn
 
-__all__ = ["BodyWarning", "MissingStyleError", "insert_markdown", "split_sections"]
+__all__ = ["BodyWarning", "MissingStyleError", "insert_markdown"]
 
 Element = Any
 """An lxml element (python-docx's oxml classes are untyped)."""
@@ -128,21 +128,6 @@ def _plain(children: Sequence[Token] | None) -> str:
         elif child.type == "image":
             out.append(_plain(child.children) or child.content)
     return "".join(out).strip()
-
-
-def split_sections(text: str, line_offset: int = 0) -> list[tuple[str, int]]:
-    """Return each top-level ``##`` heading's text and its 1-based line in the file.
-
-    Headings inside code fences, block quotes or lists do not count.
-    """
-    tokens = _parser().parse(text, {})
-    sections: list[tuple[str, int]] = []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
-            inline = tokens[index + 1]
-            line = (token.map[0] if token.map else 0) + 1 + line_offset
-            sections.append((_plain(inline.children), line))
-    return sections
 
 
 # --------------------------------------------------------------------------- XML helpers

@@ -431,16 +431,6 @@ class Case(Frozen):
     )
 
 
-class Section(BaseModel):
-    """A ## section of a case body, with the line it starts on."""
-
-    model_config = ConfigDict(frozen=True)
-
-    heading: str
-    line: int
-    known: bool
-
-
 # --------------------------------------------------------------------------------------------
 # Meetings (content/**/*.md|yaml with typ: sammanträde)
 # --------------------------------------------------------------------------------------------

@@ -25,8 +25,14 @@ def outline(text: str, line_offset: int = 0) -> BodyOutline:
     refs: list[tuple[str, int]] = []
     for index, token in enumerate(tokens):
         line = (token.map[0] if token.map else 0) + 1 + line_offset
-        if token.type == "heading_open" and token.tag == "h2":
-            sections.append((tokens[index + 1].content.strip(), line))
+        if token.type == "heading_open" and token.tag == "h2" and token.level == 0:
+            # Top level only: a "## …" inside a quote or list is not a section.
+            text = "".join(
+                child.content
+                for child in tokens[index + 1].children or []
+                if child.type in ("text", "code_inline")
+            )
+            sections.append((text.strip(), line))
         elif token.type == "fence":
             parts = token.info.split()
             if len(parts) == 2 and parts[0] == "tabell":

@@ -410,7 +410,22 @@ def _sections(
                     )
                 )
     generated = {g.casefold() for g in GENERATED_SECTIONS}
+    known = {_normal(k): k for k in KNOWN_SECTIONS}
     for heading, line in body.sections:
+        normal = _normal(heading)
+        if normal not in known and normal not in generated:
+            close = difflib.get_close_matches(normal, list(known), n=1, cutoff=0.85)
+            if close:
+                problems.append(
+                    warning(
+                        source.rel,
+                        line,
+                        1,
+                        f"Avsnittet ”{heading}” är inget känt avsnitt – menade du "
+                        f"”{known[close[0]]}”? Det tas med som ett fritt avsnitt.",
+                        "okänt-avsnitt",
+                    )
+                )
         if heading.casefold() in generated:
             problems.append(
                 warning(
@@ -423,11 +438,6 @@ def _sections(
                 )
             )
     return problems
-
-
-def known_section(heading: str) -> bool:
-    """Return True if a heading is one of the recognised sections."""
-    return _normal(heading) in {s.casefold() for s in KNOWN_SECTIONS}
 
 
 def _validate_meeting(
