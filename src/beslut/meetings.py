@@ -129,15 +129,15 @@ class MeetingResult:
     messages: list[str] = field(default_factory=list)
 
 
-def withheld_notice(item: AgendaItem) -> str | None:
-    """Return the notice page text for a withheld item's papers, or None."""
+def withheld_notice(item: AgendaItem, subject: str = "Handlingen") -> str | None:
+    """Return the notice text for a withheld item's papers ("Handlingen …"), or None."""
     if item.secrecy is not None:
         return (
-            f"Handlingen omfattas av sekretess enligt {item.secrecy.provision} OSL "
+            f"{subject} omfattas av sekretess enligt {item.secrecy.provision} OSL "
             "och publiceras inte."
         )
     if item.not_published:
-        return "Handlingen publiceras inte på webben. Den kan begäras ut från registraturen."
+        return f"{subject} publiceras inte på webben. Den kan begäras ut från registraturen."
     return None
 
 
@@ -157,12 +157,7 @@ def _details(
 ) -> list[str]:
     lines: list[str] = []
     if public and item.withheld:
-        notice = withheld_notice(item) or ""
-        return [
-            notice.replace("Handlingen omfattas", "Handlingarna omfattas").replace(
-                "Handlingen publiceras", "Handlingarna publiceras"
-            )
-        ]
+        return [withheld_notice(item, "Handlingarna") or ""]
     if case is not None:
         settings = profile.decision_for(case.case.doc_type)
         style = (case.case.proposal.style or settings.style).value
