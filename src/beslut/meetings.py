@@ -137,7 +137,8 @@ def withheld_notice(item: AgendaItem, subject: str = "Handlingen") -> str | None
             "och publiceras inte."
         )
     if item.not_published:
-        return f"{subject} publiceras inte på webben. Den kan begäras ut från registraturen."
+        pronoun = "De" if subject == "Handlingarna" else "Den"
+        return f"{subject} publiceras inte på webben. {pronoun} kan begäras ut från registraturen."
     return None
 
 
