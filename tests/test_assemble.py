@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -857,3 +858,109 @@ def test_same_inputs_give_identical_bytes(tmp_path: Path, monkeypatch: pytest.Mo
     assert first.read_bytes() == second.read_bytes()
     info: Any = PdfReader(first).metadata
     assert info["/CreationDate"] == "D:20260921141320+00'00'"
+
+
+# ------------------------------------------------------------------------------------------
+# Speed measures that must not change the packet
+# ------------------------------------------------------------------------------------------
+
+
+def _reachable(reader: PdfReader) -> set[int]:
+    seen: set[int] = set()
+    stack: list[Any] = [reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, IndirectObject):
+            if value.idnum in seen:
+                continue
+            seen.add(value.idnum)
+            value = value.get_object()
+        if isinstance(value, DictionaryObject):
+            stack.extend(value.values())
+        elif isinstance(value, ArrayObject):
+            stack.extend(value)
+    return seen
+
+
+@pytest.mark.libreoffice
+def test_equal_objects_stored_once_and_none_orphaned(packet: tuple[Path, Any]) -> None:
+    """The report is in the packet twice; its streams and equal attribute objects once."""
+    reader = PdfReader(packet[0])
+    in_use = {idnum for idnum, offset in reader.xref[0].items() if offset}
+    in_use -= {idnum for idnum, free in reader.xref_free_entry.get(0, {}).items() if free}
+    assert _reachable(reader) == in_use
+    streams: dict[bytes, int] = {}
+    attributes: dict[str, int] = {}
+    for idnum in sorted(in_use):
+        obj = reader.get_object(idnum)
+        if hasattr(obj, "get_data"):
+            data = obj._data  # type: ignore[union-attr]
+            assert data not in streams, f"{idnum} is a copy of stream {streams.get(data)}"
+            streams[data] = idnum
+        elif isinstance(obj, DictionaryObject) and "/O" in obj and "/Type" not in obj:
+            key = repr(sorted(obj.items()))
+            assert key not in attributes, f"{idnum} is a copy of {attributes.get(key)}"
+            attributes[key] = idnum
+    assert attributes  # LibreOffice writes attribute objects (/O /Layout …)
+
+
+def test_plain_parser_builds_what_pypdf_builds(tmp_path: Path) -> None:
+    from pypdf.generic import read_object
+
+    from beslut.assemble import _parse_plain
+
+    reader = PdfReader(_reportlab_pdf(tmp_path / "a.pdf", pages=1))
+
+    def shape(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): shape(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [shape(v) for v in value]
+        if isinstance(value, IndirectObject):
+            return ("R", value.idnum, value.generation)
+        pypdf_type = next(t for t in type(value).__mro__ if t.__module__.startswith("pypdf"))
+        return (pypdf_type, value)
+
+    plain = [
+        b"<</Type/StructElem\n/S/H1\n/P 4 0 R\n/Pg 1 0 R\n/A 120 0 R\n/K[11 ]\n>>",
+        b"<</O/Layout/Placement/Block/SpaceBefore 0.386/W -.5/X true/Y null/Z[+2 3.]>> \n",
+        b"<</S/F#C3#B6rteckning/K[<</Type/MCR/MCID 3/Pg 1 0 R>> 7 0 R]/E/>>",
+    ]
+    for text in plain:
+        mine = _parse_plain(text, reader)
+        theirs = read_object(io.BytesIO(text + b" "), reader)
+        assert mine is not None
+        assert shape(mine) == shape(theirs)
+        written_mine, written_theirs = io.BytesIO(), io.BytesIO()
+        mine.write_to_stream(written_mine)
+        theirs.write_to_stream(written_theirs)
+        assert written_mine.getvalue() == written_theirs.getvalue()
+    for text in (
+        b"<</Alt(text)>>",  # strings are pypdf's
+        b"<</A<00FF>>>",
+        b"<</A 1%comment\n>>",
+        b"<</A/B#E9>>",  # not UTF-8: pypdf falls back to other charsets
+        b"<</A 1/A 2>>",
+        b"<</A 1.2.3>>",
+        b"<</A 1 0 Rx>>",
+        b"<</A [1 2>>",
+        b"<</A 1>> x",
+        b"[1 2]",
+        b"<</A>>",
+    ):
+        assert _parse_plain(text, reader) is None, text
+
+
+def test_collector_is_left_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    attachment = _reportlab_pdf(tmp_path / "bilaga.pdf", pages=1)
+    items = [PacketItem(1, "Ärende", (PacketDocument(attachment, "Bilaga 1"),))]
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            assemble_packet(None, items, tmp_path / "p.pdf", title="Handlingar")
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
