@@ -1,0 +1,274 @@
+"""PDF/A-2b and PDF/UA-1: whether the parts allow the packet to claim them, and the packet's own
+XMP metadata and dates.
+
+The claim (XMP identification and output intent) is made only when every part is PDF/A and tagged
+PDF/UA with the same RGB output intent; otherwise each part that stops it is named, in Swedish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, cast
+from xml.sax.saxutils import escape
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    StreamObject,
+)
+
+from .model import PRODUCER, AssemblyError, _why
+from .objects import _resolve
+from .parts import _Part
+from .stamp import PageBox
+
+_A4_MM = (210.0, 297.0)
+_PT_PER_MM = 72.0 / 25.4
+
+_PDFAID_PART = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
+_PDFUAID_PART = re.compile(rb"pdfuaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
+
+
+def _inspect(
+    parts: Sequence[_Part], lang: str
+) -> tuple[list[str], list[str], DictionaryObject | None]:
+    """Conformance problems and warnings per part; the output intent to keep."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    profile: DictionaryObject | None = None
+    profile_digest: bytes | None = None
+    for part in parts:
+        reader = part.reader
+        if reader is None:
+            continue
+        try:
+            root = reader.root_object
+            xmp = _xmp_of(root)
+            pdfa = _int_match(_PDFAID_PART, xmp)
+            pdfua = _int_match(_PDFUAID_PART, xmp)
+            mark_info = _resolve(root.get("/MarkInfo"))
+            marked = isinstance(mark_info, DictionaryObject) and bool(
+                _resolve(mark_info.get("/Marked", False))
+            )
+            part.tagged = "/StructTreeRoot" in root and marked
+            part_lang = str(root.get("/Lang", "") or "")
+            intent = _pdfa_intent(root)
+            digest = _profile_digest(intent) if intent is not None else None
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise AssemblyError(
+                f"{part.label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
+            ) from exc
+        missing: list[str] = []
+        if pdfa not in (1, 2, 3):
+            missing.append("inte PDF/A" if pdfa is None else f"PDF/A-{pdfa}, inte PDF/A-1–3")
+        if not part.tagged:
+            missing.append("inte taggad")
+        elif pdfua != 1:
+            missing.append("inte märkt som PDF/UA")
+        if pdfa in (1, 2, 3) and intent is not None:
+            if _profile_components(intent) != 3:
+                missing.append(
+                    "gjord för en färgprofil som inte är RGB (sidstämplarna och "
+                    "ersättningssidorna är i RGB)"
+                )
+            elif profile is None:
+                profile, profile_digest = intent, digest
+            elif digest != profile_digest:
+                missing.append("gjord med en annan färgprofil (OutputIntent) än resten av paketet")
+        elif pdfa in (1, 2, 3):
+            missing.append("utan färgprofil (OutputIntent)")
+        if missing:
+            problems.append(
+                f"{part.label} är {_join(missing)}; paketet kan inte anges som PDF/A-2b eller "
+                "PDF/UA."
+            )
+        if part_lang and part_lang.lower() != lang.lower():
+            warnings.append(
+                f"{part.label} har språket {part_lang}, inte {lang}; skärmläsare läser den delen "
+                f"som {part_lang}."
+            )
+        if not part.tagged and not _has_fonts(reader):
+            warnings.append(
+                f"{part.label} saknar text (inskannad bild?): den går inte att söka i eller läsa "
+                "med skärmläsare."
+            )
+        odd = [(i, box) for i, box in enumerate(part.boxes) if not _is_a4_portrait(box)]
+        if odd:
+            i, box = odd[0]
+            width, height = (size / _PT_PER_MM for size in box.shown_size)
+            warnings.append(
+                f"{part.label}: {len(odd)} av {part.page_count} sidor är inte stående A4 (t.ex. "
+                f"paketsidan {part.start + i + 1}: {width:.0f} × {height:.0f} mm); "
+                "sidstämpeln hamnar i den sidans egen marginal."
+            )
+    if parts and profile is None and not problems:
+        problems.append(
+            "Ingen del har en färgprofil (OutputIntent); paketet kan inte anges som PDF/A-2b."
+        )
+    return problems, warnings, profile
+
+
+def _xmp_of(root: DictionaryObject) -> bytes:
+    meta = root.get("/Metadata")
+    if meta is None:
+        return b""
+    try:
+        return cast(StreamObject, meta.get_object()).get_data()
+    except MemoryError:
+        raise
+    except Exception:
+        return b""
+
+
+def _int_match(pattern: re.Pattern[bytes], data: bytes) -> int | None:
+    match = pattern.search(data)
+    return int(match.group(1)) if match else None
+
+
+def _pdfa_intent(root: DictionaryObject) -> DictionaryObject | None:
+    """The part's PDF/A output intent (``/S /GTS_PDFA1`` with an ICC profile), if any."""
+    intents = root.get("/OutputIntents")
+    if intents is None:
+        return None
+    for intent in cast(ArrayObject, intents.get_object()):
+        intent_dict = intent.get_object()
+        if (
+            isinstance(intent_dict, DictionaryObject)
+            and intent_dict.get("/S") == "/GTS_PDFA1"
+            and "/DestOutputProfile" in intent_dict
+        ):
+            return intent_dict
+    return None
+
+
+def _profile_components(intent: DictionaryObject) -> int | None:
+    """Colour components of the intent's ICC profile (3 for RGB, 4 for CMYK)."""
+    value = _resolve(cast(StreamObject, intent["/DestOutputProfile"].get_object()).get("/N"))
+    return int(value) if isinstance(value, int) else None
+
+
+def _profile_digest(intent: DictionaryObject) -> bytes:
+    """A digest of the intent's ICC profile that ignores its creation time and profile ID.
+
+    LibreOffice writes its sRGB profile afresh at every export, stamped with the time, so two
+    papers carry byte-different copies of the same profile.
+    """
+    data = bytearray(cast(StreamObject, intent["/DestOutputProfile"].get_object()).get_data())
+    if len(data) >= 128:
+        data[24:36] = bytes(12)  # dateTimeNumber
+        data[84:100] = bytes(16)  # profile ID (MD5 over the profile, date included)
+    return hashlib.sha256(bytes(data)).digest()
+
+
+def _has_fonts(reader: PdfReader) -> bool:
+    """Whether any page (or a form it draws) has a font: a cheap test for a text layer."""
+    return any(_resources_have_fonts(page.get("/Resources"), 0) for page in reader.pages)
+
+
+def _resources_have_fonts(resources: Any, depth: int) -> bool:
+    if resources is None or depth > 4:
+        return False
+    resources = resources.get_object()
+    if not isinstance(resources, DictionaryObject):
+        return False
+    fonts = resources.get("/Font")
+    if fonts is not None and len(cast(DictionaryObject, fonts.get_object())) > 0:
+        return True
+    xobjects = resources.get("/XObject")
+    if xobjects is None:
+        return False
+    for xobject in cast(DictionaryObject, xobjects.get_object()).values():
+        form = xobject.get_object()
+        if (
+            isinstance(form, DictionaryObject)
+            and form.get("/Subtype") == "/Form"
+            and _resources_have_fonts(form.get("/Resources"), depth + 1)
+        ):
+            return True
+    return False
+
+
+def _is_a4_portrait(box: PageBox) -> bool:
+    width, height = (size / _PT_PER_MM for size in box.shown_size)
+    return abs(width - _A4_MM[0]) < 3 and abs(height - _A4_MM[1]) < 3
+
+
+def _join(words: Sequence[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " och " + words[-1]
+
+
+def _timestamp() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.fromtimestamp(int(time.time()), UTC)
+
+
+def _pdf_date(when: datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _xmp(title: str, lang: str, when: datetime, *, claim: bool) -> bytes:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    ids = ""
+    if claim:
+        ids = (
+            '  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
+            "   <pdfaid:part>2</pdfaid:part>\n"
+            "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+            "  </rdf:Description>\n"
+            '  <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+            "   <pdfuaid:part>1</pdfuaid:part>\n"
+            "  </rdf:Description>\n"
+            '  <rdf:Description rdf:about=""'
+            ' xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+            ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+            ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
+            '   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\n'
+            "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n"
+            "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+            "    <pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>\n"
+            '    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\n'
+            "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+            "     <pdfaProperty:description>PDF/UA version identifier</pdfaProperty:description>\n"
+            "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+            "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+            "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+            "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
+            "  </rdf:Description>\n"
+        )
+    body = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        + ids
+        + '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li>'
+        "</rdf:Alt></dc:title>\n"
+        f"   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>\n"
+        "   <dc:format>application/pdf</dc:format>\n"
+        "  </rdf:Description>\n"
+        '  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">\n'
+        f"   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>\n"
+        "  </rdf:Description>\n"
+        '  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+        "   <xmp:CreatorTool>beslut</xmp:CreatorTool>\n"
+        f"   <xmp:CreateDate>{stamp}</xmp:CreateDate>\n"
+        f"   <xmp:ModifyDate>{stamp}</xmp:ModifyDate>\n"
+        f"   <xmp:MetadataDate>{stamp}</xmp:MetadataDate>\n"
+        "  </rdf:Description>\n"
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+    )
+    padding = (" " * 99 + "\n") * 20
+    return (body + padding + '<?xpacket end="w"?>').encode("utf-8")

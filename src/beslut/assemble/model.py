@@ -1,0 +1,56 @@
+"""The packet's interface types: what goes in (items and their documents), what comes out, and
+the error raised when a packet cannot be built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+
+FRONT_OUTLINE_TITLE = "Kallelse och föredragningslista"
+FRONT_STAMP_LABEL = "Kallelse"
+PRODUCER = f"beslut {__version__}"
+
+
+class AssemblyError(Exception):
+    """The packet cannot be built; ``str()`` is a Swedish message that names the file."""
+
+
+@dataclass(frozen=True)
+class PacketDocument:
+    """One document of an item: a converted paper or an external attachment, as PDF."""
+
+    path: Path
+    title: str
+    """Bookmark title, e.g. "Tjänsteskrivelse: Direktiv – …" or "Bilaga 1 Programdirektiv"."""
+    withheld_notice: str | None = None
+    """When set, the document is left out and a notice page with this text stands in for it."""
+
+
+@dataclass(frozen=True)
+class PacketItem:
+    """One agenda item and its documents, in the order of its Beslutsunderlag."""
+
+    number: int
+    title: str
+    documents: tuple[PacketDocument, ...]
+
+
+@dataclass(frozen=True)
+class PacketResult:
+    """What :func:`assemble_packet` wrote."""
+
+    page_count: int
+    item_start_pages: dict[int, int]
+    """Item number → 1-based packet page where the item starts; items without documents absent."""
+    conformance_problems: tuple[str, ...]
+    """Swedish: why the packet is not claimed as PDF/A-2b and PDF/UA-1, one entry per part."""
+    warnings: tuple[str, ...]
+
+
+def _why(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:200] + "…"
+    return text or type(exc).__name__

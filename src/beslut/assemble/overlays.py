@@ -1,0 +1,127 @@
+"""The stamps and notice pages: drawn into one overlay PDF (see :mod:`.stamp`), then each stamp
+page's content stream is copied onto its packet page as a pagination artifact."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+)
+
+from .model import FRONT_STAMP_LABEL
+from .objects import _content_refs, _raw_contents
+from .parts import _Part
+from .stamp import PageBox, Stamp, render_overlays
+
+_RL_FONT = re.compile(rb"/(F\d+\+\d+)(?=\s+[\d.]+\s+Tf\b)")  # only in "/F1+0 8 Tf"
+
+
+def _render_overlays(parts: Sequence[_Part], total: int, stamp_label: str) -> bytes:
+    notices = [part.notice for part in parts if part.notice is not None]
+    stamps: list[Stamp] = []
+    a4 = PageBox(0.0, 0.0, 595.2756, 841.8898)
+    for part in parts:
+        prefix = FRONT_STAMP_LABEL if part.item is None else f"{stamp_label} {part.item.number}"
+        boxes = part.boxes or [a4] * part.page_count
+        for offset, box in enumerate(boxes):
+            page = part.start + offset + 1
+            stamps.append(Stamp(f"{prefix} · Sida {page} av {total}", box))
+    return render_overlays(notices, stamps)
+
+
+class _Stamps:
+    """The stamping part of :class:`~.builder._Builder`."""
+
+    writer: PdfWriter
+    overlay: PdfReader
+    notices_used: int
+    untagged_pages: set[int]
+
+    if TYPE_CHECKING:
+
+        def _add(self, obj: PdfObject) -> IndirectObject: ...
+
+    def stamp_all(self) -> None:
+        writer = self.writer
+        overlay = self.overlay
+        first_stamp = self.notices_used
+        fonts: dict[bytes, IndirectObject] = {}
+        sample = overlay.pages[first_stamp] if len(overlay.pages) > first_stamp else None
+        if sample is not None:
+            resources = cast(DictionaryObject, sample["/Resources"].get_object())
+            font_dict = cast(DictionaryObject, resources["/Font"].get_object())
+            for name, ref in font_dict.items():
+                copy = ref.clone(writer)
+                fonts[name[1:].encode()] = (
+                    copy if isinstance(copy, IndirectObject) else self._add(copy)
+                )
+        plain = self._stream(b"q\n")
+        wrapped = self._stream(b"q\n/Div <</MCID 0>> BDC\n") if self.untagged_pages else plain
+        for index, page in enumerate(writer.pages):
+            data = cast(
+                StreamObject, overlay.pages[first_stamp + index]["/Contents"].get_object()
+            ).get_data()
+            names = self._font_names(page, fonts)
+            data = _rename_fonts(data, names)
+            head = b"EMC\nQ\n" if index in self.untagged_pages else b"Q\n"
+            stream = self._stream(
+                head
+                + b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq\n"
+                + data
+                + b"\nQ\nEMC\n"
+            )
+            before = wrapped if index in self.untagged_pages else plain
+            page[NameObject("/Contents")] = ArrayObject(
+                [before, *_content_refs(_raw_contents(page)), stream]
+            )
+
+    def _stream(self, data: bytes) -> IndirectObject:
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return self._add(stream)
+
+    def _font_names(self, page: Any, fonts: Mapping[bytes, IndirectObject]) -> dict[bytes, bytes]:
+        """Add the stamp fonts to the page's resources under names no page font uses."""
+        resources = page.get("/Resources")
+        if resources is None:
+            resources = DictionaryObject()
+            page[NameObject("/Resources")] = resources
+        resources = resources.get_object()
+        font_dict = resources.get("/Font")
+        if font_dict is None:
+            font_dict = DictionaryObject()
+            resources[NameObject("/Font")] = font_dict
+        font_dict = font_dict.get_object()
+        names: dict[bytes, bytes] = {}
+        for number, (rl_name, ref) in enumerate(sorted(fonts.items())):
+            suffix = 0
+            while True:
+                name = f"/BeslutStamp{number}" + (f"_{suffix}" if suffix else "")
+                existing = font_dict.get(name)
+                if existing is None:
+                    font_dict[NameObject(name)] = ref
+                    break
+                if isinstance(existing, IndirectObject) and existing.idnum == ref.idnum:
+                    break
+                suffix += 1
+            names[rl_name] = name[1:].encode()
+        return names
+
+
+def _rename_fonts(data: bytes, names: Mapping[bytes, bytes]) -> bytes:
+    """Replace reportlab's font resource names in a stamp content stream."""
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        return b"/" + names[match.group(1)]
+
+    return _RL_FONT.sub(rename, data)

@@ -1,0 +1,205 @@
+"""The entry points: :func:`plan_pages`, :func:`assemble_packet` and :func:`assemble_many`."""
+
+from __future__ import annotations
+
+import gc
+import io
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+from .builder import _Builder
+from .conformance import _inspect
+from .model import AssemblyError, PacketItem, PacketResult
+from .overlays import _render_overlays
+from .parts import _check_items, _counted_pages, _document_label, _front_label, _open_parts
+from .stamp import FontMissing
+from .writer import _deduplicate, _write_atomic
+
+
+def plan_pages(front: Path | None, items: Sequence[PacketItem]) -> dict[int, int]:
+    """Item number → 1-based start page in the packet, without writing anything.
+
+    Counts pages with pypdf; a withheld document counts as its one notice page and is not opened.
+    """
+    _check_items(items)
+    page = 0
+    if front is not None:
+        label = _front_label(front)
+        page = _counted_pages(front, label)
+    starts: dict[int, int] = {}
+    for item in items:
+        for document in item.documents:
+            starts.setdefault(item.number, page + 1)
+            if document.withheld_notice is not None:
+                page += 1
+            else:
+                label = _document_label(item, document)
+                page += _counted_pages(document.path, label)
+    return starts
+
+
+def assemble_packet(
+    front: Path | None,
+    items: Sequence[PacketItem],
+    target: Path,
+    *,
+    title: str,
+    stamp_label: str = "Ärende",
+    lang: str = "sv-SE",
+    planned: Mapping[int, int] | None = None,
+) -> PacketResult:
+    """Write the packet to ``target`` (atomically) and report what it contains.
+
+    ``front`` is the kallelse with the föredragningslista; ``None`` builds a file of items only,
+    e.g. one item's own PDF, whose stamps count that file's pages. ``planned`` is what
+    :func:`plan_pages` returned when the föredragningslista was filled in: when given, the
+    packet's real start pages must match it, or :class:`AssemblyError` is raised and nothing is
+    written. Damaged, encrypted or missing files also raise :class:`AssemblyError`.
+    """
+    with _collector_paused():
+        return _assemble(front, items, target, title, stamp_label, lang, planned)
+
+
+class _CollectorPause:
+    """Keeps Python's cycle collector out of the assembly.
+
+    A packet is thousands of small PDF objects that live until it is written, all in reference
+    cycles (object ↔ writer); the collector's repeated full passes over them cost as much as a
+    third of the assembly and free nothing. Calls may overlap in threads: the collector is
+    switched back on when the last one ends, and only if it was on when the first began.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.depth == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0 and self.was_enabled:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
+
+
+def _assemble(
+    front: Path | None,
+    items: Sequence[PacketItem],
+    target: Path,
+    title: str,
+    stamp_label: str,
+    lang: str,
+    planned: Mapping[int, int] | None,
+) -> PacketResult:
+    _check_items(items)
+    parts = _open_parts(front, items, stamp_label)
+    if not parts:
+        raise AssemblyError(f"Paketet {target.name} får inga sidor: det finns inga handlingar.")
+    total = 0
+    starts: dict[int, int] = {}
+    for part in parts:
+        part.start = total
+        if part.item is not None:
+            starts.setdefault(part.item.number, total + 1)
+        total += part.page_count
+    if planned is not None and dict(planned) != starts:
+        raise AssemblyError(_plan_mismatch(planned, starts))
+
+    problems, warnings, profile = _inspect(parts, lang)
+    claim = not problems
+    try:
+        overlay = PdfReader(io.BytesIO(_render_overlays(parts, total, stamp_label)))
+    except FontMissing as exc:
+        raise AssemblyError(str(exc)) from exc
+
+    builder = _Builder(PdfWriter(), lang, overlay, stamp_label)
+    for part in parts:
+        builder.add(part)
+    if builder.total_pages != total:  # a part changed between counting and merging
+        raise AssemblyError(f"Paketet {target.name} fick fel antal sidor; bygg om det.")
+    builder.stamp_all()
+    builder.finish_structure()
+    builder.set_catalog(title=title, intent=profile if claim else None, claim=claim)
+    _deduplicate(builder.writer)
+    _write_atomic(builder.writer, target)
+    return PacketResult(
+        page_count=total,
+        item_start_pages=starts,
+        conformance_problems=tuple(problems),
+        warnings=tuple(warnings),
+    )
+
+
+def _plan_mismatch(planned: Mapping[int, int], actual: Mapping[int, int]) -> str:
+    for number in sorted(set(planned) | set(actual)):
+        want, got = planned.get(number), actual.get(number)
+        if want != got:
+            where = f"sidan {got}" if got is not None else "inga sidor"
+            said = f"sidan {want}" if want is not None else "inget sidnummer"
+            return (
+                f"Föredragningslistans sidnummer stämmer inte med paketet: ärende {number} börjar "
+                f"på {where}, men listan anger {said}. Kallelsen har troligen fått ett annat antal "
+                "sidor när sidnumren fylldes i; bygg om paketet."
+            )
+    return "Föredragningslistans sidnummer stämmer inte med paketet; bygg om paketet."
+
+
+# --------------------------------------------------------------------------------------------
+# Many packets at once
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PacketJob:
+    """One call of :func:`assemble_packet`, for :func:`assemble_many`."""
+
+    front: Path | None
+    items: tuple[PacketItem, ...]
+    target: Path
+    title: str
+    planned: Mapping[int, int] | None = None
+
+
+def _run_job(job: PacketJob) -> PacketResult | AssemblyError:
+    try:
+        return assemble_packet(
+            job.front, job.items, job.target, title=job.title, planned=job.planned
+        )
+    except AssemblyError as exc:
+        return exc
+
+
+def assemble_many(
+    jobs: Sequence[PacketJob], workers: int | None = None
+) -> list[PacketResult | AssemblyError]:
+    """Run independent assembly jobs on all cores; results (or errors) in job order.
+
+    Assembly is pure-Python CPU work, so threads would not help; a process pool does, and
+    LibreOffice is idle by the time packets are assembled.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    count = min(len(jobs), workers or os.cpu_count() or 1)
+    if count <= 1:
+        return [_run_job(job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        return list(pool.map(_run_job, jobs, chunksize=max(1, len(jobs) // (4 * count))))

@@ -1,0 +1,256 @@
+"""Copying the parts' structure trees into the packet: the copier, which stores equal attribute
+objects once, and the renumbering and renaming that merging the trees needs."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+)
+
+from .objects import _MAX_TREE_DEPTH, _as_list, _int
+from .plain import _parse_plain
+
+if TYPE_CHECKING:
+    from .builder import _Builder
+
+_OBJ_HEADER = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
+
+
+class _StructCopier:
+    """Copies one part's structure elements into the packet, storing equal attribute objects once.
+
+    It does what ``clone(writer, ignore_fields=(1, "/P"))`` on each top element did, sharing
+    pypdf's translation table so that ``/Pg``, ``/Obj`` and the parent tree still point at the
+    pages and annotations that ``append`` copied, but it walks the elements itself. LibreOffice
+    writes one indirect attribute object (``/A``, e.g. ``<</O/Layout/Placement/Block>>``) per
+    element, and most of them are equal within a paper and across papers: an attribute object
+    whose source text was seen before is neither parsed nor copied again, which also spares a
+    compress pass over the whole packet. Anything that is not a structure element, ``/K`` or
+    ``/A`` is left to pypdf's clone.
+    """
+
+    def __init__(self, builder: _Builder, reader: PdfReader) -> None:
+        self.writer = builder.writer
+        self.reader = reader
+        self.attr_text = builder.attr_text
+        self.attr_value = builder.attr_value
+        translated = self.writer._id_translated
+        if id(reader) not in translated:
+            translated[id(reader)] = {}
+        self.table: dict[Any, Any] = translated[id(reader)]
+        self.table.setdefault("PreventGC", reader)
+        stream = reader.stream
+        self.data = stream.getvalue() if isinstance(stream, io.BytesIO) else None
+
+    def _known(self, ref: IndirectObject) -> IndirectObject | None:
+        if ref.pdf is not self.reader:
+            return None
+        idnum = self.table.get(ref.idnum)
+        return None if idnum is None else IndirectObject(idnum, 0, self.writer)
+
+    def top(self, kid: Any) -> DictionaryObject:
+        """A copy of a child of the part's ``/StructTreeRoot``, without its ``/P``."""
+        if isinstance(kid, IndirectObject):
+            known = self._known(kid)
+            if known is not None:
+                return cast(DictionaryObject, known.get_object())
+            return cast(DictionaryObject, self._element(kid, 0, top=True).get_object())
+        return cast(DictionaryObject, self._element(kid, 0, top=True))
+
+    def _element(self, value: Any, depth: int, top: bool = False) -> Any:
+        """A copy of a structure element, marked-content or object reference (``/K`` entries)."""
+        if isinstance(value, IndirectObject):
+            known = self._known(value)
+            if known is not None:
+                return known
+            source = self._read(value) if value.pdf is self.reader else None
+            if (
+                value.pdf is not self.reader
+                or depth > _MAX_TREE_DEPTH
+                or not isinstance(source, DictionaryObject)
+                or isinstance(source, StreamObject)
+            ):
+                return value.clone(self.writer, ignore_fields=(1, "/P") if top else ())
+            copy = DictionaryObject()
+            ref = self.writer._add_object(copy)
+            self.table[value.idnum] = ref.idnum
+            self._fill(copy, source, depth, top)
+            return ref
+        if isinstance(value, DictionaryObject) and not isinstance(value, StreamObject):
+            if depth > _MAX_TREE_DEPTH:
+                return value.clone(self.writer, ignore_fields=(1, "/P") if top else ())
+            copy = DictionaryObject()
+            self._fill(copy, value, depth, top)
+            return copy
+        if isinstance(value, ArrayObject):
+            return ArrayObject([self._element(item, depth + 1) for item in value])
+        return self._other(value)
+
+    def _fill(
+        self, copy: DictionaryObject, source: DictionaryObject, depth: int, top: bool
+    ) -> None:
+        for key, value in source.items():
+            if key == "/K":
+                copy[key] = self._element(value, depth + 1)
+            elif key == "/A":
+                copy[key] = self._attributes(value)
+            elif not (top and key == "/P"):
+                copy[key] = self._other(value)
+
+    def _other(self, value: Any) -> Any:
+        if isinstance(value, IndirectObject):
+            known = self._known(value)
+            return known if known is not None else value.clone(self.writer)
+        if isinstance(value, (DictionaryObject, ArrayObject)):
+            return value.clone(self.writer)
+        return value  # numbers, names, strings: immutable, shared
+
+    def _attributes(self, value: Any) -> Any:
+        if isinstance(value, IndirectObject):
+            return self._attribute(value)
+        if isinstance(value, ArrayObject):  # attribute objects, possibly with revision numbers
+            return ArrayObject(
+                [
+                    self._attribute(item) if isinstance(item, IndirectObject) else self._other(item)
+                    for item in value
+                ]
+            )
+        return self._other(value)
+
+    def _attribute(self, ref: IndirectObject) -> IndirectObject:
+        known = self._known(ref)
+        if known is not None:
+            return known
+        if ref.pdf is not self.reader:
+            return ref.clone(self.writer)
+        text = self._source_text(ref)
+        idnum = self.attr_text.get(text) if text is not None else None
+        if idnum is None:
+            parsed = _parse_plain(text, self.reader) if text is not None else None
+            source = parsed if parsed is not None else ref.get_object()
+            if not _is_plain_attribute(source):
+                return ref.clone(self.writer)
+            buffer = io.BytesIO()
+            assert source is not None
+            source.write_to_stream(buffer)
+            value = buffer.getvalue()
+            idnum = self.attr_value.get(value)
+            if idnum is None:
+                if parsed is not None:  # a fresh object without references: no copy needed
+                    idnum = self.writer._add_object(parsed).idnum
+                else:
+                    idnum = ref.clone(self.writer).idnum
+                self.attr_value[value] = idnum
+            if text is not None:
+                self.attr_text[text] = idnum
+        self.table[ref.idnum] = idnum
+        return IndirectObject(idnum, 0, self.writer)
+
+    def _read(self, ref: IndirectObject) -> PdfObject | None:
+        """The object, parsed here when it is plain (see :func:`_parse_plain`), else by pypdf."""
+        cached = self.reader.cache_get_indirect_object(ref.generation, ref.idnum)
+        if cached is not None:
+            return cached
+        text = self._source_text(ref)
+        parsed = _parse_plain(text, self.reader) if text is not None else None
+        if parsed is None:
+            return ref.get_object()
+        # Cached as pypdf would, so that its clone of the parent tree does not parse it again.
+        self.reader.cache_indirect_object(ref.generation, ref.idnum, parsed)
+        return parsed
+
+    def _source_text(self, ref: IndirectObject) -> bytes | None:
+        """The object's text between ``obj`` and ``endobj`` in the file, if it is plainly there."""
+        data = self.data
+        reader = self.reader
+        offset = reader.xref.get(ref.generation, {}).get(ref.idnum)
+        if (
+            data is None
+            or not isinstance(offset, int)
+            or (ref.generation == 0 and ref.idnum in reader.xref_objStm)
+            or reader.xref_free_entry.get(ref.generation, {}).get(ref.idnum, False)
+        ):
+            return None
+        header = _OBJ_HEADER.match(data, offset)
+        if header is None or int(header[1]) != ref.idnum or int(header[2]) != ref.generation:
+            return None
+        end = data.find(b"endobj", header.end())
+        if end < 0 or end - header.end() > 65536:
+            return None
+        text = data[header.end() : end].strip()
+        return None if b"stream" in text else text
+
+
+def _is_plain_attribute(obj: Any) -> bool:
+    """An attribute object (``/O``) without references: equal ones can be stored once."""
+    return (
+        isinstance(obj, DictionaryObject)
+        and not isinstance(obj, StreamObject)
+        and "/O" in obj
+        and "/Type" not in obj
+        and _without_references(obj, 0)
+    )
+
+
+def _without_references(obj: Any, depth: int) -> bool:
+    if isinstance(obj, IndirectObject) or depth > 8:
+        return False
+    if isinstance(obj, DictionaryObject):
+        return not isinstance(obj, StreamObject) and all(
+            _without_references(v, depth + 1) for v in obj.values()
+        )
+    if isinstance(obj, ArrayObject):
+        return all(_without_references(v, depth + 1) for v in obj)
+    return True
+
+
+def _shift_forms(resources: Any, offset: int, seen: set[int], depth: int) -> int:
+    """Renumber ``/StructParents`` of form XObjects; return the part's highest key + 1 seen."""
+    if resources is None or depth > 8:
+        return 0
+    resources = resources.get_object()
+    if not isinstance(resources, DictionaryObject) or "/XObject" not in resources:
+        return 0
+    highest = 0
+    for xobject in cast(DictionaryObject, resources["/XObject"].get_object()).values():
+        form = xobject.get_object()
+        if not isinstance(form, DictionaryObject) or id(form) in seen:
+            continue
+        seen.add(id(form))
+        if form.get("/Subtype") != "/Form":
+            continue
+        if "/StructParents" in form:
+            value = _int(form["/StructParents"])
+            form[NameObject("/StructParents")] = NumberObject(value + offset)
+            highest = max(highest, value + 1)
+        highest = max(highest, _shift_forms(form.get("/Resources"), offset, seen, depth + 1))
+    return highest
+
+
+def _rename_roles(elements: Sequence[DictionaryObject], renames: Mapping[str, str]) -> None:
+    stack: list[tuple[Any, int]] = [(element, 0) for element in elements]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        node = node.get_object()
+        if not isinstance(node, DictionaryObject) or id(node) in seen or depth > _MAX_TREE_DEPTH:
+            continue
+        seen.add(id(node))
+        role = node.get("/S")
+        if role in renames:
+            node[NameObject("/S")] = NameObject(renames[str(role)])
+        for kid in _as_list(node.get("/K")):
+            if isinstance(kid, (IndirectObject, DictionaryObject)):
+                stack.append((kid, depth + 1))
