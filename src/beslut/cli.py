@@ -194,6 +194,7 @@ def _summary(changed: int, unchanged: int, removed: int, seconds: float) -> str:
 
 def _report_json(report: Any) -> str:
     import json
+    from dataclasses import asdict
 
     return json.dumps(
         {
@@ -202,7 +203,7 @@ def _report_json(report: Any) -> str:
             "unchanged": len(report.unchanged),
             "removed": list(report.removed),
             "seconds": round(report.seconds, 3),
-            "outputs": [o.__dict__ for o in report.outputs],
+            "outputs": [asdict(o) for o in report.outputs],
             "diagnostics": json.loads(to_json(report.diagnostics))["diagnostics"],
             "messages": list(report.messages),
             "notes": list(report.notes),

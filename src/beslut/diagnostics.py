@@ -50,6 +50,11 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.level is Level.ERROR for d in diagnostics)
 
 
+def paths_with_errors(diagnostics: Iterable[Diagnostic]) -> set[str]:
+    """Return the files that have at least one error."""
+    return {d.path for d in diagnostics if d.level is Level.ERROR}
+
+
 def sort(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Return diagnostics sorted by file, line and column, without duplicates."""
     return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.code, d.message))

@@ -37,7 +37,7 @@ from .assemble import (
 )
 from .attachments import Severity, inspect_pdf
 from .convert import ConversionJob, Converter
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, error, has_errors, warning
 from .models import PROCEDURAL_TITLES, AgendaItem, Meeting, Profile
 from .publish import write_bytes_atomic
 from .render import RenderError
@@ -289,7 +289,7 @@ class MeetingBuilder:
                 self._build_with_pdf()
         except (AssemblyError, RenderError) as exc:
             self._error(str(exc), "paketfel")
-        if not any(d.level.value == "fel" for d in self.result.diagnostics):
+        if not has_errors(self.result.diagnostics):
             self.cache.prune()
         return self.result
 

@@ -27,7 +27,7 @@ from .convert import (
     ConverterUnavailable,
     LibreOfficeConverter,
 )
-from .diagnostics import Diagnostic, error, has_errors
+from .diagnostics import Diagnostic, error, has_errors, paths_with_errors
 from .errors import BuildLocked
 from .meetings import MeetingBuilder, MeetingOutput
 from .paths import default_out_dir
@@ -208,7 +208,7 @@ class _Run:
         if workspace.profile is None:
             return self._report(started, [], [], [], [])
         keys = _unit_keys(workspace, stamps, self.formats)
-        failing = {d.path for d in workspace.diagnostics if d.level.value == "fel"}
+        failing = paths_with_errors(workspace.diagnostics)
         dirty = {
             unit
             for unit, unit_key in keys.items()
@@ -364,7 +364,7 @@ class _Run:
         def emit(path: Path, rel: str, source: str, kind: str) -> None:
             outputs.append(Output(rel, source, kind, place(path, self.out_dir / rel)))
 
-        failed_meetings = {d.path for d in self.diagnostics if d.level.value == "fel"}
+        failed_meetings = paths_with_errors(self.diagnostics)
         for source, folder, staged in meeting_files:
             if source in failed_meetings:
                 continue  # keep the earlier, complete set rather than half a new one
@@ -393,7 +393,7 @@ class _Run:
         meeting_files: list[tuple[str, str, MeetingOutput]],
         meetings: list[MeetingDocument],
     ) -> set[str]:
-        failed = {d.path for d in self.diagnostics if d.level.value == "fel"}
+        failed = paths_with_errors(self.diagnostics)
         done = {d.rel for d, _ in rendered if not (self.want_pdf and d.rel not in pdfs)}
         done |= {source for source, _, _ in meeting_files}
         done |= {m.rel for m in meetings if not self.want_pdf}

@@ -102,7 +102,7 @@ def _model_path(loc: tuple[int | str, ...]) -> PathKey:
     return tuple(p for p in loc if isinstance(p, int) or not p.startswith(("function-", "tagged-")))
 
 
-def _message(err: ErrorDetails, model: type[BaseModel], data: dict[str, Any]) -> tuple[str, str]:
+def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
     """Return (Swedish message, code) for one pydantic error."""
     kind = err["type"]
     loc = _model_path(err["loc"])
@@ -202,7 +202,7 @@ def build_model(model: type[M], source: Source) -> tuple[M | None, list[Diagnost
         problems = []
         errors = exc.errors(include_url=False)
         for err in _without_misspelt_missing(errors, model):
-            message, code = _message(err, model, source.data)
+            message, code = _message(err, model)
             line, column = _position(err, source)
             problems.append(error(source.rel, line, column, message, code))
         return None, problems

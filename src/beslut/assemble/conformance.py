@@ -23,7 +23,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .model import PRODUCER, AssemblyError, _why
+from .model import PRODUCER, _reading
 from .objects import _resolve
 from .parts import _Part
 from .stamp import PageBox
@@ -47,7 +47,7 @@ def _inspect(
         reader = part.reader
         if reader is None:
             continue
-        try:
+        with _reading(part.label):
             root = reader.root_object
             xmp = _xmp_of(root)
             pdfa = _int_match(_PDFAID_PART, xmp)
@@ -60,12 +60,6 @@ def _inspect(
             part_lang = str(root.get("/Lang", "") or "")
             intent = _pdfa_intent(root)
             digest = _profile_digest(intent) if intent is not None else None
-        except MemoryError:
-            raise
-        except Exception as exc:
-            raise AssemblyError(
-                f"{part.label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
-            ) from exc
         missing: list[str] = []
         if pdfa not in (1, 2, 3):
             missing.append("inte PDF/A" if pdfa is None else f"PDF/A-{pdfa}, inte PDF/A-1–3")

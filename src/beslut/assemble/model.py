@@ -3,6 +3,8 @@ the error raised when a packet cannot be built."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,3 +56,19 @@ def _why(exc: BaseException) -> str:
     if len(text) > 200:
         text = text[:200] + "…"
     return text or type(exc).__name__
+
+
+@contextmanager
+def _reading(label: str) -> Iterator[None]:
+    """Turn any failure while reading a PDF into an AssemblyError naming it.
+
+    MemoryError is let through: it says nothing about the file.
+    """
+    try:
+        yield
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise AssemblyError(
+            f"{label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
+        ) from exc

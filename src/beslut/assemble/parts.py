@@ -18,7 +18,7 @@ from .model import (
     AssemblyError,
     PacketDocument,
     PacketItem,
-    _why,
+    _reading,
 )
 from .stamp import Notice, PageBox
 
@@ -88,14 +88,8 @@ def _open_parts(front: Path | None, items: Sequence[PacketItem], stamp_label: st
 def _open(path: Path, label: str) -> PdfReader:
     if not path.is_file():
         raise AssemblyError(f"{label}: hittar inte filen {path}.")
-    try:
+    with _reading(label):
         reader = PdfReader(path)
-    except MemoryError:
-        raise
-    except Exception as exc:
-        raise AssemblyError(
-            f"{label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
-        ) from exc
     if reader.is_encrypted:
         raise AssemblyError(
             f"{label}: PDF-filen är krypterad eller lösenordsskyddad och kan inte tas med i "
@@ -125,14 +119,8 @@ def _counted_pages(path: Path, label: str) -> int:
 
 
 def _page_count(reader: PdfReader, label: str) -> int:
-    try:
+    with _reading(label):
         count = len(reader.pages)
-    except MemoryError:
-        raise
-    except Exception as exc:
-        raise AssemblyError(
-            f"{label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
-        ) from exc
     if count < 1:
         raise AssemblyError(f"{label}: PDF-filen har inga sidor.")
     return count
@@ -141,7 +129,7 @@ def _page_count(reader: PdfReader, label: str) -> int:
 def _boxes(part: _Part) -> list[PageBox]:
     assert part.reader is not None
     boxes: list[PageBox] = []
-    try:
+    with _reading(part.label):
         for page in part.reader.pages:
             media = _rect(page.mediabox)
             crop = _rect(page.cropbox)
@@ -151,12 +139,6 @@ def _boxes(part: _Part) -> list[PageBox]:
                 x0, y0, x1, y1 = media
             rotation = int(page.rotation) % 360
             boxes.append(PageBox(x0, y0, x1, y1, rotation if rotation % 90 == 0 else 0))
-    except MemoryError:
-        raise
-    except Exception as exc:
-        raise AssemblyError(
-            f"{part.label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
-        ) from exc
     return boxes
 
 
