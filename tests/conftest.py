@@ -131,3 +131,43 @@ sekreterare: {namn: Eva Lind}
   - typ: justerare
 """
 """A meeting of the test profile's hsn; tests append their items."""
+
+
+def case_file(
+    body: str = "## Sammanfattning\n\nEtt kort ärende om planen.\n",
+    *,
+    points: tuple[str, ...] = ("Hälso- och sjukvårdsnämnden godkänner planen",),
+    extra: str = "",
+    dnr: str = "25HSN1",
+    date: str = "2025-09-10",
+    doc_type: str = "tjänsteskrivelse",
+) -> str:
+    """Return a case file (front matter and body) for content-check tests.
+
+    ``extra`` is appended to the front matter as top-level YAML lines.
+    """
+    lines = "".join(f"    - {p}\n" for p in points)
+    return (
+        "---\n"
+        f"typ: {doc_type}\n"
+        "rubrik: Ett ärende om åtgärder\n"
+        f"diarienummer: {dnr}\n"
+        "instans: hsn\n"
+        f"datum: {date}\n"
+        "handläggare:\n"
+        "  namn: Åsa Öberg\n"
+        "förslag:\n"
+        "  inledning: Förvaltningens förslag till beslut\n"
+        "  beslutspunkter:\n"
+        f"{lines}"
+        f"{extra}"
+        "---\n\n"
+        f"{body}"
+    )
+
+
+def findings(root: Path, *codes: str) -> list[str]:
+    """Return the formatted diagnostics of a workspace, only the given codes if any."""
+    from beslut.workspace import load_workspace
+
+    return [d.format() for d in load_workspace(root).diagnostics if not codes or d.code in codes]

@@ -55,6 +55,7 @@ def test_check_json(make_workspace: MakeWorkspace) -> None:
         "message": "Instansen ”xx” finns inte i profilen. Kända instanser: "
         "hsn (Hälso- och sjukvårdsnämnden), rs (Regionstyrelsen).",
         "code": "okänd-instans",
+        "fix": None,
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
 
@@ -17,6 +17,19 @@ class Level(StrEnum):
 
     ERROR = "fel"
     WARNING = "varning"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe automatic repair: replace the text from (line, column) up to, not including,
+    (end_line, end_column) with ``replacement``. Lines and columns are 1-based and count
+    characters, like the diagnostic's own position."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +42,12 @@ class Diagnostic:
     level: Level
     message: str
     code: str
+    fix: Fix | None = field(default=None, compare=False)
+    """A safe repair that ``beslut check --fix`` may apply (None when there is none)."""
+
+    def with_level(self, level: Level) -> Diagnostic:
+        """Return the same diagnostic at another level."""
+        return replace(self, level=level)
 
     def format(self) -> str:
         """Return the one-line form ``path:line:col: nivå: meddelande [kod]``."""

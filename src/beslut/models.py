@@ -211,6 +211,58 @@ class DocumentTypeSettings(Frozen):
     template: str | None = Field(
         None, alias="mall", description="Mallfil i templates/ (standard: <typ>.docx)."
     )
+    impact_sections: tuple[NonEmpty, ...] = Field(
+        (),
+        alias="konsekvensavsnitt",
+        description="Konsekvensavsnitt (t.ex. Barnrättsperspektiv, Jämställdhet) som måste finnas "
+        "och uttryckligen säga om ärendet påverkar eller inte, även när inget påverkas.",
+    )
+
+
+class RuleLevel(StrEnum):
+    """What a content-check rule does when it finds something."""
+
+    AV = "av"
+    VARNING = "varning"
+    FEL = "fel"
+
+
+class CheckSettings(Frozen):
+    """Innehållskontroller: nivå per regel och gränsvärden (se ”beslut check --regler”)."""
+
+    rules: dict[str, RuleLevel] = Field(
+        default_factory=dict,
+        alias="regler",
+        description="Nivå per regel, t.ex. upprepat-ord: av eller lix: fel (av, varning, fel).",
+    )
+    lix_limit: int = Field(
+        50, alias="lix_gräns", ge=10, le=100, description="Högsta LIX per avsnitt (standard 50)."
+    )
+    lix_summary_limit: int = Field(
+        45,
+        alias="lix_gräns_sammanfattning",
+        ge=10,
+        le=100,
+        description="Högsta LIX för Sammanfattning (standard 45).",
+    )
+    lix_min_words: int = Field(
+        40,
+        alias="lix_minsta_antal_ord",
+        ge=1,
+        description="Avsnitt med färre ord än så får inget LIX-värde (för lite text; standard 40).",
+    )
+    sentence_words: int = Field(
+        35,
+        alias="max_ord_per_mening",
+        ge=5,
+        description="Längsta tillåtna mening i antal ord (standard 35).",
+    )
+    million_unit: Literal["mnkr", "mkr", "miljoner kronor"] = Field(
+        "mnkr",
+        alias="miljoner_kronor",
+        description="Hur miljoner kronor förkortas i löpande text: mnkr (standard), mkr eller "
+        "miljoner kronor.",
+    )
 
 
 class Profile(Frozen):
@@ -234,6 +286,11 @@ class Profile(Frozen):
     )
     page_style: PageStyle = Field(
         PageStyle.PARENTES, alias="sidnumrering", description='Sidnumrering, standard "1 (4)".'
+    )
+    checks: CheckSettings = Field(
+        default_factory=CheckSettings,
+        alias="kontroller",
+        description="Innehållskontroller i beslut check: nivå per regel och gränsvärden.",
     )
 
     def organ(self, organ_id: str) -> Organ | None:
@@ -332,6 +389,12 @@ class TableColumn(Frozen):
     decimals: int | None = Field(
         None, alias="decimaler", ge=0, le=4, description="Antal decimaler."
     )
+    row_sum: bool | None = Field(
+        None,
+        alias="radsumma",
+        description="Kolumnen är summan av radens övriga beloppskolumner och kontrolleras. "
+        "Standard: ja för en sista kolumn med rubriken Summa, Totalt eller Total.",
+    )
 
     @property
     def numeric(self) -> bool:
@@ -365,6 +428,12 @@ class StructuredTable(Frozen):
         alias="angiven_summa",
         description="Summan som den står i originalet; beslut kontrollerar att den stämmer.",
     )
+    sources: dict[str, str | tuple[str, ...]] = Field(
+        default_factory=dict,
+        alias="källor",
+        description="Rader som sammanfattar andra tabeller: radens etikett → tabellens id (eller "
+        "en lista av id). beslut kontrollerar att raden stämmer med tabellernas summor.",
+    )
 
     def column_sums(self) -> list[Decimal | None]:
         """Return the sum of every numeric column (None for text columns)."""
@@ -380,6 +449,15 @@ class StructuredTable(Frozen):
                     total += Decimal(str(value))
             sums.append(total)
         return sums
+
+
+class Exemption(Frozen):
+    """Ett undantag från en innehållskontroll för hela filen, med skäl."""
+
+    rule: NonEmpty = Field(alias="regel", description="Regelns kod, t.ex. lix.")
+    reason: NonEmpty = Field(
+        alias="skäl", description="Varför regeln inte gäller här; visas för nästa läsare."
+    )
 
 
 class Case(Frozen):
@@ -428,6 +506,11 @@ class Case(Frozen):
         None,
         alias="text",
         description="Brödtexten i Markdown, bara i rena YAML-filer (i .md står den efter front matter).",
+    )
+    exemptions: tuple[Exemption, ...] = Field(
+        (),
+        alias="undantag",
+        description="Innehållskontroller som inte gäller för filen, med skäl (regel och skäl).",
     )
 
 
@@ -539,4 +622,9 @@ class Meeting(Frozen):
     )
     items: tuple[AgendaItem, ...] = Field(
         alias="ärenden", min_length=1, description="Punkterna på föredragningslistan, i ordning."
+    )
+    exemptions: tuple[Exemption, ...] = Field(
+        (),
+        alias="undantag",
+        description="Innehållskontroller som inte gäller för filen, med skäl (regel och skäl).",
     )

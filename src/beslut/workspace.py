@@ -9,10 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
-from . import decisions
+from . import checks, decisions
 from .diagnostics import Diagnostic, error, has_errors, sort, warning
 from .load import CASE_SUFFIXES, Source, load_source, relative
 from .models import (
@@ -25,7 +24,6 @@ from .models import (
     ItemKind,
     Meeting,
     Profile,
-    StructuredTable,
 )
 from .outline import BodyOutline, outline
 from .paths import CONTENT_DIR, PROFILE_FILE, TEMPLATES_DIR, NotAWorkspace, find_root
@@ -164,6 +162,9 @@ def load_workspace(root: Path) -> Workspace:
     problems.extend(
         duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
     )
+    if profile is not None:
+        profile_source, _ = load_source(root / PROFILE_FILE, root)
+        problems = checks.run(root, profile, profile_source, cases, meetings, problems)
     return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
 
 
@@ -357,32 +358,6 @@ def _tables(source: Source, case: Case, body: BodyOutline) -> list[Diagnostic]:
                             is_error=True,
                         )
                     )
-        problems.extend(_stated_sum(source, table, where))
-    return problems
-
-
-def _stated_sum(
-    source: Source, table: StructuredTable, where: tuple[str | int, ...]
-) -> list[Diagnostic]:
-    if table.stated_sum is None:
-        return []
-    problems = []
-    for index, (column, stated, computed) in enumerate(
-        zip(table.columns, table.stated_sum, table.column_sums(), strict=False)
-    ):
-        if stated is None or computed is None or isinstance(stated, str):
-            continue
-        if Decimal(str(stated)) != computed:
-            problems.append(
-                note(
-                    source,
-                    (*where, "angiven_summa", index),
-                    f"Summan i kolumnen ”{column.heading}” är {stated} i originalet men raderna "
-                    f"summerar till {computed.normalize():f}. Rätta raderna eller summan.",
-                    "summa-stämmer-inte",
-                    is_error=True,
-                )
-            )
     return problems
 
 

@@ -1,0 +1,160 @@
+"""Content checks: what a careful nämndsekreterare catches on the last read.
+
+Part of the validate stage. Each module checks one family of rules over the validated
+workspace and returns located diagnostics; :func:`run` then applies the profile's settings
+(``kontroller.regler``: av, varning or fel per rule) and each file's exemptions (``undantag``).
+The rules and their default levels are listed in :mod:`.catalogue`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic, Level, error, warning
+from ..models import Exemption, RuleLevel
+from . import (
+    dates,
+    numbers,
+    personal_data,
+    proposal,
+    readability,
+    references,
+    sections,
+    typography,
+)
+from .base import Context
+from .catalogue import RULES, Rule
+
+if TYPE_CHECKING:
+    from ..load import Source
+    from ..models import Profile
+    from ..workspace import CaseDocument, MeetingDocument
+
+__all__ = ["RULES", "Context", "Rule", "run"]
+
+CHECKS: tuple[Callable[[Context], Iterable[Diagnostic]], ...] = (
+    proposal.check,
+    sections.check,
+    typography.check,
+    numbers.check,
+    dates.check,
+    references.check,
+    readability.check,
+    personal_data.check,
+)
+
+_LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
+
+
+def run(
+    root: Path,
+    profile: Profile,
+    profile_source: Source | None,
+    cases: Sequence[CaseDocument],
+    meetings: Sequence[MeetingDocument],
+    validation: Iterable[Diagnostic],
+) -> list[Diagnostic]:
+    """Run every content check and return all diagnostics (``validation`` included), with the
+    profile's levels and the files' exemptions applied."""
+    context = Context(root, profile, tuple(cases), tuple(meetings))
+    found = list(validation)
+    for check in CHECKS:
+        found.extend(check(context))
+    problems = _settings_problems(profile, profile_source)
+    exemptions = {c.rel: (c.source, c.case.exemptions) for c in cases}
+    exemptions |= {m.rel: (m.source, m.meeting.exemptions) for m in meetings}
+    found = _apply_levels(found, profile)
+    kept, exemption_problems = _apply_exemptions(found, exemptions)
+    return kept + problems + exemption_problems
+
+
+def _apply_levels(found: list[Diagnostic], profile: Profile) -> list[Diagnostic]:
+    levels = profile.checks.rules
+    result = []
+    for item in found:
+        chosen = levels.get(item.code) if item.code in RULES else None
+        if chosen is RuleLevel.AV:
+            continue
+        result.append(item if chosen is None else item.with_level(_LEVELS[chosen]))
+    return result
+
+
+def _unknown_rule(code: str) -> str:
+    close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
+    hint = f" Menade du ”{close[0]}”?" if close else ""
+    return (
+        f"Det finns ingen kontroll som heter ”{code}”.{hint} Se listan med ”beslut check --regler”."
+    )
+
+
+def _settings_problems(profile: Profile, source: Source | None) -> list[Diagnostic]:
+    if source is None:
+        return []
+    problems = []
+    for code in profile.checks.rules:
+        if code not in RULES:
+            pos = source.positions.find(("kontroller", "regler", code), want_key=True)
+            problems.append(
+                error(source.rel, pos.line, pos.column, _unknown_rule(code), "okänd-regel")
+            )
+    return problems
+
+
+def _apply_exemptions(
+    found: list[Diagnostic], exemptions: dict[str, tuple[Source, tuple[Exemption, ...]]]
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Drop findings a file exempts itself from; report exemptions that are wrong or unused."""
+    problems: list[Diagnostic] = []
+    waived: dict[str, set[str]] = {}
+    for rel, (source, items) in exemptions.items():
+        for index, exemption in enumerate(items):
+            pos = source.positions.find(("undantag", index, "regel"))
+            rule = RULES.get(exemption.rule)
+            if rule is None:
+                problems.append(
+                    error(rel, pos.line, pos.column, _unknown_rule(exemption.rule), "okänd-regel")
+                )
+            elif not rule.exemptable:
+                problems.append(
+                    error(
+                        rel,
+                        pos.line,
+                        pos.column,
+                        f"Kontrollen ”{rule.code}” kan inte undantas i en fil. "
+                        + _NOT_EXEMPTABLE.get(rule.code, ""),
+                        "undantag-ej-tillåtet",
+                    )
+                )
+            else:
+                waived.setdefault(rel, set()).add(rule.code)
+    kept = []
+    used: set[tuple[str, str]] = set()
+    for item in found:
+        if item.code in waived.get(item.path, set()):
+            used.add((item.path, item.code))
+            continue
+        kept.append(item)
+    for rel, (source, items) in exemptions.items():
+        for index, exemption in enumerate(items):
+            if exemption.rule in waived.get(rel, set()) and (rel, exemption.rule) not in used:
+                pos = source.positions.find(("undantag", index, "regel"))
+                problems.append(
+                    warning(
+                        rel,
+                        pos.line,
+                        pos.column,
+                        f"Undantaget för ”{exemption.rule}” behövs inte längre: kontrollen hittar "
+                        "inget i filen. Ta bort undantaget.",
+                        "onödigt-undantag",
+                    )
+                )
+    return kept, problems
+
+
+_NOT_EXEMPTABLE = {
+    "personnummer": "Ta bort personnumret, eller markera punkten på föredragningslistan med "
+    "sekretess: eller publiceras_inte: true så att handlingarna inte publiceras.",
+}

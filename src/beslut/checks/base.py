@@ -1,0 +1,132 @@
+"""What every content check gets: the validated workspace, its documents as located prose,
+and helpers for the questions several checks ask (when is the decision, will it be published)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..load import read_text
+from ..models import AgendaItem, Case, CheckSettings, Meeting, Profile
+from .prose import Block, all_string_blocks, markdown_blocks, yaml_blocks
+
+if TYPE_CHECKING:
+    from ..load import Source
+    from ..workspace import CaseDocument, MeetingDocument
+
+
+@dataclass
+class Document:
+    """A case or meeting file, cut into located prose blocks."""
+
+    source: Source
+    case: Case | None = None
+    meeting: Meeting | None = None
+    body: str = ""
+
+    @property
+    def rel(self) -> str:
+        """Return the file's path relative to the workspace."""
+        return self.source.rel
+
+    @cached_property
+    def file_lines(self) -> list[str]:
+        """Return the file's lines as read (BOM removed, line ends normalised)."""
+        text, _ = read_text(self.source.path, self.rel)
+        return (text or "").split("\n")
+
+    @cached_property
+    def body_blocks(self) -> list[Block]:
+        """Return the Markdown body's prose blocks."""
+        if not self.body.strip():
+            return []
+        first = self.source.body_offset + 1
+        indent = 0
+        if self.source.path.suffix.lower() != ".md":
+            indent = _block_indent(self.file_lines, first)
+        return markdown_blocks(self.body, self.file_lines, first, indent)
+
+    @cached_property
+    def field_blocks(self) -> list[Block]:
+        """Return the prose strings of the YAML data (titles, decision points, lists …)."""
+        return yaml_blocks(self.source.data, self.source.positions, self.file_lines)
+
+    @cached_property
+    def every_string(self) -> list[Block]:
+        """Return every YAML string, identifiers and contact data included."""
+        return all_string_blocks(self.source.data, self.source.positions, self.file_lines)
+
+    @property
+    def prose(self) -> Iterator[Block]:
+        """Yield the YAML prose strings, then the body blocks."""
+        yield from self.field_blocks
+        yield from self.body_blocks
+
+    def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        """Return the (line, column) of a key path's value."""
+        pos = self.source.positions.find(path)
+        return pos.line, pos.column
+
+
+def _block_indent(lines: list[str], first: int) -> int:
+    for line in lines[first - 1 :]:
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return 0
+
+
+@dataclass
+class Context:
+    """The workspace as content checks see it."""
+
+    root: Path
+    profile: Profile
+    cases: tuple[CaseDocument, ...]
+    meetings: tuple[MeetingDocument, ...]
+    _documents: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> CheckSettings:
+        """Return the profile's check settings."""
+        return self.profile.checks
+
+    def case_document(self, case: CaseDocument) -> Document:
+        """Return the prose of a case file."""
+        found = self._documents.get(case.rel)
+        if found is None:
+            found = Document(case.source, case=case.case, body=case.body)
+            self._documents[case.rel] = found
+        return found
+
+    def meeting_document(self, meeting: MeetingDocument) -> Document:
+        """Return the prose of a meeting file."""
+        found = self._documents.get(meeting.rel)
+        if found is None:
+            found = Document(meeting.source, meeting=meeting.meeting)
+            self._documents[meeting.rel] = found
+        return found
+
+    def documents(self) -> Iterator[Document]:
+        """Yield every case and meeting document."""
+        for case in self.cases:
+            yield self.case_document(case)
+        for meeting in self.meetings:
+            yield self.meeting_document(meeting)
+
+    def agenda_entries(self, dnr: str) -> list[tuple[MeetingDocument, int, AgendaItem]]:
+        """Return every (meeting, item index, item) that puts the case on an agenda."""
+        return [
+            (m, index, item)
+            for m in self.meetings
+            for index, item in enumerate(m.meeting.items)
+            if item.diary_number == dnr
+        ]
+
+    def decision_date(self, case: Case) -> dt.date:
+        """Return the day the case is decided: its earliest meeting, else the case's date."""
+        dates = [m.meeting.date for m, _, _ in self.agenda_entries(case.diary_number)]
+        return min(dates) if dates else case.date
