@@ -89,7 +89,7 @@ EXAMPLES = (
             "och återkomma med en uppskattad kostnad i kr per år som söks från regionstyrelsens "
             "oförutsedda kostnader 2026 och inarbetas i budget för 2027.",
         ),
-        basis=("250910 Beslutsunderlag Programdirektiv", "250910 Programdirektiv"),
+        basis=("Beslutsunderlag Programdirektiv 2025-09-10", "Programdirektiv 2025-09-10"),
         attachments=("Bilaga 1\tProgramdirektiv",),
         recipients=(
             "Regionledningsförvaltningen",

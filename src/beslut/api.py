@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import scaffold, schema
 from .convert import Converter
@@ -15,6 +16,9 @@ from .pipeline import BuildReport, Progress
 from .watch import Listener
 from .workspace import NotAWorkspace, Workspace, find_root, load_profile
 from .workspace import load_workspace as _load_workspace
+
+if TYPE_CHECKING:
+    from .fix import FileChange
 
 
 def _root(path: Path | str) -> Path:
@@ -37,6 +41,45 @@ def check(path: Path | str = ".") -> list[Diagnostic]:
 
     diagnostics.extend(check_templates(workspace))
     return sorted(diagnostics, key=lambda d: (d.path, d.line, d.column, d.code))
+
+
+def fix(
+    path: Path | str = ".", *, write: bool = True, passes: int = 5
+) -> tuple[list[FileChange], list[Diagnostic]]:
+    """Apply the safe fixes of the content checks (``beslut check --fix``).
+
+    Returns the change made to each file (first text and last text) and the diagnostics that
+    remain. With ``write=False`` nothing is written and the changes of one pass are returned.
+    Fixes that overlap another fix are taken in a later pass, up to ``passes`` passes.
+    """
+    from . import fix as _fix
+    from .load import forget
+
+    root = _root(path)
+    combined: dict[str, _fix.FileChange] = {}
+    diagnostics = check(root)
+    for _ in range(passes):
+        changes = _fix.plan(root, diagnostics)
+        if not write:
+            return changes, diagnostics
+        if not changes:
+            break
+        try:
+            _fix.apply(root, changes)
+        except _fix.FixFailed as exc:
+            raise UserError(str(exc)) from None
+        for change in changes:
+            forget(change.path)
+            first = combined.get(change.rel)
+            combined[change.rel] = _fix.FileChange(
+                change.path,
+                change.rel,
+                first.before if first else change.before,
+                change.after,
+                (first.fixes if first else 0) + change.fixes,
+            )
+        diagnostics = check(root)
+    return list(combined.values()), diagnostics
 
 
 def init_workspace(folder: Path | str) -> list[Path]:

@@ -85,16 +85,72 @@ def cli() -> None:
     show_default=True,
     help="Utskriftsformat: text för människor, json för verktyg.",
 )
-@click.option("--strikt", is_flag=True, help="Behandla varningar som fel.")
+@click.option("--strikt", "--strict", "strikt", is_flag=True, help="Behandla varningar som fel.")
+@click.option(
+    "--fix",
+    "--rätta",
+    "do_fix",
+    is_flag=True,
+    help="Rätta de säkra typografiska problemen direkt i källfilerna.",
+)
+@click.option("--diff", "show_diff", is_flag=True, help="Visa vad --fix ändrar (utan --fix: skriv inget).")
+@click.option("--regler", "list_rules", is_flag=True, help="Lista alla innehållskontroller och deras nivå.")
 @_user_errors
-def check(arbetsyta: Path, fmt: str, strikt: bool) -> None:
+def check(
+    arbetsyta: Path, fmt: str, strikt: bool, do_fix: bool, show_diff: bool, list_rules: bool
+) -> None:
     """Kontrollera alla filer i arbetsytan och lista alla problem på en gång."""
     from . import api
 
-    diagnostics = api.check(arbetsyta)
+    if list_rules:
+        _print_rules(arbetsyta)
+        return
+    if do_fix or show_diff:
+        from .fix import unified_diff
+
+        changes, diagnostics = api.fix(arbetsyta, write=do_fix)
+        if show_diff:
+            click.echo(unified_diff(changes), nl=False)
+        fixes = sum(c.fixes for c in changes)
+        files = len(changes)
+        verb = "Rättade" if do_fix else "Kan rätta"
+        click.echo(
+            f"beslut: {verb} {fixes} problem i {files} "
+            f"{'fil' if files == 1 else 'filer'}.",
+            err=True,
+        )
+        if not do_fix:
+            diagnostics = [d for d in diagnostics if d.fix is None]
+    else:
+        diagnostics = api.check(arbetsyta)
     _echo_diagnostics(diagnostics, fmt)
     failed = has_errors(diagnostics) or (strikt and bool(diagnostics))
     sys.exit(1 if failed else 0)
+
+
+def _print_rules(arbetsyta: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .checks import RULES
+    from .models import RuleLevel
+    from .workspace import NotAWorkspace, find_root, load_profile
+
+    levels: dict[str, RuleLevel] = {}
+    try:
+        profile, _ = load_profile(find_root(arbetsyta))
+    except NotAWorkspace:
+        profile = None
+    if profile is not None:
+        levels = dict(profile.checks.rules)
+    table = Table("Kod", "Grupp", "Nivå", "Rättas", "Vad kontrolleras", box=None)
+    for rule in RULES.values():
+        level = levels.get(rule.code)
+        shown = level.value if level is not None else rule.level.value
+        if level is not None and level.value != rule.level.value:
+            shown += " (profilen)"
+        table.add_row(rule.code, rule.group, shown, "ja" if rule.fixable else "", rule.summary)
+    Console(width=160).print(table)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -117,6 +117,12 @@ _CACHE: dict[tuple[Path, Path], tuple[tuple[int, int], Source | None, list[Diagn
 _CACHE_LIMIT = 4096
 
 
+def forget(path: Path) -> None:
+    """Drop a file from the parse cache (after beslut itself rewrote it)."""
+    for key in [k for k in _CACHE if k[0] == path]:
+        del _CACHE[key]
+
+
 def load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic]]:
     """Load a content file: Markdown with front matter, or pure YAML (body under ``text``).
 

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, decisions
 from .diagnostics import Diagnostic, error, has_errors, sort, warning
 from .load import CASE_SUFFIXES, Source, load_source, relative
 from .models import (
@@ -20,7 +19,6 @@ from .models import (
     MEETING_TYPE,
     AgendaItem,
     Case,
-    DecisionStyle,
     ItemKind,
     Meeting,
     Profile,
@@ -163,6 +161,8 @@ def load_workspace(root: Path) -> Workspace:
         duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
     )
     if profile is not None:
+        from . import checks  # content checks build on the documents validated above
+
         profile_source, _ = load_source(root / PROFILE_FILE, root)
         problems = checks.run(root, profile, profile_source, cases, meetings, problems)
     return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
@@ -194,7 +194,6 @@ def _validate_case(
     body = _body(source, case)
     body_outline = outline(body, source.body_offset)
     problems.extend(_placeholders(source, body))
-    problems.extend(_decision_points(source, case, profile))
     problems.extend(_tables(source, case, body_outline))
     problems.extend(_sections(source, case, profile, body_outline))
     files: list[Path | None] = []
@@ -277,28 +276,6 @@ def _profile_rules(source: Source, case: Case, profile: Profile) -> list[Diagnos
                 is_error=True,
             )
         )
-    return problems
-
-
-def _decision_points(source: Source, case: Case, profile: Profile | None) -> list[Diagnostic]:
-    style = case.proposal.style or (
-        profile.decision_for(case.doc_type).style if profile else DecisionStyle.NUMRERAD
-    )
-    problems = []
-    for index, raw in enumerate(case.proposal.points):
-        result = decisions.normalise_point(raw, style.value)
-        if result.changed:
-            problems.append(
-                note(
-                    source,
-                    ("förslag", "beslutspunkter", index),
-                    f"Beslutspunkt {index + 1} innehåller {' och '.join(result.reasons)}, som beslut "
-                    "själv lägger till; det tas bort vid utskrift. Skriv beslutspunkten som en "
-                    "enkel sats.",
-                    "beslutspunkt-normaliserad",
-                    is_error=False,
-                )
-            )
     return problems
 
 

@@ -105,6 +105,12 @@ RULES: dict[str, Rule] = {
         Rule("upprepat-ord", _W, "Typografi", "Samma ord två gånger i följd (Mkr Mkr)."),
         Rule("justeringsman", _W, "Typografi", "”Justeringsman” i stället för ”justerare”.", True),
         Rule("dubbla-mellanslag", _W, "Typografi", "Två eller fler mellanslag i rad.", True),
+        Rule(
+            "datumformat",
+            _W,
+            "Datum",
+            "Datum skrivet som 250910 eller 25-09-10 i stället för 2025-09-10.",
+        ),
         # 4. Tal
         Rule(
             "summa-stämmer-inte",

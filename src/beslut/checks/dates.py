@@ -1,13 +1,115 @@
-"""Content checks: dates (to be written)."""
+"""Content checks, family "Datum": deadlines and weekdays.
+
+* ``tidsfrist``: a deadline (”senast 1 mars 2019”, ”före 2019-03-01” …) in a decision point or
+  the body lies before the day the case is decided.
+* ``fel-veckodag``: a weekday that does not match its date (”måndag 14 juni 2022”); only dates
+  with an explicit year are checked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
 
 from ..diagnostics import Diagnostic
+from ..models import Case
 from .base import Context
+from .catalogue import RULES
+from .prose import Block
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+_DATE = (
+    r"(?P<date>(?P<iso>(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-]))"
+    rf"|(?<!\d)(?P<day>\d{{1,2}})\s+(?P<month>{'|'.join(MONTHS)})\s+(?P<year>\d{{4}})(?!\d))"
+)
+_DEADLINE = re.compile(
+    rf"(?<!\w)(?P<word>senast|före|innan|till och med|t\.o\.m\.)\s+(?:den\s+)?{_DATE}",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(
+    rf"(?<!\w)(?P<weekday>{'|'.join(WEEKDAYS)})(?:en)?,?\s+(?:den\s+)?{_DATE}", re.IGNORECASE
+)
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
     """Yield findings."""
-    yield from ()
+    for case in context.cases:
+        document = context.case_document(case)
+        points = [b for b in document.field_blocks if b.path[:2] == ("förslag", "beslutspunkter")]
+        yield from _deadlines(context, case.rel, case.case, [*points, *document.body_blocks])
+        yield from _weekdays(case.rel, document.prose)
+    for meeting in context.meetings:
+        yield from _weekdays(meeting.rel, context.meeting_document(meeting).prose)
+
+
+def long_date(day: dt.date) -> str:
+    """Return a date as in running text: ”1 mars 2019”."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _date(match: re.Match[str]) -> dt.date | None:
+    """Return the date a match of :data:`_DATE` stands for, or None if there is no such day."""
+    try:
+        if match["iso"]:
+            return dt.date.fromisoformat(match["iso"])
+        month = MONTHS.index(match["month"].lower()) + 1
+        return dt.date(int(match["year"]), month, int(match["day"]))
+    except ValueError:
+        return None
+
+
+def _deadlines(
+    context: Context, rel: str, case: Case, blocks: Iterable[Block]
+) -> Iterator[Diagnostic]:
+    decided = context.decision_date(case)
+    meeting = bool(context.agenda_entries(case.diary_number))
+    when = (
+        f"sammanträdet {long_date(decided)}" if meeting else f"ärendets datum {long_date(decided)}"
+    )
+    for block in blocks:
+        for match in _DEADLINE.finditer(block.text):
+            deadline = _date(match)
+            if deadline is None or deadline >= decided:
+                continue
+            written = " ".join(match.group(0).split())
+            line, column = block.position(match.start("date"))
+            yield RULES["tidsfrist"].at(
+                rel,
+                line,
+                column,
+                f"Tidsfristen ”{written}” ligger före {when}, då ärendet beslutas. Ange ett "
+                "senare datum, eller skriv om meningen om datumet inte är en tidsfrist.",
+            )
+
+
+def _weekdays(rel: str, blocks: Iterable[Block]) -> Iterator[Diagnostic]:
+    for block in blocks:
+        for match in _WEEKDAY.finditer(block.text):
+            day = _date(match)
+            written = match["weekday"].lower()
+            if day is None or WEEKDAYS[day.weekday()] == written:
+                continue
+            line, column = block.position(match.start("weekday"))
+            yield RULES["fel-veckodag"].at(
+                rel,
+                line,
+                column,
+                f"{long_date(day)} är en {WEEKDAYS[day.weekday()]}, inte en {written}. "
+                "Rätta veckodagen eller datumet.",
+            )

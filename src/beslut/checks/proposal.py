@@ -1,13 +1,297 @@
-"""Content checks: proposal (to be written)."""
+"""Content checks on the decision points (beslutspunkter).
+
+A decision point is moved word for word into the protokoll, so it must stand on its own
+(swedish-conventions.md §1.3, §2): it names what is decided instead of pointing to the
+proposal or an attachment, carries one decision only, in numbered style has the organ as
+subject, and leaves "att", numbering and punctuation to the renderer.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
+from ..decisions import normalise_point
+from ..diagnostics import Diagnostic, Fix
+from ..models import DecisionStyle, Organ, Punctuation
 from .base import Context
+from .catalogue import RULES
+from .prose import Block
+
+if TYPE_CHECKING:
+    from ..workspace import CaseDocument
+
+POINTS = ("förslag", "beslutspunkter")
+
+# Finite (present tense) and infinitive forms of verbs that make a decision.
+_VERBS: tuple[tuple[str, str], ...] = (
+    ("godkänner", "godkänna"),
+    ("antar", "anta"),
+    ("fastställer", "fastställa"),
+    ("ger", "ge"),
+    ("uppdrar", "uppdra"),
+    ("beslutar", "besluta"),
+    ("överlämnar", "överlämna"),
+    ("översänder", "översända"),
+    ("avslår", "avslå"),
+    ("bifaller", "bifalla"),
+    ("noterar", "notera"),
+    ("upphäver", "upphäva"),
+    ("beviljar", "bevilja"),
+    ("utser", "utse"),
+    ("väljer", "välja"),
+    ("föreslår", "föreslå"),
+    ("lägger", "lägga"),
+    ("återremitterar", "återremittera"),
+    ("tillstyrker", "tillstyrka"),
+    ("avstyrker", "avstyrka"),
+    ("delegerar", "delegera"),
+    ("förklarar", "förklara"),
+    ("tilldelar", "tilldela"),
+    ("anvisar", "anvisa"),
+    ("avsätter", "avsätta"),
+    ("tillsätter", "tillsätta"),
+    ("anser", "anse"),
+    ("besvarar", "besvara"),
+    ("hemställer", "hemställa"),
+    ("avger", "avge"),
+    ("entledigar", "entlediga"),
+    ("återkallar", "återkalla"),
+    ("avskriver", "avskriva"),
+    ("inrättar", "inrätta"),
+)
+_FINITE = frozenset(f for f, _ in _VERBS)
+_INFINITIVE = frozenset(i for _, i in _VERBS)
+
+
+def _alternatives(words: frozenset[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+# One point, two decisions: a conjunction (or comma) followed by a second decision verb.
+_SECOND_FINITE = re.compile(
+    rf"(?:,\s*(?:och\s+|samt\s+)?|\s+(?:och|samt)\s+)({_alternatives(_FINITE)})\b", re.IGNORECASE
+)
+_SECOND_INFINITIVE = re.compile(
+    rf"\s*(?:,\s*|\s+)(?:och|samt)\s+(?:att\s+(\w+)|({_alternatives(_INFINITIVE)})\b)",
+    re.IGNORECASE,
+)
+
+# Phrases that point away from the decision instead of saying what it is.
+_GENITIVE = r"(?:[\w-]+ ){0,2}?[\w-]+s "  # "förvaltningens ", "Hälso- och sjukvårdsnämndens "
+_REFERRALS = re.compile(
+    rf"\b(?:i enlighet med|enligt) (?:förslaget\b|{_GENITIVE}förslag(?:et)?\b)"
+    r"|\b(?:föreliggande|ovanstående) förslag\w*"
+    r"|\benligt ovan\b",
+    re.IGNORECASE,
+)
+_BY_ATTACHMENT = re.compile(
+    r"\b(?:enligt|i enlighet med) (?:bifogade? )?bilag(?:a|an|orna)\b(?:\s*\d+)?", re.IGNORECASE
+)
+# Words that do not name what is decided ("godkänner förslaget enligt bilaga 1").
+_VAGUE = frozenset(
+    {
+        "förslaget",
+        "förslag",
+        "förslagen",
+        "dokumentet",
+        "handlingen",
+        "handlingarna",
+        "underlaget",
+        "bilagan",
+        "ärendet",
+        "detta",
+        "det",
+        "den",
+        "dessa",
+        "de",
+        "redovisade",
+        "bifogade",
+        "bifogat",
+        "upprättade",
+        "upprättat",
+        "föreliggande",
+        "ovanstående",
+        "om",
+        "att",
+    }
+)
+# Stock numbered sentences without the organ as subject (swedish-conventions.md §2.2, §2.4).
+_STOCK = re.compile(r"^(?:paragrafen förklaras omedelbart justerad|informationen noteras)$", re.I)
+# A fix may not make a plain YAML scalar start with an indicator character.
+_YAML_INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
-    """Yield findings."""
-    yield from ()
+    """Yield findings for every decision point of every case."""
+    for case in context.cases:
+        yield from _case_points(context, case)
+
+
+def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
+    settings = context.profile.decision_for(case.case.doc_type)
+    proposal = case.case.proposal
+    style = proposal.style or settings.style
+    preset = _preset(
+        style,
+        proposal.punctuation or settings.punctuation,
+        own=proposal.style is not None or proposal.punctuation is not None,
+    )
+    organ = context.profile.organ(case.case.organ)
+    document = context.case_document(case)
+    blocks = {b.path: b for b in document.field_blocks}
+    for index, raw in enumerate(proposal.points):
+        path = (*POINTS, index)
+        line, column = document.at(path)
+        for code, message, fix in _point(index + 1, raw, style, preset, organ, blocks.get(path)):
+            yield RULES[code].at(case.rel, line, column, message, fix)
+
+
+def _point(
+    number: int,
+    raw: str,
+    style: DecisionStyle,
+    preset: str,
+    organ: Organ | None,
+    block: Block | None,
+) -> Iterator[tuple[str, str, Fix | None]]:
+    """Yield (rule code, message, fix) for one decision point."""
+    try:
+        result = normalise_point(raw, style.value)
+    except ValueError:
+        yield (
+            "beslutspunkt-normaliserad",
+            f"Beslutspunkt {number} innehåller bara det som beslut själv lägger till. {preset} "
+            "Skriv vad som beslutas.",
+            None,
+        )
+        return
+    text = result.text
+    if result.changed:
+        reasons = _quotes(_join(result.reasons))
+        message = (
+            f"Beslutspunkt {number} innehåller {reasons}, som inte ska stå i ärendet. {preset} "
+            f"Skriv bara ”{text}”."
+        )
+        yield "beslutspunkt-normaliserad", message, _fix(block, text)
+    referral = _referral(text)
+    if referral:
+        yield (
+            "beslut-hänvisar",
+            f"Beslutspunkt {number} hänvisar bort med ”{referral}” i stället för att säga vad som "
+            "beslutas. Beslutspunkten ska gå att läsa i protokollet utan bilagorna: skriv ut vad "
+            f"som beslutas, t.ex. ”{_example(style, organ)}”.",
+            None,
+        )
+    verbs = _two_decisions(text, style, organ)
+    if verbs:
+        yield (
+            "två-beslut",
+            f"Beslutspunkt {number} innehåller två beslut (”{verbs[0]}” och ”{verbs[1]}”). Dela "
+            "upp den i två beslutspunkter, så att varje beslut kan bifallas eller avslås för sig.",
+            None,
+        )
+    if (
+        style is DecisionStyle.NUMRERAD
+        and organ is not None
+        and not _starts_with(text, organ.name)
+        and not _STOCK.match(text)
+    ):
+        yield (
+            "beslut-subjekt",
+            f"Beslutspunkt {number} börjar inte med instansen. I numrerad stil är varje "
+            "beslutspunkt en hel mening med instansen som subjekt, så att den kan flyttas "
+            f"oförändrad till protokollet, t.ex. ”{organ.name} godkänner …”.",
+            None,
+        )
+
+
+def _join(parts: tuple[str, ...]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def _quotes(text: str) -> str:
+    """Replace the straight quotes of :func:`normalise_point`'s reasons with ”…”."""
+    return re.sub(r'"([^"]*)"', r"”\1”", text)
+
+
+def _preset(style: DecisionStyle, punctuation: Punctuation, *, own: bool) -> str:
+    """Say what the renderer adds in this style, and whose choice the style is."""
+    whose = "ärendets val" if own else "profilens förval"
+    if style is DecisionStyle.NUMRERAD:
+        return (
+            f"Beslutspunkterna skrivs som numrerade meningar ({whose}): beslut numrerar dem "
+            "själv och avslutar varje mening med punkt."
+        )
+    if punctuation is Punctuation.INGEN:
+        return (
+            f"Beslutspunkterna skrivs som att-satser utan skiljetecken ({whose}): beslut sätter "
+            "själv ut ”att” före varje punkt och punkt efter den sista."
+        )
+    mark = "semikolon" if punctuation is Punctuation.SEMIKOLON else "komma"
+    return (
+        f"Beslutspunkterna skrivs som att-satser med {mark} ({whose}): beslut sätter själv ut "
+        f"”att” före varje punkt, {mark} mellan att-satserna, ”samt” före den sista och punkt "
+        "efter den."
+    )
+
+
+def _fix(block: Block | None, text: str) -> Fix | None:
+    """Return a fix writing the normalised point over a one-line YAML value, if safe."""
+    if block is None or len(block.spans) != 1 or text.startswith(_YAML_INDICATORS):
+        return None
+    return block.fix(0, len(block.text), text)
+
+
+def _referral(text: str) -> str | None:
+    """Return the phrase by which a point points away from what it decides, if any."""
+    found = _REFERRALS.search(text)
+    if found:
+        return found.group(0)
+    for match in _BY_ATTACHMENT.finditer(text):
+        words = re.findall(r"[\w-]+", text[: match.start()].casefold())
+        verbs = [i for i, w in enumerate(words) if w in _FINITE or w in _INFINITIVE]
+        named = [w for w in words[verbs[0] + 1 if verbs else 0 :] if w not in _VAGUE]
+        if not named:
+            return match.group(0)
+    return None
+
+
+def _two_decisions(text: str, style: DecisionStyle, organ: Organ | None) -> tuple[str, str] | None:
+    """Return the two decision verbs of a point that carries two decisions, else None."""
+    if style is DecisionStyle.NUMRERAD:
+        second = _SECOND_FINITE.search(text)
+        if not second:
+            return None
+        before = text[: second.start()]
+        first = next((w for w in re.findall(r"\w+", before) if w.casefold() in _FINITE), None)
+        if first is None and organ is not None and _starts_with(before, organ.name):
+            first = next(iter(before[len(organ.name) :].split()), None)
+        return (first, second.group(1)) if first else None
+    for second in _SECOND_INFINITIVE.finditer(text):
+        before = text[: second.start()]
+        if re.search(r"\batt\b", before, re.IGNORECASE):
+            return None  # inside an embedded att-clause ("uppdra åt X att … och …")
+        words = before.split()
+        if words:
+            return words[0], second.group(1) or second.group(2)
+    return None
+
+
+def _starts_with(text: str, name: str) -> bool:
+    head = text[: len(name)]
+    rest = text[len(name) : len(name) + 1]
+    return (
+        len(head) == len(name)
+        and head[:1].casefold() == name[:1].casefold()
+        and head[1:] == name[1:]
+        and rest in ("", " ", "\u00a0")
+    )
+
+
+def _example(style: DecisionStyle, organ: Organ | None) -> str:
+    if style is DecisionStyle.NUMRERAD:
+        subject = organ.name if organ is not None else "Nämnden"
+        return f"{subject} antar riktlinjer för … enligt bilaga 1"
+    return "anta riktlinjer för … enligt bilaga 1"

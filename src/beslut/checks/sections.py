@@ -1,13 +1,112 @@
-"""Content checks: sections (to be written)."""
+"""Content checks on the sections (##-rubriker) of a case.
+
+A section the profile requires must say something, and an impact section (konsekvensavsnitt,
+e.g. Barnrättsperspektiv) must say explicitly whether the proposal has an impact, also when it
+has none (swedish-conventions.md §1.3): a heading with "-" or "Ej aktuellt" is not enough.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from .base import Context
+from .catalogue import RULES
+from .prose import MASK
+
+if TYPE_CHECKING:
+    from ..workspace import CaseDocument
+
+# Answers that do not say whether the proposal has an impact (compared without final stops).
+_EMPTY_ANSWERS = frozenset(
+    {"-", "–", "—", "ej aktuellt", "inte aktuellt", "inget", "inga", "ingen", "saknas", "n/a"}
+    | {"na", "se ovan", "ej tillämpligt", "inte tillämpligt", "x", "?"}
+)
+_MIN_WORDS = 3
+# Model sentences by what the impact section is about (first match wins).
+_EXAMPLES = (
+    ("jämställ", "Förslaget bedöms inte påverka jämställdheten mellan kvinnor och män."),
+    ("barn", "Förslaget bedöms inte påverka barn och unga."),
+    ("miljö", "Förslaget bedöms inte påverka miljön."),
+)
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
-    """Yield findings."""
-    yield from ()
+    """Yield empty required sections and missing or empty impact sections."""
+    for case in context.cases:
+        settings = context.profile.type_settings(case.case.doc_type)
+        doc_type = case.case.doc_type.value
+        impact = {_normal(name) for name in settings.impact_sections}
+        required = {_normal(name) for name in settings.required_sections} - impact
+        sections = _sections(context, case)
+        for heading, line, text, table in sections:
+            if _normal(heading) in required and not text and not table:
+                yield RULES["tomt-avsnitt"].at(
+                    case.rel,
+                    line,
+                    1,
+                    f"Avsnittet ”{heading}” är tomt, men profilen kräver det för {doc_type}. "
+                    "Skriv avsnittets text under rubriken.",
+                )
+        for name in settings.impact_sections:
+            found = [s for s in sections if _normal(s[0]) == _normal(name)]
+            example = _example(name)
+            if not found:
+                line, column = context.case_document(case).at(("typ",))
+                yield RULES["konsekvens-saknas"].at(
+                    case.rel,
+                    line,
+                    column,
+                    f"Konsekvensavsnittet ”{name}” saknas; profilen kräver det för {doc_type}. "
+                    f"Lägg till rubriken ”## {name}” och skriv uttryckligen om förslaget "
+                    f"påverkar, t.ex. ”{example}”",
+                )
+            for heading, line, text, table in found:
+                if table or not _weak(text):
+                    continue
+                said = f"säger bara ”{text}”" if text else "är tomt"
+                yield RULES["konsekvens-saknas"].at(
+                    case.rel,
+                    line,
+                    1,
+                    f"Konsekvensavsnittet ”{heading}” {said}. Skriv uttryckligen om förslaget "
+                    f"påverkar, även när det inte gör det, t.ex. ”{example}”",
+                )
+
+
+def _normal(heading: str) -> str:
+    """Return a heading without its number ("2.1 ") and case, for comparison."""
+    return re.sub(r"^\d+(\.\d+)*\.?\s+", "", heading).strip().casefold()
+
+
+def _sections(context: Context, case: CaseDocument) -> list[tuple[str, int, str, bool]]:
+    """Return (heading, line, text, has a structured table) for each ## section; the text is
+    that of its paragraphs, lists, table cells and subsections, whitespace collapsed."""
+    sections = case.outline.sections
+    blocks = context.case_document(case).body_blocks
+    result = []
+    for index, (heading, line) in enumerate(sections):
+        end = sections[index + 1][1] if index + 1 < len(sections) else None
+
+        def inside(at: int, start: int = line, stop: int | None = end) -> bool:
+            return start < at and (stop is None or at < stop)
+
+        parts = [b.text for b in blocks if b.kind != "rubrik" and inside(b.spans[0].line)]
+        text = " ".join(" ".join(parts).replace(MASK, " ").split())
+        table = any(inside(ref) for _, ref in case.outline.table_refs)
+        result.append((heading, line, text, table))
+    return result
+
+
+def _weak(text: str) -> bool:
+    """Return True when an impact section's text makes no explicit statement."""
+    answer = text.strip().rstrip(".!").strip().casefold()
+    return answer in _EMPTY_ANSWERS or len(re.findall(r"\w+", text)) < _MIN_WORDS
+
+
+def _example(name: str) -> str:
+    lower = name.casefold()
+    default = f"Förslaget bedöms inte ha några konsekvenser för {lower}."
+    return next((sentence for key, sentence in _EXAMPLES if key in lower), default)

@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from markdown_it.token import Token
 
 from .base import _ConverterBase
+from ..typography import hard_spaces
 from .xml import Element, _add_text, _clean, _el
 
 MSG_HTML = "HTML stöds inte i brödtexten och skrivs ut som vanlig text."
@@ -129,7 +130,7 @@ class _InlineConverter(_ConverterBase):
             kind = token.type
             in_link = len(containers) > 1
             if kind == "text":
-                text_run(token.content, link=in_link)
+                text_run(hard_spaces(token.content), link=in_link)
             elif kind == "softbreak":
                 text_run(" ", link=in_link)
                 position.newline()

@@ -1,0 +1,51 @@
+"""Swedish typography applied when text is rendered.
+
+Authors type ordinary spaces; the documents get no-break spaces (U+00A0) where Swedish rules
+want a number kept together with what belongs to it (swedish-conventions.md §3.1): between
+digit groups, between a number and its unit or sign, after "kl." and "nr", around "§", after
+"kap." and between day and month. So ``beslut check --fix`` can write plain spaces, which
+authors can see, and the printed papers still never break "15 %" over two lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+_UNITS = r"(?:%|‰|kr|tkr|mnkr|mdkr|kronor|procent|procentenheter|st|mm|cm|m|km|kg|§§?|kap\.)"
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # 12 500 000: a space between digit groups (a group is exactly three digits).
+    (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NBSP),
+    # 15 %, 450 tkr, 26 kap., 5 §
+    (re.compile(rf"(?<=\d) (?={_UNITS}(?!\w))"), NBSP),
+    # kl. 13.00, nr 5, § 63, §§ 63–73, kap. 3
+    (re.compile(r"(?<![\w.])(kl\.|nr|§§?|kap\.) (?=\d)"), rf"\1{NBSP}"),
+    # 22 november
+    (re.compile(rf"(?<=\d) (?=(?:{'|'.join(MONTHS)})\b)"), NBSP),
+)
+
+
+def hard_spaces(text: str) -> str:
+    """Return ``text`` with no-break spaces where a line break would split a number and what
+    belongs to it."""
+    if " " not in text:
+        return text
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return text
