@@ -111,7 +111,9 @@ def test_fix_then_strict_fails_only_on_what_is_left(make_workspace: MakeWorkspac
     root = make_workspace({F: BEFORE.replace("utses.", "utses utses.")})
     code, out, _ = run("check", str(root), "--fix", "--strikt")
     assert code == 1
-    assert out.strip().endswith("Ordet ”utses” står två gånger i rad. Ta bort det ena. [upprepat-ord]")
+    assert out.strip().endswith(
+        "Ordet ”utses” står två gånger i rad. Ta bort det ena. [upprepat-ord]"
+    )
 
 
 def test_a_fix_that_would_change_the_data_is_refused(make_workspace: MakeWorkspace) -> None:
@@ -127,7 +129,7 @@ def test_a_fix_that_would_change_the_data_is_refused(make_workspace: MakeWorkspa
 def test_fix_in_yaml_case_file_keeps_layout(make_workspace: MakeWorkspace) -> None:
     text = (
         "typ: tjänsteskrivelse  # rent YAML\n"
-        "rubrik: \"Plan för 2022-2025\"\n"
+        'rubrik: "Plan för 2022-2025"\n'
         "diarienummer: 25HSN1\ninstans: hsn\ndatum: 2025-09-10\n"
         "handläggare: {namn: Åsa Öberg}\n"
         "förslag:\n  inledning: Förslag\n  beslutspunkter:\n"

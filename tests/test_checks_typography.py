@@ -18,7 +18,9 @@ def body(text: str) -> str:
     return f"## Sammanfattning\n\n{text}\n"
 
 
-def lint(make_workspace: MakeWorkspace, text: str, *codes: str, profile: str | None = None) -> list[str]:
+def lint(
+    make_workspace: MakeWorkspace, text: str, *codes: str, profile: str | None = None
+) -> list[str]:
     files = {F: case_file(body(text))}
     root = make_workspace(files) if profile is None else make_workspace(files, profile=profile)
     return findings(root, *codes)

@@ -43,7 +43,11 @@ def test_unknown_diarienummer_with_suggestion(make_workspace: MakeWorkspace) -> 
 
 
 def test_case_of_another_organ(make_workspace: MakeWorkspace) -> None:
-    other = CASE.replace("instans: hsn", "instans: rs").replace("25HSN1", "RS/1/2025")
+    other = (
+        CASE.replace("instans: hsn", "instans: rs")
+        .replace("25HSN1", "RS/1/2025")
+        .replace("Hälso- och sjukvårdsnämnden godkänner", "Regionstyrelsen godkänner")
+    )
     meeting = MEETING + "  - typ: beslut\n    diarienummer: RS/1/2025\n"
     assert _check(make_workspace, meeting, **{"content/ärenden/b.md": other}) == [
         "content/möten/möte.yaml:16:19: fel: Ärendet RS/1/2025 (content/ärenden/b.md) gäller "

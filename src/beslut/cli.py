@@ -93,8 +93,12 @@ def cli() -> None:
     is_flag=True,
     help="Rätta de säkra typografiska problemen direkt i källfilerna.",
 )
-@click.option("--diff", "show_diff", is_flag=True, help="Visa vad --fix ändrar (utan --fix: skriv inget).")
-@click.option("--regler", "list_rules", is_flag=True, help="Lista alla innehållskontroller och deras nivå.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Visa vad --fix ändrar (utan --fix: skriv inget)."
+)
+@click.option(
+    "--regler", "list_rules", is_flag=True, help="Lista alla innehållskontroller och deras nivå."
+)
 @_user_errors
 def check(
     arbetsyta: Path, fmt: str, strikt: bool, do_fix: bool, show_diff: bool, list_rules: bool
@@ -115,8 +119,7 @@ def check(
         files = len(changes)
         verb = "Rättade" if do_fix else "Kan rätta"
         click.echo(
-            f"beslut: {verb} {fixes} problem i {files} "
-            f"{'fil' if files == 1 else 'filer'}.",
+            f"beslut: {verb} {fixes} problem i {files} {'fil' if files == 1 else 'filer'}.",
             err=True,
         )
         if not do_fix:

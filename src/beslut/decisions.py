@@ -18,8 +18,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .typography import hard_spaces
-
 __all__ = [
     "PUNCTUATIONS",
     "STYLES",
@@ -208,7 +206,7 @@ def render_points(points: Sequence[str], style: str, punctuation: str) -> list[R
         raise TypeError("Beslutspunkterna ska vara en lista, inte en sträng.")
     if not points:
         raise ValueError("Det finns inga beslutspunkter att återge.")
-    texts = [hard_spaces(normalise_point(p, style).text) for p in points]
+    texts = [normalise_point(p, style).text for p in points]
 
     if style == "numrerad":
         return [

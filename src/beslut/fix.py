@@ -147,4 +147,6 @@ def _verify(change: FileChange, candidate: Path, root: Path) -> None:
             "Rätta problemen för hand."
         )
     if old.body_offset != new.body_offset:
-        raise FixFailed(f"{change.rel}: rättningarna skulle ha flyttat brödtexten; filen lämnades orörd.")
+        raise FixFailed(
+            f"{change.rel}: rättningarna skulle ha flyttat brödtexten; filen lämnades orörd."
+        )

@@ -43,6 +43,7 @@ from .publish import write_bytes_atomic
 from .render import RenderError
 from .templates_build import KALLELSE
 from .templating import Template, environment
+from .typography import hard_spaces
 from .workspace import TEMPLATES_DIR, CaseDocument, MeetingDocument, Workspace
 
 PLACEHOLDER_PAGE = "000"
@@ -165,7 +166,7 @@ def _details(
         punctuation = (case.case.proposal.punctuation or settings.punctuation).value
         lines.append(case.case.proposal.lead_in)
         points = decisions.render_points(case.case.proposal.points, style, punctuation)
-        lines.extend(decisions.full_line(p) for p in points)
+        lines.extend(hard_spaces(decisions.full_line(p)) for p in points)
     lines.extend(f"– {topic}" for topic in item.topics)
     if item.presenter:
         lines.append(f"Föredragande: {item.presenter}")

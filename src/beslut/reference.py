@@ -24,7 +24,10 @@ def _type_name(annotation: Any) -> str:
     if origin in (tuple, list):
         return f"lista av {_type_name(args[0])}" if args else "lista"
     if origin is dict:
-        return "grupp per dokumenttyp"
+        key = typing.get_args(annotation)[0]
+        if hasattr(key, "__members__"):
+            return "grupp per dokumenttyp"
+        return f"grupp av {_type_name(typing.get_args(annotation)[1])} per namn"
     if origin is typing.Literal:
         return " / ".join(str(a) for a in typing.get_args(annotation))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -76,7 +79,30 @@ def markdown_reference() -> str:
     ):
         header = ["| Nyckel | Typ | Krävs | Beskrivning |", "|---|---|---|---|"]
         parts.append(f"### {title}\n\n" + "\n".join(header + _table(model, "", set())) + "\n")
+    parts.append(_rules())
     return "\n".join(parts)
+
+
+def _rules() -> str:
+    """Return the content checks as a Markdown table (from the rule catalogue)."""
+    from .checks.catalogue import RULES
+
+    rows = [
+        "### Innehållskontroller (`beslut check`)",
+        "",
+        "Nivån kan ändras per regel i profilen under `kontroller.regler` (av, varning, fel). "
+        "En fil kan undanta sig från en regel med `undantag:` (regel och skäl), utom "
+        "personnummer. Regler markerade ”ja” rättas av `beslut check --fix`.",
+        "",
+        "| Regel | Grupp | Nivå | Rättas | Vad kontrolleras |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in RULES.values():
+        rows.append(
+            f"| `{rule.code}` | {rule.group} | {rule.level.value} | "
+            f"{'ja' if rule.fixable else ''} | {rule.summary} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 START = "<!-- referens:start (genereras av: python -m beslut.reference) -->"

@@ -26,6 +26,7 @@ from . import decisions, formatting
 from .diagnostics import Diagnostic, Level, error
 from .models import DocumentType, Profile
 from .templating import Template, environment
+from .typography import hard_spaces
 from .workspace import TEMPLATES_DIR, CaseDocument, Workspace
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
@@ -90,7 +91,10 @@ def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
     settings = profile.decision_for(case.doc_type)
     style = (case.proposal.style or settings.style).value
     punctuation = (case.proposal.punctuation or settings.punctuation).value
-    points = decisions.render_points(case.proposal.points, style, punctuation)
+    points = [
+        decisions.RenderedPoint(p.label, hard_spaces(p.text))
+        for p in decisions.render_points(case.proposal.points, style, punctuation)
+    ]
     org = profile.organisation
     return {
         "organisation": {

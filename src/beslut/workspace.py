@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, error, has_errors, sort, warning
+from .diagnostics import Diagnostic, Level, error, has_errors, sort, warning
 from .load import CASE_SUFFIXES, Source, load_source, relative
 from .models import (
     GENERATED_SECTIONS,
@@ -165,7 +165,34 @@ def load_workspace(root: Path) -> Workspace:
 
         profile_source, _ = load_source(root / PROFILE_FILE, root)
         problems = checks.run(root, profile, profile_source, cases, meetings, problems)
+        problems.extend(_items_with_failing_cases(meetings, cases, problems))
     return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
+
+
+def _items_with_failing_cases(
+    meetings: list[MeetingDocument], cases: list[CaseDocument], problems: list[Diagnostic]
+) -> list[Diagnostic]:
+    """Stop a meeting whose agenda has a case with errors (e.g. a personnummer found by the
+    content checks), so its packet is never assembled from an old version of that case."""
+    failing = {d.path for d in problems if d.level is Level.ERROR}
+    by_dnr = {c.case.diary_number: c for c in cases}
+    found = []
+    for meeting in meetings:
+        for index, item in enumerate(meeting.meeting.items):
+            case = by_dnr.get(item.diary_number or "")
+            if case is None or case.rel not in failing:
+                continue
+            found.append(
+                note(
+                    meeting.source,
+                    ("ärenden", index, "diarienummer"),
+                    f"Ärendet {item.diary_number} har fel (se {case.rel}) och kan inte tas med "
+                    "förrän de är rättade.",
+                    "ärende-har-fel",
+                    is_error=True,
+                )
+            )
+    return found
 
 
 def _at(source: Source, path: tuple[str | int, ...]) -> tuple[int, int]:
@@ -491,6 +518,14 @@ def _item_rules(
             f"Ärendet {item.diary_number} ({found.rel}) gäller instansen ”{found.case.organ}”, "
             f"men sammanträdet är för ”{meeting.organ}”.",
             "fel-instans",
+        )
+    if found.case.secrecy is not None and not item.withheld:
+        add(
+            where,
+            f"Ärendet {item.diary_number} är sekretessmarkerat ({found.case.secrecy.provision} "
+            "OSL) men punkten skulle publiceras. Lägg till ”sekretess: {lagrum: "
+            f"{found.case.secrecy.provision}}}” på punkten, eller ”publiceras_inte: true”.",
+            "sekretess-på-punkt",
         )
     if found.case.date > meeting.date:
         add(

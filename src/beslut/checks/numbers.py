@@ -162,8 +162,10 @@ def _row_sums(case: CaseDocument, index: int, table: StructuredTable) -> Iterato
             continue
         heading = table.columns[total].heading
         names = _quoted([table.columns[i].heading for i in parts])
+        failed = False
         for row_index, row in _rows(table):
             if not _adds_up(table, row, total):
+                failed = True
                 stated, computed = _value(row[total]) or Decimal(0), _parts_sum(row, parts)
                 label = _label(table, row)
                 who = f"Raden ”{label}”" if label else f"Rad {row_index + 1}"
@@ -175,7 +177,8 @@ def _row_sums(case: CaseDocument, index: int, table: StructuredTable) -> Iterato
                     f"{who} har {_show(stated)} i kolumnen ”{heading}”, men radens belopp i "
                     f"{names} summerar till {_show(computed)}. Rätta summan eller beloppen.",
                 )
-        yield from _stated_row_sum(case, index, table, total, parts)
+        if not failed:  # otherwise the stated sum row is off by the same amount
+            yield from _stated_row_sum(case, index, table, total, parts)
 
 
 def _stated_row_sum(
@@ -319,7 +322,7 @@ def _sources(
                 )
             else:
                 targets.append((found, path))
-        if label in rows and targets:
+        if label in rows and len(targets) == len(names):  # a wrong id would skew the sums
             located.append((label, *rows[label], targets))
     known = {
         label
@@ -350,7 +353,7 @@ def _sources(
                 )
             else:
                 linked.append(t)
-        if not linked:
+        if len(linked) < len(targets):
             continue
         for column in compared + sums:
             heading = table.columns[column].heading.strip()
@@ -362,7 +365,7 @@ def _sources(
             kind = _key(table, column)
             computed = sum((_linked_amount(t, kind, wanted) for t in linked), Decimal(0))
             stated = _value(row[column])
-            if (stated or Decimal(0)) == computed and (stated is not None or computed == 0):
+            if (Decimal(0) if stated is None else stated) == computed:
                 continue
             has = f"har {_show(stated)}" if stated is not None else "saknar belopp"
             ids = ("tabellen " if len(linked) == 1 else "tabellerna ") + _quoted(

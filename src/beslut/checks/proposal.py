@@ -81,8 +81,8 @@ _SECOND_INFINITIVE = re.compile(
 # Phrases that point away from the decision instead of saying what it is.
 _GENITIVE = r"(?:[\w-]+ ){0,2}?[\w-]+s "  # "förvaltningens ", "Hälso- och sjukvårdsnämndens "
 _REFERRALS = re.compile(
-    rf"\b(?:i enlighet med|enligt) (?:förslaget\b|{_GENITIVE}förslag(?:et)?\b)"
-    r"|\b(?:föreliggande|ovanstående) förslag\w*"
+    rf"\b(?:i enlighet med|enligt) (?:föreliggande |ovanstående |{_GENITIVE})?förslag\w*\b(?! till\b)"
+    r"|\b(?:föreliggande|ovanstående) förslag\w*\b(?! till\b)"
     r"|\benligt ovan\b",
     re.IGNORECASE,
 )
@@ -119,7 +119,7 @@ _VAGUE = frozenset(
 )
 # Stock numbered sentences without the organ as subject (swedish-conventions.md §2.2, §2.4).
 _STOCK = re.compile(r"^(?:paragrafen förklaras omedelbart justerad|informationen noteras)$", re.I)
-# A fix may not make a plain YAML scalar start with an indicator character.
+# A fix may not make a plain YAML scalar start with an indicator or end with ":".
 _YAML_INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 
 
@@ -239,9 +239,17 @@ def _preset(style: DecisionStyle, punctuation: Punctuation, *, own: bool) -> str
 
 def _fix(block: Block | None, text: str) -> Fix | None:
     """Return a fix writing the normalised point over a one-line YAML value, if safe."""
-    if block is None or len(block.spans) != 1 or text.startswith(_YAML_INDICATORS):
+    if (
+        block is None
+        or len(block.spans) != 1
+        or text.startswith(_YAML_INDICATORS)
+        or text.endswith(":")
+    ):
         return None
-    return block.fix(0, len(block.text), text)
+    span = block.spans[0]  # masked list markers ("1. ") are part of what is replaced
+    if not span.fixable:
+        return None
+    return Fix(span.line, span.column, span.line, span.column + len(span.text), text)
 
 
 def _referral(text: str) -> str | None:

@@ -176,6 +176,9 @@ def _block_markers_end(line: str) -> int:
     return match.end() if match else len(line) - len(line.lstrip())
 
 
+_CONTAINERS = frozenset({"heading_open", "list_item_open", "td_open", "th_open", "footnote_open"})
+
+
 def markdown_blocks(
     body: str, file_lines: list[str], first_line: int, indent: int = 0
 ) -> list[Block]:
@@ -198,15 +201,8 @@ def markdown_blocks(
             kinds.append("tabellcell")
         elif token.type == "footnote_open":
             kinds.append("fotnot")
-        elif token.type.endswith("_close") and token.type.replace("_close", "_open") in (
-            "heading_open",
-            "list_item_open",
-            "td_open",
-            "th_open",
-            "footnote_open",
-        ):
-            if kinds:
-                kinds.pop()
+        elif kinds and token.type.replace("_close", "_open") in _CONTAINERS:
+            kinds.pop()
         if token.type != "inline" or token.map is None:
             continue
         kind = kinds[-1] if kinds else "stycke"

@@ -1,13 +1,141 @@
-"""Content checks: references (to be written)."""
+"""Content checks on what a case refers to: its beslutsunderlag and the files beside it.
+
+The beslutsunderlag is copied into the protokoll and starts with the paper itself, dated
+(swedish-conventions.md §1.3). Every attachment-like file in content/ should be listed by a
+case (``bilagor``) or a meeting (``handlingar``); a forgotten file is usually a forgotten bilaga.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
+from ..load import CASE_SUFFIXES
+from ..paths import CONTENT_DIR, PROFILE_FILE
 from .base import Context
+from .catalogue import RULES
+
+if TYPE_CHECKING:
+    from ..workspace import CaseDocument
+
+BASIS = "beslutsunderlag"
+FILE_SUFFIXES = frozenset(
+    {".pdf", ".docx", ".odt", ".xlsx", ".doc", ".pptx", ".txt", ".png", ".jpg"}
+)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
-    """Yield findings."""
-    yield from ()
+    """Yield beslutsunderlag in the wrong order and files that nothing lists."""
+    for case in context.cases:
+        yield from _basis(context, case)
+    yield from _unlisted_files(context)
+
+
+def _basis(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
+    items = case.case.basis
+    if not items:
+        return
+    document = context.case_document(case)
+    doc_type = case.case.doc_type.value
+    names = {context.profile.type_settings(case.case.doc_type).label.casefold(), doc_type}
+    own = [i for i, item in enumerate(items) if any(n in item.casefold() for n in names)]
+    rule = RULES["beslutsunderlag-ordning"]
+    date = case.case.date.isoformat()
+    if not own:
+        line, column = document.at((BASIS, 0))
+        yield rule.at(
+            case.rel,
+            line,
+            column,
+            "Beslutsunderlaget ska börja med handlingen själv, men den finns inte med. Lägg till "
+            f"”{doc_type.capitalize()} {date}” först i listan.",
+        )
+    elif own[0] > 0:
+        line, column = document.at((BASIS, own[0]))
+        yield rule.at(
+            case.rel,
+            line,
+            column,
+            f"Beslutsunderlaget ska börja med handlingen själv, men ”{items[own[0]]}” står som "
+            f"nummer {own[0] + 1}. Flytta den först i listan.",
+        )
+    else:
+        found = _ISO_DATE.search(items[0])
+        if found and found.group(0) != date:
+            line, column = document.at((BASIS, 0))
+            yield rule.at(
+                case.rel,
+                line,
+                column,
+                f"Första raden i beslutsunderlaget är handlingen själv och ska ha dess datum, "
+                f"{date}, men har {found.group(0)}. Skriv ”{_ISO_DATE.sub(date, items[0], 1)}”.",
+            )
+
+
+def _unlisted_files(context: Context) -> Iterator[Diagnostic]:
+    content = context.root / CONTENT_DIR
+    listed = _listed(context)
+    by_file = {c.source.path.resolve(): c for c in context.cases}
+    profile = (context.root / PROFILE_FILE).resolve()
+    for path in sorted(content.rglob("*")):
+        parts = path.relative_to(content).parts
+        if (
+            not path.is_file()
+            or path.suffix.lower() not in FILE_SUFFIXES
+            or any(p.startswith((".", "_")) for p in parts)
+            or path.resolve() in listed
+        ):
+            continue
+        rel = path.relative_to(context.root).as_posix()
+        case = by_file.get(_only_case_file(path.parent, profile) or Path())
+        if case is None:
+            yield RULES["fil-ej-listad"].at(
+                rel,
+                1,
+                1,
+                f"Filen ”{rel}” är inte listad som bilaga eller handling någonstans. Lista den "
+                "under ”bilagor:” i ärendet den hör till (med titel och fil) eller under "
+                "”handlingar:” på sammanträdet, eller ta bort filen.",
+            )
+            continue
+        listing = "bilagor" in case.source.data
+        pos = case.source.positions.find(("bilagor",) if listing else ("typ",), want_key=listing)
+        yield RULES["fil-ej-listad"].at(
+            case.rel,
+            pos.line,
+            pos.column,
+            f"Filen ”{path.name}” ligger i ärendets mapp men är inte listad som bilaga. Lägg "
+            f"till den under ”bilagor:” med titel och fil (fil: {path.name}), eller ta bort "
+            "filen.",
+        )
+
+
+def _listed(context: Context) -> set[Path]:
+    """Return every file a case or meeting lists, resolved (also ones with other problems)."""
+    listed: set[Path] = set()
+    for case in context.cases:
+        listed |= {p.resolve() for p in case.attachment_files if p is not None}
+        folder = case.source.path.parent
+        listed |= {(folder / a.file).resolve() for a in case.case.attachments if a.file}
+    for meeting in context.meetings:
+        listed |= {p.resolve() for item in meeting.attachment_files for p in item if p is not None}
+        folder = meeting.source.path.parent
+        listed |= {
+            (folder / a.file).resolve() for item in meeting.meeting.items for a in item.attachments
+        }
+    return listed
+
+
+def _only_case_file(folder: Path, profile: Path) -> Path | None:
+    """Return the folder's case or meeting file if it holds exactly one, else None."""
+    files = [
+        p.resolve()
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in CASE_SUFFIXES and not p.name.startswith((".", "_"))
+    ]
+    files = [p for p in files if p != profile]
+    return files[0] if len(files) == 1 else None

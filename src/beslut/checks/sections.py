@@ -88,14 +88,10 @@ def _sections(context: Context, case: CaseDocument) -> list[tuple[str, int, str,
     blocks = context.case_document(case).body_blocks
     result = []
     for index, (heading, line) in enumerate(sections):
-        end = sections[index + 1][1] if index + 1 < len(sections) else None
-
-        def inside(at: int, start: int = line, stop: int | None = end) -> bool:
-            return start < at and (stop is None or at < stop)
-
-        parts = [b.text for b in blocks if b.kind != "rubrik" and inside(b.spans[0].line)]
+        end: float = sections[index + 1][1] if index + 1 < len(sections) else float("inf")
+        parts = [b.text for b in blocks if b.kind != "rubrik" and line < b.spans[0].line < end]
         text = " ".join(" ".join(parts).replace(MASK, " ").split())
-        table = any(inside(ref) for _, ref in case.outline.table_refs)
+        table = any(line < ref < end for _, ref in case.outline.table_refs)
         result.append((heading, line, text, table))
     return result
 

@@ -56,7 +56,9 @@ def _percent(text: str, _: Context) -> Iterator[_Hit]:
 # --- digit groups ----------------------------------------------------------------------------
 
 _UNGROUPED = re.compile(r"(?<![\w\-–−/.:,+\u00a0])([1-9]\d{4,8})((?:,\d+)?)(?![\w\-/:]|[.,]\d)")
-_FOREIGN_GROUPS = re.compile(r"(?<![\w.,])([1-9]\d{0,2})((?:([.,])\d{3})(?:\3\d{3})+)(?![\w.,]\d|\d)")
+_FOREIGN_GROUPS = re.compile(
+    r"(?<![\w.,])([1-9]\d{0,2})((?:([.,])\d{3})(?:\3\d{3})+)(?![\w.,]\d|\d)"
+)
 
 
 def group_digits(digits: str) -> str:
@@ -96,7 +98,9 @@ def _digit_groups(text: str, _: Context) -> Iterator[_Hit]:
 
 # --- compact dates --------------------------------------------------------------------------
 
-_COMPACT_DATE = re.compile(r"(?<![\w\-–−/.,:+\u00a0])(\d{6}|\d{8}|\d{2}-\d{2}-\d{2})(?![\w\-/:]|[.,]\d)")
+_COMPACT_DATE = re.compile(
+    r"(?<![\w\-–−/.,:+\u00a0])(\d{6}|\d{8}|\d{2}-\d{2}-\d{2})(?![\w\-/:]|[.,]\d)"
+)
 
 
 def _compact_date(digits: str) -> dt.date | None:
@@ -194,7 +198,7 @@ _BILLION = re.compile(r"(?<![\w.])(mdr kr|md kr|Mdkr|MDKR|mdSEK|MDSEK|GSEK|mdr\.
 
 
 def _currency(text: str, context: Context) -> Iterator[_Hit]:
-    wanted = context.settings.million_unit
+    wanted: str = context.settings.million_unit
     for m in _MILLION.finditer(text):
         found = m.group(1)
         replacement = "miljoner kronor" if found == "miljoner kr" else wanted
@@ -233,7 +237,8 @@ _CLOCK = re.compile(
 
 def _clock(text: str, _: Context) -> Iterator[_Hit]:
     for m in _CLOCK.finditer(text):
-        kl, dot, space, hour, sep, minute, dash, hour2, sep2, minute2 = m.groups()
+        kl, hour, minute = m.group(1), m.group(4), m.group(6)
+        dash, hour2, minute2 = m.group(7), m.group(8), m.group(10)
         wanted = f"{kl}. {hour}" + (f".{minute}" if minute else "")
         if dash:
             wanted += f"–{hour2}" + (f".{minute2}" if minute2 else "")

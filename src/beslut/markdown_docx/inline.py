@@ -9,8 +9,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from markdown_it.token import Token
 
-from .base import _ConverterBase
 from ..typography import hard_spaces
+from .base import _ConverterBase
 from .xml import Element, _add_text, _clean, _el
 
 MSG_HTML = "HTML stöds inte i brödtexten och skrivs ut som vanlig text."
