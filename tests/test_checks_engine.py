@@ -53,3 +53,14 @@ def test_secret_case_on_a_published_item_is_an_error(make_workspace: MakeWorkspa
     withheld = MEETING + item + "    publiceras_inte: true\n"
     (root / "content/möten/m.yaml").write_text(withheld, encoding="utf-8")
     assert findings(root, "sekretess-på-punkt") == []
+
+
+def test_findings_follow_edits(make_workspace: MakeWorkspace) -> None:
+    """Per-file findings are cached while a file is unchanged, and only then."""
+    root = make_workspace({"content/ärenden/a.md": case_file("## Sammanfattning\n\nÖkar 15%.\n")})
+    assert len(findings(root, "procent")) == 1
+    assert len(findings(root, "procent")) == 1
+    (root / "content/ärenden/a.md").write_text(
+        case_file("## Sammanfattning\n\nÖkar med 15 %.\n"), encoding="utf-8"
+    )
+    assert findings(root, "procent") == []

@@ -326,7 +326,12 @@ def test_extracted_text_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert [p.suffix for p in cached] == [".json"]
     assert attachment_text.text_parts(path, tmp_path) == first
     assert len(calls) == 1
+    # A new process (no in-memory memo) reads the disk cache instead of extracting again.
+    monkeypatch.setattr(attachment_text, "_SEEN", {})
+    assert attachment_text.text_parts(path, tmp_path) == first
+    assert len(calls) == 1
     # A damaged cache file means the text is extracted again.
+    monkeypatch.setattr(attachment_text, "_SEEN", {})
     cached[0].write_text("{", encoding="utf-8")
     assert attachment_text.text_parts(path, tmp_path) == first
     assert len(calls) == 2

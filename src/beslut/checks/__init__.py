@@ -9,11 +9,12 @@ The rules and their default levels are listed in :mod:`.catalogue`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Level, error, warning
+from ..load import Source
 from ..models import Exemption, RuleLevel
 from . import (
     dates,
@@ -25,11 +26,10 @@ from . import (
     sections,
     typography,
 )
-from .base import Context
+from .base import Context, Document
 from .catalogue import RULES, Rule
 
 if TYPE_CHECKING:
-    from ..load import Source
     from ..models import Profile
     from ..workspace import CaseDocument, MeetingDocument
 
@@ -38,13 +38,42 @@ __all__ = ["RULES", "Context", "Rule", "run"]
 CHECKS: tuple[Callable[[Context], Iterable[Diagnostic]], ...] = (
     proposal.check,
     sections.check,
-    typography.check,
     numbers.check,
     dates.check,
     references.check,
-    readability.check,
     personal_data.check,
 )
+"""Checks that look across files (agenda, attachments, other tables)."""
+
+DOCUMENT_CHECKS: tuple[Callable[[Context, Document], Iterable[Diagnostic]], ...] = (
+    typography.check_document,
+    readability.check_document,
+)
+"""Checks that need only one file and the profile; their findings are cached per file."""
+
+_DOCUMENT_CACHE: dict[tuple[str, str], tuple[Source, list[Diagnostic]]] = {}
+_DOCUMENT_CACHE_LIMIT = 4096
+
+
+def _document_findings(context: Context) -> Iterator[Diagnostic]:
+    """Run the one-file checks, reusing the findings of files that have not changed.
+
+    The loader returns the same :class:`Source` object for an unchanged file, so in watch mode
+    only the edited file is read again; the profile's settings are part of the key.
+    """
+    settings = context.profile.model_dump_json()
+    for document in context.documents():
+        key = (document.rel, settings)
+        cached = _DOCUMENT_CACHE.get(key)
+        if cached is not None and cached[0] is document.source:
+            yield from cached[1]
+            continue
+        found = [item for check in DOCUMENT_CHECKS for item in check(context, document)]
+        if len(_DOCUMENT_CACHE) >= _DOCUMENT_CACHE_LIMIT:
+            _DOCUMENT_CACHE.clear()
+        _DOCUMENT_CACHE[key] = (document.source, found)
+        yield from found
+
 
 _LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
 
@@ -61,6 +90,7 @@ def run(
     profile's levels and the files' exemptions applied."""
     context = Context(root, profile, tuple(cases), tuple(meetings))
     found = list(validation)
+    found.extend(_document_findings(context))
     for check in CHECKS:
         found.extend(check(context))
     problems = _settings_problems(profile, profile_source)

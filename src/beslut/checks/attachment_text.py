@@ -104,14 +104,34 @@ def _store(cache: Path, parts: list[TextPart]) -> None:
         pass  # a read-only workspace just means no cache
 
 
+_SEEN: dict[tuple[Path, Path], tuple[tuple[int, int], list[TextPart]]] = {}
+
+
 def text_parts(path: Path, root: Path) -> list[TextPart]:
-    """Return the text of an attachment, from the workspace's cache when it is there."""
+    """Return the text of an attachment, from the workspace's cache when it is there.
+
+    Within one process (watch mode) a file whose size and modification time are unchanged is
+    not even read again.
+    """
     if path.suffix.lower() not in (".pdf", ".docx"):
         return []
     try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+        seen = _SEEN.get((path, root))
+        if seen is not None and seen[0] == stamp:
+            return seen[1]
         content = path.read_bytes()
     except OSError:
         return []
+    parts = _cached(path, root, content)
+    if len(_SEEN) >= 1024:
+        _SEEN.clear()
+    _SEEN[(path, root)] = (stamp, parts)
+    return parts
+
+
+def _cached(path: Path, root: Path, content: bytes) -> list[TextPart]:
     key = f"{hashlib.sha256(content).hexdigest()}{path.suffix.lower()}"
     cache = root / CACHE_DIR / TEXT_CACHE / f"{key}.json"
     parts = _load(cache)

@@ -4,8 +4,8 @@ and helpers for the questions several checks ask (when is the decision, will it 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,6 +79,21 @@ def _block_indent(lines: list[str], first: int) -> int:
     return 0
 
 
+_DOCUMENTS: dict[str, Document] = {}
+
+
+def _document(source: Source, make: Callable[[], Document]) -> Document:
+    """Return the document of a source, reused while the loader returns the same source object
+    (it does for an unchanged file), so watch mode cuts only the edited file into prose."""
+    found = _DOCUMENTS.get(source.rel)
+    if found is None or found.source is not source:
+        found = make()
+        if len(_DOCUMENTS) >= 4096:
+            _DOCUMENTS.clear()
+        _DOCUMENTS[source.rel] = found
+    return found
+
+
 @dataclass
 class Context:
     """The workspace as content checks see it."""
@@ -87,7 +102,6 @@ class Context:
     profile: Profile
     cases: tuple[CaseDocument, ...]
     meetings: tuple[MeetingDocument, ...]
-    _documents: dict[str, Document] = field(default_factory=dict)
 
     @property
     def settings(self) -> CheckSettings:
@@ -96,19 +110,11 @@ class Context:
 
     def case_document(self, case: CaseDocument) -> Document:
         """Return the prose of a case file."""
-        found = self._documents.get(case.rel)
-        if found is None:
-            found = Document(case.source, case=case.case, body=case.body)
-            self._documents[case.rel] = found
-        return found
+        return _document(case.source, lambda: Document(case.source, case=case.case, body=case.body))
 
     def meeting_document(self, meeting: MeetingDocument) -> Document:
         """Return the prose of a meeting file."""
-        found = self._documents.get(meeting.rel)
-        if found is None:
-            found = Document(meeting.source, meeting=meeting.meeting)
-            self._documents[meeting.rel] = found
-        return found
+        return _document(meeting.source, lambda: Document(meeting.source, meeting=meeting.meeting))
 
     def documents(self) -> Iterator[Document]:
         """Yield every case and meeting document."""

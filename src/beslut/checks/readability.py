@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
-from .base import Context
+from .base import Context, Document
 from .catalogue import RULES
 from .prose import Block
 
@@ -177,38 +177,44 @@ def _label(name: str | None) -> str:
 
 def check(context: Context) -> Iterator[Diagnostic]:
     """Yield LIX findings per section and findings for overlong sentences."""
-    settings = context.settings
     for case in context.cases:
-        document = context.case_document(case)
-        for section in _sections(document.body_blocks):
-            if not section.blocks:
-                continue
-            total = sum((counts(b.text) for b in section.blocks), Counts())
-            value = rounded(total.lix)
-            is_summary = (section.name or "").strip().lower() == _SUMMARY
-            limit = settings.lix_summary_limit if is_summary else settings.lix_limit
-            if total.words >= settings.lix_min_words and value > limit:
-                where = section.heading or section.blocks[0]
-                line, column = where.position(0)
-                yield RULES["lix"].at(
-                    case.rel,
+        yield from check_document(context, context.case_document(case))
+
+
+def check_document(context: Context, document: Document) -> Iterator[Diagnostic]:
+    """Yield the readability findings of one case file (meetings have no body)."""
+    settings = context.settings
+    if document.case is None:
+        return
+    for section in _sections(document.body_blocks):
+        if not section.blocks:
+            continue
+        total = sum((counts(b.text) for b in section.blocks), Counts())
+        value = rounded(total.lix)
+        is_summary = (section.name or "").strip().lower() == _SUMMARY
+        limit = settings.lix_summary_limit if is_summary else settings.lix_limit
+        if total.words >= settings.lix_min_words and value > limit:
+            where = section.heading or section.blocks[0]
+            line, column = where.position(0)
+            yield RULES["lix"].at(
+                document.rel,
+                line,
+                column,
+                f"{_label(section.name)} har LIX {value} ({scale(value)} text); gränsen är "
+                f"{limit}. Skriv kortare meningar och använd färre långa ord (ord med fler än "
+                "sex bokstäver), t.ex. genom att dela upp långa sammansättningar.",
+            )
+        for block in section.blocks:
+            for start, end in sentences(block.text):
+                count = len(words(block.text[start:end]))
+                if count <= settings.sentence_words:
+                    continue
+                line, column = block.position(start)
+                yield RULES["lång-mening"].at(
+                    document.rel,
                     line,
                     column,
-                    f"{_label(section.name)} har LIX {value} ({scale(value)} text); gränsen är "
-                    f"{limit}. Skriv kortare meningar och använd färre långa ord (ord med fler än "
-                    "sex bokstäver), t.ex. genom att dela upp långa sammansättningar.",
+                    f"Meningen har {count} ord; gränsen är {settings.sentence_words}. Dela "
+                    "upp den i två eller flera kortare meningar med en sak i varje. "
+                    f"({_label(section.name)} har LIX {value}.)",
                 )
-            for block in section.blocks:
-                for start, end in sentences(block.text):
-                    count = len(words(block.text[start:end]))
-                    if count <= settings.sentence_words:
-                        continue
-                    line, column = block.position(start)
-                    yield RULES["lång-mening"].at(
-                        case.rel,
-                        line,
-                        column,
-                        f"Meningen har {count} ord; gränsen är {settings.sentence_words}. Dela "
-                        "upp den i två eller flera kortare meningar med en sak i varje. "
-                        f"({_label(section.name)} har LIX {value}.)",
-                    )

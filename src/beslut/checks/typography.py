@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..typography import MONTHS
-from .base import Context
+from .base import Context, Document
 from .catalogue import RULES
 from .prose import Block
 
@@ -339,5 +339,10 @@ def check_block(block: Block, rel: str, context: Context) -> Iterator[Diagnostic
 def check(context: Context) -> Iterator[Diagnostic]:
     """Yield typography findings in every case and meeting file."""
     for document in context.documents():
-        for block in document.prose:
-            yield from check_block(block, document.rel, context)
+        yield from check_document(context, document)
+
+
+def check_document(context: Context, document: Document) -> Iterator[Diagnostic]:
+    """Yield the typography findings of one case or meeting file."""
+    for block in document.prose:
+        yield from check_block(block, document.rel, context)
