@@ -67,7 +67,7 @@ def test_sentences_go_on_before_a_lower_case_letter_and_skip_empty_ones() -> Non
         "Klart.",
     ]
     assert sentence_texts("”Ja.” Sa hon.") == ["”Ja.”", "Sa hon."]
-    assert sentences("...") == []
+    assert sentences("...") == ()
 
 
 def test_lix_by_hand() -> None:

@@ -48,6 +48,7 @@ CHECKS: tuple[Callable[[Context], Iterable[Diagnostic]], ...] = (
 DOCUMENT_CHECKS: tuple[Callable[[Context, Document], Iterable[Diagnostic]], ...] = (
     typography.check_document,
     readability.check_document,
+    dates.check_document,
 )
 """Checks that need only one file and the profile; their findings are cached per file."""
 

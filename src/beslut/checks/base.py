@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..load import read_text
 from ..models import AgendaItem, Case, CheckSettings, Meeting, Profile
 from .prose import Block, all_string_blocks, markdown_blocks, yaml_blocks
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from ..load import Source
@@ -21,12 +23,24 @@ if TYPE_CHECKING:
 
 @dataclass
 class Document:
-    """A case or meeting file, cut into located prose blocks."""
+    """A case or meeting file, cut into located prose blocks.
+
+    A document lives as long as its file is unchanged (see :meth:`Context.case_document`), so
+    checks keep what they found in one file with :meth:`memo` and do not search it again.
+    """
 
     source: Source
     case: Case | None = None
     meeting: Meeting | None = None
     body: str = ""
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Return ``compute()``, computed once per document and key."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        result: T = self._memo[key]
+        return result
 
     @property
     def rel(self) -> str:

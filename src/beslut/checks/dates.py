@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 from ..diagnostics import Diagnostic
 from ..models import Case
-from .base import Context
+from .base import Context, Document
 from .catalogue import RULES
 from .prose import Block
 
@@ -42,20 +43,40 @@ _DEADLINE = re.compile(
     rf"(?<!\w)(?P<word>senast|före|innan|till och med|t\.o\.m\.)\s+(?:den\s+)?{_DATE}",
     re.IGNORECASE,
 )
+_TRIGGER = re.compile(r"senast|före|innan|till och med|t\.o\.m\.", re.IGNORECASE)
+_WEEKDAY_TRIGGER = re.compile("|".join(WEEKDAYS), re.IGNORECASE)
 _WEEKDAY = re.compile(
     rf"(?<!\w)(?P<weekday>{'|'.join(WEEKDAYS)})(?:en)?,?\s+(?:den\s+)?{_DATE}", re.IGNORECASE
 )
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
-    """Yield findings."""
+    """Yield deadlines before the decision date (which depends on the meetings)."""
     for case in context.cases:
         document = context.case_document(case)
-        points = [b for b in document.field_blocks if b.path[:2] == ("förslag", "beslutspunkter")]
-        yield from _deadlines(context, case.rel, case.case, [*points, *document.body_blocks])
-        yield from _weekdays(case.rel, document.prose)
-    for meeting in context.meetings:
-        yield from _weekdays(meeting.rel, context.meeting_document(meeting).prose)
+        found = document.memo("tidsfrister", partial(_deadline_dates, document))
+        yield from _deadlines(context, case.rel, case.case, found)
+
+
+def check_document(context: Context, document: Document) -> Iterator[Diagnostic]:
+    """Yield weekdays that do not match their dates in one case or meeting file."""
+    yield from _weekdays(document.rel, document.prose)
+
+
+def _deadline_dates(document: Document) -> list[tuple[dt.date, str, int, int]]:
+    """Return (date, words as written, line, column) of every deadline in the decision points
+    and the body."""
+    points = [b for b in document.field_blocks if b.path[:2] == ("förslag", "beslutspunkter")]
+    found = []
+    for block in [*points, *document.body_blocks]:
+        if not _TRIGGER.search(block.text):
+            continue
+        for match in _DEADLINE.finditer(block.text):
+            deadline = _date(match)
+            if deadline is not None:
+                line, column = block.position(match.start("date"))
+                found.append((deadline, " ".join(match.group(0).split()), line, column))
+    return found
 
 
 def long_date(day: dt.date) -> str:
@@ -75,31 +96,29 @@ def _date(match: re.Match[str]) -> dt.date | None:
 
 
 def _deadlines(
-    context: Context, rel: str, case: Case, blocks: Iterable[Block]
+    context: Context, rel: str, case: Case, found: Iterable[tuple[dt.date, str, int, int]]
 ) -> Iterator[Diagnostic]:
     decided = context.decision_date(case)
     meeting = bool(context.agenda_entries(case.diary_number))
     when = (
         f"sammanträdet {long_date(decided)}" if meeting else f"ärendets datum {long_date(decided)}"
     )
-    for block in blocks:
-        for match in _DEADLINE.finditer(block.text):
-            deadline = _date(match)
-            if deadline is None or deadline >= decided:
-                continue
-            written = " ".join(match.group(0).split())
-            line, column = block.position(match.start("date"))
-            yield RULES["tidsfrist"].at(
-                rel,
-                line,
-                column,
-                f"Tidsfristen ”{written}” ligger före {when}, då ärendet beslutas. Ange ett "
-                "senare datum, eller skriv om meningen om datumet inte är en tidsfrist.",
-            )
+    for deadline, written, line, column in found:
+        if deadline >= decided:
+            continue
+        yield RULES["tidsfrist"].at(
+            rel,
+            line,
+            column,
+            f"Tidsfristen ”{written}” ligger före {when}, då ärendet beslutas. Ange ett "
+            "senare datum, eller skriv om meningen om datumet inte är en tidsfrist.",
+        )
 
 
 def _weekdays(rel: str, blocks: Iterable[Block]) -> Iterator[Diagnostic]:
     for block in blocks:
+        if not _WEEKDAY_TRIGGER.search(block.text):
+            continue
         for match in _WEEKDAY.finditer(block.text):
             day = _date(match)
             written = match["weekday"].lower()

@@ -125,8 +125,18 @@ def _value(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _string_hits(document: Document, block: Block) -> Iterator[tuple[int, int, Hit]]:
-    """Yield (line, column, hit) in a YAML string, located exactly when the file allows."""
+def _string_hits(document: Document, block: Block) -> list[tuple[int, int, Hit]]:
+    """Return (line, column, hit) in a YAML string, located exactly when the file allows
+    (found once per unchanged file)."""
+    hits: dict[tuple[str | int, ...], list[tuple[int, int, Hit]]] = document.memo(
+        "personnummer-fält", dict
+    )
+    if block.path not in hits:
+        hits[block.path] = list(_search_string(document, block))
+    return hits[block.path]
+
+
+def _search_string(document: Document, block: Block) -> Iterator[tuple[int, int, Hit]]:
     value = _value(document.source.data, block.path)
     exact = len(block.spans) == 1 and block.spans[0].fixable
     for hit in find_numbers(value):
@@ -134,7 +144,12 @@ def _string_hits(document: Document, block: Block) -> Iterator[tuple[int, int, H
         yield line, column, hit
 
 
-def _body_hits(document: Document) -> Iterator[tuple[int, int, Hit]]:
+def _body_hits(document: Document) -> list[tuple[int, int, Hit]]:
+    """Return (line, column, hit) in the Markdown body (found once per unchanged file)."""
+    return document.memo("personnummer-text", lambda: list(_search_body(document)))
+
+
+def _search_body(document: Document) -> Iterator[tuple[int, int, Hit]]:
     """Yield (line, column, hit) in the Markdown body, code and tables included."""
     first = document.source.body_offset + 1
     for index, text in enumerate(document.body.split("\n")):

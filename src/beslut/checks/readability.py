@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..diagnostics import Diagnostic
 from .base import Context, Document
@@ -53,7 +54,6 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 _WORD = re.compile(r"[^\W_]+(?:[-'’.,:/][^\W_]+)*")
 # Sentence-ending punctuation, with closing quotes or brackets, before a space or the end.
 _END = re.compile(r"[.!?…]+[”\"’)\]]*(?=\s|$)")
-_TOKEN_BEFORE = re.compile(r"[\w.]+$")
 _NEXT = re.compile(r"\s*(\S)")
 _PROSE_KINDS = frozenset({"stycke", "listpunkt", "fotnot"})
 _SUMMARY = "sammanfattning"
@@ -66,20 +66,23 @@ def words(text: str) -> list[str]:
 
 def is_long(word: str) -> bool:
     """Return True for a word with more than six letters."""
-    return sum(ch.isalpha() for ch in word) > 6
+    return len(word) > 6 and (word.isalpha() or sum(ch.isalpha() for ch in word) > 6)
 
 
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if match.group(0).startswith("."):
-        token = _TOKEN_BEFORE.search(text, 0, match.start() + 1)
-        if token and token.group(0).lower() in ABBREVIATIONS:
+        start = match.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+            start -= 1
+        if text[start : match.start() + 1].lower() in ABBREVIATIONS:
             return False
     following = _NEXT.match(text, match.end())
     # A sentence starts with a capital or a digit; "kap. i" or "m.m. och" goes on.
     return not (following and following.group(1).islower())
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Return the (start, end) offsets of the sentences in a text that contain a word.
 
     A sentence ends at . ! ? or … before a space (so not in ”3.5” or ”t.ex.” inside), except
@@ -94,7 +97,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             lead = len(piece) - len(piece.lstrip())
             found.append((start + lead, end))
         start = end
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ _PERCENT = re.compile(r"(?<![\w,.])(\d+(?:[ \u00a0]\d{3})*(?:,\d+)?)%")
 
 
 def _percent(text: str, _: Context) -> Iterator[_Hit]:
+    if "%" not in text:
+        return
     for m in _PERCENT.finditer(text):
         number = m.group(1)
         yield _Hit(
@@ -55,6 +57,7 @@ def _percent(text: str, _: Context) -> Iterator[_Hit]:
 
 # --- digit groups ----------------------------------------------------------------------------
 
+_FOUR_DIGITS = re.compile(r"\d{4}|\d[.,]\d{3}[.,]")
 _UNGROUPED = re.compile(r"(?<![\w\-–−/.:,+\u00a0])([1-9]\d{4,8})((?:,\d+)?)(?![\w\-/:]|[.,]\d)")
 _FOREIGN_GROUPS = re.compile(
     r"(?<![\w.,])([1-9]\d{0,2})((?:([.,])\d{3})(?:\3\d{3})+)(?![\w.,]\d|\d)"
@@ -69,6 +72,8 @@ def group_digits(digits: str) -> str:
 
 
 def _digit_groups(text: str, _: Context) -> Iterator[_Hit]:
+    if not _FOUR_DIGITS.search(text):
+        return
     for m in _UNGROUPED.finditer(text):
         if _compact_date(m.group(1)) is not None and not m.group(2):
             continue  # a date written 250910: reported by datumformat
@@ -98,6 +103,7 @@ def _digit_groups(text: str, _: Context) -> Iterator[_Hit]:
 
 # --- compact dates --------------------------------------------------------------------------
 
+_SIX_DIGITS = re.compile(r"\d\d-?\d\d-?\d\d")
 _COMPACT_DATE = re.compile(
     r"(?<![\w\-–−/.,:+\u00a0])(\d{6}|\d{8}|\d{2}-\d{2}-\d{2})(?![\w\-/:]|[.,]\d)"
 )
@@ -117,6 +123,8 @@ def _compact_date(digits: str) -> dt.date | None:
 
 
 def _dates(text: str, _: Context) -> Iterator[_Hit]:
+    if not _SIX_DIGITS.search(text):
+        return
     for m in _COMPACT_DATE.finditer(text):
         found = _compact_date(m.group(1))
         if found is None or found.year < 1990:
@@ -146,6 +154,8 @@ def _is_range(first: str, second: str) -> bool:
 
 
 def _ranges(text: str, _: Context) -> Iterator[_Hit]:
+    if "-" not in text:
+        return
     for m in _NUMBER_RANGE.finditer(text):
         first, second = m.group(1), m.group(2)
         if not _is_range(first, second):
@@ -175,6 +185,8 @@ _HYPHEN_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(]))-(?=\d)", re.MULTILINE)
 
 
 def _minus(text: str, _: Context) -> Iterator[_Hit]:
+    if "-" not in text:
+        return
     for m in _HYPHEN_MINUS.finditer(text):
         number = re.match(r"[\d \u00a0,]*\d", text[m.end() :])
         shown = number.group(0) if number else ""
@@ -190,6 +202,7 @@ def _minus(text: str, _: Context) -> Iterator[_Hit]:
 
 # --- currency --------------------------------------------------------------------------------
 
+_CURRENCY_HINT = re.compile(r"kr|KR|SEK|sek|Sek")
 _MILLION = re.compile(
     r"(?<![\w.])(mkr|Mkr|MKR|MSEK|Msek|mnkr|Mnkr|milj\.? ?kr|mn kr|miljoner kr)(?![\w])(?!\.\w)"
 )
@@ -198,6 +211,8 @@ _BILLION = re.compile(r"(?<![\w.])(mdr kr|md kr|Mdkr|MDKR|mdSEK|MDSEK|GSEK|mdr\.
 
 
 def _currency(text: str, context: Context) -> Iterator[_Hit]:
+    if not _CURRENCY_HINT.search(text):
+        return
     wanted: str = context.settings.million_unit
     for m in _MILLION.finditer(text):
         found = m.group(1)
@@ -236,6 +251,8 @@ _CLOCK = re.compile(
 
 
 def _clock(text: str, _: Context) -> Iterator[_Hit]:
+    if "kl" not in text and "Kl" not in text:
+        return
     for m in _CLOCK.finditer(text):
         kl, hour, minute = m.group(1), m.group(4), m.group(6)
         dash, hour2, minute2 = m.group(7), m.group(8), m.group(10)
@@ -277,6 +294,8 @@ _JUSTERARE = {"an": "justerare", "än": "justerare", "annen": "justeraren", "än
 
 
 def _justeringsman(text: str, _: Context) -> Iterator[_Hit]:
+    if "usteringsm" not in text:
+        return
     for m in _JUSTERINGSMAN.finditer(text):
         wanted = _JUSTERARE[m.group(2)]
         if m.group(1) == "J":
@@ -297,6 +316,8 @@ _DOUBLE_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
 
 
 def _double_spaces(text: str, _: Context) -> Iterator[_Hit]:
+    if "  " not in text:
+        return
     for m in _DOUBLE_SPACE.finditer(text):
         yield _Hit(
             m.start(),
