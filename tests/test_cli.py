@@ -15,7 +15,7 @@ from beslut import api
 from beslut.cli import cli, main
 from beslut.models import DocumentType
 from beslut.workspace import load_workspace
-from conftest import CASE, REPO, MakeWorkspace
+from conftest import CASE, PROFILE, REPO, MakeWorkspace
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -107,6 +107,22 @@ def test_new_includes_every_required_section(make_workspace: MakeWorkspace) -> N
     text = (root / "content" / "ärenden" / "25HSN77.md").read_text("utf-8")
     assert "\n## Sammanfattning\n" in text
     assert not [d for d in load_workspace(root).diagnostics if d.level.value == "fel"]
+
+
+def test_new_includes_impact_sections_to_fill_in(make_workspace: MakeWorkspace) -> None:
+    profile = PROFILE.replace(
+        "    obligatoriska_avsnitt: [Sammanfattning]\n",
+        "    obligatoriska_avsnitt: [Sammanfattning]\n    konsekvensavsnitt: [Jämställdhet]\n",
+    )
+    root = make_workspace(profile=profile)
+    code, _, _ = run(
+        "new", "tjänsteskrivelse", "--dnr", "25HSN78", "--instans", "hsn", "--arbetsyta", str(root)
+    )
+    assert code == 0
+    text = (root / "content" / "ärenden" / "25HSN78.md").read_text("utf-8")
+    assert "\n## Jämställdhet\n\n[fyll i: påverkar förslaget jämställdhet? Skriv det " in text
+    codes = {(d.level.value, d.code) for d in load_workspace(root).diagnostics}
+    assert codes == {("varning", "platshållare")}
 
 
 def test_new_refuses_unknown_organ_and_existing_file(make_workspace: MakeWorkspace) -> None:

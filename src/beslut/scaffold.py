@@ -93,6 +93,12 @@ def new_case(
     body = "\n".join(
         f"## {name}\n\n{PLACEHOLDER}: text under {name.lower()}]\n" for name in sections
     )
+    impact = [name for name in settings.impact_sections if name not in sections]
+    body += "".join(
+        f"\n## {name}\n\n{PLACEHOLDER}: påverkar förslaget {name.lower()}? Skriv det "
+        "uttryckligen, också när inget påverkas]\n"
+        for name in impact
+    )
     text = f"""---
 # yaml-language-server: $schema={schema_ref.as_posix()}
 # Skapad med "beslut new". Ersätt allt inom [fyll i …] och kör "beslut check".

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..decisions import normalise_point
 from ..diagnostics import Diagnostic, Fix
 from ..models import DecisionStyle, Organ, Punctuation
+from ..workspace import PLACEHOLDER
 from .base import Context
 from .catalogue import RULES
 from .prose import Block
@@ -142,6 +143,8 @@ def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
     document = context.case_document(case)
     blocks = {b.path: b for b in document.field_blocks}
     for index, raw in enumerate(proposal.points):
+        if PLACEHOLDER in raw:
+            continue  # still the scaffold's text; reported as a placeholder
         path = (*POINTS, index)
         line, column = document.at(path)
         for code, message, fix in _point(index + 1, raw, style, preset, organ, blocks.get(path)):
