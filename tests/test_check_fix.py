@@ -109,7 +109,7 @@ def test_diff_shows_and_writes_nothing(make_workspace: MakeWorkspace) -> None:
 
 def test_fix_then_strict_fails_only_on_what_is_left(make_workspace: MakeWorkspace) -> None:
     root = make_workspace({F: BEFORE.replace("utses.", "utses utses.")})
-    code, out, _ = run("check", str(root), "--fix", "--strikt")
+    code, out, _ = run("check", str(root), "--fix", "--strict")
     assert code == 1
     assert out.strip().endswith(
         "Ordet ”utses” står två gånger i rad. Ta bort det ena. [upprepat-ord]"
