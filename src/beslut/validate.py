@@ -19,24 +19,10 @@ from pydantic_core import ErrorDetails
 
 from .diagnostics import Diagnostic, error, warning
 from .load import Source
+from .typography import MONTHS
 from .yamlpos import PathKey
 
 M = TypeVar("M", bound=BaseModel)
-
-_MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def _aliases(model: type[BaseModel]) -> list[str]:
@@ -86,7 +72,7 @@ def _date_problem(value: Any, key: str) -> str:
         if 1 <= month <= 12:
             days = calendar.monthrange(year, month)[1]
             if day > days or day < 1:
-                return f"Datumet {text} finns inte: {_MONTHS[month - 1]} {year} har {days} dagar."
+                return f"Datumet {text} finns inte: {MONTHS[month - 1]} {year} har {days} dagar."
         else:
             return f"Datumet {text} finns inte: månaden måste vara 01–12."
     return f"”{key}” ska vara ett datum på formen ÅÅÅÅ-MM-DD, t.ex. 2025-09-10 (inte ”{text}”)."

@@ -15,24 +15,11 @@ from functools import partial
 
 from ..diagnostics import Diagnostic
 from ..models import Case
+from ..typography import MONTHS
 from .base import Context, Document
 from .catalogue import RULES
 from .prose import Block
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 _DATE = (

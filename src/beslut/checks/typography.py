@@ -17,6 +17,7 @@ from ..diagnostics import Diagnostic
 from ..typography import MONTHS
 from .base import Context, Document
 from .catalogue import RULES
+from .dates import long_date
 from .prose import Block
 
 
@@ -129,7 +130,7 @@ def _dates(text: str, _: Context) -> Iterator[_Hit]:
         found = _compact_date(m.group(1))
         if found is None or found.year < 1990:
             continue
-        long = f"{found.day} {MONTHS[found.month - 1]} {found.year}"
+        long = long_date(found)
         yield _Hit(
             m.start(),
             m.end(),
