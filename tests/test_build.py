@@ -39,6 +39,7 @@ from test_render import (
     OK_CASE,
     Example,
     copy_example_workspace,
+    generated_headings,
     markdown_headings,
 )
 
@@ -161,15 +162,7 @@ def test_pdf_is_pdfa2b_tagged_pdfua_swedish_and_titled(built: Built, example: Ex
 @example_params
 def test_pdf_bookmarks_are_the_headings(built: Built, example: Example) -> None:
     expected = markdown_headings(built.root / example.source)
-    generated = [
-        (1, heading)
-        for heading, items in (
-            ("Beslutsunderlag", example.basis),
-            ("Bilagor", example.attachments),
-            ("Delges", example.recipients),
-        )
-        if items
-    ]
+    generated = generated_headings(example)
     assert outline(built.pdf(example)) == expected + generated
 
 

@@ -249,6 +249,19 @@ def copy_example_workspace(target: Path) -> Path:
     return target
 
 
+def generated_headings(example: Example) -> list[tuple[int, str]]:
+    """The level-1 headings beslut adds after the body for the lists the case has."""
+    return [
+        (1, heading)
+        for heading, items in (
+            ("Beslutsunderlag", example.basis),
+            ("Bilagor", example.attachments),
+            ("Delges", example.recipients),
+        )
+        if items
+    ]
+
+
 def markdown_headings(path: Path) -> list[tuple[int, str]]:
     """The ``##``–``####`` headings of a case body (outside code fences) as (Word level, text)."""
     text = path.read_text("utf-8").split("\n---\n", 1)[1]
@@ -357,15 +370,7 @@ def test_headings_are_heading_styles_at_the_right_level(built: Built, example: E
         if p.style.name.startswith("Heading ")
     ]
     expected = markdown_headings(built.root / example.source)
-    generated = [
-        (1, heading)
-        for heading, items in (
-            ("Beslutsunderlag", example.basis),
-            ("Bilagor", example.attachments),
-            ("Delges", example.recipients),
-        )
-        if items
-    ]
+    generated = generated_headings(example)
     assert [(level, text) for level, text, _ in found] == expected + generated
     assert all(style_id == f"Heading{level}" for level, _, style_id in found)
     assert {level for level, _ in expected} >= {1}

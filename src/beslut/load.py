@@ -30,6 +30,8 @@ class Source:
     body: str
     body_offset: int
     """Number of file lines before the body's first line (add to 1-based body lines)."""
+    text: str = ""
+    """The whole file as read (byte-order mark removed, line ends normalised to LF)."""
 
 
 def relative(path: Path, root: Path) -> str:
@@ -174,4 +176,4 @@ def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic
     bad = _mapping_or_error(data, rel, positions.root)
     if bad is not None:
         return None, [bad]
-    return Source(path, rel, data, positions, body, body_offset), []
+    return Source(path, rel, data, positions, body, body_offset, text), []

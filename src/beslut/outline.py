@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -13,6 +14,11 @@ class BodyOutline:
 
     sections: tuple[tuple[str, int], ...]
     table_refs: tuple[tuple[str, int], ...]
+
+
+def normal_heading(heading: str) -> str:
+    """Return a heading without its number ("2.1 ") and case, for comparing section names."""
+    return re.sub(r"^\d+(\.\d+)*\.?\s+", "", heading).strip().casefold()
 
 
 _PARSER = MarkdownIt("commonmark").enable("table")

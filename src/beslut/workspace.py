@@ -7,7 +7,6 @@ collects every diagnostic before returning, so one run reports every mistake.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from .models import (
     Meeting,
     Profile,
 )
-from .outline import BodyOutline, outline
+from .outline import BodyOutline, normal_heading, outline
 from .paths import CONTENT_DIR, PROFILE_FILE, TEMPLATES_DIR, NotAWorkspace, find_root
 from .validate import build_model, check_attachment_path, duplicates, note
 
@@ -165,28 +164,29 @@ def load_workspace(root: Path) -> Workspace:
 
         profile_source, _ = load_source(root / PROFILE_FILE, root)
         problems = checks.run(root, profile, profile_source, cases, meetings, problems)
-        problems.extend(_items_with_failing_cases(meetings, cases, problems))
+    failing = {d.path for d in problems if d.level is Level.ERROR}
+    with_errors = broken | {c.case.diary_number: c.rel for c in cases if c.rel in failing}
+    problems.extend(_items_with_failing_cases(meetings, with_errors))
     return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
 
 
 def _items_with_failing_cases(
-    meetings: list[MeetingDocument], cases: list[CaseDocument], problems: list[Diagnostic]
+    meetings: list[MeetingDocument], with_errors: dict[str, str]
 ) -> list[Diagnostic]:
-    """Stop a meeting whose agenda has a case with errors (e.g. a personnummer found by the
-    content checks), so its packet is never assembled from an old version of that case."""
-    failing = {d.path for d in problems if d.level is Level.ERROR}
-    by_dnr = {c.case.diary_number: c for c in cases}
+    """Stop a meeting whose agenda has a case with errors (``with_errors``: diarienummer →
+    case file), whether the case file is invalid or the content checks found an error such as
+    a personnummer, so its packet is never assembled from an old version of that case."""
     found = []
     for meeting in meetings:
         for index, item in enumerate(meeting.meeting.items):
-            case = by_dnr.get(item.diary_number or "")
-            if case is None or case.rel not in failing:
+            rel = with_errors.get(item.diary_number or "")
+            if rel is None:
                 continue
             found.append(
                 note(
                     meeting.source,
                     ("ärenden", index, "diarienummer"),
-                    f"Ärendet {item.diary_number} har fel (se {case.rel}) och kan inte tas med "
+                    f"Ärendet {item.diary_number} har fel (se {rel}) och kan inte tas med "
                     "förrän de är rättade.",
                     "ärende-har-fel",
                     is_error=True,
@@ -365,19 +365,14 @@ def _tables(source: Source, case: Case, body: BodyOutline) -> list[Diagnostic]:
     return problems
 
 
-def _normal(heading: str) -> str:
-    text = re.sub(r"^\d+(\.\d+)*\.?\s+", "", heading)
-    return text.strip().casefold()
-
-
 def _sections(
     source: Source, case: Case, profile: Profile | None, body: BodyOutline
 ) -> list[Diagnostic]:
     problems = []
-    present = {_normal(h) for h, _ in body.sections}
+    present = {normal_heading(h) for h, _ in body.sections}
     if profile is not None:
         for required in profile.type_settings(case.doc_type).required_sections:
-            if _normal(required) not in present:
+            if normal_heading(required) not in present:
                 problems.append(
                     note(
                         source,
@@ -389,9 +384,9 @@ def _sections(
                     )
                 )
     generated = {g.casefold() for g in GENERATED_SECTIONS}
-    known = {_normal(k): k for k in KNOWN_SECTIONS}
+    known = {normal_heading(k): k for k in KNOWN_SECTIONS}
     for heading, line in body.sections:
-        normal = _normal(heading)
+        normal = normal_heading(heading)
         if normal not in known and normal not in generated:
             close = difflib.get_close_matches(normal, list(known), n=1, cutoff=0.85)
             if close:
@@ -496,13 +491,7 @@ def _item_rules(
         return problems
     found = by_dnr.get(item.diary_number)
     if found is None and item.diary_number in broken:
-        add(
-            (*where, "diarienummer"),
-            f"Ärendet {item.diary_number} har fel (se {broken[item.diary_number]}) och kan inte "
-            "tas med förrän de är rättade.",
-            "ärende-har-fel",
-        )
-        return problems
+        return problems  # reported once for every failing case: _items_with_failing_cases
     if found is None:
         close = difflib.get_close_matches(item.diary_number, list(by_dnr), n=1, cutoff=0.6)
         hint = f" Menade du ”{close[0]}”?" if close else ""

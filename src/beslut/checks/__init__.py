@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Level, error, warning
-from ..load import Source
 from ..models import Exemption, RuleLevel
 from . import (
     dates,
@@ -30,6 +30,7 @@ from .base import Context, Document
 from .catalogue import RULES, Rule
 
 if TYPE_CHECKING:
+    from ..load import Source
     from ..models import Profile
     from ..workspace import CaseDocument, MeetingDocument
 
@@ -52,31 +53,22 @@ DOCUMENT_CHECKS: tuple[Callable[[Context, Document], Iterable[Diagnostic]], ...]
 )
 """Checks that need only one file and the profile; their findings are cached per file."""
 
-_DOCUMENT_CACHE: dict[tuple[str, str], tuple[Source, list[Diagnostic]]] = {}
-_DOCUMENT_CACHE_LIMIT = 4096
+_LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
 
 
 def _document_findings(context: Context) -> Iterator[Diagnostic]:
     """Run the one-file checks, reusing the findings of files that have not changed.
 
-    The loader returns the same :class:`Source` object for an unchanged file, so in watch mode
-    only the edited file is read again; the profile's settings are part of the key.
+    A document lives while its file is unchanged (see :meth:`Context.case_document`), so in
+    watch mode only the edited file is checked again; the profile is part of the key.
     """
-    settings = context.profile.model_dump_json()
+    settings = f"fynd:{hash(context.profile.model_dump_json())}"
     for document in context.documents():
-        key = (document.rel, settings)
-        cached = _DOCUMENT_CACHE.get(key)
-        if cached is not None and cached[0] is document.source:
-            yield from cached[1]
-            continue
-        found = [item for check in DOCUMENT_CHECKS for item in check(context, document)]
-        if len(_DOCUMENT_CACHE) >= _DOCUMENT_CACHE_LIMIT:
-            _DOCUMENT_CACHE.clear()
-        _DOCUMENT_CACHE[key] = (document.source, found)
-        yield from found
+        yield from document.memo(settings, partial(_one_file, context, document))
 
 
-_LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
+def _one_file(context: Context, document: Document) -> list[Diagnostic]:
+    return [item for check in DOCUMENT_CHECKS for item in check(context, document)]
 
 
 def run(

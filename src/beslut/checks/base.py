@@ -10,7 +10,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..load import read_text
 from ..models import AgendaItem, Case, CheckSettings, Meeting, Profile
 from .prose import Block, all_string_blocks, markdown_blocks, yaml_blocks
 
@@ -50,8 +49,7 @@ class Document:
     @cached_property
     def file_lines(self) -> list[str]:
         """Return the file's lines as read (BOM removed, line ends normalised)."""
-        text, _ = read_text(self.source.path, self.rel)
-        return (text or "").split("\n")
+        return self.source.text.split("\n")
 
     @cached_property
     def body_blocks(self) -> list[Block]:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
+from ..outline import normal_heading
 from .base import Context
 from .catalogue import RULES
 from .prose import MASK
@@ -38,11 +39,11 @@ def check(context: Context) -> Iterator[Diagnostic]:
     for case in context.cases:
         settings = context.profile.type_settings(case.case.doc_type)
         doc_type = case.case.doc_type.value
-        impact = {_normal(name) for name in settings.impact_sections}
-        required = {_normal(name) for name in settings.required_sections} - impact
+        impact = {normal_heading(name) for name in settings.impact_sections}
+        required = {normal_heading(name) for name in settings.required_sections} - impact
         sections = _sections(context, case)
         for heading, line, text, table in sections:
-            if _normal(heading) in required and not text and not table:
+            if normal_heading(heading) in required and not text and not table:
                 yield RULES["tomt-avsnitt"].at(
                     case.rel,
                     line,
@@ -51,7 +52,7 @@ def check(context: Context) -> Iterator[Diagnostic]:
                     "Skriv avsnittets text under rubriken.",
                 )
         for name in settings.impact_sections:
-            found = [s for s in sections if _normal(s[0]) == _normal(name)]
+            found = [s for s in sections if normal_heading(s[0]) == normal_heading(name)]
             example = _example(name)
             if not found:
                 line, column = context.case_document(case).at(("typ",))
@@ -74,11 +75,6 @@ def check(context: Context) -> Iterator[Diagnostic]:
                     f"Konsekvensavsnittet ”{heading}” {said}. Skriv uttryckligen om förslaget "
                     f"påverkar, även när det inte gör det, t.ex. ”{example}”",
                 )
-
-
-def _normal(heading: str) -> str:
-    """Return a heading without its number ("2.1 ") and case, for comparison."""
-    return re.sub(r"^\d+(\.\d+)*\.?\s+", "", heading).strip().casefold()
 
 
 def _sections(context: Context, case: CaseDocument) -> list[tuple[str, int, str, bool]]:
