@@ -316,7 +316,7 @@ def test_format_docx_writes_no_pdf_and_format_pdf_only_pdf(
     )
 
 
-def test_missing_libreoffice_says_what_to_install_and_keeps_the_docx(
+def test_missing_libreoffice_says_what_to_install_and_publishes_nothing_half(
     make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:
     root = make_workspace({OK_CASE: CASE})
@@ -334,14 +334,42 @@ def test_missing_libreoffice_says_what_to_install_and_keeps_the_docx(
     assert result.returncode == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0] == f"beslut: {INSTALL_HINT} Word-filerna (.docx) skrevs ändå."
+    assert lines[0] == (
+        f"beslut: {INSTALL_HINT} Inga ändrade handlingar publicerades (de tidigare finns "
+        "kvar); bygg med --format docx om du bara behöver Word-filerna."
+    )
     assert "sudo apt-get install -y libreoffice-writer-nogui python3-uno" in lines[0]
-    assert lines[1].startswith("beslut: 1 ändrad, 0 oförändrade · ")
-    assert len(lines) == 2
+    assert lines[1] == (
+        f"beslut: 1 kunde inte byggas och publicerades inte (de tidigare utdata finns kvar): "
+        f"{OK_CASE}"
+    )
+    assert lines[2].startswith("beslut: 0 ändrade, 0 oförändrade · ")
+    assert len(lines) == 3
+    assert not list((tmp_path / "ut").rglob("*.pdf"))
+    assert not list((tmp_path / "ut").rglob("*.docx"))
+    # the Word files alone, on request
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "beslut",
+            "build",
+            str(root),
+            "-o",
+            str(tmp_path / "ut"),
+            "--format",
+            "docx",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
     assert docx.Document(str(tmp_path / "ut" / "ärenden" / "ok.docx")).paragraphs[0].text == (
         "Ett ärende om åtgärder"
     )
-    assert not list((tmp_path / "ut").rglob("*.pdf"))
 
 
 FAKE_WORKER = """\
@@ -412,10 +440,11 @@ def test_hanging_conversion_is_killed_reported_and_the_rest_finishes(
     assert DIREKTIV_CASE in problem.format()
     assert (out / "ärenden" / "ok.pdf").is_file()
     assert not (out / "ärenden" / "direktiv.pdf").exists()
-    assert (out / "ärenden" / "direktiv.docx").is_file()
+    # a unit is published whole or not at all: no .docx without its PDF
+    assert not (out / "ärenden" / "direktiv.docx").exists()
+    assert report.failed == (DIREKTIV_CASE,)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert sorted((e["source"], e["kind"]) for e in manifest["outputs"]) == [
-        (DIREKTIV_CASE, "docx"),
         (OK_CASE, "docx"),
         (OK_CASE, "pdf"),
     ]

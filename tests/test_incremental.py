@@ -155,7 +155,7 @@ def test_case_renamed(workspace: Path) -> None:
     report = run(workspace)
     assert report.removed == (A,)
     # same content, same key: the meeting's packet does not change, so it is not rebuilt
-    assert set(report.changed) == {"content/ärenden/ny-å.md"}
+    assert set(report.changed) == {"content/ärenden/ny-å.md"}, report.reasons
     out = workspace / "output" / "ärenden"
     assert (out / "ny-å.docx").is_file() and not (out / "a.docx").exists()
 
@@ -194,30 +194,6 @@ def test_second_build_on_same_output_is_refused(workspace: Path) -> None:
     run(workspace)  # released
 
 
-def test_interrupted_publish_leaves_outputs_intact(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    edit(workspace / A, "Text med å, ä och ö.", "Avbruten text.")
-    calls = {"n": 0}
-    real_place = pipeline.place
-
-    def interrupted(staged: Path, target: Path) -> str:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        return real_place(staged, target)
-
-    monkeypatch.setattr(pipeline, "place", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        build(workspace, converter=FakeConverter())
-    monkeypatch.setattr(pipeline, "place", real_place)
-    out = workspace / "output"
-    assert not list(out.rglob("*.tmp"))
-    for pdf in out.rglob("*.pdf"):
-        assert len(PdfReader(pdf).pages) >= 1
-    report = run(workspace)
-    assert set(report.changed) == {A, M}
-    assert run(workspace).changed == ()
 
 
 def test_kill_9_during_build_then_next_build_finishes(make_workspace: MakeWorkspace) -> None:

@@ -30,6 +30,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from typing import Any
 
@@ -191,12 +192,31 @@ def _kill_group(pgid: int) -> None:
             os.killpg(pgid, signal.SIGKILL)
 
 
+def _watch_parent(pgid: int) -> None:
+    """Kill LibreOffice and exit as soon as beslut is gone (also after kill -9).
+
+    The main loop notices a closed stdin only between jobs; a hanging LibreOffice, or a
+    connection still being made, would otherwise outlive the build.
+    """
+    parent = os.getppid()
+
+    def run() -> None:
+        while True:
+            time.sleep(0.25)
+            if os.getppid() != parent:
+                _kill_group(pgid)
+                os._exit(0)
+
+    threading.Thread(target=run, name="beslut-watch-parent", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--connect", required=True, help="UNO connection string")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to connect")
     parser.add_argument("--office-pgid", type=int, default=0)
     args = parser.parse_args(argv)
+    _watch_parent(args.office_pgid)
 
     try:
         desktop = _connect(f"uno:{args.connect};urp;StarOffice.ComponentContext", args.timeout)

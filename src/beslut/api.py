@@ -153,11 +153,13 @@ def build(
     formats: tuple[str, ...] = ("docx", "pdf"),
     converter: Converter | None = None,
     force: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build what changed in the workspace into its output folder (or ``out_dir``).
 
-    ``force`` rebuilds everything; ``progress(stage, done, total)`` is called as work is done.
+    ``force`` rebuilds everything; ``strict`` makes every warning an error (nothing with a
+    warning is published); ``progress(stage, done, total)`` is called as work is done.
     """
     from .pipeline import build as _build
 
@@ -167,6 +169,7 @@ def build(
         formats=formats,
         converter=converter,
         force=force,
+        strict=strict,
         progress=progress,
     )
 

@@ -261,6 +261,8 @@ def _report_json(report: Any) -> str:
             "changed": list(report.changed),
             "unchanged": len(report.unchanged),
             "removed": list(report.removed),
+            "failed": list(report.failed),
+            "reasons": dict(report.reasons),
             "seconds": round(report.seconds, 3),
             "outputs": [asdict(o) for o in report.outputs],
             "diagnostics": json.loads(to_json(report.diagnostics))["diagnostics"],
@@ -307,13 +309,23 @@ class _Progress:
             self.bar.stop()
 
 
-def _print_report(report: Any, fmt: str, quiet: bool) -> None:
+def _print_report(report: Any, fmt: str, quiet: bool, verbose: bool = False) -> None:
     if fmt == "json":
         click.echo(_report_json(report))
         return
     _echo_diagnostics(list(report.diagnostics), "text", quiet=True)
     for message in report.messages:
         click.secho(f"beslut: {message}", fg="red", err=True)
+    if verbose:
+        for unit, reason in sorted(report.reasons.items()):
+            click.echo(f"beslut: bygger {unit}: {reason}", err=True)
+    if report.failed:
+        click.secho(
+            f"beslut: {len(report.failed)} kunde inte byggas och publicerades inte "
+            f"(de tidigare utdata finns kvar): {', '.join(report.failed)}",
+            fg="red",
+            err=True,
+        )
     if not quiet:
         for note in report.notes:
             click.echo(f"beslut: {note}", err=True)
@@ -334,9 +346,27 @@ def _print_report(report: Any, fmt: str, quiet: bool) -> None:
     help="Filformat (docx, pdf) och rapportformat (text, json), kommaseparerat.",
 )
 @click.option("--tvinga", "--force", "force", is_flag=True, help="Bygg om allt.")
+@click.option(
+    "--strikt",
+    "--strict",
+    "strict",
+    is_flag=True,
+    help="Behandla varningar som fel: inget med en varning publiceras.",
+)
 @click.option("-q", "--tyst", "--quiet", "quiet", is_flag=True, help="Skriv bara ut problem.")
+@click.option(
+    "-v", "--utförlig", "--verbose", "verbose", is_flag=True, help="Säg varför varje del byggs om."
+)
 @_user_errors
-def build(arbetsyta: Path, out_dir: Path | None, formats: str, force: bool, quiet: bool) -> None:
+def build(
+    arbetsyta: Path,
+    out_dir: Path | None,
+    formats: str,
+    force: bool,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Bygg det som ändrats: Word och PDF för ärenden, kallelser och handlingar för möten."""
     import time
 
@@ -351,38 +381,73 @@ def build(arbetsyta: Path, out_dir: Path | None, formats: str, force: bool, quie
     except NotAWorkspace as exc:
         raise UserError(str(exc)) from None
     target = out_dir.resolve() if out_dir else default_out_dir(root)
+    _stop_on_sigterm()
     if not force:
-        units = state.up_to_date(root, target, files, version)
-        if units is not None:  # nothing changed: answer without loading anything
-            if fmt == "json":
-                import json
-
-                seconds = round(time.perf_counter() - started, 3)
-                click.echo(
-                    json.dumps(
-                        {
-                            "ok": True,
-                            "changed": [],
-                            "unchanged": units,
-                            "removed": [],
-                            "seconds": seconds,
-                        }
-                    )
-                )
-            elif not quiet:
-                click.echo(
-                    f"beslut: {_summary(0, units, 0, time.perf_counter() - started)}", err=True
-                )
-            sys.exit(0)
+        saved = state.up_to_date(root, target, files, version)
+        if saved is not None:  # nothing changed: answer without loading anything
+            _report_unchanged(saved, fmt, quiet, strict, time.perf_counter() - started)
     from . import api
 
     progress = _Progress(quiet or fmt == "json")
     try:
-        report = api.build(root, out_dir=target, formats=files, force=force, progress=progress)
+        report = api.build(
+            root, out_dir=target, formats=files, force=force, strict=strict, progress=progress
+        )
     finally:
         progress.stop()
-    _print_report(report, fmt, quiet)
+    _print_report(report, fmt, quiet, verbose)
     sys.exit(0 if report.ok else 1)
+
+
+def _report_unchanged(saved: Any, fmt: str, quiet: bool, strict: bool, seconds: float) -> None:
+    """Answer a build where nothing changed: the last build's diagnostics, then exit."""
+    from .diagnostics import Diagnostic, Level
+
+    diagnostics = [
+        Diagnostic(
+            d["path"],
+            d["line"],
+            d["column"],
+            Level.ERROR if strict else Level(d["level"]),
+            d["message"],
+            d["code"],
+        )
+        for d in saved.diagnostics
+    ]
+    failed = has_errors(diagnostics)
+    if fmt == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "changed": [],
+                    "unchanged": len(saved.units),
+                    "removed": [],
+                    "failed": [],
+                    "reasons": {},
+                    "seconds": round(seconds, 3),
+                    "diagnostics": json.loads(to_json(diagnostics))["diagnostics"],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        _echo_diagnostics(diagnostics, "text", quiet=True)
+        if not quiet:
+            click.echo(f"beslut: {_summary(0, len(saved.units), 0, seconds)}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so LibreOffice is stopped and temporary files go."""
+    import signal
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 @cli.command(context_settings=CONTEXT)

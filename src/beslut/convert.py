@@ -248,11 +248,27 @@ class _Died(Exception):
 
 @dataclass
 class _RunState:
-    """Shared between the threads of one ``convert`` call."""
+    """Shared between the threads of every ``convert`` call of one converter."""
 
     broken: str | None = None
-    """Set when LibreOffice could not be started twice in a row: the rest fail at once."""
+    """Set when LibreOffice could not be started twice in a row: later jobs fail at once, for
+    :data:`BROKEN_FOR` seconds, so a hanging LibreOffice costs one start-up wait per build
+    rather than one per document (a watch session tries again after that)."""
+    since: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def current(self) -> str | None:
+        with self.lock:
+            if self.broken is not None and time.monotonic() - self.since > BROKEN_FOR:
+                self.broken = None
+            return self.broken
+
+    def mark(self, reason: str) -> None:
+        with self.lock:
+            self.broken, self.since = reason, time.monotonic()
+
+
+BROKEN_FOR = 120.0
 
 
 class _Worker:
@@ -504,7 +520,8 @@ class LibreOfficeConverter:
 
     ``workers``: number of LibreOffice processes (default and maximum: the number of cores).
     ``timeout``: seconds one conversion may take before LibreOffice is killed and restarted.
-    ``startup_timeout``: seconds LibreOffice may take to start (default: ``timeout``).
+    ``startup_timeout``: seconds LibreOffice may take to start (default: ``timeout``, at most
+    30 s; it normally starts in one to three).
     ``profile_root``: where the private profiles live (kept between runs, which saves start-up
     time); default: a temporary folder removed by :meth:`close`.
     ``max_conversions``: a process is restarted after this many conversions (memory growth).
@@ -532,7 +549,9 @@ class LibreOfficeConverter:
         cores = os.cpu_count() or 1
         self.workers = cores if workers is None else max(1, min(workers, cores))
         self.timeout = float(timeout)
-        self.startup_timeout = float(timeout if startup_timeout is None else startup_timeout)
+        self.startup_timeout = float(
+            min(timeout, 30.0) if startup_timeout is None else startup_timeout
+        )
         self.soffice = resolved
         self.python = python
         self.pdf_options = pdf_options
@@ -542,6 +561,7 @@ class LibreOfficeConverter:
         self._uno_checked = False
         self._convert_lock = threading.Lock()
         self._state_lock = threading.Lock()
+        self._run_state = _RunState()
         self._tag = f"beslut-lo-{os.getpid()}-{secrets.token_hex(4)}"
         self._run_dir: Path | None = None
         self._temp_dirs: list[Path] = []
@@ -565,7 +585,7 @@ class LibreOfficeConverter:
             todo: queue.SimpleQueue[int] = queue.SimpleQueue()
             for i in range(len(jobs)):
                 todo.put(i)
-            state = _RunState()
+            state = self._run_state
             # Warm workers first, so that a single job never waits for a cold start.
             chosen = sorted(pool, key=lambda w: not w.running())[: len(jobs)]
             threads = [
@@ -759,8 +779,7 @@ class LibreOfficeConverter:
         start_failures = 0
         try:
             for _attempt in range(2):
-                with state.lock:
-                    broken = state.broken
+                broken = state.current()
                 if broken is not None:
                     return _failed(job, started, f"{label}: {broken}")
                 try:
@@ -813,8 +832,7 @@ class LibreOfficeConverter:
                     )
                 return ConversionResult(job, True, None, time.monotonic() - started)
             if start_failures == 2:
-                with state.lock:
-                    state.broken = last
+                state.mark(last)
             return _failed(job, started, f"{label}: {last}")
         finally:
             _unlink(tmp)

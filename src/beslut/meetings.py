@@ -44,7 +44,7 @@ from .render import RenderError
 from .templates_build import KALLELSE
 from .templating import Template, environment
 from .typography import hard_spaces
-from .workspace import TEMPLATES_DIR, CaseDocument, MeetingDocument, Workspace
+from .workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, MeetingDocument, Workspace
 
 PLACEHOLDER_PAGE = "000"
 _CACHE_VERSION = "1"
@@ -128,6 +128,8 @@ class MeetingResult:
     outputs: list[MeetingOutput] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)
+    """Every workspace file the meeting's outputs were made from (the cases are the pipeline's)."""
 
 
 def withheld_notice(item: AgendaItem, subject: str = "Handlingen") -> str | None:
@@ -292,7 +294,20 @@ class MeetingBuilder:
             self._error(str(exc), "paketfel")
         if not has_errors(self.result.diagnostics):
             self.cache.prune()
+        self.result.inputs = self._declared_inputs()
         return self.result
+
+    def _declared_inputs(self) -> list[Path]:
+        """The files this meeting read: its file, profile, kallelse template, attachments."""
+        root = self.workspace.root
+        files = [self.document.source.path, root / PROFILE_FILE]
+        files.append(root / TEMPLATES_DIR / f"{KALLELSE}.docx")
+        for case in self.cases:
+            if case is not None:
+                files.extend(p for p in case.attachment_files if p is not None)
+        for extra in self.document.attachment_files:
+            files.extend(p for p in extra if p is not None)
+        return files
 
     # -- helpers -----------------------------------------------------------------------------
 

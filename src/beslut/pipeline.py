@@ -2,8 +2,22 @@
 
 ``build`` is the one function to read to understand the product; every stage lives in its own
 module and gets immutable data from the stage before. Builds are incremental: each case and
-each meeting is a *unit* whose key hashes everything its outputs are made from (see
-``state.py``); a unit whose key is unchanged and whose outputs exist is not touched.
+each meeting is a *unit*. The render, convert and assemble stages declare which files they
+read for a unit; the build state (``state.py``) records them with their digests, and
+:func:`beslut.state.rebuild_reason` (the one rule, also used by the CLI's no-op path) says
+whether a unit can be reused and, if not, why.
+
+Trust rules, each enforced here:
+
+* a unit is published whole or not at all: a case whose PDF could not be made publishes
+  neither its .docx nor its PDF, and its earlier outputs stay;
+* a failure stops everything that depends on it: a meeting whose case failed in this build is
+  not assembled, and the error points at the agenda item;
+* assembly reads case PDFs from the build's own cache (``.beslut-cache/pdf``), never from the
+  output folder, so nothing is put together from an earlier build's leftovers;
+* publishing is one transaction (``publish.publish``): a full disk or a read-only output folder
+  leaves every file and the manifest as they were;
+* the diagnostics of reused units are printed on every build, not only the first.
 """
 
 from __future__ import annotations
@@ -14,7 +28,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,15 +41,14 @@ from .convert import (
     ConverterUnavailable,
     LibreOfficeConverter,
 )
-from .diagnostics import Diagnostic, error, has_errors, paths_with_errors
-from .errors import BuildLocked
-from .meetings import MeetingBuilder, MeetingOutput
+from .diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
+from .errors import BuildLocked, PublishError, os_error_text
+from .meetings import MeetingBuilder
 from .paths import default_out_dir
-from .publish import place, write_bytes_atomic, write_manifest
+from .publish import Placement, inside, publish, read_manifest, sha256, write_bytes_atomic
 from .render import RenderError, render_case, template_path
-from .state import CACHE_DIR
-from .templates_build import KALLELSE
-from .workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, MeetingDocument, Workspace
+from .state import CACHE_DIR, UNIT_PREFIX, VERSION_INPUT
+from .workspace import CaseDocument, MeetingDocument, Workspace
 from .workspace import load_workspace as _load_workspace
 
 FORMATS = ("docx", "pdf")
@@ -70,6 +83,10 @@ class BuildReport:
     """Sources that no longer exist and whose outputs were removed."""
     notes: tuple[str, ...] = field(default=())
     """One-line remarks for people, e.g. that the build state was damaged."""
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    """Why each unit was built this time (Swedish), by source."""
+    failed: tuple[str, ...] = field(default=())
+    """Units that were to be built but failed; their earlier outputs were kept."""
 
     @property
     def ok(self) -> bool:
@@ -84,8 +101,11 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     The folder itself is locked (flock on its descriptor), so no lock file is left in it; the
     lock disappears with the process, also after kill -9.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(out_dir, os.O_RDONLY)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(out_dir, os.O_RDONLY)
+    except OSError as exc:
+        raise PublishError(os_error_text(exc, str(out_dir))) from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -117,27 +137,51 @@ def build(
     formats: Iterable[str] = FORMATS,
     converter: Converter | None = None,
     force: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build what changed in the workspace into ``out_dir`` (default ``<root>/output``).
 
-    ``force`` rebuilds everything. A ``converter`` passed in is reused and not closed (watch
-    mode keeps LibreOffice warm that way); otherwise one is started and closed here.
+    ``force`` rebuilds everything; ``strict`` treats every warning as an error (nothing with a
+    warning is published). A ``converter`` passed in is reused and not closed (watch mode keeps
+    LibreOffice warm that way); otherwise one is started and closed here.
+    Raises :class:`beslut.errors.PublishError` when the output folder cannot be written.
     """
     started = time.perf_counter()
     root = root.resolve()
     out_dir = (out_dir or default_out_dir(root)).resolve()
     wanted = sorted(set(formats))
     with output_lock(out_dir):
-        run = _Run(root, out_dir, wanted, converter, force, progress or _silent)
+        run = _Run(root, out_dir, wanted, converter, force, strict, progress or _silent)
         try:
             return run.execute(started)
+        except OSError as exc:  # the workspace's cache cannot be written (full disk, …)
+            raise PublishError(
+                f"{os_error_text(exc, str(root / CACHE_DIR))} Inget i {out_dir} har ändrats."
+            ) from None
         finally:
             run.close()
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A unit built in this run: its staged outputs and the inputs its stages declared."""
+
+    kind: str
+    inputs: Mapping[str, str]
+    outputs: tuple[tuple[Path, str, str], ...]
+    """(staged file, path in the output folder, manifest kind)."""
+    diagnostics: tuple[Diagnostic, ...]
+    provides: str = ""
+
+
+def _provides(case: CaseDocument) -> str:
+    """The input id meetings use for a case: its diarienummer, so a rename changes nothing."""
+    return state.UNIT_PREFIX + case.case.diary_number
 
 
 class _Run:
@@ -150,6 +194,7 @@ class _Run:
         formats: list[str],
         converter: Converter | None,
         force: bool,
+        strict: bool,
         progress: Progress,
     ) -> None:
         self.root = root
@@ -160,6 +205,7 @@ class _Run:
         self.owned: LibreOfficeConverter | None = None
         self.unavailable: ConverterUnavailable | None = None
         self.force = force
+        self.strict = strict
         self.progress = progress
         (root / CACHE_DIR).mkdir(parents=True, exist_ok=True)
         # Private to this build: builds of one workspace into other folders may run at once.
@@ -167,6 +213,9 @@ class _Run:
         self.diagnostics: list[Diagnostic] = []
         self.messages: list[str] = []
         self.notes: list[str] = []
+        self.digests: dict[str, str | None] = {VERSION_INPUT: __version__}
+        self.built: dict[str, _Built] = {}
+        self.failed: set[str] = set()
 
     def close(self) -> None:
         if self.owned is not None:
@@ -185,90 +234,146 @@ class _Run:
         except ConverterUnavailable as exc:
             self.unavailable = exc
 
+    def _level(self, found: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """With ``strict``, every warning is an error."""
+        if not self.strict:
+            return list(found)
+        return [d.with_level(Level.ERROR) for d in found]
+
     def execute(self, started: float) -> BuildReport:
         previous, reason = (None, None) if self.force else state.load(self.root, __version__)
         if reason:
             self.notes.append(reason)
-        if previous is not None and (
-            previous.formats != self.formats or previous.out_dir != str(self.out_dir)
-        ):
+        if previous is not None and previous.out_dir != str(self.out_dir):
             previous = None
         if previous is None:
             self._start_converter()  # everything will be converted: start LibreOffice now
         stamps = state.stamp_inputs(self.root, previous.stamps if previous else {})
-        if (
-            previous is not None
-            and stamps != previous.stamps
-            and _content_changed(previous, stamps)
-        ):
+        if previous is not None and _content_changed(previous, stamps):
             self._start_converter()  # something changed: LibreOffice starts while we load
+        self.digests.update({rel: s.sha256 for rel, s in stamps.items()})
         # 1–2. load and validate
         workspace = _load_workspace(self.root)
-        self.diagnostics.extend(workspace.diagnostics)
+        self.diagnostics.extend(self._level(workspace.diagnostics))
         if workspace.profile is None:
-            return self._report(started, [], [], [], [])
-        keys = _unit_keys(workspace, stamps, self.formats)
-        failing = paths_with_errors(workspace.diagnostics)
-        dirty = {
-            unit
-            for unit, unit_key in keys.items()
-            if unit not in failing and not _fresh(previous, unit, unit_key, self.out_dir)
-        }
-        cases = [c for c in workspace.cases if c.rel in dirty]
-        meetings = [m for m in workspace.meetings if m.rel in dirty]
+            return self._report(started, [], {}, [], [])
+        units = previous.units if previous is not None else {}
+        reasons: dict[str, str] = {}
+        cases = self._plan_cases(workspace, units, reasons)
         if cases and self.want_pdf:
             self._start_converter()
         # 3–4. render, and convert while the next cases render
-        rendered, pdfs = self._render_and_convert(workspace, cases)
-        # 5. assemble every changed meeting
-        case_pdfs = self._case_pdfs(workspace, pdfs)
+        self._render_and_convert(workspace, cases)
+        # 5. assemble every meeting that changed (its cases' new keys are known now)
+        meetings = self._plan_meetings(workspace, units, reasons)
         if meetings and self.want_pdf:
             self._start_converter()
-        meeting_files = self._assemble(workspace, meetings, case_pdfs)
+        self._assemble(workspace, meetings)
         # 6. publish
-        outputs = self._publish(workspace, rendered, pdfs, meeting_files)
-        live = set(keys) | {d.path for d in workspace.diagnostics}
-        removed = sorted(u for u in (previous.units if previous else {}) if u not in live)
-        succeeded = self._succeeded(rendered, pdfs, meeting_files, meetings)
-        self._save_state(previous, stamps, keys, succeeded, outputs, workspace)
-        unchanged = sorted(set(keys) - dirty - failing)
-        written = {o.source for o in outputs} | succeeded
-        return self._report(started, outputs, sorted(written), unchanged, removed)
+        outputs, removed_units = self._publish(workspace, units, stamps)
+        unchanged = sorted(u for u in units if u not in reasons and u in self._live(workspace))
+        return self._report(
+            started, outputs, reasons, unchanged, removed_units, changed=sorted(self.built)
+        )
 
     def _report(
         self,
         started: float,
         outputs: list[Output],
-        changed: list[str],
+        reasons: dict[str, str],
         unchanged: list[str],
         removed: list[str],
+        *,
+        changed: list[str] | None = None,
     ) -> BuildReport:
         return BuildReport(
             outputs=tuple(outputs),
             diagnostics=tuple(self.diagnostics),
             messages=tuple(self.messages),
             seconds=time.perf_counter() - started,
-            changed=tuple(changed),
+            changed=tuple(changed or ()),
             unchanged=tuple(unchanged),
             removed=tuple(removed),
             notes=tuple(self.notes),
+            reasons=dict(reasons),
+            failed=tuple(sorted(self.failed)),
         )
+
+    # -- planning -----------------------------------------------------------------------------
+
+    def _digest(self, input_id: str) -> str | None:
+        if input_id in self.digests:
+            return self.digests[input_id]
+        if input_id.startswith(UNIT_PREFIX):
+            return ""  # the case no longer exists
+        path = self.root / input_id
+        return state.file_hash(path) if path.is_file() else ""
+
+    def _input_id(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def _decide(self, rel: str, units: Mapping[str, state.Unit], reasons: dict[str, str]) -> bool:
+        """Return True when a unit must be built (its reason goes into ``reasons``).
+
+        A reused unit re-reports the diagnostics its stages gave when it was built.
+        """
+        old = units.get(rel)
+        why = (
+            "allt byggs om (--tvinga)"
+            if self.force
+            else state.rebuild_reason(old, self._digest, self.out_dir, self.formats, root=self.root)
+        )
+        if why is None and old is not None:
+            if old.provides:
+                self.digests[old.provides] = old.key
+            self.diagnostics.extend(self._level(_diagnostic(d) for d in old.diagnostics))
+            return False
+        reasons[rel] = why or "ny"
+        return True
+
+    def _plan_cases(
+        self, workspace: Workspace, units: Mapping[str, state.Unit], reasons: dict[str, str]
+    ) -> list[CaseDocument]:
+        """Decide which cases to build: every case without errors that cannot be reused."""
+        assert workspace.profile is not None
+        failing = paths_with_errors(self.diagnostics)
+        cases = []
+        for case in workspace.cases:
+            template = template_path(self.root, workspace.profile, case.case.doc_type)
+            self.digests[_provides(case)] = None  # until it is reused or built
+            if case.rel in failing:
+                continue
+            if self._input_id(template) in failing:
+                self.failed.add(case.rel)  # reported once, at the template
+                continue
+            if self._decide(case.rel, units, reasons):
+                cases.append(case)
+        return cases
+
+    def _plan_meetings(
+        self, workspace: Workspace, units: Mapping[str, state.Unit], reasons: dict[str, str]
+    ) -> list[MeetingDocument]:
+        """Decide which meetings to build, once their cases are built (their keys known)."""
+        failing = paths_with_errors(self.diagnostics)
+        return [
+            m
+            for m in workspace.meetings
+            if m.rel not in failing and self._decide(m.rel, units, reasons)
+        ]
 
     # -- 3–4. render and convert ------------------------------------------------------------
 
-    def _render_and_convert(
-        self, workspace: Workspace, cases: list[CaseDocument]
-    ) -> tuple[list[tuple[CaseDocument, Path]], dict[str, Path]]:
+    def _render_and_convert(self, workspace: Workspace, cases: list[CaseDocument]) -> None:
         assert workspace.profile is not None
-        rendered: list[tuple[CaseDocument, Path]] = []
-        pdfs: dict[str, Path] = {}
         converting = self.want_pdf and self.converter is not None
         if self.want_pdf and not converting and cases:
-            self.messages.append(
-                f"{self.unavailable or ''} Word-filerna (.docx) skrevs ändå.".strip()
-            )
+            self._unavailable_message()
         batches: list[Future[list[ConversionResult]]] = []
         batch: list[ConversionJob] = []
+        rendered: dict[str, tuple[CaseDocument, Path, list[Diagnostic], tuple[Path, ...]]] = {}
         converted = 0
 
         def convert(jobs: list[ConversionJob]) -> list[ConversionResult]:
@@ -279,19 +384,25 @@ class _Run:
             self.progress("konverterar", converted, len(cases))
             return results
 
+        pdfs: dict[str, Path] = {}
+        stage_problems: dict[str, list[Diagnostic]] = {}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beslut-konvertera") as pool:
             for index, document in enumerate(cases, start=1):
                 try:
                     result = render_case(document, workspace.profile, workspace.root)
                 except RenderError as exc:
-                    self.diagnostics.append(error(document.rel, 1, 1, str(exc), "mallfel"))
+                    self._fail(document.rel, [error(document.rel, 1, 1, str(exc), "mallfel")])
                     continue
                 finally:
                     self.progress("renderar", index, len(cases))
-                self.diagnostics.extend(result.warnings)
                 path = self.staging / f"{output_stem(document)}.docx"
                 write_bytes_atomic(path, result.data)
-                rendered.append((document, path))
+                rendered[document.rel] = (
+                    document,
+                    path,
+                    self._level(result.warnings),
+                    result.inputs,
+                )
                 if converting:
                     batch.append(ConversionJob(path, path.with_suffix(".pdf"), document.rel))
                     if len(batch) >= 8:
@@ -303,7 +414,8 @@ class _Run:
                 try:
                     results = future.result()
                 except ConverterUnavailable as exc:
-                    self.messages.append(f"{exc} Word-filerna (.docx) skrevs ändå.")
+                    self.unavailable = exc
+                    self._unavailable_message()
                     break
                 for conversion in results:
                     if conversion.ok:
@@ -312,28 +424,72 @@ class _Run:
                         message = (conversion.message or "PDF kunde inte skapas.").removeprefix(
                             f"{conversion.job.label}: "
                         )
-                        self.diagnostics.append(
+                        stage_problems.setdefault(conversion.job.label, []).append(
                             error(conversion.job.label, 1, 1, message, "pdf-fel")
                         )
-        return rendered, pdfs
+        for rel, (document, docx, warnings, inputs) in rendered.items():
+            problems = warnings + stage_problems.get(rel, [])
+            pdf = pdfs.get(rel)
+            if has_errors(problems) or (self.want_pdf and pdf is None):
+                self._fail(rel, problems)
+                continue
+            declared = {self._input_id(p): self._digest(self._input_id(p)) or "" for p in inputs}
+            declared[VERSION_INPUT] = __version__
+            unit_key = state.inputs_key(declared)
+            stem = output_stem(document)
+            outputs: list[tuple[Path, str, str]] = []
+            if "docx" in self.formats:
+                outputs.append((docx, f"{stem}.docx", "docx"))
+            if pdf is not None:
+                cached = state.cached_pdf(self.root, unit_key)
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(pdf, cached)  # what assembly reads, now and in later builds
+                outputs.append((pdf, f"{stem}.pdf", "pdf"))
+            self.built[rel] = _Built(
+                "case", declared, tuple(outputs), tuple(problems), _provides(document)
+            )
+            self.digests[_provides(document)] = unit_key
+            self.diagnostics.extend(problems)
+
+    def _unavailable_message(self) -> None:
+        message = (
+            f"{self.unavailable or 'LibreOffice kunde inte användas.'} Inga ändrade handlingar "
+            "publicerades (de tidigare finns kvar); bygg med --format docx om du bara behöver "
+            "Word-filerna."
+        )
+        if message not in self.messages:
+            self.messages.append(message)
+
+    def _fail(self, rel: str, problems: list[Diagnostic]) -> None:
+        self.failed.add(rel)
+        self.diagnostics.extend(problems)
 
     # -- 5. assemble ------------------------------------------------------------------------------
 
-    def _case_pdfs(self, workspace: Workspace, pdfs: dict[str, Path]) -> dict[str, Path]:
-        """PDFs of every case: this build's, or the published one of an unchanged case."""
-        result = dict(pdfs)
+    def _case_pdfs(self, workspace: Workspace) -> dict[str, Path]:
+        """PDFs of the cases that are current: built now, or reused from the build cache."""
+        found = {}
         for document in workspace.cases:
-            published = self.out_dir / f"{output_stem(document)}.pdf"
-            if document.rel not in result and published.is_file():
-                result[document.rel] = published
-        return result
+            unit_key = self.digests.get(_provides(document))
+            if unit_key:
+                cached = state.cached_pdf(self.root, unit_key)
+                if cached.is_file():
+                    found[document.rel] = cached
+        return found
 
-    def _assemble(
-        self, workspace: Workspace, meetings: list[MeetingDocument], case_pdfs: dict[str, Path]
-    ) -> list[tuple[str, str, MeetingOutput]]:
-        staged: list[tuple[str, str, MeetingOutput]] = []
+    def _assemble(self, workspace: Workspace, meetings: list[MeetingDocument]) -> None:
+        case_pdfs = self._case_pdfs(workspace) if self.want_pdf else {}
         converter = self.converter if self.unavailable is None else None
         for index, meeting in enumerate(meetings, start=1):
+            self.progress("sätter ihop", index, len(meetings))
+            blocked = self._failed_items(workspace, meeting)
+            if blocked:
+                self._fail(meeting.rel, blocked)
+                continue
+            if self.want_pdf and converter is None:
+                self._unavailable_message()
+                self.failed.add(meeting.rel)
+                continue
             folder = _output_stem(meeting.rel)
             builder = MeetingBuilder(
                 workspace,
@@ -344,90 +500,172 @@ class _Run:
                 cache_dir=self.root / CACHE_DIR / folder,
             )
             result = builder.build(want_pdf=self.want_pdf)
-            self.diagnostics.extend(result.diagnostics)
-            self.messages.extend(result.messages)
-            staged.extend((meeting.rel, folder, output) for output in result.outputs)
-            self.progress("sätter ihop", index, len(meetings))
-        return staged
+            problems = self._level(result.diagnostics)
+            if has_errors(problems) or result.messages:
+                self.messages.extend(result.messages)
+                self._fail(meeting.rel, problems)
+                continue
+            declared = {
+                self._input_id(p): self._digest(self._input_id(p)) or "" for p in result.inputs
+            }
+            declared[VERSION_INPUT] = __version__
+            for case in builder.cases:
+                if case is not None:
+                    declared[_provides(case)] = self.digests.get(_provides(case)) or ""
+            outputs = tuple(
+                (o.path, f"{folder}/{o.name}", o.kind)
+                for o in result.outputs
+                if not (o.name.endswith(".docx") and "docx" not in self.formats)
+            )
+            self.built[meeting.rel] = _Built("meeting", declared, outputs, tuple(problems))
+            self.diagnostics.extend(problems)
+
+    def _failed_items(self, workspace: Workspace, meeting: MeetingDocument) -> list[Diagnostic]:
+        """Errors at the agenda items whose case failed in this build (not assembled then)."""
+        problems = []
+        for index, item in enumerate(meeting.meeting.items):
+            case = workspace.case_by_dnr(item.diary_number) if item.diary_number else None
+            if case is None or case.rel not in self.failed:
+                continue
+            pos = meeting.source.positions.find(("ärenden", index))
+            problems.append(
+                error(
+                    meeting.rel,
+                    pos.line,
+                    pos.column,
+                    f"Ärende {index + 1} ({case.case.diary_number}) kunde inte byggas i det här "
+                    f"bygget, så mötets handlingar sätts inte ihop (de tidigare finns kvar). "
+                    f"Rätta felen i {case.rel} först.",
+                    "ärende-saknas-i-paket",
+                )
+            )
+        return problems
 
     # -- 6. publish ---------------------------------------------------------------------------
+
+    def _live(self, workspace: Workspace) -> set[str]:
+        live = {d.rel for d in workspace.cases} | {m.rel for m in workspace.meetings}
+        return live | {d.path for d in workspace.diagnostics}  # files that failed to load
 
     def _publish(
         self,
         workspace: Workspace,
-        rendered: list[tuple[CaseDocument, Path]],
-        pdfs: dict[str, Path],
-        meeting_files: list[tuple[str, str, MeetingOutput]],
-    ) -> list[Output]:
-        outputs: list[Output] = []
-
-        def emit(path: Path, rel: str, source: str, kind: str) -> None:
-            outputs.append(Output(rel, source, kind, place(path, self.out_dir / rel)))
-
-        failed_meetings = paths_with_errors(self.diagnostics)
-        for source, folder, staged in meeting_files:
-            if source in failed_meetings:
-                continue  # keep the earlier, complete set rather than half a new one
-            if staged.name.endswith(".docx") and "docx" not in self.formats:
-                continue
-            emit(staged.path, f"{folder}/{staged.name}", source, staged.kind)
-        for document, docx_path in rendered:
-            stem = output_stem(document)
-            if "docx" in self.formats:
-                emit(docx_path, f"{stem}.docx", document.rel, "docx")
-            pdf = pdfs.get(document.rel)
-            if pdf is not None:
-                emit(pdf, f"{stem}.pdf", document.rel, "pdf")
-        live = {d.rel for d in workspace.cases} | {m.rel for m in workspace.meetings}
-        live |= {d.path for d in workspace.diagnostics}  # files that exist but failed to load
-        rebuilt = {o.source for o in outputs}
-        write_manifest(
-            self.out_dir, [asdict(o) for o in outputs], rebuilt=rebuilt, live_sources=live
-        )
-        return outputs
-
-    def _succeeded(
-        self,
-        rendered: list[tuple[CaseDocument, Path]],
-        pdfs: dict[str, Path],
-        meeting_files: list[tuple[str, str, MeetingOutput]],
-        meetings: list[MeetingDocument],
-    ) -> set[str]:
-        failed = paths_with_errors(self.diagnostics)
-        done = {d.rel for d, _ in rendered if not (self.want_pdf and d.rel not in pdfs)}
-        done |= {source for source, _, _ in meeting_files}
-        done |= {m.rel for m in meetings if not self.want_pdf}
-        return done - failed
-
-    def _save_state(
-        self,
-        previous: state.BuildState | None,
+        units: Mapping[str, state.Unit],
         stamps: dict[str, state.Stamp],
-        keys: dict[str, str],
-        succeeded: set[str],
-        outputs: list[Output],
-        workspace: Workspace,
-    ) -> None:
-        units: dict[str, state.Unit] = {}
-        for unit, unit_key in keys.items():
-            if unit in succeeded:
-                produced = sorted(o.path for o in outputs if o.source == unit)
-                units[unit] = state.Unit(unit_key, produced)
-            elif previous is not None and unit in previous.units:
-                old = previous.units[unit]
-                if old.key == unit_key:
-                    units[unit] = old
-        state.save(
-            self.root,
-            state.BuildState(
-                beslut_version=__version__,
-                formats=self.formats,
-                out_dir=str(self.out_dir),
-                stamps=stamps,
-                units=units,
-                clean=not has_errors(self.diagnostics) and not self.messages,
-            ),
+    ) -> tuple[list[Output], list[str]]:
+        """Publish every unit built whole; keep the rest as they were; save the state."""
+        live = self._live(workspace)
+        earlier = {e["path"]: e for e in read_manifest(self.out_dir)}
+        new_units: dict[str, state.Unit] = {}
+        placements: list[Placement] = []
+        outputs: list[Output] = []
+        manifest: list[dict[str, str]] = []
+        removals: list[str] = []
+        for rel, unit in units.items():
+            if rel in self.built:
+                continue
+            if rel not in live:
+                removals.extend(unit.outputs)
+                continue
+            new_units[rel] = unit
+            for path in unit.outputs:
+                entry = earlier.get(path)
+                if entry is None:
+                    target = inside(self.out_dir, path)
+                    if target is None or not target.is_file():
+                        continue
+                    entry = {
+                        "path": path,
+                        "source": rel,
+                        "kind": Path(path).suffix[1:],
+                        "sha256": sha256(target),
+                    }
+                manifest.append(entry)
+        for rel, built in self.built.items():
+            produced = []
+            for staged, path, kind in built.outputs:
+                output = Output(path, rel, kind, sha256(staged))
+                outputs.append(output)
+                manifest.append(asdict(output))
+                placements.append(Placement(staged, path))
+                produced.append(path)
+            old = units.get(rel)
+            dropped = [p for p in (old.outputs if old is not None else ()) if p not in produced]
+            removals.extend(dropped)
+            self._note_dropped(rel, dropped)
+            new_units[rel] = state.Unit(
+                built.kind,
+                built.inputs,
+                tuple(produced),
+                tuple(self.formats),
+                tuple(_as_dict(d) for d in built.diagnostics),
+                built.provides,
+            )
+        keep = {e["path"] for e in manifest}
+        removals = [p for p in removals if p not in keep]
+        manifest.sort(key=lambda e: (e["source"], e["path"]))
+        build_state = state.BuildState(
+            beslut_version=__version__,
+            out_dir=str(self.out_dir),
+            stamps=stamps,
+            units=new_units,
+            clean=not has_errors(self.diagnostics) and not self.messages,
+            diagnostics=tuple(_as_dict(d) for d in self.diagnostics),
         )
+        pending = state.write_pending(self.root, build_state)
+        try:
+            publish(
+                self.out_dir,
+                placements,
+                manifest,
+                removals,
+                commit=lambda: os.replace(pending, state.state_path(self.root)),
+            )
+        finally:
+            pending.unlink(missing_ok=True)
+        self._prune_pdf_cache(new_units)
+        removed_units = sorted(u for u in units if u not in live)
+        return outputs, removed_units
+
+    def _note_dropped(self, rel: str, dropped: list[str]) -> None:
+        """Say which outputs of a rebuilt unit go because their format was not built now."""
+        gone = [p for p in dropped if Path(p).suffix[1:] in FORMATS]
+        gone = [p for p in gone if Path(p).suffix[1:] not in self.formats]
+        if not gone:
+            return
+        fmt = sorted({Path(p).suffix[1:].upper() for p in gone})
+        self.notes.append(
+            f"Tog bort {', '.join(gone)}: {rel} har ändrats och {' och '.join(fmt)} byggdes "
+            f"inte den här gången (--format {','.join(self.formats)})."
+        )
+
+    def _prune_pdf_cache(self, units: Mapping[str, state.Unit]) -> None:
+        """Keep only the cached PDFs of current case units."""
+        folder = self.root / CACHE_DIR / state.PDF_CACHE
+        if not folder.is_dir():
+            return
+        wanted = {state.cached_pdf(self.root, u.key).name for u in units.values()}
+        for path in folder.iterdir():
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+
+
+def _as_dict(diagnostic: Diagnostic) -> dict[str, object]:
+    found = asdict(diagnostic)
+    found["level"] = diagnostic.level.value
+    found.pop("fix", None)
+    return found
+
+
+def _diagnostic(data: Mapping[str, object]) -> Diagnostic:
+    return Diagnostic(
+        str(data["path"]),
+        int(str(data["line"])),
+        int(str(data["column"])),
+        Level(str(data["level"])),
+        str(data["message"]),
+        str(data["code"]),
+    )
 
 
 def _content_changed(previous: state.BuildState, stamps: dict[str, state.Stamp]) -> bool:
@@ -436,48 +674,4 @@ def _content_changed(previous: state.BuildState, stamps: dict[str, state.Stamp])
     return old != {rel: s.sha256 for rel, s in stamps.items()}
 
 
-def _fresh(previous: state.BuildState | None, unit: str, unit_key: str, out_dir: Path) -> bool:
-    """Return True when a unit was built from exactly these inputs and its outputs exist."""
-    if previous is None:
-        return False
-    known = previous.units.get(unit)
-    if known is None or known.key != unit_key or not known.outputs:
-        return False
-    return all((out_dir / rel).is_file() for rel in known.outputs)
-
-
-def _unit_keys(
-    workspace: Workspace, stamps: dict[str, state.Stamp], formats: list[str]
-) -> dict[str, str]:
-    """Return each case's and meeting's key: a hash of everything its outputs are made from."""
-    assert workspace.profile is not None
-    root = workspace.root
-
-    def digest(path: Path | None) -> str:
-        if path is None:
-            return ""
-        try:
-            rel = path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            return state.file_hash(path) if path.is_file() else ""
-        found = stamps.get(rel)
-        return found.sha256 if found else (state.file_hash(path) if path.is_file() else "")
-
-    profile = digest(root / PROFILE_FILE)
-    keys: dict[str, str] = {}
-    for case in workspace.cases:
-        template = digest(template_path(root, workspace.profile, case.case.doc_type))
-        keys[case.rel] = state.key(
-            __version__, formats, digest(case.source.path), template, profile
-        )
-    kallelse = digest(root / TEMPLATES_DIR / f"{KALLELSE}.docx")
-    for meeting in workspace.meetings:
-        parts: list[object] = [__version__, formats, digest(meeting.source.path), profile, kallelse]
-        for item, files in zip(meeting.meeting.items, meeting.attachment_files, strict=True):
-            member = workspace.case_by_dnr(item.diary_number) if item.diary_number else None
-            if member is not None:
-                parts.append(keys.get(member.rel, ""))
-                parts.extend(digest(path) for path in member.attachment_files)
-            parts.extend(digest(path) for path in files)
-        keys[meeting.rel] = state.key(*parts)
-    return keys
+__all__ = ["FORMATS", "BuildReport", "Output", "Progress", "build", "output_lock", "output_stem"]

@@ -1,16 +1,28 @@
 """Stage 6, publish: the only code that writes user-visible files.
 
-Every file is written to a temporary name in the same folder and renamed into place, so a failed
-or interrupted build never leaves a half-written file and earlier outputs stay intact.
+Single files (templates, schemas, fixed case files) are written with :func:`write_bytes_atomic`:
+a temporary name in the same folder, then a rename. A build's outputs are published by
+:func:`publish` as one transaction: every new file is first put next to its target under a
+temporary name (this is where a full disk or a read-only folder shows), then all are renamed
+into place together with ``manifest.json``. If anything fails, every file already replaced is
+put back, so the output folder is exactly as before (files and manifest) and the error says
+why. Files are only ever removed when the previous manifest lists them: beslut never deletes a
+file it did not write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import PublishError, os_error_text
 
 MANIFEST = "manifest.json"
 
@@ -53,15 +65,13 @@ def temporary_sibling(path: Path) -> Path:
     return Path(tmp)
 
 
-def place(staged: Path, target: Path) -> str:
-    """Move a staged file into the output folder atomically; return its SHA-256."""
-    digest = hashlib.sha256(staged.read_bytes()).hexdigest()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.replace(staged, target)
-    except OSError:  # another file system: copy through a temporary file instead
-        write_bytes_atomic(target, staged.read_bytes())
-    return digest
+def sha256(path: Path) -> str:
+    """Return the SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_manifest(out_dir: Path) -> list[dict[str, str]]:
@@ -73,50 +83,134 @@ def read_manifest(out_dir: Path) -> list[dict[str, str]]:
     return [e for e in entries if isinstance(e, dict) and {"path", "source"} <= e.keys()]
 
 
-def _inside(out_dir: Path, rel: str) -> Path | None:
+def inside(out_dir: Path, rel: str) -> Path | None:
+    """Return ``out_dir / rel`` when it lies inside ``out_dir`` (never follow ``..`` out)."""
     path = (out_dir / rel).resolve()
     return path if path.is_relative_to(out_dir.resolve()) else None
 
 
-def write_manifest(
-    out_dir: Path,
-    entries: list[dict[str, str]],
-    *,
-    rebuilt: set[str],
-    live_sources: set[str],
-) -> list[str]:
-    """Write manifest.json and remove outputs beslut wrote earlier that are no longer made.
+@dataclass(frozen=True)
+class Placement:
+    """A staged file and where it goes in the output folder."""
 
-    Entries of sources that were not rebuilt this time (for example because they failed) are
-    kept, so earlier outputs stay usable. Files are only ever removed when the previous
-    manifest lists them: beslut never deletes a file it did not write. Returns removed paths.
+    staged: Path
+    rel: str
+
+
+@dataclass
+class _Step:
+    target: Path
+    temp: Path
+    backup: Path | None = None
+    done: bool = False
+
+
+def publish(
+    out_dir: Path,
+    placements: Sequence[Placement],
+    manifest: list[dict[str, str]],
+    removals: Sequence[str],
+    *,
+    commit: Callable[[], None] | None = None,
+) -> list[str]:
+    """Put ``placements`` and ``manifest`` into ``out_dir`` all at once; remove ``removals``.
+
+    ``commit`` runs after every file is in place and before anything is removed (the build
+    saves its state there); if it fails, the output folder is rolled back too. Raises
+    :class:`PublishError` with a Swedish message, leaving ``out_dir`` as it was. Returns the
+    paths removed.
     """
-    previous = read_manifest(out_dir)
-    current = {e["path"] for e in entries}
-    kept = [
-        e
-        for e in previous
-        if e["source"] not in rebuilt
-        and e["source"] in live_sources
-        and e["path"] not in current
-        and (out_dir / e["path"]).is_file()
-    ]
-    kept_paths = {e["path"] for e in kept}
+    steps: list[_Step] = []
+    created: list[Path] = []
+    current = ""
+    try:
+        current = str(out_dir)
+        _makedirs(out_dir, created)
+        # Phase 1: every new file next to its target, under a temporary name.
+        for placement in placements:
+            target = out_dir / placement.rel
+            current = placement.rel
+            _makedirs(target.parent, created)
+            temp = _temp_name(target)
+            steps.append(_Step(target, temp))
+            _move_or_copy(placement.staged, temp)
+        manifest_step = _Step(out_dir / MANIFEST, _temp_name(out_dir / MANIFEST))
+        steps.append(manifest_step)
+        current = MANIFEST
+        text = json.dumps({"outputs": manifest}, ensure_ascii=False, indent=2) + "\n"
+        manifest_step.temp.write_text(text, encoding="utf-8")
+        # Phase 2: rename into place, keeping what was there until everything succeeded.
+        for step in steps:
+            current = step.target.relative_to(out_dir).as_posix()
+            if step.target.is_file():
+                step.backup = _temp_name(step.target, "gammal")
+                os.link(step.target, step.backup)
+            os.replace(step.temp, step.target)
+            step.done = True
+        if commit is not None:
+            current = "byggtillståndet"
+            commit()
+    except BaseException as exc:
+        _roll_back(steps, created)
+        if isinstance(exc, OSError):
+            raise PublishError(
+                f"{os_error_text(exc, current)} Inget i {out_dir} har ändrats."
+            ) from None
+        raise
+    for step in steps:
+        if step.backup is not None:
+            step.backup.unlink(missing_ok=True)
     removed = []
-    for entry in previous:
-        rel = entry["path"]
-        if rel in current or rel in kept_paths:
-            continue
-        path = _inside(out_dir, rel)
+    for rel in removals:
+        path = inside(out_dir, rel)
         if path is not None and path.is_file():
-            path.unlink()
-            removed.append(rel)
-            _remove_empty_parents(path.parent, out_dir)
-    merged = sorted(kept + entries, key=lambda e: (e["source"], e["path"]))
-    write_text_atomic(
-        out_dir / MANIFEST, json.dumps({"outputs": merged}, ensure_ascii=False, indent=2) + "\n"
-    )
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(rel)
+                _remove_empty_parents(path.parent, out_dir)
     return removed
+
+
+def _temp_name(target: Path, what: str = "ny") -> Path:
+    return target.with_name(f".{target.name}.{what}-{os.getpid()}.tmp")
+
+
+def _makedirs(folder: Path, created: list[Path]) -> None:
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+
+
+def _move_or_copy(staged: Path, temp: Path) -> None:
+    try:
+        os.link(staged, temp)  # same file system: no copy, no space
+    except OSError:
+        with staged.open("rb") as source, temp.open("wb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+            sink.flush()
+            os.fsync(sink.fileno())
+    os.chmod(temp, _FILE_MODE)
+
+
+def _roll_back(steps: list[_Step], created: list[Path]) -> None:
+    for step in reversed(steps):
+        with contextlib.suppress(OSError):
+            if step.done:
+                if step.backup is not None:
+                    os.replace(step.backup, step.target)
+                else:
+                    step.target.unlink(missing_ok=True)
+            step.temp.unlink(missing_ok=True)
+            if step.backup is not None:
+                step.backup.unlink(missing_ok=True)
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _remove_empty_parents(folder: Path, out_dir: Path) -> None:

@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic, Level, error
 from .models import DocumentType, Profile
 from .templating import Template, environment
 from .typography import hard_spaces
-from .workspace import TEMPLATES_DIR, CaseDocument, Workspace
+from .workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
 """Unique text the ``{{ brödtext }}`` tag renders to; replaced by the converted body."""
@@ -61,10 +61,12 @@ class RenderError(Exception):
 
 @dataclass(frozen=True)
 class RenderedDocx:
-    """A rendered document in memory, with warnings about its body."""
+    """A rendered document in memory, with warnings about its body and the files it read."""
 
     data: bytes
     warnings: tuple[Diagnostic, ...]
+    inputs: tuple[Path, ...] = ()
+    """Every file rendering read (case, template, profile): the build state records them."""
 
 
 def template_path(root: Path, profile: Profile, doc_type: DocumentType) -> Path:
@@ -437,7 +439,11 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     _set_metadata(docx, document)
     buffer = io.BytesIO()
     docx.save(buffer)
-    return RenderedDocx(buffer.getvalue(), tuple(_located(w, document) for w in body_warnings))
+    return RenderedDocx(
+        buffer.getvalue(),
+        tuple(_located(w, document) for w in body_warnings),
+        inputs=(document.source.path, path, root / PROFILE_FILE),
+    )
 
 
 def _located(warning: Any, document: CaseDocument) -> Diagnostic:

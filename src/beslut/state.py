@@ -1,12 +1,19 @@
 """Build state: what every output was made from, so a build redoes only what changed.
 
 The state file (``.beslut-cache/state.json`` in the workspace) is versioned. It records, per
-build unit (a case or a meeting), a key hashed from everything the unit's outputs were made of
-(source file, template, profile, attachments, the cases a meeting contains, the beslut version,
-the formats) and the outputs it produced, plus a stamp (mtime, size, hash) of every input file.
+build unit (a case or a meeting):
 
-A damaged state file, or one written by another version, means a clean full build. This module
-imports only the standard library: the no-op check runs before anything heavy is imported.
+* the **inputs the stages declared** they used while building it (the case or meeting file,
+  the profile, the template, attachments, the cases a meeting contains, the beslut version),
+  each with the digest it had, as Sphinx records ``note_dependency``;
+* the outputs it produced (relative to the output folder) and the formats they cover;
+* the diagnostics the render, convert and assemble stages reported for it, so that a later
+  build that reuses the unit prints them again.
+
+:func:`rebuild_reason` is the one rule that says whether a unit can be reused, and why not:
+the pipeline and the CLI's no-op path both call it. A damaged state file, or one written by
+another version, means a clean full build. This module imports only the standard library: the
+no-op check runs before anything heavy is imported.
 """
 
 from __future__ import annotations
@@ -14,14 +21,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 CACHE_DIR = ".beslut-cache"
 STATE_FILE = "state.json"
+PDF_CACHE = "pdf"
+"""Folder under CACHE_DIR with each built case's PDF, named by unit key: what assembly reads."""
 INPUT_SUFFIXES = (".md", ".yaml", ".yml", ".pdf", ".docx", ".odt")
+
+VERSION_INPUT = "beslut"
+"""Input id of the beslut version: every unit depends on it."""
+UNIT_PREFIX = "ärende:"
+"""Input id prefix of a case a meeting contains, by diarienummer (digest: the case's key)."""
 
 
 @dataclass(frozen=True)
@@ -33,30 +48,53 @@ class Stamp:
     sha256: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Unit:
-    """One build unit's key and the outputs (relative to the output folder) it produced."""
+    """One build unit as last built: its inputs, outputs, formats and stage diagnostics."""
 
-    key: str
-    outputs: list[str] = field(default_factory=list)
+    kind: str
+    """``case`` or ``meeting``."""
+    inputs: Mapping[str, str]
+    """Input id (a workspace-relative path, ``beslut`` or ``ärende:<path>``) → digest."""
+    outputs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    diagnostics: tuple[Mapping[str, Any], ...] = ()
+    """Diagnostics of the render, convert and assemble stages, as dicts (see diagnostics.py)."""
+    provides: str = ""
+    """The input id other units know this one by (``ärende:<diarienummer>`` for a case)."""
+
+    @property
+    def key(self) -> str:
+        """Return a hash of the inputs' contents: equal keys mean equal outputs.
+
+        Only the digests count, not the file names, so a renamed case keeps its key (and the
+        meetings that contain it are not rebuilt).
+        """
+        return inputs_key(self.inputs)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildState:
     """Everything remembered between builds."""
 
     beslut_version: str
-    formats: list[str]
     out_dir: str
-    stamps: dict[str, Stamp] = field(default_factory=dict)
-    units: dict[str, Unit] = field(default_factory=dict)
+    stamps: Mapping[str, Stamp] = field(default_factory=dict)
+    units: Mapping[str, Unit] = field(default_factory=dict)
     clean: bool = True
     """False when the last build reported errors: then it is never treated as up to date."""
+    diagnostics: tuple[Mapping[str, Any], ...] = ()
+    """Every diagnostic the last build printed, for the no-op path to print again."""
 
 
 def state_path(root: Path) -> Path:
     """Return where a workspace's state file lives."""
     return root / CACHE_DIR / STATE_FILE
+
+
+def cached_pdf(root: Path, unit_key: str) -> Path:
+    """Return where the build cache keeps the PDF of a case built from ``unit_key``."""
+    return root / CACHE_DIR / PDF_CACHE / f"{unit_key[:40]}.pdf"
 
 
 def input_files(root: Path) -> list[Path]:
@@ -88,13 +126,75 @@ def stamp_inputs(root: Path, previous: Mapping[str, Stamp]) -> dict[str, Stamp]:
     stamps = {}
     for path in input_files(root):
         rel = _rel(path, root)
-        info = path.stat()
-        old = previous.get(rel)
-        if old is not None and (old.mtime_ns, old.size) == (info.st_mtime_ns, info.st_size):
-            stamps[rel] = old
-        else:
-            stamps[rel] = Stamp(info.st_mtime_ns, info.st_size, file_hash(path))
+        try:
+            info = path.stat()
+            old = previous.get(rel)
+            if old is not None and (old.mtime_ns, old.size) == (info.st_mtime_ns, info.st_size):
+                stamps[rel] = old
+            else:
+                stamps[rel] = Stamp(info.st_mtime_ns, info.st_size, file_hash(path))
+        except OSError:  # unreadable or vanished: loading reports it at the file
+            stamps[rel] = Stamp(0, -1, "")
     return stamps
+
+
+def inputs_key(inputs: Mapping[str, str]) -> str:
+    """Return a stable hash of a unit's inputs' digests."""
+    return key(sorted(inputs.values()))
+
+
+def key(*parts: object) -> str:
+    """Return a stable hash of the given parts (strings, numbers, lists)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+Digest = Callable[[str], str | None]
+"""Return an input's current digest; None when it cannot be known yet (a case being rebuilt)."""
+
+
+def rebuild_reason(
+    unit: Unit | None,
+    digest: Digest,
+    out_dir: Path,
+    formats: Iterable[str],
+    *,
+    root: Path,
+) -> str | None:
+    """Return why a unit must be built (Swedish, for people), or None when it can be reused.
+
+    The one rule for reuse: the unit was built before, every input it declared still has the
+    digest it had, it covers the wanted formats, and every output it produced (and, for a case
+    whose PDF a meeting reads, the PDF in the build cache) still exists.
+    """
+    if unit is None:
+        return "ny eller inte byggd förut"
+    for input_id, old in sorted(unit.inputs.items()):
+        now = digest(input_id)
+        if now is None:
+            return f"{input_id.removeprefix(UNIT_PREFIX)} byggs om"
+        if now != old:
+            if input_id == VERSION_INPUT:
+                return "en annan version av beslut"
+            return (
+                f"{input_id.removeprefix(UNIT_PREFIX)} har ändrats"
+                if now
+                else (f"{input_id.removeprefix(UNIT_PREFIX)} finns inte längre")
+            )
+    missing_formats = sorted(set(formats) - set(unit.formats))
+    if missing_formats:
+        return f"{', '.join(f.upper() for f in missing_formats)} har inte byggts"
+    if not unit.outputs:
+        return "inga utdata från förra bygget"
+    for rel in unit.outputs:
+        if not (out_dir / rel).is_file():
+            return f"{rel} saknas i utdatamappen"
+    if unit.kind == "case" and "pdf" in unit.formats and not cached_pdf(root, unit.key).is_file():
+        return "PDF:en saknas i byggcachen"
+    return None
 
 
 def load(root: Path, version: str) -> tuple[BuildState | None, str | None]:
@@ -109,11 +209,21 @@ def load(root: Path, version: str) -> tuple[BuildState | None, str | None]:
         return (
             BuildState(
                 beslut_version=raw["beslut_version"],
-                formats=list(raw["formats"]),
                 out_dir=str(raw["out_dir"]),
                 stamps={k: Stamp(*v) for k, v in raw["stamps"].items()},
-                units={k: Unit(v["key"], list(v["outputs"])) for k, v in raw["units"].items()},
+                units={
+                    k: Unit(
+                        str(v["kind"]),
+                        dict(v["inputs"]),
+                        tuple(v["outputs"]),
+                        tuple(v["formats"]),
+                        tuple(dict(d) for d in v["diagnostics"]),
+                        str(v["provides"]),
+                    )
+                    for k, v in raw["units"].items()
+                },
                 clean=bool(raw["clean"]),
+                diagnostics=tuple(dict(d) for d in raw["diagnostics"]),
             ),
             None,
         )
@@ -123,40 +233,56 @@ def load(root: Path, version: str) -> tuple[BuildState | None, str | None]:
 
 def save(root: Path, state: BuildState) -> None:
     """Write the state file atomically."""
+    os.replace(write_pending(root, state), state_path(root))
+
+
+def write_pending(root: Path, state: BuildState) -> Path:
+    """Write the state next to the state file and return that path; renaming it commits.
+
+    A build writes this before it publishes, so that a full disk is found before anything in
+    the output folder changes, and commits it after (a rename needs no space).
+    """
     path = state_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "state_version": STATE_VERSION,
         "beslut_version": state.beslut_version,
-        "formats": state.formats,
         "out_dir": state.out_dir,
         "clean": state.clean,
+        "diagnostics": list(state.diagnostics),
         "stamps": {k: [s.mtime_ns, s.size, s.sha256] for k, s in sorted(state.stamps.items())},
-        "units": {k: {"key": u.key, "outputs": u.outputs} for k, u in sorted(state.units.items())},
+        "units": {
+            k: {
+                "kind": u.kind,
+                "inputs": dict(sorted(u.inputs.items())),
+                "outputs": list(u.outputs),
+                "formats": list(u.formats),
+                "diagnostics": list(u.diagnostics),
+                "provides": u.provides,
+            }
+            for k, u in sorted(state.units.items())
+        },
     }
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
-def key(*parts: object) -> str:
-    """Return a stable hash of the given parts (strings, numbers, lists)."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def up_to_date(root: Path, out_dir: Path, formats: Iterable[str], version: str) -> int | None:
-    """Return the number of units when nothing changed since the last build, else None.
+def up_to_date(
+    root: Path, out_dir: Path, formats: Iterable[str], version: str
+) -> BuildState | None:
+    """Return the saved state when nothing changed since the last build, else None.
 
     Only stats files: no parsing, no hashing, nothing heavy imported. Any doubt means None.
+    Unchanged stamps mean unchanged digests, so :func:`rebuild_reason` decides each unit with
+    the recorded digests: the same rule the pipeline applies.
     """
     state, _reason = load(root, version)
-    if state is None or not state.clean:
-        return None
-    if state.formats != sorted(formats) or state.out_dir != str(out_dir):
+    if state is None or not state.clean or state.out_dir != str(out_dir):
         return None
     files = input_files(root)
     if len(files) != len(state.stamps):
@@ -165,12 +291,19 @@ def up_to_date(root: Path, out_dir: Path, formats: Iterable[str], version: str) 
         stamp = state.stamps.get(_rel(path, root))
         if stamp is None:
             return None
-        info = path.stat()
+        try:
+            info = path.stat()
+        except OSError:
+            return None
         if (stamp.mtime_ns, stamp.size) != (info.st_mtime_ns, info.st_size):
             return None
+    digests = {rel: s.sha256 for rel, s in state.stamps.items()}
+    digests[VERSION_INPUT] = version
+    digests.update({u.provides: u.key for u in state.units.values() if u.provides})
+    wanted = list(formats)
     for unit in state.units.values():
-        if not unit.outputs or not all((out_dir / rel).is_file() for rel in unit.outputs):
+        if rebuild_reason(unit, lambda i: digests.get(i, ""), out_dir, wanted, root=root):
             return None
     if not (out_dir / "manifest.json").is_file():
         return None
-    return len(state.units)
+    return state
