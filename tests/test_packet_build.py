@@ -7,6 +7,7 @@ fake converter, since they are about checks that run before assembly.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -15,12 +16,19 @@ from typing import Any
 import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    TextStringObject,
+)
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfgen import canvas
 
 from beslut import api
 from beslut.convert import FakeConverter
-from conftest import CASE, MEETING, REPO, MakeWorkspace, need_libreoffice
+from conftest import CASE, MEETING, PROFILE, REPO, MakeWorkspace, need_libreoffice
 
 MEETING_DIR = "möten/2022-06-14-hsn"
 SECRET_MARKERS = ("Kappa Diagnostik", "4 812 000", "Upphandling av antikroppstester")
@@ -124,24 +132,139 @@ def test_item_pdfs_match_the_packet(built: Path) -> None:
         assert item.metadata is not None and item.metadata.title == title
 
 
+def _strings(obj: Any, seen: set[int] | None = None) -> Iterator[str]:
+    """Every string in a PDF object graph (structure tree, annotations, name trees).
+
+    Parent links and pages are not followed: a page's own strings are read separately.
+    """
+    seen = set() if seen is None else seen
+    if isinstance(obj, IndirectObject):
+        if obj.idnum in seen:
+            return
+        seen.add(obj.idnum)
+        obj = obj.get_object()
+    if isinstance(obj, (TextStringObject, ByteStringObject)):
+        yield str(obj) if isinstance(obj, TextStringObject) else obj.decode("latin-1")
+    elif isinstance(obj, DictionaryObject):
+        if obj.get("/Type") in ("/Page", "/Pages"):
+            return
+        for key, value in obj.items():
+            if key not in ("/P", "/Parent", "/Pg", "/ParentTree"):
+                yield from _strings(value, seen)
+    elif isinstance(obj, ArrayObject):
+        for value in obj:
+            yield from _strings(value, seen)
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        for story in (
+            section.header,
+            section.first_page_header,
+            section.even_page_header,
+            section.footer,
+            section.first_page_footer,
+            section.even_page_footer,
+        ):
+            parts.extend(p.text for p in story.paragraphs)
+    props = document.core_properties
+    parts += [props.title, props.subject, props.keywords, props.comments, props.category]
+    return "\n".join(parts)
+
+
 def _all_text(path: Path) -> str:
+    """Everything a public file tells a reader or a machine: text, outline, metadata, tags."""
+    # LibreOffice's PDFs extract with no-break spaces: normalise them, so phrases match.
+    return _raw_text(path).replace("\xa0", " ")
+
+
+def _raw_text(path: Path) -> str:
     if path.suffix == ".docx":
-        document = docx.Document(str(path))
-        parts = [p.text for p in document.paragraphs]
-        for section in document.sections:
-            for story in (section.header, section.first_page_header):
-                parts.extend(p.text for p in story.paragraphs)
-        return "\n".join(parts)
+        return _docx_text(path)
     reader = PdfReader(path)
     parts = [page.extract_text() for page in reader.pages]
     parts += [t for _, t, _ in _outline(reader)]
     parts.append(str(reader.metadata))
-    if reader.xmp_metadata is not None:
-        parts.append(str(reader.xmp_metadata.dc_title))
     root = reader.trailer["/Root"]
-    if "/StructTreeRoot" in root:
-        parts.append(repr(root["/StructTreeRoot"].get_object()))
+    if "/Metadata" in root:  # the whole XMP packet, not only its title
+        parts.append(root["/Metadata"].get_object().get_data().decode("utf-8", "replace"))
+    for key in ("/StructTreeRoot", "/Names", "/AcroForm"):
+        if key in root:
+            parts.extend(_strings(root.raw_get(key)))
+    for page in reader.pages:  # annotations: notes, links, their /Contents and /T
+        if "/Annots" in page:
+            parts.extend(_strings(page.raw_get("/Annots")))
     return "\n".join(parts)
+
+
+def _marked_content(page: Any) -> dict[int, str]:
+    """Text of each marked-content sequence with an MCID on a page (artifacts are left out)."""
+    texts: dict[int, str] = {}
+    stack: list[int | None] = []
+
+    def before(operator: bytes, args: list[Any], _cm: Any, _tm: Any) -> None:
+        if operator in (b"BDC", b"BMC"):
+            properties = args[1] if operator == b"BDC" and len(args) > 1 else None
+            mcid = properties.get("/MCID") if isinstance(properties, DictionaryObject) else None
+            stack.append(None if mcid is None else int(mcid))
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, *_args: Any) -> None:
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None:
+            texts[mcid] = texts.get(mcid, "") + value
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return texts
+
+
+def _tagged_text(reader: PdfReader) -> list[tuple[str, str, str]]:
+    """(type, standard type, text) of every structure element holding marked content."""
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    role_map = tree.get("/RoleMap", {})
+    pages = {page.indirect_reference.idnum: page for page in reader.pages}
+    content: dict[int, dict[int, str]] = {}
+
+    def standard(kind: str) -> str:
+        seen = set()
+        while kind in role_map and kind not in seen:
+            seen.add(kind)
+            kind = role_map[kind]
+        return kind
+
+    def text_of(page_ref: Any, mcid: int) -> str:
+        if page_ref.idnum not in content:
+            content[page_ref.idnum] = _marked_content(pages[page_ref.idnum])
+        return content[page_ref.idnum].get(mcid, "")
+
+    found: list[tuple[str, str, str]] = []
+
+    def walk(element: Any, page_ref: Any) -> None:
+        element = element.get_object()
+        page_ref = element.raw_get("/Pg") if "/Pg" in element else page_ref
+        kids = element.get("/K")
+        kids = kids if isinstance(kids, list) else [] if kids is None else [kids]
+        own = []
+        for kid in kids:
+            if isinstance(kid, int):
+                own.append(text_of(page_ref, kid))
+                continue
+            kid_object = kid.get_object()
+            if kid_object.get("/Type") == "/MCR":
+                mcr_page = kid_object.raw_get("/Pg") if "/Pg" in kid_object else page_ref
+                own.append(text_of(mcr_page, int(kid_object["/MCID"])))
+            elif "/S" in kid_object:
+                walk(kid, page_ref)
+        if own and "/S" in element:
+            kind = element["/S"]
+            found.append((kind, standard(kind), "".join(own).strip()))
+
+    walk(tree, None)
+    return found
 
 
 @pytest.mark.libreoffice
@@ -290,3 +413,212 @@ def test_bad_attachments_are_reported_never_dropped(
     else:
         assert packet.is_file()
         assert len(PdfReader(packet).pages) >= 3  # kallelse, paper and the attachment
+
+
+# ------------------------------------------------------------------------------------------
+# Secrecy for people: the internal kallelse and the secret paper say so, in tagged text
+# ------------------------------------------------------------------------------------------
+
+OSL_MARK = "Sekretess enligt 19 kap. 3 § OSL"
+
+
+def _item_paragraphs(kallelse: Path, number: int) -> list[tuple[str, str]]:
+    """(style, text) of the paragraphs of one item in the föredragningslista."""
+    rows: list[tuple[str, str]] = []
+    inside = False
+    for paragraph in docx.Document(str(kallelse)).paragraphs:
+        if paragraph.style.name == "Punkt":
+            inside = paragraph.text.startswith(f"{number}.\t")
+        elif paragraph.style.name.startswith("Heading"):
+            inside = False
+        if inside:
+            rows.append((paragraph.style.name, paragraph.text))
+    return rows
+
+
+@pytest.mark.libreoffice
+def test_internal_kallelse_marks_the_secret_item(built: Path) -> None:
+    rows = _item_paragraphs(built / "kallelse.docx", 10)
+    assert rows[0][1].startswith("10.\tUpphandling av antikroppstester – tilldelningsbeslut\t")
+    assert rows[1:3] == [("Punktdetalj", "Dnr 22HSN5105"), ("Punktsekretess", OSL_MARK)]
+    style = docx.Document(str(built / "kallelse.docx")).styles["Punktsekretess"]
+    assert style.font.bold
+    text = PdfReader(built / "kallelse.pdf").pages[1].extract_text()
+    assert f"Dnr 22HSN5105\n{OSL_MARK}\n" in text
+    # only the secret item is marked, and never in the public kallelse
+    marked = [
+        (style, t)
+        for p in docx.Document(str(built / "kallelse.docx")).paragraphs
+        if (style := p.style.name) == "Punktsekretess" and (t := p.text)
+    ]
+    assert marked == [("Punktsekretess", OSL_MARK)]
+    assert OSL_MARK not in _all_text(built / "offentlig" / "kallelse.docx")
+    assert OSL_MARK not in _all_text(built / "offentlig" / "kallelse.pdf")
+
+
+@pytest.mark.libreoffice
+def test_secrecy_mark_on_the_paper_is_tagged_text(built: Path) -> None:
+    paper = built.parents[1] / "ärenden" / "22HSN5105-upphandling-antikroppstester.pdf"
+    mark = "SEKRETESS enligt 19 kap. 3 § OSL – HSN, 2022-05-27"
+    tagged = _tagged_text(PdfReader(paper))
+    # a paragraph in the structure tree, in its own named style, right under the title
+    assert tagged[:2] == [
+        ("/Title", "/P", "Upphandling av antikroppstester – tilldelningsbeslut"),
+        ("/Sekretessmarkering", "/P", mark),
+    ]
+    # the header line is still there on every page, as an artifact
+    assert PdfReader(paper).pages[0].extract_text().count(mark) == 2
+    open_paper = built.parents[1] / "ärenden" / "22HSN5104-verksamhetsplan-budget-2021.pdf"
+    assert not [t for t in _tagged_text(PdfReader(open_paper)) if "SEKRETESS" in t[2]]
+
+
+# ------------------------------------------------------------------------------------------
+# publiceras_inte end to end: notice pages, left-out list, and nothing of the case in public
+# ------------------------------------------------------------------------------------------
+
+HIDDEN_CASE = """\
+---
+typ: tjänsteskrivelse
+rubrik: Ersättning till Qvintus Zylofon AB
+diarienummer: 25HSN7
+instans: hsn
+datum: 2025-09-10
+handläggare:
+  namn: Åsa Öberg
+förslag:
+  inledning: Förvaltningens förslag till beslut
+  beslutspunkter:
+    - Hälso- och sjukvårdsnämnden beviljar Qvintus Zylofon AB ersättning
+bilagor:
+  - titel: Utredning om Xerxesgården
+    fil: ../bilagor/xerxes.pdf
+  - titel: Yttrande från Wotanhemmet
+    fil: ../bilagor/wotan.docx
+---
+
+## Sammanfattning
+
+Bolaget Qvintus Zylofon AB har begärt ersättning för sina kostnader under hösten.
+"""
+
+HIDDEN_MEETING = (
+    MEETING
+    + """\
+  - typ: beslut
+    diarienummer: 25HSN7
+    publiceras_inte: true
+    offentlig_rubrik: Ett ärende om ersättning
+    handlingar:
+      - titel: Skrivelse om Yngvegården
+        fil: ../bilagor/yngve.pdf
+  - typ: beslut
+    diarienummer: 25HSN1
+"""
+)
+HIDDEN_MARKERS = ("Qvintus", "Zylofon", "Xerxes", "Wotan", "Yngve")
+"""Words in the case's title, text and decision, and in its attachments' titles, text,
+bookmarks, metadata and annotations: none may reach a public file."""
+
+NOT_PUBLISHED_NOTICE = (
+    "Handlingen publiceras inte på webben. Den kan begäras ut från registraturen."
+)
+NOT_PUBLISHED_NOTE = "Handlingarna publiceras inte på webben. De kan begäras ut från registraturen."
+
+
+def _rich_pdf(path: Path, word: str) -> Path:
+    """A PDF with the word in its text, title, subject, bookmark and a note annotation."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    drawing = canvas.Canvas(str(path), pagesize=A4)
+    drawing.setTitle(f"{word} i metadata")
+    drawing.setSubject(f"Ämne {word}")
+    drawing.setKeywords(f"{word}, nyckelord")
+    drawing.drawString(72, 720, f"Bilagans text nämner {word} flera gånger.")
+    drawing.bookmarkPage("start")
+    drawing.addOutlineEntry(f"Bokmärke {word}", "start")
+    drawing.textAnnotation(f"Anteckning om {word}", Rect=(72, 600, 200, 650))
+    drawing.linkURL(f"https://example.se/{word}", (72, 500, 200, 520))
+    drawing.showPage()
+    drawing.save()
+    return path
+
+
+@pytest.fixture(scope="module")
+def hidden(tmp_path_factory: pytest.TempPathFactory, require_libreoffice_module: None) -> Path:
+    """A workspace whose item 2 has publiceras_inte, built; returns the meeting's folder."""
+    root = tmp_path_factory.mktemp("publiceras-inte") / "arbetsyta"
+    files = {
+        "content/profil.yaml": PROFILE,
+        "content/ärenden/a.md": CASE,
+        "content/ärenden/dolt.md": HIDDEN_CASE,
+        "content/möten/m.yaml": HIDDEN_MEETING,
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    shutil.copytree(REPO / "templates", root / "templates")
+    _rich_pdf(root / "content" / "bilagor" / "xerxes.pdf", "Xerxes")
+    _rich_pdf(root / "content" / "bilagor" / "yngve.pdf", "Yngve")
+    attachment = docx.Document()
+    attachment.core_properties.title = "Wotan i metadata"
+    attachment.add_heading("Rubrik om Wotan", level=1)
+    attachment.add_paragraph("Yttrandet från Wotanhemmet gäller hösten.")
+    attachment.save(str(root / "content" / "bilagor" / "wotan.docx"))
+    report = api.build(root)
+    assert report.ok, [d.format() for d in report.diagnostics] + list(report.messages)
+    return root / "output" / "möten" / "m"
+
+
+@pytest.mark.libreoffice
+def test_not_published_item_leaks_nothing(hidden: Path) -> None:
+    # the internal versions have everything, so the markers below are really there to leak
+    internal = _all_text(hidden / "handlingar.pdf")
+    for marker in HIDDEN_MARKERS:
+        assert marker in internal, marker
+    assert "Zylofon" in _all_text(hidden / "kallelse.docx")
+    public = sorted(p for p in (hidden / "offentlig").rglob("*") if p.is_file())
+    assert {p.name for p in public} == {
+        "kallelse.docx",
+        "kallelse.pdf",
+        "handlingar.pdf",
+        "ärende-02.pdf",
+        "ärende-03.pdf",
+    }
+    for path in public:
+        text = _all_text(path)
+        for marker in HIDDEN_MARKERS:
+            assert marker not in text, f"{marker!r} läcker i {path.name}"
+
+
+@pytest.mark.libreoffice
+def test_not_published_item_has_notice_pages(hidden: Path) -> None:
+    packet = PdfReader(hidden / "offentlig" / "handlingar.pdf")
+    outline = list(_outline(packet))
+    start = next(p for d, t, p in outline if d == 0 and t == "Ärende 2: Ett ärende om ersättning")
+    documents = [(t, p) for d, t, p in outline if d == 1 and p >= start]
+    assert [t for t, _ in documents[:4]] == [f"Handling {n}" for n in range(1, 5)]
+    for _title, page in documents[:4]:  # one notice page per paper, in the paper's place
+        text = packet.pages[page - 1].extract_text()
+        assert NOT_PUBLISHED_NOTICE in text
+        assert "Handlingen hör till ärende 2: Ett ärende om ersättning" in text
+    item = PdfReader(hidden / "offentlig" / "ärende-02.pdf")
+    assert len(item.pages) == 4
+    assert all(NOT_PUBLISHED_NOTICE in page.extract_text() for page in item.pages)
+    assert item.metadata is not None
+    assert item.metadata.title == "Ärende 2: Ett ärende om ersättning"
+    # the other item's paper is published as it is
+    assert "Text med å" in _all_text(hidden / "offentlig" / "ärende-03.pdf")
+
+
+@pytest.mark.libreoffice
+def test_not_published_item_is_listed_as_left_out(hidden: Path) -> None:
+    for name in ("kallelse.docx", "kallelse.pdf"):
+        text = _all_text(hidden / "offentlig" / name)
+        assert "Utelämnade handlingar" in text, name
+        assert "Ärende 2: Ett ärende om ersättning (publiceras inte)" in text, name
+        assert NOT_PUBLISHED_NOTE in text, name
+    rows = _item_paragraphs(hidden / "offentlig" / "kallelse.docx", 2)
+    assert rows[1:] == [("Punktdetalj", "Dnr 25HSN7"), ("Punktdetalj", NOT_PUBLISHED_NOTE)]
+    internal = _all_text(hidden / "kallelse.docx")
+    assert "Utelämnade handlingar" not in internal
+    assert "Ersättning till Qvintus Zylofon AB" in internal
+    assert "Sekretess enligt" not in internal  # not secret: no secrecy marking

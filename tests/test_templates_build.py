@@ -306,8 +306,17 @@ def test_secrecy_line_only_when_set(templates: Path) -> None:
         first = header.paragraphs[0]
         assert first.text == "SEKRETESS enligt 25 kap. 1 § OSL \u2013 HSN, 2025-09-10"
         assert first.style.name == "Sekretess" and first.style.font.bold
+    # and in the body, right under the title block: headers are artifacts screen readers skip
+    body = [(p.style.name, p.text) for p in marked.paragraphs[:4]]
+    assert body[2] == (
+        "Sekretessmarkering",
+        "SEKRETESS enligt 25 kap. 1 § OSL \u2013 HSN, 2025-09-10",
+    )
+    assert body[:2] == [("Title", FULL_CONTEXT["rubrik"]), ("Subtitle", "Vård & omsorg <2025>")]
+    assert marked.styles["Sekretessmarkering"].font.bold
     plain = render(path, FULL_CONTEXT)
     assert "SEKRETESS" not in header_text(plain.sections[0].first_page_header)
+    assert "Sekretessmarkering" not in [p.style.name for p in plain.paragraphs]
 
 
 def test_optional_parts_disappear(templates: Path) -> None:

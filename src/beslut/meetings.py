@@ -38,7 +38,8 @@ from .assemble import (
 from .attachments import Severity, inspect_pdf
 from .convert import ConversionJob, Converter
 from .diagnostics import Diagnostic, error, has_errors, warning
-from .models import PROCEDURAL_TITLES, AgendaItem, Meeting, Profile
+from .disclosure import ItemView, MeetingView, public_view
+from .models import AgendaItem, Meeting, Profile
 from .publish import write_bytes_atomic
 from .render import RenderError
 from .templates_build import KALLELSE
@@ -132,36 +133,17 @@ class MeetingResult:
     """Every workspace file the meeting's outputs were made from (the cases are the pipeline's)."""
 
 
-def withheld_notice(item: AgendaItem, subject: str = "Handlingen") -> str | None:
-    """Return the notice text for a withheld item's papers ("Handlingen …"), or None."""
-    if item.secrecy is not None:
-        return (
-            f"{subject} omfattas av sekretess enligt {item.secrecy.provision} OSL "
-            "och publiceras inte."
-        )
-    if item.not_published:
-        pronoun = "De" if subject == "Handlingarna" else "Den"
-        return f"{subject} publiceras inte på webben. {pronoun} kan begäras ut från registraturen."
-    return None
-
-
-def item_title(item: AgendaItem, case: CaseDocument | None, *, public: bool = False) -> str:
-    """Return the title of an agenda item (the public title when public and withheld)."""
-    if public and item.withheld and item.public_title:
-        return item.public_title
-    if item.title:
-        return item.title
-    if case is not None:
-        return case.case.title
-    return PROCEDURAL_TITLES.get(item.kind, item.kind.value.capitalize())
+def meeting_view(meeting: Meeting, cases: Sequence[CaseDocument | None]) -> MeetingView:
+    """Return what each audience sees of the meeting (see :mod:`beslut.disclosure`)."""
+    return public_view(meeting, [c.case if c is not None else None for c in cases])
 
 
 def _details(
-    item: AgendaItem, case: CaseDocument | None, profile: Profile, *, public: bool
+    item: AgendaItem, case: CaseDocument | None, profile: Profile, view: ItemView, *, public: bool
 ) -> list[str]:
     lines: list[str] = []
-    if public and item.withheld:
-        return [withheld_notice(item, "Handlingarna") or ""]
+    if public and view.public_note is not None:
+        return [view.public_note]
     if case is not None:
         settings = profile.decision_for(case.case.doc_type)
         style = (case.case.proposal.style or settings.style).value
@@ -184,22 +166,24 @@ def kallelse_context(
     pages: dict[int, int] | None,
     *,
     public: bool,
-    left_out: Sequence[str],
 ) -> dict[str, Any]:
     """Return the template context for the kallelse (``pages``: item → packet page)."""
     organ = profile.organ(meeting.organ)
     organ_name = organ.name if organ else meeting.organ
     org = profile.organisation
+    view = meeting_view(meeting, cases)
     items = []
     for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), start=1):
         page = "" if pages is None else str(pages.get(number, ""))
+        shown = view.item(number)
         items.append(
             {
                 "nummer": number,
-                "rubrik": item_title(item, case, public=public),
+                "rubrik": shown.public_title if public else shown.title,
                 "diarienummer": case.case.diary_number if case else None,
                 "sida": PLACEHOLDER_PAGE if pages is None and page == "" else page,
-                "detaljer": _details(item, case, profile, public=public),
+                "sekretess": None if public else shown.marking,
+                "detaljer": _details(item, case, profile, shown, public=public),
             }
         )
     return {
@@ -224,7 +208,7 @@ def kallelse_context(
             "ersättare": list(meeting.substitutes),
         },
         "punkter": items,
-        "utelämnade": list(left_out),
+        "utelämnade": list(view.left_out) if public else [],
     }
 
 
@@ -280,6 +264,7 @@ class MeetingBuilder:
             workspace.case_by_dnr(i.diary_number) if i.diary_number else None
             for i in self.meeting.items
         ]
+        self.view = meeting_view(self.meeting, self.cases)
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -337,22 +322,6 @@ class MeetingBuilder:
     def _stage(self, name: str) -> Path:
         return self.staging / name
 
-    def _left_out(self) -> list[str]:
-        lines = []
-        for number, (item, case) in enumerate(zip(self.meeting.items, self.cases, strict=True), 1):
-            if item.withheld and self._has_papers(item, case):
-                reason = (
-                    f"sekretess enligt {item.secrecy.provision} OSL"
-                    if item.secrecy
-                    else "publiceras inte"
-                )
-                lines.append(f"Ärende {number}: {item_title(item, case, public=True)} ({reason})")
-        return lines
-
-    @staticmethod
-    def _has_papers(item: AgendaItem, case: CaseDocument | None) -> bool:
-        return case is not None or bool(item.attachments)
-
     def _kallelse_docx_only(self) -> None:
         for public in (False, True):
             context = kallelse_context(
@@ -361,7 +330,6 @@ class MeetingBuilder:
                 self.cases,
                 {},
                 public=public,
-                left_out=self._left_out() if public else (),
             )
             data = _render_kallelse(self.workspace.root, context, self._title(public))
             name = self._name("kallelse", public, "docx")
@@ -433,31 +401,25 @@ class MeetingBuilder:
         return self._title(public).replace("Kallelse", "Handlingar", 1)
 
     def _variant(self, item: PacketItem, public: bool) -> PacketItem:
-        """The internal variant has no notices; the public one hides withheld titles too."""
+        """The internal variant has every paper; the public one follows the meeting's view."""
         if not public:
             documents = tuple(PacketDocument(d.path, d.title, None) for d in item.documents)
             return PacketItem(item.number, item.title, documents)
-        agenda = self.meeting.items[item.number - 1]
-        case = self.cases[item.number - 1]
-        if not (agenda.withheld and agenda.public_title):
-            return item
-        documents = tuple(
-            PacketDocument(d.path, f"Handling {index}", d.withheld_notice)
-            for index, d in enumerate(item.documents, start=1)
-        )
-        return PacketItem(item.number, item_title(agenda, case, public=True), documents)
+        shown = self.view.item(item.number)
+        public_documents: list[PacketDocument] = []
+        for position, document in enumerate(item.documents, start=1):
+            seen = shown.public_document(position, document.title)
+            public_documents.append(PacketDocument(document.path, seen.title, seen.notice))
+        return PacketItem(item.number, shown.public_title, tuple(public_documents))
 
     def _kallelse_pdf(
         self, items: list[PacketItem], public: bool
     ) -> tuple[Path | None, dict[int, int]]:
         """Render and convert the kallelse twice: placeholders, then the real start pages."""
-        left_out = self._left_out() if public else []
         pages: dict[int, int] | None = None
         front: Path | None = None
         for _attempt in range(3):
-            context = kallelse_context(
-                self.meeting, self.profile, self.cases, pages, public=public, left_out=left_out
-            )
+            context = kallelse_context(self.meeting, self.profile, self.cases, pages, public=public)
             docx_name = self._name("kallelse", public, "docx")
             docx_path = self._stage(docx_name)
             front = docx_path.with_suffix(".pdf")
@@ -506,7 +468,6 @@ class MeetingBuilder:
         to_convert: list[tuple[int, int, ConversionJob]] = []
         documents: list[list[PacketDocument | None]] = []
         for index, (item, case) in enumerate(zip(self.meeting.items, self.cases, strict=True)):
-            notice = withheld_notice(item)
             row: list[PacketDocument | None] = []
             where: tuple[str | int, ...] = ("ärenden", index)
             if case is not None:
@@ -523,16 +484,14 @@ class MeetingBuilder:
                     documents.append(row)
                     continue
                 label = self.profile.type_settings(case.case.doc_type).label.capitalize()
-                row.append(PacketDocument(paper, f"{label}: {case.case.title}", notice))
+                row.append(PacketDocument(paper, f"{label}: {case.case.title}"))
                 for number, (attachment, path) in enumerate(
                     zip(case.case.attachments, case.attachment_files, strict=True), start=1
                 ):
                     if path is None:
                         continue
                     title = f"Bilaga {number} {attachment.title}"
-                    row.append(
-                        self._attachment(path, title, notice, where, to_convert, index, len(row))
-                    )
+                    row.append(self._attachment(path, title, where, to_convert, index, len(row)))
             for a_index, (extra, path) in enumerate(
                 zip(item.attachments, self.document.attachment_files[index], strict=True)
             ):
@@ -542,7 +501,6 @@ class MeetingBuilder:
                     self._attachment(
                         path,
                         extra.title,
-                        notice,
                         (*where, "handlingar", a_index),
                         to_convert,
                         index,
@@ -552,18 +510,17 @@ class MeetingBuilder:
             documents.append(row)
         if failed or not self._convert_attachments(to_convert, documents):
             return None
-        for index, (item, case) in enumerate(zip(self.meeting.items, self.cases, strict=True)):
+        for index, shown in enumerate(self.view.items):
             docs = tuple(d for d in documents[index] if d is not None)
             if not self._check_pdfs(docs, ("ärenden", index)):
                 failed = True
-            items.append(PacketItem(index + 1, item_title(item, case), docs))
+            items.append(PacketItem(shown.number, shown.title, docs))
         return None if failed else items
 
     def _attachment(
         self,
         path: Path,
         title: str,
-        notice: str | None,
         where: tuple[str | int, ...],
         to_convert: list[tuple[int, int, ConversionJob]],
         item_index: int,
@@ -571,12 +528,12 @@ class MeetingBuilder:
     ) -> PacketDocument | None:
         if path.suffix.lower() == ".pdf":
             self._external.add(path)
-            return PacketDocument(path, title, notice)
+            return PacketDocument(path, title)
         target = self._stage(f"bilagor/{item_index + 1:02d}-{position:02d}-{path.stem}.pdf")
         to_convert.append(
             (item_index, position, ConversionJob(path, target, f"{self.document.rel}: {path.name}"))
         )
-        return PacketDocument(target, title, notice)
+        return PacketDocument(target, title)
 
     def _convert_attachments(
         self,

@@ -552,6 +552,19 @@ def _styles() -> list[_Style]:
             rpr=_rpr(font=MONO_FONT, size=10),
         ),
         _Style("Sekretess", "Sekretess", based_on="Header", rpr=_rpr(bold=True)),
+        # The marking again in the body: the header is an artifact a screen reader skips.
+        _Style(
+            "Sekretessmarkering",
+            "Sekretessmarkering",
+            ppr=_ppr(keep_next=True, before=0, after=160),
+            rpr=_rpr(bold=True),
+        ),
+        _Style(
+            "Punktsekretess",
+            "Punktsekretess",
+            based_on="Punktdetalj",
+            rpr=_rpr(bold=True),
+        ),
         _Style(
             "Etikett",
             "Etikett",
@@ -729,6 +742,10 @@ def _setup_section(section: Any) -> None:
 W_T = '<w:t xml:space="preserve">{}</w:t>'
 
 
+SECRECY_LINE = "{{ sekretess.markering }} \u2013 {{ sekretess.organ }}, {{ sekretess.datum }}"
+"""The secrecy marking (OSL 5 kap.): provision, authority and date; in the header and the body."""
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -800,10 +817,7 @@ def _fill_header(
     header.is_linked_to_previous = False
     writer = _Writer(header._element)
     writer.tag("if sekretess")
-    writer.p(
-        "Sekretess",
-        "{{ sekretess.markering }} \u2013 {{ sekretess.organ }}, {{ sekretess.datum }}",
-    )
+    writer.p("Sekretess", SECRECY_LINE)
     writer.tag("endif")
     writer.raw(
         "Header",
@@ -904,6 +918,9 @@ def _fill_body(document: Any, doc_type: str) -> None:
     writer.tag("if underrubrik")
     writer.p("Subtitle", "{{ underrubrik }}")
     writer.tag("endif")
+    writer.tag("if sekretess")
+    writer.p("Sekretessmarkering", SECRECY_LINE)
+    writer.tag("endif")
 
     # Metadata repeated in the body: headers are artifacts that screen readers skip.
     writer.p("Metadata", "Diarienummer: {{ diarienummer }}")
@@ -999,6 +1016,9 @@ def _fill_kallelse_body(document: Any) -> None:
     )
     writer.tag("if punkt.diarienummer")
     writer.p("Punktdetalj", "Dnr {{ punkt.diarienummer }}")
+    writer.tag("endif")
+    writer.tag("if punkt.sekretess")
+    writer.p("Punktsekretess", "{{ punkt.sekretess }}")
     writer.tag("endif")
     writer.tag("for rad in punkt.detaljer")
     writer.p("Punktdetalj", "{{ rad }}")
