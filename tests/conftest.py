@@ -99,6 +99,18 @@ def need(available: bool, what: str) -> None:
     pytest.skip(f"{what} är inte installerat")
 
 
+SEEDS = REPO.parent / "shared" / "seeds"
+"""The real committee papers the examples and several checks were written from."""
+
+
+def need_seeds(folder: Path | None = None) -> Path:
+    """Return the seeds folder; skip without it, but fail in CI, where the tests that compare
+    against the seeds must run (never pass silently)."""
+    folder = SEEDS if folder is None else folder
+    need(folder.is_dir() and any(folder.glob("*.txt")), f"Mappen med frön ({folder})")
+    return folder
+
+
 def need_libreoffice() -> None:
     """Skip without LibreOffice (soffice and the system Python's uno); fail in CI."""
     need(

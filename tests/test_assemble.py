@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -41,6 +40,7 @@ from beslut.assemble import (
     assemble_packet,
     plan_pages,
 )
+from conftest import need
 
 # ------------------------------------------------------------------------------------------
 # LibreOffice: skip without it, but FAIL in CI
@@ -51,11 +51,9 @@ from beslut.assemble import (
 def soffice() -> str:
     """The soffice executable; skips when missing, fails instead when CI is set."""
     found = shutil.which("soffice")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("LibreOffice (soffice) saknas i CI; make test ska installera det.")
-    pytest.skip("LibreOffice (soffice) är inte installerat")
+    need(found is not None, "LibreOffice (soffice)")
+    assert found is not None
+    return found
 
 
 EXPORT = (

@@ -29,7 +29,7 @@ from beslut import api
 from beslut.cli import cli
 from beslut.convert import INSTALL_HINT, LibreOfficeConverter
 from beslut.pipeline import BuildReport
-from conftest import CASE, MakeWorkspace
+from conftest import CASE, MakeWorkspace, need
 from test_render import (
     BY_STEM,
     DIREKTIV,
@@ -237,10 +237,8 @@ def test_manifest_lists_docx_and_pdf_for_every_example(built: Built) -> None:
 @example_params
 def test_docx_opens_in_pandoc(built: Built, example: Example) -> None:
     pandoc = shutil.which("pandoc")
-    if pandoc is None:
-        if os.environ.get("CI"):
-            pytest.fail("pandoc saknas i CI; make test ska installera det.")
-        pytest.skip("pandoc är inte installerat")
+    need(pandoc is not None, "pandoc")
+    assert pandoc is not None
     result = subprocess.run(
         [
             pandoc,

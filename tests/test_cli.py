@@ -94,8 +94,9 @@ def test_new_writes_a_complete_commented_case(make_workspace: MakeWorkspace) -> 
     assert "  inledning: Regionstyrelsen beslutar\n" in text  # att-satser for direktiv
     workspace = load_workspace(root)
     codes = [(d.level.value, d.code) for d in workspace.diagnostics]
-    # the scaffold is valid; only its placeholders are pointed out
-    assert codes and all(c == ("varning", "platshållare") for c in codes)
+    # the scaffold is valid; only its placeholders are pointed out, as errors, so that the
+    # case is not built until they are filled in
+    assert codes and all(c == ("fel", "platshållare") for c in codes)
 
 
 def test_new_includes_every_required_section(make_workspace: MakeWorkspace) -> None:
@@ -106,7 +107,7 @@ def test_new_includes_every_required_section(make_workspace: MakeWorkspace) -> N
     assert code == 0
     text = (root / "content" / "ärenden" / "25HSN77.md").read_text("utf-8")
     assert "\n## Sammanfattning\n" in text
-    assert not [d for d in load_workspace(root).diagnostics if d.level.value == "fel"]
+    assert {d.code for d in load_workspace(root).diagnostics} == {"platshållare"}
 
 
 def test_new_includes_impact_sections_to_fill_in(make_workspace: MakeWorkspace) -> None:
@@ -122,7 +123,7 @@ def test_new_includes_impact_sections_to_fill_in(make_workspace: MakeWorkspace) 
     text = (root / "content" / "ärenden" / "25HSN78.md").read_text("utf-8")
     assert "\n## Jämställdhet\n\n[fyll i: påverkar förslaget jämställdhet? Skriv det " in text
     codes = {(d.level.value, d.code) for d in load_workspace(root).diagnostics}
-    assert codes == {("varning", "platshållare")}
+    assert codes == {("fel", "platshållare")}
 
 
 def test_new_refuses_unknown_organ_and_existing_file(make_workspace: MakeWorkspace) -> None:
@@ -143,8 +144,9 @@ def test_init_creates_a_working_workspace(tmp_path: Path) -> None:
     assert code == 0, out
     for name in ("content/profil.yaml", "schemas/arende.schema.json", "templates/direktiv.docx"):
         assert (target / name).is_file(), name
-    code, out, _ = run("check", str(target))
-    assert code == 0, out
+    code, out, err = run("check", str(target))
+    assert (code, out, err) == (0, "", "beslut: 0 fel, 0 varningar.\n")
+    assert "[fyll i:" not in (target / "content" / "ärenden" / "KS-2026-1.md").read_text("utf-8")
     assert run("init", str(target))[0] == 1  # never overwrites
 
 

@@ -162,11 +162,16 @@ def test_structured_table_rules(make_workspace: MakeWorkspace) -> None:
     ]
 
 
-def test_placeholders_from_scaffolding_are_warned(make_workspace: MakeWorkspace) -> None:
-    text = CASE.replace("Text med å, ä och ö.", "[fyll i: text]")
+def test_placeholders_from_scaffolding_are_errors(make_workspace: MakeWorkspace) -> None:
+    text = CASE.replace("Text med å, ä och ö.", "Se [fyll i: text]").replace(
+        "  namn: Åsa Öberg", '  namn: "[fyll i: ditt namn]"'
+    )
     assert _one(make_workspace, text) == [
-        "content/ärenden/x.md:17:1: varning: Platshållaren ”[fyll i …]” är kvar; ersätt den med "
-        "riktig text. [platshållare]"
+        "content/ärenden/x.md:8:9: fel: Platshållaren ”[fyll i: ditt namn]” är kvar och skulle "
+        "komma med i handlingen. Fyll i det som efterfrågas eller ta bort platshållaren. "
+        "[platshållare]",
+        "content/ärenden/x.md:17:4: fel: Platshållaren ”[fyll i: text]” är kvar och skulle komma "
+        "med i handlingen. Fyll i det som efterfrågas eller ta bort platshållaren. [platshållare]",
     ]
 
 

@@ -29,18 +29,42 @@ from reportlab.pdfgen import canvas
 from beslut import api
 from beslut.convert import FakeConverter
 from conftest import CASE, MEETING, PROFILE, REPO, MakeWorkspace, need_libreoffice
+from test_render import copy_example_workspace
 
 MEETING_DIR = "möten/2022-06-14-hsn"
 SECRET_MARKERS = ("Kappa Diagnostik", "4 812 000", "Upphandling av antikroppstester")
 
 
+def _checkout_state() -> dict[str, int]:
+    """What building writes in a workspace, as it is in the repository's own checkout."""
+    return {
+        str(path): path.stat().st_mtime_ns
+        for folder in ("output", ".beslut-cache")
+        for path in (REPO / folder).rglob("*")
+        if path.is_file()
+    }
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def checkout_before() -> dict[str, int]:
+    return _checkout_state()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, checkout_before: dict[str, int]) -> Path:
+    """The example workspace built with LibreOffice: a copy, never the checkout itself."""
     need_libreoffice()
-    out = tmp_path_factory.mktemp("utdata")
-    report = api.build(REPO, out_dir=out)
+    root = copy_example_workspace(tmp_path_factory.mktemp("exempel") / "arbetsyta")
+    report = api.build(root)
     assert report.ok, [d.format() for d in report.diagnostics] + list(report.messages)
-    return out / MEETING_DIR
+    return root / "output" / MEETING_DIR
+
+
+@pytest.mark.libreoffice
+def test_building_the_example_leaves_the_checkout_alone(
+    built: Path, checkout_before: dict[str, int]
+) -> None:
+    assert _checkout_state() == checkout_before
 
 
 def _outline(reader: PdfReader) -> Iterator[tuple[int, str, int]]:
@@ -103,6 +127,33 @@ def test_list_page_numbers_are_the_real_start_pages(built: Path) -> None:
         if depth == 0 and (m := re.match(r"Ärende (\d+):", title))
     }
     assert _list_pages(built / "offentlig" / "kallelse.docx") == public_starts
+    # the published PDFs, not only the .docx: the kallelse is converted again once the real
+    # start pages are known (it once showed the placeholder pages)
+    for folder, expected in ((built, starts), (built / "offentlig", public_starts)):
+        titles = _item_titles(PdfReader(folder / "handlingar.pdf"))
+        assert _pdf_list_pages(PdfReader(folder / "kallelse.pdf").pages, titles) == expected
+        in_packet = list(PdfReader(folder / "handlingar.pdf").pages)[: min(expected.values()) - 1]
+        assert _pdf_list_pages(in_packet, titles) == expected
+
+
+def _item_titles(reader: PdfReader) -> dict[int, str]:
+    return {
+        int(m.group(1)): m.group(2)
+        for depth, title, _ in _outline(reader)
+        if depth == 0 and (m := re.match(r"Ärende (\d+): (.*)", title))
+    }
+
+
+def _pdf_list_pages(pages: Any, titles: dict[int, str]) -> dict[int, int]:
+    """Item number → page, as printed in the föredragningslista of a kallelse PDF: the number
+    at the end of the item's line ”N. Titel … sida” (a long title wraps)."""
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    found = {}
+    for number, title in titles.items():
+        m = re.search(rf"(?:^| ){number}\. {re.escape(title)} (\d+)\b", text)
+        assert m, (number, title)
+        found[number] = int(m.group(1))
+    return found
 
 
 @pytest.mark.libreoffice

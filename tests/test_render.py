@@ -28,7 +28,7 @@ from beslut import api
 from beslut.cli import cli
 from beslut.pipeline import BuildReport
 from beslut.typography import hard_spaces
-from conftest import CASE, REPO, MakeWorkspace
+from conftest import CASE, REPO, MakeWorkspace, need_seeds
 
 NBSP = "\u00a0"
 
@@ -212,16 +212,12 @@ FOOTER = [
 ]
 
 
-SEEDS = REPO.parent / "shared" / "seeds"
-
-
 def test_expected_text_is_the_seeds_text() -> None:
     """The constants above are the seeds' own words (wrapped lines joined)."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"{SEEDS} finns inte här; konstanterna kontrollerades mot fröna när de skrevs")
+    folder = need_seeds()
     seeds = {
-        name[:3]: " ".join((SEEDS / name).read_text("utf-8").split())
-        for name in (p.name for p in SEEDS.glob("00[03]_*.txt"))
+        name[:3]: " ".join((folder / name).read_text("utf-8").split())
+        for name in (p.name for p in folder.glob("00[03]_*.txt"))
     }
     for seed, stem in (
         ("000", "25HSN3392-direktiv-strukturförändring"),

@@ -8,13 +8,16 @@ import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .diagnostics import Diagnostic, Level, has_errors, sort, summary_line, to_json
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .models import RuleLevel
 
 DOCUMENT_TYPES = ("tjänsteskrivelse", "beslutsförslag", "direktiv")
 
@@ -136,7 +139,7 @@ def _print_rules(arbetsyta: Path) -> None:
     from rich.table import Table
 
     from .checks import RULES
-    from .models import RuleLevel
+    from .codes import CODES
     from .workspace import NotAWorkspace, find_root, load_profile
 
     levels: dict[str, RuleLevel] = {}
@@ -148,12 +151,24 @@ def _print_rules(arbetsyta: Path) -> None:
         levels = dict(profile.checks.rules)
     table = Table("Kod", "Grupp", "Nivå", "Rättas", "Vad kontrolleras", box=None)
     for rule in RULES.values():
-        level = levels.get(rule.code)
-        shown = level.value if level is not None else rule.level.value
-        if level is not None and level.value != rule.level.value:
-            shown += " (profilen)"
+        shown = _shown_level(rule.code, rule.level.value, levels)
         table.add_row(rule.code, rule.group, shown, "ja" if rule.fixable else "", rule.summary)
+    for code in CODES.values():
+        shown = _shown_level(code.code, code.level.value, levels)
+        locked = " (kan bara höjas)" if code.locked else ""
+        table.add_row(code.code, code.group, shown, "", code.summary + locked)
     Console(width=160).print(table)
+
+
+def _shown_level(code: str, default: str, levels: dict[str, RuleLevel]) -> str:
+    from .codes import LOCKED
+
+    level = levels.get(code)
+    if level is None or level.value == default:
+        return default
+    if code in LOCKED and level.value != "fel":
+        return default
+    return f"{level.value} (profilen)"
 
 
 @cli.command(context_settings=CONTEXT)

@@ -233,7 +233,9 @@ class CheckSettings(Frozen):
     rules: dict[str, RuleLevel] = Field(
         default_factory=dict,
         alias="regler",
-        description="Nivå per regel, t.ex. upprepat-ord: av eller lix: fel (av, varning, fel).",
+        description="Nivå per kod, t.ex. upprepat-ord: av, lix: fel eller platshållare: varning "
+        "(av, varning, fel). Gäller alla koder som beslut check rapporterar; koder som skyddar "
+        "mot att något fel eller hemligt publiceras kan bara höjas.",
     )
     lix_limit: int = Field(
         50, alias="lix_gräns", ge=10, le=100, description="Högsta LIX per avsnitt (standard 50)."

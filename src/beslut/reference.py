@@ -86,11 +86,14 @@ def markdown_reference() -> str:
 def _rules() -> str:
     """Return the content checks as a Markdown table (from the rule catalogue)."""
     from .checks.catalogue import RULES
+    from .codes import CODES
 
     rows = [
         "### Innehållskontroller (`beslut check`)",
         "",
-        "Nivån kan ändras per regel i profilen under `kontroller.regler` (av, varning, fel). "
+        "Nivån kan ändras för varje kod i profilen under `kontroller.regler` (av, varning, fel), "
+        "både för innehållskontrollerna här och för de övriga koderna nedan. `personnummer` och "
+        "koderna markerade ”ja” under Låst får bara höjas, aldrig sänkas. "
         "En fil kan undanta sig från en regel med `undantag:` (regel och skäl), utom "
         "personnummer. Regler markerade ”ja” rättas av `beslut check --fix`.",
         "",
@@ -101,6 +104,21 @@ def _rules() -> str:
         rows.append(
             f"| `{rule.code}` | {rule.group} | {rule.level.value} | "
             f"{'ja' if rule.fixable else ''} | {rule.summary} |"
+        )
+    rows += [
+        "",
+        "#### Övriga koder",
+        "",
+        "Koderna när filerna läses och valideras. ”Låst” betyder att nivån inte får sänkas: då "
+        "skulle något fel eller hemligt kunna byggas och publiceras.",
+        "",
+        "| Kod | Grupp | Nivå | Låst | Vad det betyder |",
+        "|---|---|---|---|---|",
+    ]
+    for code in CODES.values():
+        rows.append(
+            f"| `{code.code}` | {code.group} | {code.level.value} | "
+            f"{'ja' if code.locked else ''} | {code.summary} |"
         )
     return "\n".join(rows) + "\n"
 

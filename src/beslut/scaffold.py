@@ -33,17 +33,43 @@ def init_workspace(folder: Path) -> list[Path]:
     (folder / "output").mkdir(exist_ok=True)
     written += write_schemas(folder)
     written += build_templates(folder / TEMPLATES_DIR)
-    written.append(
-        new_case(
-            folder,
-            Profile.model_validate(_yaml(profile_text)),
-            DocumentType.TJANSTESKRIVELSE,
-            dnr="KS 2026/1",
-            organ="ks",
-            title="Exempelärende",
-        )
+    example = new_case(
+        folder,
+        Profile.model_validate(_yaml(profile_text)),
+        DocumentType.TJANSTESKRIVELSE,
+        dnr="KS 2026/1",
+        organ="ks",
+        title="Exempelärende",
     )
+    write_text_atomic(example, _filled_example(example.read_text("utf-8")))
+    written.append(example)
     return written
+
+
+_EXAMPLE = {
+    "ditt namn": "Anna Andersson",
+    "din titel": "Utredare",
+    "en hel mening": "Kommunstyrelsen godkänner exempelärendet.",
+}
+"""What the example case of ``beslut init`` says instead of the placeholders (by prompt)."""
+
+
+def _filled_example(text: str) -> str:
+    """Return the scaffolded example case with every placeholder filled in, so that a new
+    workspace checks and builds clean (a placeholder left in a file is an error)."""
+
+    def fill(match: re.Match[str]) -> str:
+        prompt = match.group(1)
+        for start, filled in _EXAMPLE.items():
+            if prompt.startswith(start):
+                return filled
+        section = prompt.removeprefix("text under ").capitalize()
+        return (
+            f"{section} för exempelärendet. Skriv ärendets egen text här; kör sedan "
+            "beslut check och beslut build."
+        )
+
+    return re.sub(re.escape(PLACEHOLDER) + r": ([^\]]*)\]", fill, text)
 
 
 def _yaml(text: str) -> object:

@@ -164,6 +164,9 @@ def load_workspace(root: Path) -> Workspace:
 
         profile_source, _ = load_source(root / PROFILE_FILE, root)
         problems = checks.run(root, profile, profile_source, cases, meetings, problems)
+    from .codes import apply_levels  # imports the check catalogue, which imports this module
+
+    problems = apply_levels(problems, profile)  # the one place the profile's levels apply
     failing = {d.path for d in problems if d.level is Level.ERROR}
     with_errors = broken | {c.case.diary_number: c.rel for c in cases if c.rel in failing}
     problems.extend(_items_with_failing_cases(meetings, with_errors))
@@ -240,10 +243,20 @@ def _validate_case(
 PLACEHOLDER = "[fyll i"
 
 
+def _placeholder_message(text: str) -> str:
+    start = text.index(PLACEHOLDER)
+    end = text.find("]", start)
+    shown = text[start : end + 1] if end != -1 else text[start:]
+    return (
+        f"Platshållaren ”{shown}” är kvar och skulle komma med i handlingen. Fyll i det som "
+        "efterfrågas eller ta bort platshållaren."
+    )
+
+
 def _placeholders(source: Source, body: str) -> list[Diagnostic]:
-    """Warn about scaffold placeholders ("[fyll i …]") that are still in the file."""
+    """Report scaffold placeholders ("[fyll i …]") that are still in the file: an error by
+    default, so that a placeholder is never published (the profile may lower it)."""
     problems = []
-    message = "Platshållaren ”[fyll i …]” är kvar; ersätt den med riktig text."
 
     def walk(value: object, path: tuple[str | int, ...]) -> None:
         if isinstance(value, dict):
@@ -253,17 +266,18 @@ def _placeholders(source: Source, body: str) -> list[Diagnostic]:
             for index, child in enumerate(value):
                 walk(child, (*path, index))
         elif isinstance(value, str) and PLACEHOLDER in value:
-            problems.append(note(source, path, message, "platshållare", is_error=False))
+            message = _placeholder_message(value)
+            problems.append(note(source, path, message, "platshållare", is_error=True))
 
     walk(source.data, ())
     for number, line in enumerate(body.splitlines(), start=1):
         if PLACEHOLDER in line:
             problems.append(
-                warning(
+                error(
                     source.rel,
                     number + source.body_offset,
                     line.index(PLACEHOLDER) + 1,
-                    message,
+                    _placeholder_message(line),
                     "platshållare",
                 )
             )

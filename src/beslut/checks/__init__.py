@@ -1,21 +1,21 @@
 """Content checks: what a careful nämndsekreterare catches on the last read.
 
 Part of the validate stage. Each module checks one family of rules over the validated
-workspace and returns located diagnostics; :func:`run` then applies the profile's settings
-(``kontroller.regler``: av, varning or fel per rule) and each file's exemptions (``undantag``).
-The rules and their default levels are listed in :mod:`.catalogue`.
+workspace and returns located diagnostics; :func:`run` then applies each file's exemptions
+(``undantag``). The profile's levels (``kontroller.regler``) are applied to every diagnostic of
+the workspace in one place, :func:`beslut.codes.apply_levels`. The rules and their default
+levels are listed in :mod:`.catalogue`.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, Level, error, warning
-from ..models import Exemption, RuleLevel
+from ..diagnostics import Diagnostic, error, warning
+from ..models import Exemption
 from . import (
     dates,
     numbers,
@@ -53,8 +53,6 @@ DOCUMENT_CHECKS: tuple[Callable[[Context, Document], Iterable[Diagnostic]], ...]
 )
 """Checks that need only one file and the profile; their findings are cached per file."""
 
-_LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
-
 
 def _document_findings(context: Context) -> Iterator[Diagnostic]:
     """Run the one-file checks, reusing the findings of files that have not changed.
@@ -80,56 +78,28 @@ def run(
     validation: Iterable[Diagnostic],
 ) -> list[Diagnostic]:
     """Run every content check and return all diagnostics (``validation`` included), with the
-    profile's levels and the files' exemptions applied."""
+    files' exemptions applied and the profile's ``kontroller.regler`` checked (the levels are
+    applied by the caller, :func:`beslut.codes.apply_levels`)."""
     context = Context(root, profile, tuple(cases), tuple(meetings))
     found = list(validation)
     found.extend(_document_findings(context))
     for check in CHECKS:
         found.extend(check(context))
-    problems = _settings_problems(profile, profile_source)
+    from ..codes import settings_problems  # codes imports the catalogue of this package
+
+    problems = settings_problems(profile, profile_source)
     exemptions = {c.rel: (c.source, c.case.exemptions) for c in cases}
     exemptions |= {m.rel: (m.source, m.meeting.exemptions) for m in meetings}
-    found = _apply_levels(found, profile)
     kept, exemption_problems = _apply_exemptions(found, exemptions)
     return kept + problems + exemption_problems
-
-
-def _apply_levels(found: list[Diagnostic], profile: Profile) -> list[Diagnostic]:
-    levels = profile.checks.rules
-    result = []
-    for item in found:
-        chosen = levels.get(item.code) if item.code in RULES else None
-        if chosen is RuleLevel.AV:
-            continue
-        result.append(item if chosen is None else item.with_level(_LEVELS[chosen]))
-    return result
-
-
-def _unknown_rule(code: str) -> str:
-    close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
-    hint = f" Menade du ”{close[0]}”?" if close else ""
-    return (
-        f"Det finns ingen kontroll som heter ”{code}”.{hint} Se listan med ”beslut check --regler”."
-    )
-
-
-def _settings_problems(profile: Profile, source: Source | None) -> list[Diagnostic]:
-    if source is None:
-        return []
-    problems = []
-    for code in profile.checks.rules:
-        if code not in RULES:
-            pos = source.positions.find(("kontroller", "regler", code), want_key=True)
-            problems.append(
-                error(source.rel, pos.line, pos.column, _unknown_rule(code), "okänd-regel")
-            )
-    return problems
 
 
 def _apply_exemptions(
     found: list[Diagnostic], exemptions: dict[str, tuple[Source, tuple[Exemption, ...]]]
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Drop findings a file exempts itself from; report exemptions that are wrong or unused."""
+    from ..codes import unknown_code
+
     problems: list[Diagnostic] = []
     waived: dict[str, set[str]] = {}
     for rel, (source, items) in exemptions.items():
@@ -138,7 +108,7 @@ def _apply_exemptions(
             rule = RULES.get(exemption.rule)
             if rule is None:
                 problems.append(
-                    error(rel, pos.line, pos.column, _unknown_rule(exemption.rule), "okänd-regel")
+                    error(rel, pos.line, pos.column, unknown_code(exemption.rule), "okänd-regel")
                 )
             elif not rule.exemptable:
                 problems.append(
