@@ -301,11 +301,6 @@ def test_case_edited_without_changing_its_size_from_the_command_line(
     assert "Text med ö, å och ä." in _docx_text(workspace / "output" / "ärenden" / "a.docx")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Känd begränsning: en fil som skrivs om med samma storlek och sedan får tillbaka sin "
-    "gamla mtime (os.utime, touch -r, rsync -t) känns inte igen; stämpeln borde ta med st_ctime_ns.",
-)
 def test_case_edited_with_same_size_and_restored_mtime(workspace: Path) -> None:
     path = workspace / A
     before = path.stat()

@@ -41,11 +41,24 @@ UNIT_PREFIX = "ärende:"
 
 @dataclass(frozen=True)
 class Stamp:
-    """How an input file looked: modification time, size and content hash."""
+    """How an input file looked: modification and change time, size and content hash.
+
+    The change time (ctime) cannot be set back by a program, so an edit that keeps the size
+    and restores the modification time is still noticed.
+    """
 
     mtime_ns: int
     size: int
     sha256: str
+    ctime_ns: int = 0
+
+    def same_file(self, info: os.stat_result) -> bool:
+        """Return True when ``info`` shows the file as stamped (so its hash is unchanged)."""
+        return (self.mtime_ns, self.ctime_ns, self.size) == (
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_size,
+        )
 
 
 @dataclass(frozen=True)
@@ -129,10 +142,12 @@ def stamp_inputs(root: Path, previous: Mapping[str, Stamp]) -> dict[str, Stamp]:
         try:
             info = path.stat()
             old = previous.get(rel)
-            if old is not None and (old.mtime_ns, old.size) == (info.st_mtime_ns, info.st_size):
+            if old is not None and old.same_file(info):
                 stamps[rel] = old
             else:
-                stamps[rel] = Stamp(info.st_mtime_ns, info.st_size, file_hash(path))
+                stamps[rel] = Stamp(
+                    info.st_mtime_ns, info.st_size, file_hash(path), info.st_ctime_ns
+                )
         except OSError:  # unreadable or vanished: loading reports it at the file
             stamps[rel] = Stamp(0, -1, "")
     return stamps
@@ -250,7 +265,9 @@ def write_pending(root: Path, state: BuildState) -> Path:
         "out_dir": state.out_dir,
         "clean": state.clean,
         "diagnostics": list(state.diagnostics),
-        "stamps": {k: [s.mtime_ns, s.size, s.sha256] for k, s in sorted(state.stamps.items())},
+        "stamps": {
+            k: [s.mtime_ns, s.size, s.sha256, s.ctime_ns] for k, s in sorted(state.stamps.items())
+        },
         "units": {
             k: {
                 "kind": u.kind,
@@ -295,7 +312,7 @@ def up_to_date(
             info = path.stat()
         except OSError:
             return None
-        if (stamp.mtime_ns, stamp.size) != (info.st_mtime_ns, info.st_size):
+        if not stamp.same_file(info):
             return None
     digests = {rel: s.sha256 for rel, s in state.stamps.items()}
     digests[VERSION_INPUT] = version
