@@ -11,15 +11,16 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Text
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfgen import canvas
 
-from beslut import attachments
+from beslut import api, attachments
 from beslut.checks import attachment_text
 from beslut.checks.personal_data import find_numbers
 from beslut.cli import cli
+from beslut.convert import FakeConverter
 from conftest import MEETING, MakeWorkspace, case_file
 
 F = "content/ärenden/a.md"
@@ -430,3 +431,17 @@ def test_inspection_is_cached_by_content(
     (root / "content" / "bilagor" / "u.pdf").write_bytes(pdf("Ändrad"))
     check(root)
     assert len(calls) == 2
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_owner_password_only_pdf_goes_into_the_packet(make_workspace: MakeWorkspace) -> None:
+    files = meeting_with("l.pdf", _encrypted("", "ägare"))
+    files[F] = case_file()
+    files[M] = files[M].replace(
+        "  - typ: övrigt\n", "  - typ: beslut\n    diarienummer: 25HSN1\n  - typ: övrigt\n"
+    )
+    root = make_workspace(files)
+    report = api.build(root, converter=FakeConverter())
+    assert report.ok, [d.format() for d in report.diagnostics]
+    packet = PdfReader(root / "output" / "möten" / "m" / "handlingar.pdf")
+    assert "Utredning" in packet.pages[-1].extract_text()
