@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfgen import canvas
 
 from beslut import api, attachments
+from beslut.assemble import AssemblyError, PacketDocument, PacketItem, assemble_packet
 from beslut.checks import attachment_text
 from beslut.checks.personal_data import find_numbers
 from beslut.cli import cli
@@ -445,3 +446,15 @@ def test_owner_password_only_pdf_goes_into_the_packet(make_workspace: MakeWorksp
     assert report.ok, [d.format() for d in report.diagnostics]
     packet = PdfReader(root / "output" / "möten" / "m" / "handlingar.pdf")
     assert "Utredning" in packet.pages[-1].extract_text()
+
+
+def test_assembly_never_shows_the_pdf_library_message(tmp_path: Path) -> None:
+    damaged = tmp_path / "trasig.pdf"
+    damaged.write_bytes(pdf("Utredning")[:400])
+    item = PacketItem(1, "Ärende", (PacketDocument(damaged, "Bilaga 1 Utredning"),))
+    with pytest.raises(AssemblyError) as caught:
+        assemble_packet(None, [item], tmp_path / "p.pdf", title="Handlingar")
+    assert str(caught.value) == (
+        "Bilaga 1 Utredning (”trasig.pdf”, ärende 1): PDF-filen är skadad och kan inte läsas. "
+        + PDF_FIX
+    )
