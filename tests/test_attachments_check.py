@@ -426,6 +426,8 @@ def test_inspection_is_cached_by_content(
 
     monkeypatch.setitem(attachments._INSPECTORS, ".pdf", counting)
     first = check(root)
+    assert check(root) == first  # same process, unchanged file: not even read again
+    monkeypatch.setattr(attachments, "_SEEN", {})  # a new process reads the disk cache
     monkeypatch.setattr(attachment_text, "_SEEN", {})
     assert check(root) == first
     assert len(calls) == 1

@@ -220,6 +220,11 @@ def inspect_attachment(path: Path, name: str, root: Path | None = None) -> list[
     if root is None:
         return inspector(path, name)
     try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+        seen = _SEEN.get((path, name, root))
+        if seen is not None and seen[0] == stamp:
+            return list(seen[1])  # watch mode: unchanged since the last check in this process
         content = path.read_bytes()
     except OSError:
         return inspector(path, name)
@@ -229,7 +234,13 @@ def inspect_attachment(path: Path, name: str, root: Path | None = None) -> list[
     if found is None:
         found = inspector(path, name)
         _store(cache, found)
+    if len(_SEEN) >= 1024:
+        _SEEN.clear()
+    _SEEN[(path, name, root)] = (stamp, tuple(found))
     return found
+
+
+_SEEN: dict[tuple[Path, str, Path], tuple[tuple[int, int], tuple[Finding, ...]]] = {}
 
 
 def _load(cache: Path) -> list[Finding] | None:
