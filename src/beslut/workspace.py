@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .attachments import Severity, inspect_attachment
 from .diagnostics import Diagnostic, Level, error, has_errors, sort, warning
 from .load import CASE_SUFFIXES, Source, load_source, relative
 from .models import (
@@ -235,9 +236,27 @@ def _validate_case(
         files.append(resolved)
         if problem:
             problems.append(note(source, ("bilagor", index, "fil"), problem, code, is_error=True))
+        problems.extend(_attachment_findings(source, ("bilagor", index, "fil"), resolved, root))
     if profile is not None:
         problems.extend(_profile_rules(source, case, profile))
     return CaseDocument(source, case, body_outline, tuple(files)), problems
+
+
+def _attachment_findings(
+    source: Source, key: tuple[str | int, ...], path: Path | None, root: Path
+) -> list[Diagnostic]:
+    """Report what is wrong with an attachment file (damaged, encrypted, empty, no text, not
+    A4, not PDF/A) at the line that names it, the same in ``check`` as in ``build``."""
+    if path is None:
+        return []
+    try:
+        name = path.relative_to(root).as_posix()
+    except ValueError:
+        name = path.name
+    return [
+        note(source, key, f.message, f.code, is_error=f.severity is Severity.ERROR)
+        for f in inspect_attachment(path, name, root)
+    ]
 
 
 PLACEHOLDER = "[fyll i"
@@ -459,12 +478,10 @@ def _validate_meeting(
         for a_index, attachment in enumerate(item.attachments):
             path, problem, code = check_attachment_path(attachment.file, source.path, root)
             resolved.append(path)
+            key = (*where, "handlingar", a_index, "fil")
             if problem:
-                problems.append(
-                    note(
-                        source, (*where, "handlingar", a_index, "fil"), problem, code, is_error=True
-                    )
-                )
+                problems.append(note(source, key, problem, code, is_error=True))
+            problems.extend(_attachment_findings(source, key, path, root))
         files.append(tuple(resolved))
     return MeetingDocument(source, meeting, tuple(files)), problems
 

@@ -31,7 +31,7 @@ from pypdf.generic import (
 
 from .bookmarks import _Bookmarks
 from .conformance import _pdf_date, _timestamp, _xmp
-from .model import PRODUCER, AssemblyError, PacketItem, _why
+from .model import PRODUCER, RESAVE_PDF, AssemblyError, PacketItem
 from .objects import _as_list, _content_refs, _int, _name_tree, _number_tree, _raw_contents
 from .overlays import _Stamps
 from .parts import _Part
@@ -136,8 +136,8 @@ class _Builder(_Bookmarks, _Stamps):
                 raise
             except Exception as exc:
                 raise AssemblyError(
-                    f"{part.label}: PDF-filen är skadad och kan inte fogas in i paketet "
-                    f"({_why(exc)})."
+                    f"{part.label}: PDF-filen är skadad och kan inte fogas in i paketet. "
+                    f"{RESAVE_PDF}"
                 ) from exc
         self.total_pages = len(self.writer.pages)
         self._outline(part)

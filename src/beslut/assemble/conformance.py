@@ -12,6 +12,7 @@ import os
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 from xml.sax.saxutils import escape
@@ -35,6 +36,63 @@ _PDFAID_PART = re.compile(rb"pdfaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
 _PDFUAID_PART = re.compile(rb"pdfuaid:part\s*(?:=\s*[\"']\s*|>\s*)(\d+)")
 
 
+@dataclass(frozen=True)
+class PartConformance:
+    """What one PDF lacks for a packet to be claimed as PDF/A-2b and PDF/UA-1."""
+
+    missing: tuple[str, ...]
+    """Swedish, e.g. ”inte PDF/A”, ”inte taggad” (joined into a sentence by the caller)."""
+    tagged: bool
+    lang: str
+    intent: DictionaryObject | None
+    """The PDF/A output intent with an RGB profile, when the part has one."""
+    digest: bytes | None
+
+
+def part_conformance(reader: PdfReader) -> PartConformance:
+    """Return what a PDF lacks on its own to be part of a PDF/A-2b and PDF/UA-1 packet.
+
+    The one place that decides it: packet assembly (:func:`_inspect`) and the check of
+    attachments before any build (:mod:`beslut.attachments`) both call it.
+    """
+    root = reader.root_object
+    xmp = _xmp_of(root)
+    pdfa = _int_match(_PDFAID_PART, xmp)
+    pdfua = _int_match(_PDFUAID_PART, xmp)
+    mark_info = _resolve(root.get("/MarkInfo"))
+    marked = isinstance(mark_info, DictionaryObject) and bool(
+        _resolve(mark_info.get("/Marked", False))
+    )
+    tagged = "/StructTreeRoot" in root and marked
+    lang = str(root.get("/Lang", "") or "")
+    intent = _pdfa_intent(root)
+    missing: list[str] = []
+    if pdfa not in (1, 2, 3):
+        missing.append("inte PDF/A" if pdfa is None else f"PDF/A-{pdfa}, inte PDF/A-1–3")
+    if not tagged:
+        missing.append("inte taggad")
+    elif pdfua != 1:
+        missing.append("inte märkt som PDF/UA")
+    if pdfa in (1, 2, 3) and intent is not None:
+        if _profile_components(intent) != 3:
+            missing.append(
+                "gjord för en färgprofil som inte är RGB (sidstämplarna och "
+                "ersättningssidorna är i RGB)"
+            )
+            intent = None
+    elif pdfa in (1, 2, 3):
+        missing.append("utan färgprofil (OutputIntent)")
+    if pdfa not in (1, 2, 3):
+        intent = None
+    digest = _profile_digest(intent) if intent is not None else None
+    return PartConformance(tuple(missing), tagged, lang, intent, digest)
+
+
+def conformance_problem(label: str, missing: Sequence[str]) -> str:
+    """Return the Swedish sentence that a part stops the packet's PDF/A and PDF/UA claim."""
+    return f"{label} är {_join(missing)}; paketet kan inte anges som PDF/A-2b eller PDF/UA."
+
+
 def _inspect(
     parts: Sequence[_Part], lang: str
 ) -> tuple[list[str], list[str], DictionaryObject | None]:
@@ -48,42 +106,17 @@ def _inspect(
         if reader is None:
             continue
         with _reading(part.label):
-            root = reader.root_object
-            xmp = _xmp_of(root)
-            pdfa = _int_match(_PDFAID_PART, xmp)
-            pdfua = _int_match(_PDFUAID_PART, xmp)
-            mark_info = _resolve(root.get("/MarkInfo"))
-            marked = isinstance(mark_info, DictionaryObject) and bool(
-                _resolve(mark_info.get("/Marked", False))
-            )
-            part.tagged = "/StructTreeRoot" in root and marked
-            part_lang = str(root.get("/Lang", "") or "")
-            intent = _pdfa_intent(root)
-            digest = _profile_digest(intent) if intent is not None else None
-        missing: list[str] = []
-        if pdfa not in (1, 2, 3):
-            missing.append("inte PDF/A" if pdfa is None else f"PDF/A-{pdfa}, inte PDF/A-1–3")
-        if not part.tagged:
-            missing.append("inte taggad")
-        elif pdfua != 1:
-            missing.append("inte märkt som PDF/UA")
-        if pdfa in (1, 2, 3) and intent is not None:
-            if _profile_components(intent) != 3:
-                missing.append(
-                    "gjord för en färgprofil som inte är RGB (sidstämplarna och "
-                    "ersättningssidorna är i RGB)"
-                )
-            elif profile is None:
-                profile, profile_digest = intent, digest
-            elif digest != profile_digest:
+            found = part_conformance(reader)
+        part.tagged = found.tagged
+        part_lang = found.lang
+        missing = list(found.missing)
+        if found.intent is not None:
+            if profile is None:
+                profile, profile_digest = found.intent, found.digest
+            elif found.digest != profile_digest:
                 missing.append("gjord med en annan färgprofil (OutputIntent) än resten av paketet")
-        elif pdfa in (1, 2, 3):
-            missing.append("utan färgprofil (OutputIntent)")
         if missing:
-            problems.append(
-                f"{part.label} är {_join(missing)}; paketet kan inte anges som PDF/A-2b eller "
-                "PDF/UA."
-            )
+            problems.append(conformance_problem(part.label, missing))
         if part_lang and part_lang.lower() != lang.lower():
             warnings.append(
                 f"{part.label} har språket {part_lang}, inte {lang}; skärmläsare läser den delen "

@@ -51,11 +51,11 @@ class PacketResult:
     warnings: tuple[str, ...]
 
 
-def _why(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    if len(text) > 200:
-        text = text[:200] + "…"
-    return text or type(exc).__name__
+RESAVE_PDF = (
+    "Öppna den i programmet den gjordes i (eller en PDF-läsare) och spara eller exportera den "
+    "som PDF igen."
+)
+"""The fix for a damaged PDF; the PDF library's own (English) message is never shown."""
 
 
 @contextmanager
@@ -70,5 +70,5 @@ def _reading(label: str) -> Iterator[None]:
         raise
     except Exception as exc:
         raise AssemblyError(
-            f"{label}: PDF-filen är skadad och kan inte läsas ({_why(exc)})."
+            f"{label}: PDF-filen är skadad och kan inte läsas. {RESAVE_PDF}"
         ) from exc

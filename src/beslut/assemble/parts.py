@@ -90,7 +90,9 @@ def _open(path: Path, label: str) -> PdfReader:
         raise AssemblyError(f"{label}: hittar inte filen {path}.")
     with _reading(label):
         reader = PdfReader(path)
-    if reader.is_encrypted:
+        # Only an owner password (permissions): it opens without one, so it is taken in.
+        opened = not reader.is_encrypted or bool(reader.decrypt(""))
+    if not opened:
         raise AssemblyError(
             f"{label}: PDF-filen är krypterad eller lösenordsskyddad och kan inte tas med i "
             "paketet; spara den utan skydd och försök igen."

@@ -155,6 +155,14 @@ RULES: dict[str, Rule] = {
             "Personnummer eller samordningsnummer i text som publiceras.",
             exemptable=False,
         ),
+        Rule(
+            "bilaga-ej-granskad",
+            _E,
+            "Personuppgifter",
+            "En bilaga kunde inte läsas och granskas för personnummer (fel om den publiceras, "
+            "annars varning).",
+            exemptable=False,
+        ),
     )
 }
 

@@ -8,15 +8,18 @@ withheld item's own strings and papers, are left alone. Messages never show the 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic
-from .attachment_text import text_parts
+from stdnum import luhn
+from stdnum.exceptions import ValidationError
+from stdnum.se import personnummer
+
+from ..diagnostics import Diagnostic, Level
+from .attachment_text import attachment_text
 from .base import Context, Document
 from .catalogue import RULES
 from .prose import Block
@@ -25,10 +28,16 @@ if TYPE_CHECKING:
     from ..models import AgendaItem
     from ..workspace import CaseDocument, MeetingDocument
 
-# Ten digits (YYMMDD, optional - or +, NNNN) or twelve (YYYYMMDD, optional -, NNNN),
-# not part of a longer run of digits.
-_NUMBER = re.compile(r"(?<!\d)(?:\d{8}-?\d{4}|\d{6}[-+]?\d{4})(?!\d)")
+# Ten digits (YYMMDD, optional -, + or space, NNNN) or twelve (YYYYMMDD, optional - or space,
+# NNNN), not part of a longer run of digits, nor of a code (letters or / right before or after).
+_NUMBER = re.compile(
+    r"(?<![\w/])(?P<date>\d{8}|\d{6})(?P<sep>[-+ \u00a0]?)(?P<serial>\d{4})(?![\w/]|[.,]\d)"
+)
 _CENTURIES = ("18", "19", "20")
+# A phone number written as ten digits may pass the date and checksum tests by chance.
+_PHONE = re.compile(
+    r"(?:tel|telefon|mobil|mobiltelefon|fax|växel|sms)[.:]?\s*(?:nr\.?:?\s*)?$", re.I
+)
 
 _WHY = "Personnummer och samordningsnummer får inte publiceras (SKR:s vägledning, GDPR)."
 _FIX_CASE = (
@@ -63,49 +72,52 @@ class Hit:
     """The number as written, with the last four digits replaced by X."""
 
 
-def luhn_valid(digits: str) -> bool:
-    """Return True when a string of digits passes the Luhn checksum."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-def _is_date(year: int, month: int, day: int) -> bool:
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def number_kind(written: str) -> str | None:
     """Return ``personnummer`` or ``samordningsnummer`` for a valid number, else None.
 
-    ``written`` is YYMMDD-NNNN, YYMMDD+NNNN, YYMMDDNNNN, YYYYMMDD-NNNN or YYYYMMDDNNNN. The
-    date must exist (samordningsnummer: day plus 60) and the ten digits pass the Luhn check.
+    ``written`` is YYMMDD-NNNN, YYMMDD+NNNN, YYMMDDNNNN, YYYYMMDD-NNNN or YYYYMMDDNNNN (a space
+    may stand for the -). The date must exist (samordningsnummer: day plus 60) and the ten
+    digits pass the Luhn check; python-stdnum decides both.
     """
-    digits = re.sub(r"[-+]", "", written)
-    century = digits[:2] if len(digits) == 12 else None
-    if century is not None and (century not in _CENTURIES or "+" in written):
+    compact = re.sub(r"[\s\u00a0]", "-", written)
+    digits = re.sub(r"[-+]", "", compact)
+    if len(digits) not in (10, 12) or not digits.isdigit():
         return None
-    ten = digits[-10:]
-    year, month, day = int(ten[:2]), int(ten[2:4]), int(ten[4:6])
-    kind = "personnummer"
-    if day > 60:
-        day -= 60
-        kind = "samordningsnummer"
-    years = [int(century) * 100 + year] if century else [1900 + year, 2000 + year]
-    if not any(_is_date(y, month, day) for y in years):
+    if len(digits) == 12 and (digits[:2] not in _CENTURIES or "+" in compact):
         return None
-    return kind if luhn_valid(ten) else None
+    if "+" not in compact:
+        compact = f"{digits[:-4]}-{digits[-4:]}"
+    day = int(digits[-6:-4])
+    if day <= 60:
+        return "personnummer" if personnummer.is_valid(compact) else None
+    # Samordningsnummer: the day plus 60; stdnum checks the date with the real day.
+    shifted = f"{compact[:-7]}{day - 60:02d}{compact[-5:]}"
+    try:
+        personnummer.get_birth_date(shifted)
+    except ValidationError:
+        return None
+    return "samordningsnummer" if luhn.is_valid(digits[-10:]) else None
+
+
+def _looks_like_something_else(text: str, start: int, end: int, sep: str) -> bool:
+    """A number in a group of spaced digits (an amount, a table row) or after "tel." is not
+    taken for a personnummer."""
+    before, after = text[max(0, start - 30) : start], text[end : end + 2]
+    if (
+        sep.strip() == ""
+        and sep
+        and (re.search(r"\d[ \u00a0]$", before) or re.match(r"[ \u00a0]\d", after))
+    ):
+        return True
+    return not sep and _PHONE.search(before) is not None
 
 
 def find_numbers(text: str) -> list[Hit]:
     """Return the personnummer and samordningsnummer in a text."""
     hits = []
     for match in _NUMBER.finditer(text):
+        if _looks_like_something_else(text, match.start(), match.end(), match.group("sep")):
+            continue
         kind = number_kind(match.group(0))
         if kind is not None:
             masked = match.group(0)[:-4] + "XXXX"
@@ -166,12 +178,47 @@ def _search_body(document: Document) -> Iterator[tuple[int, int, Hit]]:
 def _attachment_hits(
     context: Context, document: Document, files: Iterator[tuple[tuple[str | int, ...], Path]]
 ) -> Iterator[tuple[int, int, Hit, str, str]]:
-    """Yield (line, column, hit, file name, place) for the attachments' text."""
+    """Yield (line, column, hit, file name, place) for every channel of the attachments."""
     for key, path in files:
         line, column = document.at(key)
-        for part in text_parts(path, context.root):
+        for part in attachment_text(path, context.root).parts:
             for hit in find_numbers(part.text):
                 yield line, column, hit, path.name, part.place
+
+
+_UNREAD_PUBLISHED = (
+    "Bilagan publiceras, så den måste gå att granska: spara den som PDF med sökbar text (eller "
+    "som Word- eller ODT-fil) utan lösenord, eller markera punkten i mötesfilen med sekretess: "
+    "eller publiceras_inte: true om den inte ska publiceras."
+)
+_UNREAD_WITHHELD = (
+    "Den publiceras inte, men granska den själv innan den lämnas ut eller skickas vidare."
+)
+
+
+def _unread(
+    context: Context,
+    rel: str,
+    document: Document,
+    files: Iterable[tuple[tuple[str | int, ...], Path]],
+    *,
+    published: bool,
+) -> Iterator[Diagnostic]:
+    """Report every attachment that could not be read: nothing passes the check unread."""
+    for key, path in files:
+        problem = attachment_text(path, context.root).problem
+        if problem is None:
+            continue
+        line, column = document.at(key)
+        message = (
+            f"Bilagan ”{path.name}” {problem} och kunde inte granskas för personnummer och "
+            f"samordningsnummer. {_UNREAD_PUBLISHED if published else _UNREAD_WITHHELD}"
+        )
+        level = Level.ERROR if published else Level.WARNING
+        yield Diagnostic(rel, line, column, level, message, UNREAD)
+
+
+UNREAD = "bilaga-ej-granskad"
 
 
 def _in_kallelse(entries: list[tuple[MeetingDocument, int, AgendaItem]]) -> dict[str, str]:
@@ -193,6 +240,12 @@ def _case(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
         bool(entries) and all(item.withheld for _, _, item in entries)
     )
     rule = RULES["personnummer"]
+    case_files = [
+        (("bilagor", index, "fil"), path)
+        for index, path in enumerate(case.attachment_files)
+        if path is not None
+    ]
+    yield from _unread(context, case.rel, document, case_files, published=not withheld)
     if withheld:
         shown = _in_kallelse(entries)
         for block in document.every_string:
@@ -206,12 +259,7 @@ def _case(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
             yield rule.at(case.rel, line, column, _message(hit, _FIX_CASE))
     for line, column, hit in _body_hits(document):
         yield rule.at(case.rel, line, column, _message(hit, _FIX_CASE))
-    files = (
-        (("bilagor", index, "fil"), path)
-        for index, path in enumerate(case.attachment_files)
-        if path is not None
-    )
-    for line, column, hit, name, place in _attachment_hits(context, document, files):
+    for line, column, hit, name, place in _attachment_hits(context, document, iter(case_files)):
         yield rule.at(case.rel, line, column, _message(hit, _FIX_CASE, name, place))
 
 
@@ -234,6 +282,13 @@ def _meeting(context: Context, meeting: MeetingDocument) -> Iterator[Diagnostic]
             fix = _FIX_MEETING if item.withheld else _FIX_ITEM
         for line, column, hit in _string_hits(document, block):
             yield rule.at(meeting.rel, line, column, _message(hit, fix))
+    for index, item in enumerate(items):
+        item_files = [
+            (("ärenden", index, "handlingar", number, "fil"), path)
+            for number, path in enumerate(meeting.attachment_files[index])
+            if path is not None
+        ]
+        yield from _unread(context, meeting.rel, document, item_files, published=not item.withheld)
     files = (
         (("ärenden", index, "handlingar", number, "fil"), path)
         for index, item in enumerate(items)
