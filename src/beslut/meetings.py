@@ -3,13 +3,16 @@
 For each meeting and each variant (internal, public):
 
 1. collect every item's documents: the case paper, its attachments, the item's extra papers
-   (Word/ODT attachments are converted first; PDFs are checked: encrypted, damaged, no text);
+   (Word/ODT attachments are converted first; every attachment was already inspected by the
+   validate stage, so a meeting with a damaged or encrypted one never gets here);
 2. render the kallelse with placeholder page numbers, convert it, count its pages, plan where
    every item starts in the packet, render and convert it again with the real numbers;
 3. assemble the packet with pypdf (bookmarks, page labels, stamps, merged structure tree), and
    one PDF per item.
 
-Everything is written into the staging folder; publishing moves it into ``output/``.
+What the public sees comes from ``disclosure.public_view`` only. Case PDFs come from the
+build's own cache (the pipeline passes them in), never from ``output/``. Everything is written
+into the staging folder; publishing moves it into ``output/``.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from .assemble import (
     assemble_many,
     plan_pages,
 )
-from .attachments import Severity, inspect_pdf
 from .convert import ConversionJob, Converter
 from .diagnostics import Diagnostic, error, has_errors, warning
 from .disclosure import ItemView, MeetingView, public_view
@@ -259,7 +261,6 @@ class MeetingBuilder:
         self.converter = converter
         self.staging = staging
         self.result = MeetingResult()
-        self._external: set[Path] = set()  # attachment PDFs from the workspace, to check
         self.cases = [
             workspace.case_by_dnr(i.diary_number) if i.diary_number else None
             for i in self.meeting.items
@@ -512,8 +513,6 @@ class MeetingBuilder:
             return None
         for index, shown in enumerate(self.view.items):
             docs = tuple(d for d in documents[index] if d is not None)
-            if not self._check_pdfs(docs, ("ärenden", index)):
-                failed = True
             items.append(PacketItem(shown.number, shown.title, docs))
         return None if failed else items
 
@@ -527,7 +526,6 @@ class MeetingBuilder:
         position: int,
     ) -> PacketDocument | None:
         if path.suffix.lower() == ".pdf":
-            self._external.add(path)
             return PacketDocument(path, title)
         target = self._stage(f"bilagor/{item_index + 1:02d}-{position:02d}-{path.stem}.pdf")
         to_convert.append(
@@ -555,24 +553,4 @@ class MeetingBuilder:
                     ("ärenden", item_index),
                 )
                 ok = False
-        return ok
-
-    def _check_pdfs(
-        self, documents: Sequence[PacketDocument], where: tuple[str | int, ...]
-    ) -> bool:
-        ok = True
-        root = self.workspace.root
-        for document in documents:
-            try:
-                name = document.path.resolve().relative_to(root).as_posix()
-            except ValueError:
-                name = document.path.name
-            if document.path not in self._external:
-                continue  # produced by this build through LibreOffice
-            for finding in inspect_pdf(document.path, name):
-                if finding.severity is Severity.ERROR:
-                    self._error(finding.message, finding.code, where)
-                    ok = False
-                else:
-                    self._warn(finding.message, finding.code, where)
         return ok
