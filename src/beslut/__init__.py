@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
+    "BeslutError": "errors",
     "UserError": "errors",
+    "ContentError": "errors",
+    "TemplateError": "errors",
+    "ConversionError": "errors",
+    "AssemblyError": "errors",
+    "PublishError": "errors",
+    "BuildLocked": "errors",
+    "UsageError": "errors",
     "build": "api",
     "build_templates": "api",
     "check": "api",
@@ -84,7 +92,17 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
         LibreOfficeConverter,
     )
     from .diagnostics import Diagnostic, Level
-    from .errors import UserError
+    from .errors import (
+        AssemblyError,
+        BeslutError,
+        BuildLocked,
+        ContentError,
+        ConversionError,
+        PublishError,
+        TemplateError,
+        UsageError,
+        UserError,
+    )
     from .models import Case, DocumentType, Meeting, Profile
     from .pipeline import BuildReport, Output
     from .workspace import CaseDocument, MeetingDocument, Workspace

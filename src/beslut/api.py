@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from . import scaffold, schema
 from .convert import Converter
 from .diagnostics import Diagnostic
-from .errors import UserError
+from .errors import ContentError, UserError
 from .models import DocumentType, Profile
 from .pipeline import BuildReport, Progress
 from .watch import Listener
@@ -94,7 +94,7 @@ def _profile(root: Path) -> Profile:
     profile, problems = load_profile(root)
     if profile is None:
         lines = "\n".join(p.format() for p in problems)
-        raise UserError(f"organisationsprofilen har fel; rätta dem först:\n{lines}")
+        raise ContentError(f"organisationsprofilen har fel; rätta dem först:\n{lines}")
     return profile
 
 

@@ -39,6 +39,8 @@ from typing import IO, Any, Protocol, Self
 
 from pypdf import PdfReader, PdfWriter
 
+from .errors import ConversionError
+
 __all__ = [
     "DEFAULT_PDF_OPTIONS",
     "INSTALL_HINT",
@@ -103,7 +105,7 @@ class Converter(Protocol):
     def close(self) -> None: ...
 
 
-class ConverterUnavailable(Exception):
+class ConverterUnavailable(ConversionError):
     """LibreOffice (or the Python UNO bridge) is not installed; ``str()`` says what to install."""
 
     def __init__(self, message: str = INSTALL_HINT) -> None:

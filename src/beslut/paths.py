@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import UsageError
+
 PROFILE_FILE = Path("content") / "profil.yaml"
 CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
 
 
-class NotAWorkspace(Exception):
+class NotAWorkspace(UsageError):
     """The folder has no organisation profile; the message says what to do."""
 
 

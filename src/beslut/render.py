@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate
 
 from . import decisions, formatting
 from .diagnostics import Diagnostic, Level, error
+from .errors import TemplateError
 from .models import DocumentType, Profile
 from .templating import Template, environment
 from .typography import hard_spaces
@@ -55,7 +56,7 @@ CONTEXT_KEYS = frozenset(
 )
 
 
-class RenderError(Exception):
+class RenderError(TemplateError):
     """A case could not be rendered; the message is Swedish and names template and case."""
 
 

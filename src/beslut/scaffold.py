@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import formatting
+from .errors import UsageError
 from .models import DecisionStyle, DocumentType, Profile
 from .publish import write_text_atomic
 from .schema import CASE_SCHEMA, SCHEMA_DIR, write_schemas
@@ -16,7 +17,7 @@ from .workspace import CONTENT_DIR, PLACEHOLDER, PROFILE_FILE, TEMPLATES_DIR
 CASES_DIR = "ärenden"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(UsageError):
     """A scaffolding request that cannot be carried out; the message is Swedish."""
 
 

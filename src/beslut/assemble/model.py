@@ -8,14 +8,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, errors
 
 FRONT_OUTLINE_TITLE = "Kallelse och föredragningslista"
 FRONT_STAMP_LABEL = "Kallelse"
 PRODUCER = f"beslut {__version__}"
 
 
-class AssemblyError(Exception):
+class AssemblyError(errors.AssemblyError):
     """The packet cannot be built; ``str()`` is a Swedish message that names the file."""
 
 
