@@ -40,8 +40,8 @@ def time_beslut(workspace: Path) -> float:
 def time_naive(workspace: Path, scratch: Path) -> float:
     """Return the wall time of docxtpl rendering plus one soffice process per file."""
     sys.path.insert(0, str(REPO / "src"))
-    from beslut.render import render_case
-    from beslut.workspace import load_workspace
+    from beslut.render.case import render_case
+    from beslut.validate.workspace import load_workspace
 
     profile = scratch / "lo-profile"
     out = scratch / "naive"

@@ -42,7 +42,7 @@ _WATCH = """
 import json, sys, time
 from pathlib import Path
 import beslut.checks as checks
-from beslut.workspace import load_workspace
+from beslut.validate.workspace import load_workspace
 root = Path(sys.argv[1])
 real = checks.run
 if sys.argv[2] == "off":

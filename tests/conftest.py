@@ -180,6 +180,6 @@ def case_file(
 
 def findings(root: Path, *codes: str) -> list[str]:
     """Return the formatted diagnostics of a workspace, only the given codes if any."""
-    from beslut.workspace import load_workspace
+    from beslut.validate.workspace import load_workspace
 
     return [d.format() for d in load_workspace(root).diagnostics if not codes or d.code in codes]

@@ -16,12 +16,13 @@ from pypdf.annotations import Text
 from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfgen import canvas
 
-from beslut import api, attachments
+from beslut import api
 from beslut.assemble import AssemblyError, PacketDocument, PacketItem, assemble_packet
 from beslut.checks import attachment_text
 from beslut.checks.personal_data import find_numbers
-from beslut.cli import cli
-from beslut.convert import FakeConverter
+from beslut.cli.main import cli
+from beslut.convert.libreoffice import FakeConverter
+from beslut.validate import attachments
 from conftest import MEETING, MakeWorkspace, case_file
 
 F = "content/ärenden/a.md"

@@ -26,8 +26,8 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject
 
 from beslut import api
-from beslut.cli import cli
-from beslut.convert import INSTALL_HINT, LibreOfficeConverter
+from beslut.cli.main import cli
+from beslut.convert.libreoffice import INSTALL_HINT, LibreOfficeConverter
 from beslut.pipeline import BuildReport
 from conftest import CASE, MakeWorkspace, need
 from test_render import (

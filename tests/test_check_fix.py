@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from beslut.cli import cli
-from beslut.fix import FileChange, FixFailed, apply
+from beslut.authoring.fix import FileChange, FixFailed, apply
+from beslut.cli.main import cli
 from conftest import MakeWorkspace
 
 F = "content/ärenden/a.md"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from beslut.diagnostics import Fix
-from beslut.workspace import load_workspace
+from beslut.validate.workspace import load_workspace
 from conftest import MakeWorkspace, case_file, findings
 
 NAME = "content/ärenden/x.md"

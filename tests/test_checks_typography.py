@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from beslut.typography import hard_spaces
-from beslut.workspace import load_workspace
+from beslut.model.typography import hard_spaces
+from beslut.validate.workspace import load_workspace
 from conftest import REPO, MakeWorkspace, case_file, findings, need_seeds
 
 F = "content/ärenden/a.md"

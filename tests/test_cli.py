@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from beslut import api
-from beslut.cli import cli, main
-from beslut.models import DocumentType
-from beslut.workspace import load_workspace
+from beslut.cli.main import cli, main
+from beslut.model.models import DocumentType
+from beslut.validate.workspace import load_workspace
 from conftest import CASE, PROFILE, REPO, MakeWorkspace
 
 
@@ -166,7 +166,7 @@ def test_schema_export_is_valid_and_swedish(make_workspace: MakeWorkspace) -> No
 
 
 def test_committed_schemas_are_current() -> None:
-    from beslut.schema import schemas
+    from beslut.authoring.schema import schemas
 
     for name, schema in schemas().items():
         committed = json.loads((REPO / "schemas" / name).read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""Tests of beslut.convert: the fake, the checks, fault handling with fake soffice scripts, and
+"""Tests of beslut.convert.libreoffice: the fake, the checks, fault handling with fake soffice scripts, and
 real LibreOffice (marked ``libreoffice``)."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 from pypdf.generic import BooleanObject, DictionaryObject
 
-from beslut.convert import (
+from beslut.convert.libreoffice import (
     INSTALL_HINT,
     SYSTEM_PYTHON,
     ConversionJob,

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from beslut.decisions import (
+from beslut.model.decisions import (
     NormalisedPoint,
     RenderedPoint,
     full_line,

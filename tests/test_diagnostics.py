@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from beslut.workspace import load_workspace
+from beslut.validate.workspace import load_workspace
 from conftest import CASE, MakeWorkspace
 
 ATTACHMENTS = (

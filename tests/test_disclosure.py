@@ -6,14 +6,8 @@ from typing import Any
 
 import pytest
 
-from beslut.disclosure import (
-    DocumentView,
-    ItemView,
-    WithheldReason,
-    item_view,
-    public_view,
-)
-from beslut.models import AgendaItem, Case, Meeting
+from beslut.disclosure import DocumentView, ItemView, WithheldReason, item_view, public_view
+from beslut.model.models import AgendaItem, Case, Meeting
 
 CASE_TITLE = "Upphandling av antikroppstester – tilldelningsbeslut"
 PUBLIC_TITLE = "Upphandling – tilldelningsbeslut"

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from beslut.formatting import (
+from beslut.model.formatting import (
     FILTERS,
     amount,
     clock,

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
 from beslut import pipeline
-from beslut.convert import FakeConverter
+from beslut.convert.libreoffice import FakeConverter
 from beslut.errors import BuildLocked
 from beslut.pipeline import BuildReport, build, output_lock
 from conftest import CASE, MakeWorkspace
@@ -194,8 +194,6 @@ def test_second_build_on_same_output_is_refused(workspace: Path) -> None:
     run(workspace)  # released
 
 
-
-
 def test_kill_9_during_build_then_next_build_finishes(make_workspace: MakeWorkspace) -> None:
     files = {
         f"content/ärenden/c{i:03d}.md": CASE.replace("25HSN1", f"25HSN{100 + i}") for i in range(60)
@@ -320,7 +318,7 @@ def _cli_build(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     from click.testing import CliRunner
 
     from beslut import api
-    from beslut.cli import cli
+    from beslut.cli.main import cli
 
     real = getattr(api.build, "real", api.build)
 
@@ -352,7 +350,7 @@ def test_deleted_output_is_rebuilt(
 def test_kallelse_page_numbers_converge_on_the_second_pass(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from beslut import meetings
+    from beslut.assemble import meeting as meetings
 
     real = meetings.plan_pages
     planned: list[dict[int, int]] = []
@@ -372,7 +370,7 @@ def test_kallelse_page_numbers_converge_on_the_second_pass(
 def test_unstable_kallelse_page_numbers_are_an_error(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from beslut import meetings
+    from beslut.assemble import meeting as meetings
 
     calls = {"n": 0}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from beslut.checks import RULES
-from beslut.cli import cli
-from beslut.codes import BUILD_CODES, CODES, LOCKED
+from beslut.cli.main import cli
+from beslut.validate.codes import BUILD_CODES, CODES, LOCKED
 from conftest import MEETING, PROFILE, MakeWorkspace, case_file, findings
 
 PLACEHOLDER_BODY = "## Sammanfattning\n\nSe [fyll i: siffrorna].\n"
@@ -121,7 +121,7 @@ def test_every_code_the_workspace_reports_is_listed() -> None:
 
     from conftest import REPO
 
-    sources = ["load.py", "validate.py", "workspace.py", "checks/__init__.py"]
+    sources = ["load/source.py", "validate/models.py", "validate/workspace.py", "checks/__init__.py"]
     found = set()
     for name in sources:
         text = (REPO / "src" / "beslut" / name).read_text("utf-8")

@@ -17,9 +17,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from beslut.markdown_docx import BodyWarning, insert_markdown
-from beslut.models import StructuredTable
-from beslut.templates_build import build_templates
+from beslut.model.models import StructuredTable
+from beslut.render.markdown_docx import BodyWarning, insert_markdown
+from beslut.render.templates_build import build_templates
 
 NBSP = "\u00a0"
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"

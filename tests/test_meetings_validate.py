@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from beslut.models import ItemKind
-from beslut.workspace import load_workspace
+from beslut.model.models import ItemKind
+from beslut.validate.workspace import load_workspace
 from conftest import CASE, MakeWorkspace
 from conftest import MEETING as BASE_MEETING
 

@@ -27,7 +27,7 @@ from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfgen import canvas
 
 from beslut import api
-from beslut.convert import FakeConverter
+from beslut.convert.libreoffice import FakeConverter
 from conftest import CASE, MEETING, PROFILE, REPO, MakeWorkspace, need_libreoffice
 from test_render import copy_example_workspace
 

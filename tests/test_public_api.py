@@ -20,12 +20,12 @@ def test_import_is_light() -> None:
 
 
 def test_readme_reference_is_current() -> None:
-    from beslut.reference import update_readme
+    from beslut.authoring.reference import update_readme
     from conftest import REPO
 
     text = (REPO / "README.md").read_text("utf-8")
     assert update_readme(text) == text, (
-        "README:s nyckelreferens är inaktuell: python -m beslut.reference"
+        "README:s nyckelreferens är inaktuell: python -m beslut.authoring.reference"
     )
 
 

@@ -25,9 +25,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from beslut import api
-from beslut.cli import cli
+from beslut.cli.main import cli
+from beslut.model.typography import hard_spaces
 from beslut.pipeline import BuildReport
-from beslut.typography import hard_spaces
 from conftest import CASE, REPO, MakeWorkspace, need_seeds
 
 NBSP = "\u00a0"

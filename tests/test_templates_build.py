@@ -15,7 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from beslut.templates_build import (
+from beslut.render.templates_build import (
     DOCUMENT_TYPES,
     KALLELSE,
     PAGE_STYLES,

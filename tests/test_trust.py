@@ -23,12 +23,17 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from beslut import publish as publish_module
-from beslut import render as render_module
-from beslut.cli import cli
-from beslut.convert import ConversionJob, ConversionResult, ConverterUnavailable, FakeConverter
+from beslut.cli.main import cli
+from beslut.convert.libreoffice import (
+    ConversionJob,
+    ConversionResult,
+    ConverterUnavailable,
+    FakeConverter,
+)
 from beslut.errors import PublishError
 from beslut.pipeline import BuildReport, build
+from beslut.publish import files as publish_module
+from beslut.render import case as render_module
 from conftest import CASE, MakeWorkspace, need_libreoffice
 from test_incremental import MEETING, A, B, M, edit, run
 from test_incremental import workspace as workspace
@@ -384,7 +389,7 @@ def test_hanging_libreoffice_fails_the_build_within_a_bounded_time(
     make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:
     """One start-up wait per build, not one per document (7 minutes were seen)."""
-    from beslut.convert import LibreOfficeConverter
+    from beslut.convert.libreoffice import LibreOfficeConverter
 
     soffice = tmp_path / "fake-soffice"
     soffice.write_text("#!/bin/sh\nexec sleep 600\n", "utf-8")

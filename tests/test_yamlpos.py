@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from beslut.yamlpos import Pos, YamlSyntaxError, load
+from beslut.load.yamlpos import Pos, YamlSyntaxError, load
 
 
 def test_positions_of_keys_values_and_items_with_offset() -> None:

@@ -38,22 +38,22 @@ _EXPORTS: dict[str, str] = {
     "template_tags": "api",
     "write_schemas": "api",
     "watch": "api",
-    "ConversionJob": "convert",
-    "ConversionResult": "convert",
-    "Converter": "convert",
-    "FakeConverter": "convert",
-    "LibreOfficeConverter": "convert",
+    "ConversionJob": "convert.libreoffice",
+    "ConversionResult": "convert.libreoffice",
+    "Converter": "convert.libreoffice",
+    "FakeConverter": "convert.libreoffice",
+    "LibreOfficeConverter": "convert.libreoffice",
     "Diagnostic": "diagnostics",
     "Level": "diagnostics",
-    "Case": "models",
-    "DocumentType": "models",
-    "Meeting": "models",
-    "Profile": "models",
+    "Case": "model.models",
+    "DocumentType": "model.models",
+    "Meeting": "model.models",
+    "Profile": "model.models",
     "BuildReport": "pipeline",
     "Output": "pipeline",
-    "CaseDocument": "workspace",
-    "MeetingDocument": "workspace",
-    "Workspace": "workspace",
+    "CaseDocument": "validate.workspace",
+    "MeetingDocument": "validate.workspace",
+    "Workspace": "validate.workspace",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -73,7 +73,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ imports lazily
-    from .api import (
+    from beslut.api import (
         build,
         build_templates,
         check,
@@ -84,15 +84,15 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
         watch,
         write_schemas,
     )
-    from .convert import (
+    from beslut.convert.libreoffice import (
         ConversionJob,
         ConversionResult,
         Converter,
         FakeConverter,
         LibreOfficeConverter,
     )
-    from .diagnostics import Diagnostic, Level
-    from .errors import (
+    from beslut.diagnostics import Diagnostic, Level
+    from beslut.errors import (
         AssemblyError,
         BeslutError,
         BuildLocked,
@@ -103,6 +103,6 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
         UsageError,
         UserError,
     )
-    from .models import Case, DocumentType, Meeting, Profile
-    from .pipeline import BuildReport, Output
-    from .workspace import CaseDocument, MeetingDocument, Workspace
+    from beslut.model.models import Case, DocumentType, Meeting, Profile
+    from beslut.pipeline import BuildReport, Output
+    from beslut.validate.workspace import CaseDocument, MeetingDocument, Workspace

@@ -1,5 +1,5 @@
 """``python -m beslut``."""
 
-from beslut.cli import main
+from beslut.cli.main import main
 
 main()

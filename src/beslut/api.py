@@ -7,18 +7,18 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import scaffold, schema
-from .convert import Converter
-from .diagnostics import Diagnostic
-from .errors import ContentError, UserError
-from .models import DocumentType, Profile
-from .pipeline import BuildReport, Progress
-from .watch import Listener
-from .workspace import NotAWorkspace, Workspace, find_root, load_profile
-from .workspace import load_workspace as _load_workspace
+from beslut.authoring import scaffold, schema
+from beslut.cli.watch import Listener
+from beslut.convert.libreoffice import Converter
+from beslut.diagnostics import Diagnostic
+from beslut.errors import ContentError, UserError
+from beslut.model.models import DocumentType, Profile
+from beslut.pipeline import BuildReport, Progress
+from beslut.validate.workspace import NotAWorkspace, Workspace, find_root, load_profile
+from beslut.validate.workspace import load_workspace as _load_workspace
 
 if TYPE_CHECKING:
-    from .fix import FileChange
+    from beslut.authoring.fix import FileChange
 
 
 def _root(path: Path | str) -> Path:
@@ -37,7 +37,7 @@ def check(path: Path | str = ".") -> list[Diagnostic]:
     """Return every diagnostic for the workspace (templates included), sorted."""
     workspace = load_workspace(path)
     diagnostics = list(workspace.diagnostics)
-    from .render import check_templates
+    from beslut.render.case import check_templates
 
     diagnostics.extend(check_templates(workspace))
     return sorted(diagnostics, key=lambda d: (d.path, d.line, d.column, d.code))
@@ -52,8 +52,8 @@ def fix(
     remain. With ``write=False`` nothing is written and the changes of one pass are returned.
     Fixes that overlap another fix are taken in a later pass, up to ``passes`` passes.
     """
-    from . import fix as _fix
-    from .load import forget
+    from beslut.authoring import fix as _fix
+    from beslut.load.source import forget
 
     root = _root(path)
     combined: dict[str, _fix.FileChange] = {}
@@ -132,7 +132,7 @@ def write_schemas(path: Path | str = ".") -> list[Path]:
 
 def build_templates(path: Path | str = ".") -> list[Path]:
     """Rebuild the Word templates in templates/ from their source."""
-    from .templates_build import build_templates as _build
+    from beslut.render.templates_build import build_templates as _build
 
     root = _root(path)
     profile = _profile(root)
@@ -141,7 +141,7 @@ def build_templates(path: Path | str = ".") -> list[Path]:
 
 def template_tags(path: Path | str = ".") -> dict[str, list[str]]:
     """Return each template's variables (tags), by file name."""
-    from .render import template_tags as _tags
+    from beslut.render.case import template_tags as _tags
 
     return _tags(_root(path))
 
@@ -161,7 +161,7 @@ def build(
     ``force`` rebuilds everything; ``strict`` makes every warning an error (nothing with a
     warning is published); ``progress(stage, done, total)`` is called as work is done.
     """
-    from .pipeline import build as _build
+    from beslut.pipeline import build as _build
 
     return _build(
         _root(path),
@@ -184,7 +184,7 @@ def watch(
     converter: Converter | None = None,
 ) -> None:
     """Build, then rebuild after every saved change until ``stop`` is set (or Ctrl-C)."""
-    from .watch import watch as _watch
+    from beslut.cli.watch import watch as _watch
 
     _watch(
         _root(path),

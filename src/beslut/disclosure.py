@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .models import PROCEDURAL_TITLES, AgendaItem, Case, Meeting
+from beslut.model.models import PROCEDURAL_TITLES, AgendaItem, Case, Meeting
 
 
 class WithheldReason(StrEnum):

@@ -4,7 +4,7 @@
 module and gets immutable data from the stage before. Builds are incremental: each case and
 each meeting is a *unit*. The render, convert and assemble stages declare which files they
 read for a unit; the build state (``state.py``) records them with their digests, and
-:func:`beslut.state.rebuild_reason` (the one rule, also used by the CLI's no-op path) says
+:func:`beslut.publish.state.rebuild_reason` (the one rule, also used by the CLI's no-op path) says
 whether a unit can be reused and, if not, why.
 
 Trust rules, each enforced here:
@@ -33,23 +33,31 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, state
-from .convert import (
+from beslut import __version__
+from beslut.assemble.meeting import MeetingBuilder
+from beslut.convert.libreoffice import (
     ConversionJob,
     ConversionResult,
     Converter,
     ConverterUnavailable,
     LibreOfficeConverter,
 )
-from .diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
-from .errors import BuildLocked, PublishError, os_error_text
-from .meetings import MeetingBuilder
-from .paths import default_out_dir
-from .publish import Placement, inside, publish, read_manifest, sha256, write_bytes_atomic
-from .render import RenderError, render_case, template_path
-from .state import CACHE_DIR, UNIT_PREFIX, VERSION_INPUT
-from .workspace import CaseDocument, MeetingDocument, Workspace
-from .workspace import load_workspace as _load_workspace
+from beslut.diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
+from beslut.errors import BuildLocked, PublishError, os_error_text
+from beslut.load.paths import default_out_dir
+from beslut.publish import state
+from beslut.publish.files import (
+    Placement,
+    inside,
+    publish,
+    read_manifest,
+    sha256,
+    write_bytes_atomic,
+)
+from beslut.publish.state import CACHE_DIR, UNIT_PREFIX, VERSION_INPUT
+from beslut.render.case import RenderError, render_case, template_path
+from beslut.validate.workspace import CaseDocument, MeetingDocument, Workspace
+from beslut.validate.workspace import load_workspace as _load_workspace
 
 FORMATS = ("docx", "pdf")
 

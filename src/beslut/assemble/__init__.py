@@ -43,18 +43,18 @@ pypdf internals used (pinned by ``pypdf>=5,<8``): ``PdfWriter._add_object``, ``_
 keep); ``PdfReader.xref``, ``xref_objStm`` and ``xref_free_entry``; ``StreamObject._data``.
 """
 
-from .model import FRONT_OUTLINE_TITLE as FRONT_OUTLINE_TITLE
-from .model import FRONT_STAMP_LABEL as FRONT_STAMP_LABEL
-from .model import PRODUCER as PRODUCER
-from .model import AssemblyError as AssemblyError
-from .model import PacketDocument as PacketDocument
-from .model import PacketItem as PacketItem
-from .model import PacketResult as PacketResult
-from .packet import PacketJob as PacketJob
-from .packet import assemble_many as assemble_many
-from .packet import assemble_packet as assemble_packet
-from .packet import plan_pages as plan_pages
-from .plain import _parse_plain as _parse_plain
+from beslut.assemble.model import FRONT_OUTLINE_TITLE as FRONT_OUTLINE_TITLE
+from beslut.assemble.model import FRONT_STAMP_LABEL as FRONT_STAMP_LABEL
+from beslut.assemble.model import PRODUCER as PRODUCER
+from beslut.assemble.model import AssemblyError as AssemblyError
+from beslut.assemble.model import PacketDocument as PacketDocument
+from beslut.assemble.model import PacketItem as PacketItem
+from beslut.assemble.model import PacketResult as PacketResult
+from beslut.assemble.packet import PacketJob as PacketJob
+from beslut.assemble.packet import assemble_many as assemble_many
+from beslut.assemble.packet import assemble_packet as assemble_packet
+from beslut.assemble.packet import plan_pages as plan_pages
+from beslut.assemble.plain import _parse_plain as _parse_plain
 
 __all__ = [
     "FRONT_OUTLINE_TITLE",

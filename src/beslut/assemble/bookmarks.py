@@ -15,9 +15,9 @@ from pypdf.generic import (
     PdfObject,
 )
 
-from .model import PacketItem
-from .objects import _MAX_TREE_DEPTH
-from .parts import _Part
+from beslut.assemble.model import PacketItem
+from beslut.assemble.objects import _MAX_TREE_DEPTH
+from beslut.assemble.parts import _Part
 
 
 class _Bookmarks:

@@ -29,14 +29,21 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .bookmarks import _Bookmarks
-from .conformance import _pdf_date, _timestamp, _xmp
-from .model import PRODUCER, RESAVE_PDF, AssemblyError, PacketItem
-from .objects import _as_list, _content_refs, _int, _name_tree, _number_tree, _raw_contents
-from .overlays import _Stamps
-from .parts import _Part
-from .stamp import NOTICE_TAGS
-from .structure import _rename_roles, _shift_forms, _StructCopier
+from beslut.assemble.bookmarks import _Bookmarks
+from beslut.assemble.conformance import _pdf_date, _timestamp, _xmp
+from beslut.assemble.model import PRODUCER, RESAVE_PDF, AssemblyError, PacketItem
+from beslut.assemble.objects import (
+    _as_list,
+    _content_refs,
+    _int,
+    _name_tree,
+    _number_tree,
+    _raw_contents,
+)
+from beslut.assemble.overlays import _Stamps
+from beslut.assemble.parts import _Part
+from beslut.assemble.stamp import NOTICE_TAGS
+from beslut.assemble.structure import _rename_roles, _shift_forms, _StructCopier
 
 
 class _Builder(_Bookmarks, _Stamps):

@@ -24,10 +24,10 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .model import PRODUCER, _reading
-from .objects import _resolve
-from .parts import _Part
-from .stamp import PageBox
+from beslut.assemble.model import PRODUCER, _reading
+from beslut.assemble.objects import _resolve
+from beslut.assemble.parts import _Part
+from beslut.assemble.stamp import PageBox
 
 _A4_MM = (210.0, 297.0)
 _PT_PER_MM = 72.0 / 25.4
@@ -53,7 +53,7 @@ def part_conformance(reader: PdfReader) -> PartConformance:
     """Return what a PDF lacks on its own to be part of a PDF/A-2b and PDF/UA-1 packet.
 
     The one place that decides it: packet assembly (:func:`_inspect`) and the check of
-    attachments before any build (:mod:`beslut.attachments`) both call it.
+    attachments before any build (:mod:`beslut.validate.attachments`) both call it.
     """
     root = reader.root_object
     xmp = _xmp_of(root)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__, errors
+from beslut import __version__, errors
 
 FRONT_OUTLINE_TITLE = "Kallelse och föredragningslista"
 FRONT_STAMP_LABEL = "Kallelse"

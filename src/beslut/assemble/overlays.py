@@ -18,10 +18,10 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .model import FRONT_STAMP_LABEL
-from .objects import _content_refs, _raw_contents
-from .parts import _Part
-from .stamp import PageBox, Stamp, render_overlays
+from beslut.assemble.model import FRONT_STAMP_LABEL
+from beslut.assemble.objects import _content_refs, _raw_contents
+from beslut.assemble.parts import _Part
+from beslut.assemble.stamp import PageBox, Stamp, render_overlays
 
 _RL_FONT = re.compile(rb"/(F\d+\+\d+)(?=\s+[\d.]+\s+Tf\b)")  # only in "/F1+0 8 Tf"
 

@@ -12,13 +12,19 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from .builder import _Builder
-from .conformance import _inspect
-from .model import AssemblyError, PacketItem, PacketResult
-from .overlays import _render_overlays
-from .parts import _check_items, _counted_pages, _document_label, _front_label, _open_parts
-from .stamp import FontMissing
-from .writer import _deduplicate, _write_atomic
+from beslut.assemble.builder import _Builder
+from beslut.assemble.conformance import _inspect
+from beslut.assemble.model import AssemblyError, PacketItem, PacketResult
+from beslut.assemble.overlays import _render_overlays
+from beslut.assemble.parts import (
+    _check_items,
+    _counted_pages,
+    _document_label,
+    _front_label,
+    _open_parts,
+)
+from beslut.assemble.stamp import FontMissing
+from beslut.assemble.writer import _deduplicate, _write_atomic
 
 
 def plan_pages(front: Path | None, items: Sequence[PacketItem]) -> dict[int, int]:

@@ -13,14 +13,14 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from .model import (
+from beslut.assemble.model import (
     FRONT_OUTLINE_TITLE,
     AssemblyError,
     PacketDocument,
     PacketItem,
     _reading,
 )
-from .stamp import Notice, PageBox
+from beslut.assemble.stamp import Notice, PageBox
 
 
 @dataclass

@@ -19,11 +19,11 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .objects import _MAX_TREE_DEPTH, _as_list, _int
-from .plain import _parse_plain
+from beslut.assemble.objects import _MAX_TREE_DEPTH, _as_list, _int
+from beslut.assemble.plain import _parse_plain
 
 if TYPE_CHECKING:
-    from .builder import _Builder
+    from beslut.assemble.builder import _Builder
 
 _OBJ_HEADER = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
 

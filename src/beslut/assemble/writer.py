@@ -18,8 +18,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .model import AssemblyError
-from .objects import _MAX_TREE_DEPTH
+from beslut.assemble.model import AssemblyError
+from beslut.assemble.objects import _MAX_TREE_DEPTH
 
 
 def _deduplicate(writer: PdfWriter) -> None:

@@ -3,7 +3,7 @@
 Part of the validate stage. Each module checks one family of rules over the validated
 workspace and returns located diagnostics; :func:`run` then applies each file's exemptions
 (``undantag``). The profile's levels (``kontroller.regler``) are applied to every diagnostic of
-the workspace in one place, :func:`beslut.codes.apply_levels`. The rules and their default
+the workspace in one place, :func:`beslut.validate.codes.apply_levels`. The rules and their default
 levels are listed in :mod:`.catalogue`.
 """
 
@@ -14,9 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, error, warning
-from ..models import Exemption
-from . import (
+from beslut.checks import (
     dates,
     numbers,
     personal_data,
@@ -26,13 +24,15 @@ from . import (
     sections,
     typography,
 )
-from .base import Context, Document
-from .catalogue import RULES, Rule
+from beslut.checks.base import Context, Document
+from beslut.checks.catalogue import RULES, Rule
+from beslut.diagnostics import Diagnostic, error, warning
+from beslut.model.models import Exemption
 
 if TYPE_CHECKING:
-    from ..load import Source
-    from ..models import Profile
-    from ..workspace import CaseDocument, MeetingDocument
+    from beslut.load.source import Source
+    from beslut.model.models import Profile
+    from beslut.validate.workspace import CaseDocument, MeetingDocument
 
 __all__ = ["RULES", "Context", "Rule", "run"]
 
@@ -79,13 +79,13 @@ def run(
 ) -> list[Diagnostic]:
     """Run every content check and return all diagnostics (``validation`` included), with the
     files' exemptions applied and the profile's ``kontroller.regler`` checked (the levels are
-    applied by the caller, :func:`beslut.codes.apply_levels`)."""
+    applied by the caller, :func:`beslut.validate.codes.apply_levels`)."""
     context = Context(root, profile, tuple(cases), tuple(meetings))
     found = list(validation)
     found.extend(_document_findings(context))
     for check in CHECKS:
         found.extend(check(context))
-    from ..codes import settings_problems  # codes imports the catalogue of this package
+    from beslut.validate.codes import settings_problems
 
     problems = settings_problems(profile, profile_source)
     exemptions = {c.rel: (c.source, c.case.exemptions) for c in cases}
@@ -98,7 +98,7 @@ def _apply_exemptions(
     found: list[Diagnostic], exemptions: dict[str, tuple[Source, tuple[Exemption, ...]]]
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Drop findings a file exempts itself from; report exemptions that are wrong or unused."""
-    from ..codes import unknown_code
+    from beslut.validate.codes import unknown_code
 
     problems: list[Diagnostic] = []
     waived: dict[str, set[str]] = {}

@@ -10,14 +10,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..models import AgendaItem, Case, CheckSettings, Meeting, Profile
-from .prose import Block, all_string_blocks, markdown_blocks, yaml_blocks
+from beslut.checks.prose import Block, all_string_blocks, markdown_blocks, yaml_blocks
+from beslut.model.models import AgendaItem, Case, CheckSettings, Meeting, Profile
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from ..load import Source
-    from ..workspace import CaseDocument, MeetingDocument
+    from beslut.load.source import Source
+    from beslut.validate.workspace import CaseDocument, MeetingDocument
 
 
 @dataclass

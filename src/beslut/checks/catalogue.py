@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, Fix, Level
+from beslut.diagnostics import Diagnostic, Fix, Level
 
 
 @dataclass(frozen=True)

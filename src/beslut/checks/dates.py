@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import partial
 
-from ..diagnostics import Diagnostic
-from ..models import Case
-from ..typography import MONTHS
-from .base import Context, Document
-from .catalogue import RULES
-from .prose import Block
+from beslut.checks.base import Context, Document
+from beslut.checks.catalogue import RULES
+from beslut.checks.prose import Block
+from beslut.diagnostics import Diagnostic
+from beslut.model.models import Case
+from beslut.model.typography import MONTHS
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 

@@ -15,14 +15,14 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
-from ..models import Cell, ColumnKind, StructuredTable, Unit
-from ..yamlpos import PathKey
-from .base import Context
-from .catalogue import RULES
+from beslut.checks.base import Context
+from beslut.checks.catalogue import RULES
+from beslut.diagnostics import Diagnostic
+from beslut.load.yamlpos import PathKey
+from beslut.model.models import Cell, ColumnKind, StructuredTable, Unit
 
 if TYPE_CHECKING:
-    from ..workspace import CaseDocument
+    from beslut.validate.workspace import CaseDocument
 
 _SUM_HEADINGS = frozenset({"summa", "totalt", "total"})
 

@@ -18,15 +18,15 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.se import personnummer
 
-from ..diagnostics import Diagnostic, Level
-from .attachment_text import attachment_text
-from .base import Context, Document
-from .catalogue import RULES
-from .prose import Block
+from beslut.checks.attachment_text import attachment_text
+from beslut.checks.base import Context, Document
+from beslut.checks.catalogue import RULES
+from beslut.checks.prose import Block
+from beslut.diagnostics import Diagnostic, Level
 
 if TYPE_CHECKING:
-    from ..models import AgendaItem
-    from ..workspace import CaseDocument, MeetingDocument
+    from beslut.model.models import AgendaItem
+    from beslut.validate.workspace import CaseDocument, MeetingDocument
 
 # Ten digits (YYMMDD, optional -, + or space, NNNN) or twelve (YYYYMMDD, optional - or space,
 # NNNN), not part of a longer run of digits, nor of a code (letters or / right before or after).

@@ -12,16 +12,16 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..decisions import normalise_point
-from ..diagnostics import Diagnostic, Fix
-from ..models import DecisionStyle, Organ, Punctuation
-from ..workspace import PLACEHOLDER
-from .base import Context
-from .catalogue import RULES
-from .prose import Block
+from beslut.checks.base import Context
+from beslut.checks.catalogue import RULES
+from beslut.checks.prose import Block
+from beslut.diagnostics import Diagnostic, Fix
+from beslut.model.decisions import normalise_point
+from beslut.model.models import DecisionStyle, Organ, Punctuation
+from beslut.validate.workspace import PLACEHOLDER
 
 if TYPE_CHECKING:
-    from ..workspace import CaseDocument
+    from beslut.validate.workspace import CaseDocument
 
 POINTS = ("förslag", "beslutspunkter")
 

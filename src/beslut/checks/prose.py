@@ -21,8 +21,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..diagnostics import Fix
-from ..yamlpos import PathKey
+from beslut.diagnostics import Fix
+from beslut.load.yamlpos import PathKey
 
 MASK = "\ue000"
 """Replaces characters that are not prose (code, URLs, markup)."""

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..diagnostics import Diagnostic
-from .base import Context, Document
-from .catalogue import RULES
-from .prose import Block
+from beslut.checks.base import Context, Document
+from beslut.checks.catalogue import RULES
+from beslut.checks.prose import Block
+from beslut.diagnostics import Diagnostic
 
 ABBREVIATIONS: frozenset[str] = frozenset(
     {

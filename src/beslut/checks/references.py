@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
-from ..load import CASE_SUFFIXES
-from ..paths import CONTENT_DIR, PROFILE_FILE
-from .base import Context
-from .catalogue import RULES
+from beslut.checks.base import Context
+from beslut.checks.catalogue import RULES
+from beslut.diagnostics import Diagnostic
+from beslut.load.paths import CONTENT_DIR, PROFILE_FILE
+from beslut.load.source import CASE_SUFFIXES
 
 if TYPE_CHECKING:
-    from ..workspace import CaseDocument
+    from beslut.validate.workspace import CaseDocument
 
 BASIS = "beslutsunderlag"
 FILE_SUFFIXES = frozenset(

@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
-from ..outline import normal_heading
-from .base import Context
-from .catalogue import RULES
-from .prose import MASK
+from beslut.checks.base import Context
+from beslut.checks.catalogue import RULES
+from beslut.checks.prose import MASK
+from beslut.diagnostics import Diagnostic
+from beslut.model.outline import normal_heading
 
 if TYPE_CHECKING:
-    from ..workspace import CaseDocument
+    from beslut.validate.workspace import CaseDocument
 
 # Answers that do not say whether the proposal has an impact (compared without final stops).
 _EMPTY_ANSWERS = frozenset(

@@ -3,7 +3,7 @@ minus signs, currency abbreviations, times, repeated words, "justeringsman" and 
 
 Most findings carry a safe fix that ``beslut check --fix`` may write back: it only changes the
 characters the message names. Fixes write ordinary spaces; the renderer turns them into
-no-break spaces where they belong (:mod:`beslut.typography`).
+no-break spaces where they belong (:mod:`beslut.model.typography`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic
-from ..typography import MONTHS
-from .base import Context, Document
-from .catalogue import RULES
-from .dates import long_date
-from .prose import Block
+from beslut.checks.base import Context, Document
+from beslut.checks.catalogue import RULES
+from beslut.checks.dates import long_date
+from beslut.checks.prose import Block
+from beslut.diagnostics import Diagnostic
+from beslut.model.typography import MONTHS
 
 
 @dataclass(frozen=True)

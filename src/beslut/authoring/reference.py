@@ -1,0 +1,141 @@
+"""The input-format reference in the README, generated from the models' Swedish descriptions."""
+
+from __future__ import annotations
+
+import types
+import typing
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from beslut.model.models import Case, Meeting, Profile
+
+_TYPE_NAMES = {str: "text", int: "tal", float: "tal", Decimal: "tal", bool: "ja/nej"}
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType):
+        return " eller ".join(dict.fromkeys(_type_name(a) for a in args))
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (tuple, list):
+        return f"lista av {_type_name(args[0])}" if args else "lista"
+    if origin is dict:
+        key = typing.get_args(annotation)[0]
+        if hasattr(key, "__members__"):
+            return "grupp per dokumenttyp"
+        return f"grupp av {_type_name(typing.get_args(annotation)[1])} per namn"
+    if origin is typing.Literal:
+        return " / ".join(str(a) for a in typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "grupp"
+    if hasattr(annotation, "__members__"):
+        return " / ".join(m.value for m in annotation)
+    if getattr(annotation, "__name__", "") == "date":
+        return "datum"
+    return _TYPE_NAMES.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _nested(annotation: Any) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    for arg in typing.get_args(annotation):
+        found.extend(_nested(arg))
+    return found
+
+
+def _table(model: type[BaseModel], prefix: str, seen: set[type[BaseModel]]) -> list[str]:
+    rows = []
+    children: list[tuple[str, type[BaseModel]]] = []
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key == "$schema":
+            continue
+        required = "ja" if field.is_required() else ""
+        rows.append(
+            f"| `{prefix}{key}` | {_type_name(field.annotation)} | {required} | "
+            f"{field.description or ''} |"
+        )
+        for child in _nested(field.annotation):
+            if child not in seen:
+                seen.add(child)
+                children.append((f"{prefix}{key}.", child))
+    for child_prefix, child in children:
+        rows.extend(_table(child, child_prefix, seen))
+    return rows
+
+
+def markdown_reference() -> str:
+    """Return the key reference for profile, case and meeting files as Markdown tables."""
+    parts = []
+    for title, model in (
+        ("Ärendefil (`content/**/*.md`)", Case),
+        ("Sammanträde (`typ: sammanträde`)", Meeting),
+        ("Organisationsprofil (`content/profil.yaml`)", Profile),
+    ):
+        header = ["| Nyckel | Typ | Krävs | Beskrivning |", "|---|---|---|---|"]
+        parts.append(f"### {title}\n\n" + "\n".join(header + _table(model, "", set())) + "\n")
+    parts.append(_rules())
+    return "\n".join(parts)
+
+
+def _rules() -> str:
+    """Return the content checks as a Markdown table (from the rule catalogue)."""
+    from beslut.checks.catalogue import RULES
+    from beslut.validate.codes import CODES
+
+    rows = [
+        "### Innehållskontroller (`beslut check`)",
+        "",
+        "Nivån kan ändras för varje kod i profilen under `kontroller.regler` (av, varning, fel), "
+        "både för innehållskontrollerna här och för de övriga koderna nedan. `personnummer` och "
+        "koderna markerade ”ja” under Låst får bara höjas, aldrig sänkas. "
+        "En fil kan undanta sig från en regel med `undantag:` (regel och skäl), utom "
+        "personnummer. Regler markerade ”ja” rättas av `beslut check --fix`.",
+        "",
+        "| Regel | Grupp | Nivå | Rättas | Vad kontrolleras |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in RULES.values():
+        rows.append(
+            f"| `{rule.code}` | {rule.group} | {rule.level.value} | "
+            f"{'ja' if rule.fixable else ''} | {rule.summary} |"
+        )
+    rows += [
+        "",
+        "#### Övriga koder",
+        "",
+        "Koderna när filerna läses och valideras. ”Låst” betyder att nivån inte får sänkas: då "
+        "skulle något fel eller hemligt kunna byggas och publiceras.",
+        "",
+        "| Kod | Grupp | Nivå | Låst | Vad det betyder |",
+        "|---|---|---|---|---|",
+    ]
+    for code in CODES.values():
+        rows.append(
+            f"| `{code.code}` | {code.group} | {code.level.value} | "
+            f"{'ja' if code.locked else ''} | {code.summary} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+START = "<!-- referens:start (genereras av: python -m beslut.authoring.reference) -->"
+END = "<!-- referens:slut -->"
+
+
+def update_readme(text: str) -> str:
+    """Return README text with the reference section between the markers regenerated."""
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    return f"{head}{START}\n\n{markdown_reference()}\n{END}{tail}"
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    readme = Path("README.md")
+    readme.write_text(update_readme(readme.read_text("utf-8")), encoding="utf-8")

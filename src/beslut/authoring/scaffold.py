@@ -1,0 +1,160 @@
+"""Scaffolding: ``beslut init`` (a new workspace) and ``beslut new`` (a new case file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+from beslut.authoring.schema import CASE_SCHEMA, SCHEMA_DIR, write_schemas
+from beslut.errors import UsageError
+from beslut.model import formatting
+from beslut.model.models import DecisionStyle, DocumentType, Profile
+from beslut.publish.files import write_text_atomic
+from beslut.validate.workspace import CONTENT_DIR, PLACEHOLDER, PROFILE_FILE, TEMPLATES_DIR
+
+CASES_DIR = "ärenden"
+
+
+class ScaffoldError(UsageError):
+    """A scaffolding request that cannot be carried out; the message is Swedish."""
+
+
+def init_workspace(folder: Path) -> list[Path]:
+    """Create a new, working workspace in ``folder``; return the files written."""
+    from beslut.render.templates_build import build_templates
+
+    if (folder / PROFILE_FILE).exists():
+        raise ScaffoldError(f"{folder} är redan en arbetsyta ({PROFILE_FILE.as_posix()} finns).")
+    profile_text = resources.files("beslut").joinpath("authoring/skeleton/profil.yaml").read_text("utf-8")
+    written = [folder / PROFILE_FILE]
+    write_text_atomic(folder / PROFILE_FILE, profile_text)
+    (folder / CONTENT_DIR / "bilagor").mkdir(parents=True, exist_ok=True)
+    (folder / "output").mkdir(exist_ok=True)
+    written += write_schemas(folder)
+    written += build_templates(folder / TEMPLATES_DIR)
+    example = new_case(
+        folder,
+        Profile.model_validate(_yaml(profile_text)),
+        DocumentType.TJANSTESKRIVELSE,
+        dnr="KS 2026/1",
+        organ="ks",
+        title="Exempelärende",
+    )
+    write_text_atomic(example, _filled_example(example.read_text("utf-8")))
+    written.append(example)
+    return written
+
+
+_EXAMPLE = {
+    "ditt namn": "Anna Andersson",
+    "din titel": "Utredare",
+    "en hel mening": "Kommunstyrelsen godkänner exempelärendet.",
+}
+"""What the example case of ``beslut init`` says instead of the placeholders (by prompt)."""
+
+
+def _filled_example(text: str) -> str:
+    """Return the scaffolded example case with every placeholder filled in, so that a new
+    workspace checks and builds clean (a placeholder left in a file is an error)."""
+
+    def fill(match: re.Match[str]) -> str:
+        prompt = match.group(1)
+        for start, filled in _EXAMPLE.items():
+            if prompt.startswith(start):
+                return filled
+        section = prompt.removeprefix("text under ").capitalize()
+        return (
+            f"{section} för exempelärendet. Skriv ärendets egen text här; kör sedan "
+            "beslut check och beslut build."
+        )
+
+    return re.sub(re.escape(PLACEHOLDER) + r": ([^\]]*)\]", fill, text)
+
+
+def _yaml(text: str) -> object:
+    from beslut.load.yamlpos import load
+
+    return load(text)[0]
+
+
+def case_filename(dnr: str) -> str:
+    """Return a safe file name for a diarienummer, e.g. ``KS 2018/14`` → ``KS-2018-14.md``."""
+    stem = re.sub(r"[^\w.-]+", "-", dnr, flags=re.UNICODE).strip("-.")
+    return f"{stem or 'ärende'}.md"
+
+
+def new_case(
+    root: Path,
+    profile: Profile,
+    doc_type: DocumentType,
+    *,
+    dnr: str,
+    organ: str,
+    title: str | None = None,
+    today: dt.date | None = None,
+    target: Path | None = None,
+) -> Path:
+    """Write a complete, commented case file with every section the profile requires."""
+    found = profile.organ(organ)
+    if found is None:
+        known = ", ".join(o.id for o in profile.organs)
+        raise ScaffoldError(f"Instansen ”{organ}” finns inte i profilen. Kända instanser: {known}.")
+    path = target or root / CONTENT_DIR / CASES_DIR / case_filename(dnr)
+    if path.exists():
+        raise ScaffoldError(
+            f"Filen {path} finns redan; välj ett annat diarienummer eller ta bort filen."
+        )
+    today = today or dt.date.today()
+    settings = profile.type_settings(doc_type)
+    style = profile.decision_for(doc_type).style
+    if style is DecisionStyle.ATT_SATSER:
+        point = f"{PLACEHOLDER}: vad {found.name.lower()} ska besluta, t.ex. godkänna …]"
+        lead = f"{found.name} beslutar"
+    else:
+        point = f"{PLACEHOLDER}: en hel mening, t.ex. {found.name} godkänner …]"
+        lead = "Förvaltningens förslag till beslut"
+    schema_ref = Path("../" * (len(path.relative_to(root).parts) - 1)) / SCHEMA_DIR / CASE_SCHEMA
+    sections = settings.required_sections or ("Sammanfattning",)
+    body = "\n".join(
+        f"## {name}\n\n{PLACEHOLDER}: text under {name.lower()}]\n" for name in sections
+    )
+    impact = [name for name in settings.impact_sections if name not in sections]
+    body += "".join(
+        f"\n## {name}\n\n{PLACEHOLDER}: påverkar förslaget {name.lower()}? Skriv det "
+        "uttryckligen, också när inget påverkas]\n"
+        for name in impact
+    )
+    text = f"""---
+# yaml-language-server: $schema={schema_ref.as_posix()}
+# Skapad med "beslut new". Ersätt allt inom [fyll i …] och kör "beslut check".
+typ: {doc_type.value}
+rubrik: "{_quote(title) if title else PLACEHOLDER + ": ärendets rubrik]"}"
+diarienummer: "{_quote(dnr)}"
+instans: {found.id}   # {found.name}
+datum: {today.isoformat()}
+handläggare:
+  namn: "{PLACEHOLDER}: ditt namn]"
+  titel: "{PLACEHOLDER}: din titel]"
+förslag:
+  inledning: {lead}
+  # En beslutspunkt per rad. beslut lägger själv till "att", numrering och skiljetecken.
+  beslutspunkter:
+    - "{point}"
+# Handlingar som beslutet grundas på; tjänsteskrivelsen först.
+beslutsunderlag:
+  - {settings.label.capitalize()} {formatting.long_date(today)}
+# Bilagor: titel och fil relativt till den här filen, t.ex. ../bilagor/plan.pdf
+bilagor: []
+# Vilka beslutet ska skickas till.
+delges: []
+---
+
+{body}"""
+    write_text_atomic(path, text)
+    return path
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

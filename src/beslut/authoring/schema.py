@@ -1,0 +1,39 @@
+"""JSON Schema export, so editors with a YAML language server complete and check keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from beslut.model.models import Case, Meeting, Profile
+from beslut.publish.files import write_text_atomic
+
+SCHEMA_DIR = "schemas"
+CASE_SCHEMA = "arende.schema.json"
+PROFILE_SCHEMA = "profil.schema.json"
+MEETING_SCHEMA = "mote.schema.json"
+
+
+def schemas() -> dict[str, dict[str, object]]:
+    """Return the JSON Schemas by file name, keyed by the Swedish aliases."""
+    result: dict[str, dict[str, object]] = {}
+    for name, model, title in (
+        (CASE_SCHEMA, Case, "Ärende i beslut"),
+        (PROFILE_SCHEMA, Profile, "Organisationsprofil i beslut"),
+        (MEETING_SCHEMA, Meeting, "Sammanträde i beslut"),
+    ):
+        schema = model.model_json_schema(by_alias=True, mode="validation")
+        schema["title"] = title
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        result[name] = schema
+    return result
+
+
+def write_schemas(root: Path) -> list[Path]:
+    """Write the schema files into ``<root>/schemas`` and return their paths."""
+    written = []
+    for name, schema in schemas().items():
+        path = root / SCHEMA_DIR / name
+        write_text_atomic(path, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        written.append(path)
+    return written

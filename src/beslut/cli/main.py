@@ -1,0 +1,520 @@
+"""The ``beslut`` command: argument plumbing only; the work happens in the public API."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from beslut import __version__
+from beslut.diagnostics import Diagnostic, Level, has_errors, sort, summary_line, to_json
+from beslut.errors import UserError
+
+if TYPE_CHECKING:
+    from beslut.model.models import RuleLevel
+
+DOCUMENT_TYPES = ("tjänsteskrivelse", "beslutsförslag", "direktiv")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _echo_diagnostics(diagnostics: list[Diagnostic], fmt: str, *, quiet: bool = False) -> None:
+    if fmt == "json":
+        click.echo(to_json(diagnostics))
+        return
+    for item in sort(diagnostics):
+        colour = "red" if item.level is Level.ERROR else "yellow"
+        click.secho(item.format(), fg=colour, err=False)
+    if not quiet or diagnostics:
+        click.echo(f"beslut: {summary_line(diagnostics)}.", err=True)
+
+
+def _workspace_arg(func: F) -> F:
+    return click.argument(
+        "arbetsyta",
+        required=False,
+        default=".",
+        type=click.Path(file_okay=False, path_type=Path),
+    )(func)
+
+
+def _user_errors(func: F) -> F:
+    """Turn expected failures into one Swedish line and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UserError as exc:
+            click.secho(f"beslut: {exc}", fg="red", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _out_dir_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--utdata",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Mapp att skriva till (standard: output/ i arbetsytan).",
+    )(func)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", message="beslut %(version)s")
+def cli() -> None:
+    """beslut gör nämndhandlingar (tjänsteskrivelser, beslutsförslag, direktiv) i Word och PDF
+    från ärendefiler i Markdown och YAML."""
+
+
+@cli.command(context_settings=CONTEXT)
+@_workspace_arg
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Utskriftsformat: text för människor, json för verktyg.",
+)
+@click.option("--strikt", "--strict", "strikt", is_flag=True, help="Behandla varningar som fel.")
+@click.option(
+    "--fix",
+    "--rätta",
+    "do_fix",
+    is_flag=True,
+    help="Rätta de säkra typografiska problemen direkt i källfilerna.",
+)
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Visa vad --fix ändrar (utan --fix: skriv inget)."
+)
+@click.option(
+    "--regler", "list_rules", is_flag=True, help="Lista alla innehållskontroller och deras nivå."
+)
+@_user_errors
+def check(
+    arbetsyta: Path, fmt: str, strikt: bool, do_fix: bool, show_diff: bool, list_rules: bool
+) -> None:
+    """Kontrollera alla filer i arbetsytan och lista alla problem på en gång."""
+    from beslut import api
+
+    if list_rules:
+        _print_rules(arbetsyta)
+        return
+    if do_fix or show_diff:
+        from beslut.authoring.fix import unified_diff
+
+        changes, diagnostics = api.fix(arbetsyta, write=do_fix)
+        if show_diff:
+            click.echo(unified_diff(changes), nl=False)
+        fixes = sum(c.fixes for c in changes)
+        files = len(changes)
+        verb = "Rättade" if do_fix else "Kan rätta"
+        click.echo(
+            f"beslut: {verb} {fixes} problem i {files} {'fil' if files == 1 else 'filer'}.",
+            err=True,
+        )
+        if not do_fix:
+            diagnostics = [d for d in diagnostics if d.fix is None]
+    else:
+        diagnostics = api.check(arbetsyta)
+    _echo_diagnostics(diagnostics, fmt)
+    failed = has_errors(diagnostics) or (strikt and bool(diagnostics))
+    sys.exit(1 if failed else 0)
+
+
+def _print_rules(arbetsyta: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from beslut.checks import RULES
+    from beslut.validate.codes import CODES
+    from beslut.validate.workspace import NotAWorkspace, find_root, load_profile
+
+    levels: dict[str, RuleLevel] = {}
+    try:
+        profile, _ = load_profile(find_root(arbetsyta))
+    except NotAWorkspace:
+        profile = None
+    if profile is not None:
+        levels = dict(profile.checks.rules)
+    table = Table("Kod", "Grupp", "Nivå", "Rättas", "Vad kontrolleras", box=None)
+    for rule in RULES.values():
+        shown = _shown_level(rule.code, rule.level.value, levels)
+        table.add_row(rule.code, rule.group, shown, "ja" if rule.fixable else "", rule.summary)
+    for code in CODES.values():
+        shown = _shown_level(code.code, code.level.value, levels)
+        locked = " (kan bara höjas)" if code.locked else ""
+        table.add_row(code.code, code.group, shown, "", code.summary + locked)
+    Console(width=160).print(table)
+
+
+def _shown_level(code: str, default: str, levels: dict[str, RuleLevel]) -> str:
+    from beslut.validate.codes import LOCKED
+
+    level = levels.get(code)
+    if level is None or level.value == default:
+        return default
+    if code in LOCKED and level.value != "fel":
+        return default
+    return f"{level.value} (profilen)"
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
+@_user_errors
+def init(mapp: Path) -> None:
+    """Skapa en ny arbetsyta med profil, mallar, scheman och ett exempelärende."""
+    from beslut import api
+
+    written = api.init_workspace(mapp)
+    for path in written:
+        click.echo(f"skapade {path}")
+    click.echo(f"Klart. Redigera {mapp / 'content' / 'profil.yaml'} och kör: beslut check {mapp}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("typ", type=click.Choice(DOCUMENT_TYPES))
+@click.option("--dnr", required=True, help="Diarienummer, t.ex. 25HSN3392.")
+@click.option("--instans", required=True, help="Id för nämnden i profilen, t.ex. hsn.")
+@click.option("--rubrik", default=None, help="Ärendets rubrik.")
+@click.option(
+    "--arbetsyta",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Arbetsytan (standard: aktuell mapp).",
+)
+@click.option(
+    "--fil", default=None, type=click.Path(dir_okay=False, path_type=Path), help="Filnamn."
+)
+@_user_errors
+def new(
+    typ: str, dnr: str, instans: str, rubrik: str | None, arbetsyta: Path, fil: Path | None
+) -> None:
+    """Skapa en ny ärendefil med alla avsnitt som profilen kräver."""
+    from beslut import api
+    from beslut.model.models import DocumentType
+
+    path = api.new_case(
+        arbetsyta, DocumentType(typ), dnr=dnr, organ=instans, title=rubrik, target=fil
+    )
+    click.echo(f"skapade {path}")
+    click.echo("Fyll i uppgifterna och kör: beslut check")
+
+
+@cli.command(context_settings=CONTEXT)
+@_workspace_arg
+@_user_errors
+def schema(arbetsyta: Path) -> None:
+    """Skriv JSON Schema-filer som editorn använder för att komplettera och kontrollera nycklar."""
+    from beslut import api
+
+    for path in api.write_schemas(arbetsyta):
+        click.echo(f"skrev {path}")
+
+
+@cli.command(context_settings=CONTEXT)
+@_workspace_arg
+@click.option("--bygg", is_flag=True, help="Bygg om mallarna i templates/ från källkoden.")
+@_user_errors
+def mallar(arbetsyta: Path, bygg: bool) -> None:
+    """Lista varje malls taggar (variabler), eller bygg om mallarna med --bygg."""
+    from beslut import api
+
+    if bygg:
+        for path in api.build_templates(arbetsyta):
+            click.echo(f"byggde {path}")
+        return
+    for name, tags in api.template_tags(arbetsyta).items():
+        click.echo(f"{name}: {', '.join(tags)}")
+
+
+def _parse_formats(value: str) -> tuple[tuple[str, ...], str]:
+    """Split ``--format``: file formats (docx, pdf) and the report format (text, json)."""
+    tokens = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in tokens if t not in ("docx", "pdf", "json", "text")]
+    if unknown:
+        raise click.BadParameter(
+            f"okänt format {', '.join(unknown)}; välj docx, pdf (filer) och json eller text "
+            "(rapport), t.ex. docx,pdf eller pdf,json.",
+            param_hint="--format",
+        )
+    files = tuple(t for t in ("docx", "pdf") if t in tokens) or ("docx", "pdf")
+    report = "json" if "json" in tokens else "text"
+    return files, report
+
+
+def _decimal(seconds: float) -> str:
+    return f"{seconds:.1f}".replace(".", ",")
+
+
+def _summary(changed: int, unchanged: int, removed: int, seconds: float) -> str:
+    parts = [f"{changed} {'ändrad' if changed == 1 else 'ändrade'}", f"{unchanged} oförändrade"]
+    if removed:
+        parts.append(f"{removed} {'borttagen' if removed == 1 else 'borttagna'}")
+    return f"{', '.join(parts)} · {_decimal(seconds)} s"
+
+
+def _report_json(report: Any) -> str:
+    import json
+    from dataclasses import asdict
+
+    return json.dumps(
+        {
+            "ok": report.ok,
+            "changed": list(report.changed),
+            "unchanged": len(report.unchanged),
+            "removed": list(report.removed),
+            "failed": list(report.failed),
+            "reasons": dict(report.reasons),
+            "seconds": round(report.seconds, 3),
+            "outputs": [asdict(o) for o in report.outputs],
+            "diagnostics": json.loads(to_json(report.diagnostics))["diagnostics"],
+            "messages": list(report.messages),
+            "notes": list(report.notes),
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+class _Progress:
+    """A rich progress bar on a terminal; one plain line per finished stage otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.terminal = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet or total <= 3:  # a handful of documents needs no progress report
+            return
+        if not self.terminal:
+            if done == total:
+                click.echo(f"beslut: {stage} klart ({total})", err=True)
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description:>12}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                transient=True,
+            )
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _print_report(report: Any, fmt: str, quiet: bool, verbose: bool = False) -> None:
+    if fmt == "json":
+        click.echo(_report_json(report))
+        return
+    _echo_diagnostics(list(report.diagnostics), "text", quiet=True)
+    for message in report.messages:
+        click.secho(f"beslut: {message}", fg="red", err=True)
+    if verbose:
+        for unit, reason in sorted(report.reasons.items()):
+            click.echo(f"beslut: bygger {unit}: {reason}", err=True)
+    if report.failed:
+        click.secho(
+            f"beslut: {len(report.failed)} kunde inte byggas och publicerades inte "
+            f"(de tidigare utdata finns kvar): {', '.join(report.failed)}",
+            fg="red",
+            err=True,
+        )
+    if not quiet:
+        for note in report.notes:
+            click.echo(f"beslut: {note}", err=True)
+        summary = _summary(
+            len(report.changed), len(report.unchanged), len(report.removed), report.seconds
+        )
+        click.echo(f"beslut: {summary}", err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@_workspace_arg
+@_out_dir_option
+@click.option(
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Filformat (docx, pdf) och rapportformat (text, json), kommaseparerat.",
+)
+@click.option("--tvinga", "--force", "force", is_flag=True, help="Bygg om allt.")
+@click.option(
+    "--strikt",
+    "--strict",
+    "strict",
+    is_flag=True,
+    help="Behandla varningar som fel: inget med en varning publiceras.",
+)
+@click.option("-q", "--tyst", "--quiet", "quiet", is_flag=True, help="Skriv bara ut problem.")
+@click.option(
+    "-v", "--utförlig", "--verbose", "verbose", is_flag=True, help="Säg varför varje del byggs om."
+)
+@_user_errors
+def build(
+    arbetsyta: Path,
+    out_dir: Path | None,
+    formats: str,
+    force: bool,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Bygg det som ändrats: Word och PDF för ärenden, kallelser och handlingar för möten."""
+    import time
+
+    from beslut import __version__ as version
+    from beslut.load.paths import NotAWorkspace, default_out_dir, find_root
+    from beslut.publish import state
+
+    started = time.perf_counter()
+    files, fmt = _parse_formats(formats)
+    try:
+        root = find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+    target = out_dir.resolve() if out_dir else default_out_dir(root)
+    _stop_on_sigterm()
+    if not force:
+        saved = state.up_to_date(root, target, files, version)
+        if saved is not None:  # nothing changed: answer without loading anything
+            _report_unchanged(saved, fmt, quiet, strict, time.perf_counter() - started)
+    from beslut import api
+
+    progress = _Progress(quiet or fmt == "json")
+    try:
+        report = api.build(
+            root, out_dir=target, formats=files, force=force, strict=strict, progress=progress
+        )
+    finally:
+        progress.stop()
+    _print_report(report, fmt, quiet, verbose)
+    sys.exit(0 if report.ok else 1)
+
+
+def _report_unchanged(saved: Any, fmt: str, quiet: bool, strict: bool, seconds: float) -> None:
+    """Answer a build where nothing changed: the last build's diagnostics, then exit."""
+    from beslut.diagnostics import Diagnostic, Level
+
+    diagnostics = [
+        Diagnostic(
+            d["path"],
+            d["line"],
+            d["column"],
+            Level.ERROR if strict else Level(d["level"]),
+            d["message"],
+            d["code"],
+        )
+        for d in saved.diagnostics
+    ]
+    failed = has_errors(diagnostics)
+    if fmt == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "changed": [],
+                    "unchanged": len(saved.units),
+                    "removed": [],
+                    "failed": [],
+                    "reasons": {},
+                    "seconds": round(seconds, 3),
+                    "diagnostics": json.loads(to_json(diagnostics))["diagnostics"],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        _echo_diagnostics(diagnostics, "text", quiet=True)
+        if not quiet:
+            click.echo(f"beslut: {_summary(0, len(saved.units), 0, seconds)}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so LibreOffice is stopped and temporary files go."""
+    import signal
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+@cli.command(context_settings=CONTEXT)
+@_workspace_arg
+@_out_dir_option
+@click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf.")
+@_user_errors
+def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
+    """Bygg om automatiskt när en fil sparas (avsluta med Ctrl-C)."""
+    from beslut import api
+
+    files, _ = _parse_formats(formats)
+    click.echo("beslut: bevakar content/ och templates/ – avsluta med Ctrl-C.", err=True)
+
+    def listener(result: Any) -> None:
+        if isinstance(result, Exception):
+            message = (
+                str(result)
+                if isinstance(result, UserError)
+                else (f"bygget misslyckades ({type(result).__name__}: {result})")
+            )
+            click.secho(f"beslut: {message}; bevakar vidare.", fg="red", err=True)
+        else:
+            _print_report(result, "text", quiet=False)
+
+    api.watch(arbetsyta, listener, out_dir=out_dir, formats=files)
+
+
+def _crash_report(exc: BaseException) -> Path:
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="beslut-fel-", suffix=".txt", delete=False, encoding="utf-8"
+    ) as handle:
+        handle.write(f"beslut {__version__}\n{' '.join(sys.argv)}\n\n")
+        handle.write("".join(traceback.format_exception(exc)))
+    return Path(handle.name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI; an unexpected error prints one Swedish line and a file path."""
+    try:
+        cli.main(args=argv, prog_name="beslut", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("beslut: avbrutet.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        report = _crash_report(exc)
+        click.secho(
+            f"beslut: ett oväntat internt fel inträffade ({type(exc).__name__}). "
+            f"Detaljerna har sparats i {report}; skicka filen till den som förvaltar beslut.",
+            fg="red",
+            err=True,
+        )
+        sys.exit(3)

@@ -1,0 +1,83 @@
+"""``beslut watch``: rebuild on save, keep LibreOffice warm, survive errors.
+
+The watcher only calls :func:`beslut.pipeline.build`; it holds no build logic. Every build
+reloads the profile, content and templates from disk, so a changed profile takes effect on the
+next save. Unchanged files are not parsed again (the loader caches by modification time).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import watchfiles
+
+from beslut.convert.libreoffice import Converter, ConverterUnavailable, LibreOfficeConverter
+from beslut.load.paths import CONTENT_DIR, TEMPLATES_DIR
+from beslut.pipeline import FORMATS, BuildReport, build
+from beslut.publish.state import CACHE_DIR
+
+Listener = Callable[[BuildReport | Exception], None]
+
+
+def _relevant(_change: watchfiles.Change, path: str) -> bool:
+    name = Path(path).name
+    return not name.startswith((".", "~$", "#")) and not name.endswith(("~", ".tmp", ".swp"))
+
+
+def watch(
+    root: Path,
+    listener: Listener,
+    *,
+    out_dir: Path | None = None,
+    formats: Iterable[str] = FORMATS,
+    debounce_ms: int = 200,
+    stop: threading.Event | None = None,
+    converter: Converter | None = None,
+) -> None:
+    """Build once, then again after every change under content/ or templates/ until ``stop``.
+
+    ``listener`` gets each build's report, or the exception of a build that failed outright;
+    watching goes on either way.
+    """
+    wanted = tuple(formats)
+    owned: LibreOfficeConverter | None = None
+    if converter is None and "pdf" in wanted:
+        try:
+            owned = LibreOfficeConverter(profile_root=root / CACHE_DIR / "libreoffice")
+            owned.warm_up()
+        except ConverterUnavailable:
+            owned = None  # each build then reports that LibreOffice is missing
+        converter = owned
+    try:
+        _once(root, listener, out_dir, wanted, converter)
+        for _changes in watchfiles.watch(
+            root / CONTENT_DIR,
+            root / TEMPLATES_DIR,
+            watch_filter=_relevant,
+            debounce=debounce_ms,
+            step=50,
+            stop_event=stop,
+            yield_on_timeout=False,
+            raise_interrupt=False,
+        ):
+            _once(root, listener, out_dir, wanted, converter)
+    finally:
+        if owned is not None:
+            owned.close()
+
+
+def _once(
+    root: Path,
+    listener: Listener,
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    converter: Converter | None,
+) -> None:
+    try:
+        report = build(root, out_dir=out_dir, formats=formats, converter=converter)
+    except Exception as exc:
+        listener(exc)
+    else:
+        listener(report)

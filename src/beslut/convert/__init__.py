@@ -1,0 +1,2 @@
+"""Stage 4, convert: .docx to PDF through LibreOffice headless, behind one seam
+(``Converter``)."""

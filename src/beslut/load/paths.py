@@ -1,0 +1,32 @@
+"""Where things are in a workspace. Standard library only: the CLI's fast paths use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from beslut.errors import UsageError
+
+PROFILE_FILE = Path("content") / "profil.yaml"
+CONTENT_DIR = "content"
+TEMPLATES_DIR = "templates"
+
+
+class NotAWorkspace(UsageError):
+    """The folder has no organisation profile; the message says what to do."""
+
+
+def find_root(start: Path) -> Path:
+    """Return the workspace folder at or above ``start`` (the one with content/profil.yaml)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROFILE_FILE).is_file():
+            return folder
+    raise NotAWorkspace(
+        f"{start} är ingen arbetsyta för beslut: filen {PROFILE_FILE.as_posix()} saknas. "
+        "Skapa en ny arbetsyta med ”beslut init MAPP” eller ange rätt mapp."
+    )
+
+
+def default_out_dir(root: Path) -> Path:
+    """Return the output folder used when none is given."""
+    return (root / "output").resolve()

@@ -1,0 +1,179 @@
+"""Stage 1, load: read content files into raw sources with line positions.
+
+Nothing here knows the models; it only turns bytes into YAML data, a Markdown body and a
+position map, and reports unreadable files (encoding, empty file, front matter, YAML syntax).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from beslut.diagnostics import Diagnostic, error
+from beslut.load.yamlpos import Pos, PositionMap, YamlSyntaxError
+from beslut.load.yamlpos import load as load_yaml
+
+FRONT_MATTER_FENCE = "---"
+CASE_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A content file, parsed but not yet validated."""
+
+    path: Path
+    rel: str
+    data: dict[str, Any]
+    positions: PositionMap
+    body: str
+    body_offset: int
+    """Number of file lines before the body's first line (add to 1-based body lines)."""
+    text: str = ""
+    """The whole file as read (byte-order mark removed, line ends normalised to LF)."""
+
+
+def relative(path: Path, root: Path) -> str:
+    """Return ``path`` relative to ``root`` with ``/`` and NFC-normalised Unicode."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        rel = path
+    return unicodedata.normalize("NFC", rel.as_posix())
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """Read a UTF-8 file; report a missing, empty or non-UTF-8 file with its position."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, 1, 1, f"Filen kunde inte läsas ({exc.strerror}).", "läsfel")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        message = (
+            f"Filen är inte sparad som UTF-8 (ogiltig byte 0x{raw[exc.start]:02X}). "
+            "Spara om den som UTF-8 i din editor."
+        )
+        return None, [error(rel, line, column, message, "inte-utf8")]
+    if not text.strip():
+        message = (
+            "Filen är tom. En ärendefil börjar med front matter: en rad med ---, "
+            "ärendets uppgifter och en avslutande rad med ---."
+        )
+        return None, [error(rel, 1, 1, message, "tom-fil")]
+    return text.replace("\r\n", "\n"), []
+
+
+def _split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic:
+    lines = text.split("\n")
+    if lines[0].rstrip() != FRONT_MATTER_FENCE:
+        return error(
+            rel,
+            1,
+            1,
+            "Front matter saknas: filen ska börja med en rad med tre bindestreck (---), "
+            "följd av ärendets uppgifter och en avslutande rad med ---.",
+            "front-matter-saknas",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FRONT_MATTER_FENCE, "..."):
+            front = "\n".join(lines[1:index]) + "\n"
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 1
+    return error(
+        rel,
+        1,
+        1,
+        "Front matter avslutas aldrig: lägg till en rad med --- efter ärendets uppgifter.",
+        "front-matter-oavslutad",
+    )
+
+
+def _parse_yaml(text: str, rel: str, offset: int) -> tuple[Any, PositionMap] | Diagnostic:
+    try:
+        return load_yaml(text, line_offset=offset)
+    except YamlSyntaxError as exc:
+        return error(rel, exc.pos.line, exc.pos.column, exc.message, "yaml-syntax")
+
+
+def _mapping_or_error(data: Any, rel: str, pos: Pos) -> Diagnostic | None:
+    if isinstance(data, dict):
+        return None
+    return error(
+        rel,
+        pos.line,
+        pos.column,
+        "Innehållet ska vara nycklar med värden, en per rad (nyckel: värde).",
+        "inte-nycklar",
+    )
+
+
+_CACHE: dict[tuple[Path, Path], tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
+_CACHE_LIMIT = 4096
+
+
+def forget(path: Path) -> None:
+    """Drop a file from the parse cache (after beslut itself rewrote it)."""
+    for key in [k for k in _CACHE if k[0] == path]:
+        del _CACHE[key]
+
+
+def load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic]]:
+    """Load a content file: Markdown with front matter, or pure YAML (body under ``text``).
+
+    Results are cached in the process by file, modification time and size, so repeated builds
+    (watch mode) parse only what changed.
+    """
+    try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (-1, -1)
+    cached = _CACHE.get((path, root))
+    if cached is not None and cached[0] == stamp and stamp != (-1, -1):
+        return cached[1], list(cached[2])
+    source, problems = _load_source(path, root)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[(path, root)] = (stamp, source, list(problems))
+    return source, problems
+
+
+def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic]]:
+    rel = relative(path, root)
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    if path.suffix.lower() == ".md":
+        split = _split_front_matter(text, rel)
+        if isinstance(split, Diagnostic):
+            return None, [split]
+        front, body, body_offset = split
+        parsed = _parse_yaml(front, rel, offset=1)
+        if isinstance(parsed, Diagnostic):
+            return None, [parsed]
+        data, positions = parsed
+        if data is None:
+            data = {}
+        positions = PositionMap(root=Pos(1, 1), entries=positions.entries)
+    else:
+        parsed = _parse_yaml(text, rel, offset=0)
+        if isinstance(parsed, Diagnostic):
+            return None, [parsed]
+        data, positions = parsed
+        body, body_offset = "", 0
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            body = data["text"]
+            # A block scalar (text: |) starts on the line after its key.
+            body_offset = positions.entries[("text",)].key.line
+    bad = _mapping_or_error(data, rel, positions.root)
+    if bad is not None:
+        return None, [bad]
+    return Source(path, rel, data, positions, body, body_offset, text), []

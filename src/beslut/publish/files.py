@@ -1,0 +1,224 @@
+"""Stage 6, publish: the only code that writes user-visible files.
+
+Single files (templates, schemas, fixed case files) are written with :func:`write_bytes_atomic`:
+a temporary name in the same folder, then a rename. A build's outputs are published by
+:func:`publish` as one transaction: every new file is first put next to its target under a
+temporary name (this is where a full disk or a read-only folder shows), then all are renamed
+into place together with ``manifest.json``. If anything fails, every file already replaced is
+put back, so the output folder is exactly as before (files and manifest) and the error says
+why. Files are only ever removed when the previous manifest lists them: beslut never deletes a
+file it did not write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from beslut.errors import PublishError, os_error_text
+
+MANIFEST = "manifest.json"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def temporary_sibling(path: Path) -> Path:
+    """Return a fresh temporary path next to ``path`` (for tools that write files themselves)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def sha256(path: Path) -> str:
+    """Return the SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(out_dir: Path) -> list[dict[str, str]]:
+    """Return the entries of ``manifest.json`` (empty when it is missing or damaged)."""
+    try:
+        entries = json.loads((out_dir / MANIFEST).read_text("utf-8")).get("outputs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [e for e in entries if isinstance(e, dict) and {"path", "source"} <= e.keys()]
+
+
+def inside(out_dir: Path, rel: str) -> Path | None:
+    """Return ``out_dir / rel`` when it lies inside ``out_dir`` (never follow ``..`` out)."""
+    path = (out_dir / rel).resolve()
+    return path if path.is_relative_to(out_dir.resolve()) else None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A staged file and where it goes in the output folder."""
+
+    staged: Path
+    rel: str
+
+
+@dataclass
+class _Step:
+    target: Path
+    temp: Path
+    backup: Path | None = None
+    done: bool = False
+
+
+def publish(
+    out_dir: Path,
+    placements: Sequence[Placement],
+    manifest: list[dict[str, str]],
+    removals: Sequence[str],
+    *,
+    commit: Callable[[], None] | None = None,
+) -> list[str]:
+    """Put ``placements`` and ``manifest`` into ``out_dir`` all at once; remove ``removals``.
+
+    ``commit`` runs after every file is in place and before anything is removed (the build
+    saves its state there); if it fails, the output folder is rolled back too. Raises
+    :class:`PublishError` with a Swedish message, leaving ``out_dir`` as it was. Returns the
+    paths removed.
+    """
+    steps: list[_Step] = []
+    created: list[Path] = []
+    current = ""
+    try:
+        current = str(out_dir)
+        _makedirs(out_dir, created)
+        # Phase 1: every new file next to its target, under a temporary name.
+        for placement in placements:
+            target = out_dir / placement.rel
+            current = placement.rel
+            _makedirs(target.parent, created)
+            temp = _temp_name(target)
+            steps.append(_Step(target, temp))
+            _move_or_copy(placement.staged, temp)
+        manifest_step = _Step(out_dir / MANIFEST, _temp_name(out_dir / MANIFEST))
+        steps.append(manifest_step)
+        current = MANIFEST
+        text = json.dumps({"outputs": manifest}, ensure_ascii=False, indent=2) + "\n"
+        manifest_step.temp.write_text(text, encoding="utf-8")
+        # Phase 2: rename into place, keeping what was there until everything succeeded.
+        for step in steps:
+            current = step.target.relative_to(out_dir).as_posix()
+            if step.target.is_file():
+                step.backup = _temp_name(step.target, "gammal")
+                os.link(step.target, step.backup)
+            os.replace(step.temp, step.target)
+            step.done = True
+        if commit is not None:
+            current = "byggtillståndet"
+            commit()
+    except BaseException as exc:
+        _roll_back(steps, created)
+        if isinstance(exc, OSError):
+            raise PublishError(
+                f"{os_error_text(exc, current)} Inget i {out_dir} har ändrats."
+            ) from None
+        raise
+    for step in steps:
+        if step.backup is not None:
+            step.backup.unlink(missing_ok=True)
+    removed = []
+    for rel in removals:
+        path = inside(out_dir, rel)
+        if path is not None and path.is_file():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(rel)
+                _remove_empty_parents(path.parent, out_dir)
+    return removed
+
+
+def _temp_name(target: Path, what: str = "ny") -> Path:
+    return target.with_name(f".{target.name}.{what}-{os.getpid()}.tmp")
+
+
+def _makedirs(folder: Path, created: list[Path]) -> None:
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+
+
+def _move_or_copy(staged: Path, temp: Path) -> None:
+    try:
+        os.link(staged, temp)  # same file system: no copy, no space
+    except OSError:
+        with staged.open("rb") as source, temp.open("wb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+            sink.flush()
+            os.fsync(sink.fileno())
+    os.chmod(temp, _FILE_MODE)
+
+
+def _roll_back(steps: list[_Step], created: list[Path]) -> None:
+    for step in reversed(steps):
+        with contextlib.suppress(OSError):
+            if step.done:
+                if step.backup is not None:
+                    os.replace(step.backup, step.target)
+                else:
+                    step.target.unlink(missing_ok=True)
+            step.temp.unlink(missing_ok=True)
+            if step.backup is not None:
+                step.backup.unlink(missing_ok=True)
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _remove_empty_parents(folder: Path, out_dir: Path) -> None:
+    top = out_dir.resolve()
+    folder = folder.resolve()
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,524 @@
+"""Stage 3, render: a validated case → .docx through its docxtpl template.
+
+The template supplies letterhead, styles and the generated lists; the Markdown body is inserted
+afterwards at the ``{{ brödtext }}`` anchor, so case text is always data and never template code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+
+from beslut.diagnostics import Diagnostic, Level, error
+from beslut.errors import TemplateError
+from beslut.model import decisions, formatting
+from beslut.model.models import DocumentType, Profile
+from beslut.model.typography import hard_spaces
+from beslut.render.templating import Template, environment
+from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
+
+ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
+"""Unique text the ``{{ brödtext }}`` tag renders to; replaced by the converted body."""
+
+CONTEXT_KEYS = frozenset(
+    {
+        "organisation",
+        "organ",
+        "dokument",
+        "rubrik",
+        "underrubrik",
+        "diarienummer",
+        "datum",
+        "datum_långt",
+        "handläggare",
+        "ansvarig",
+        "sekretess",
+        "förslag",
+        "brödtext",
+        "beslutsunderlag",
+        "bilagor",
+        "mottagare",
+        "underskrifter",
+    }
+)
+
+
+class RenderError(TemplateError):
+    """A case could not be rendered; the message is Swedish and names template and case."""
+
+
+@dataclass(frozen=True)
+class RenderedDocx:
+    """A rendered document in memory, with warnings about its body and the files it read."""
+
+    data: bytes
+    warnings: tuple[Diagnostic, ...]
+    inputs: tuple[Path, ...] = ()
+    """Every file rendering read (case, template, profile): the build state records them."""
+
+
+def template_path(root: Path, profile: Profile, doc_type: DocumentType) -> Path:
+    """Return the template file used for a document type."""
+    name = profile.type_settings(doc_type).template or f"{doc_type.value}.docx"
+    return root / TEMPLATES_DIR / name
+
+
+def _person(person: Any) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    return {
+        "namn": person.name,
+        "titel": person.title,
+        "telefon": person.phone,
+        "epost": person.email,
+    }
+
+
+def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
+    """Return the template context for a case (the keys listed in CONTEXT_KEYS)."""
+    case = document.case
+    organ = profile.organ(case.organ)
+    settings = profile.decision_for(case.doc_type)
+    style = (case.proposal.style or settings.style).value
+    punctuation = (case.proposal.punctuation or settings.punctuation).value
+    points = [
+        decisions.RenderedPoint(p.label, hard_spaces(p.text))
+        for p in decisions.render_points(case.proposal.points, style, punctuation)
+    ]
+    org = profile.organisation
+    return {
+        "organisation": {
+            "namn": org.name,
+            "förvaltning": org.administration,
+            "adressrader": org.address.lines(),
+        },
+        "organ": {
+            "namn": organ.name if organ else case.organ,
+            "kortnamn": organ.short if organ else "",
+        },
+        "dokument": {
+            "etikett": profile.type_settings(case.doc_type).label,
+            "typ": case.doc_type.value,
+        },
+        "rubrik": case.title,
+        "underrubrik": case.subtitle,
+        "diarienummer": case.diary_number,
+        "datum": formatting.iso_date(case.date),
+        "datum_långt": formatting.long_date(case.date),
+        "handläggare": _person(case.officer),
+        "ansvarig": _person(case.responsible),
+        "sekretess": (
+            {
+                "markering": f"SEKRETESS enligt {case.secrecy.provision} OSL",
+                "organ": organ.short if organ else case.organ,
+                "datum": formatting.iso_date(case.date),
+            }
+            if case.secrecy
+            else None
+        ),
+        "förslag": {
+            "inledning": case.proposal.lead_in,
+            "punkter": [{"etikett": p.label, "text": p.text} for p in points],
+        },
+        "brödtext": ANCHOR,
+        "beslutsunderlag": list(case.basis),
+        "bilagor": [{"nummer": i, "titel": a.title} for i, a in enumerate(case.attachments, 1)],
+        "mottagare": {"rubrik": case.recipients_heading, "namn": list(case.recipients)},
+        "underskrifter": [_person(p) for p in case.signatures],
+    }
+
+
+# --------------------------------------------------------------------------- template problems
+#
+# Every message names the template, the tag or style and the case, in Swedish, and says how to
+# fix it. Jinja's own (English) messages are translated; the tag is looked up in the template's
+# text so that the user sees what to search for in Word.
+
+_FIX_TAG = "Rätta taggen i mallen; ”beslut mallar” listar mallarnas taggar."
+_FIX_STYLE = "Lägg tillbaka formatmallen i Word eller bygg om mallarna med ”beslut mallar --bygg”."
+_TEMPLATE_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+_WHERE = {"document": "dokumentets text", "header": "sidhuvudet", "footer": "sidfoten"}
+_DELIMITER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_CLOSING = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_UNDEFINED = re.compile(r"^'(?P<name>[^']+)' is undefined$")
+_NO_ATTRIBUTE = re.compile(r"^'.*' has no attribute '(?P<name>[^']+)'$", re.DOTALL)
+_HEADING_ID = re.compile(r"^(?:heading ?|Heading|Rubrik)(?P<level>[1-9])$")
+_TEXT_CACHE: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A loaded template with its text (XML removed), for messages and the syntax check."""
+
+    docx: DocxTemplate
+    rel: str
+    texts: tuple[tuple[str, str], ...]
+    """(where, text) for the document body and each header and footer."""
+
+    def find_tag(self, pattern: str) -> str | None:
+        """Return the first ``{{ }}``/``{% %}`` tag whose inside matches ``pattern``."""
+        for _, text in self.texts:
+            for match in _TAG.finditer(text):
+                if re.search(pattern, match.group()[2:-2]):
+                    return " ".join(match.group().split())
+        return None
+
+
+def _template_texts(path: Path, rel: str, case_rel: str) -> tuple[tuple[str, str], ...]:
+    """The text of a template's body, headers and footers, cached per file version."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    found = _TEXT_CACHE.get(key)
+    if found is not None:
+        return found
+    texts: list[tuple[str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(n for n in archive.namelist() if _TEMPLATE_PARTS.fullmatch(n))
+            if "word/document.xml" not in names:
+                raise RenderError(
+                    f"Mallen {rel}, som används för {case_rel}, är ingen giltig Word-fil "
+                    "(word/document.xml saknas). Spara om den som .docx i Word eller bygg om "
+                    "mallarna med ”beslut mallar --bygg”."
+                )
+            for name in names:
+                xml = archive.read(name).decode("utf-8", errors="replace")
+                text = html.unescape(re.sub(r"<[^>]+>", "", xml.replace("</w:p>", "\n")))
+                kind = re.sub(r"\d+$", "", name[len("word/") : -len(".xml")])
+                texts.append((_WHERE[kind], text))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RenderError(
+            f"Mallen {rel}, som används för {case_rel}, är ingen giltig Word-fil ({exc}). "
+            "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
+        ) from None
+    result = tuple(texts)
+    if len(_TEXT_CACHE) > 64:
+        _TEXT_CACHE.clear()
+    _TEXT_CACHE[key] = result
+    return result
+
+
+def _syntax_problem(template: _Template, case_rel: str) -> str | None:
+    """Unbalanced tag delimiters, which docxtpl would otherwise silently swallow.
+
+    docxtpl joins everything from ``{{`` to the next ``}}`` before Jinja sees it, so a tag with
+    a missing brace can eat whole paragraphs without any error; catch that here.
+    """
+    for where, text in template.texts:
+        opened: tuple[int, str] | None = None
+        problem: tuple[int, int, str] | None = None
+        for match in _DELIMITER.finditer(text):
+            token = match.group()
+            if token in _CLOSING:
+                if opened is not None:
+                    problem = (
+                        opened[0],
+                        match.start(),
+                        f"taggen avslutas inte med ”{_CLOSING[opened[1]]}”",
+                    )
+                    break
+                opened = (match.start(), token)
+            elif opened is None:
+                start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 40)
+                problem = (start, match.end(), f"”{token}” avslutar en tagg som aldrig började")
+                break
+            elif token != _CLOSING[opened[1]]:
+                problem = (
+                    opened[0],
+                    match.end(),
+                    f"taggen börjar med ”{opened[1]}” men slutar med ”{token}”",
+                )
+                break
+            else:
+                opened = None
+        if problem is None and opened is not None:
+            problem = (opened[0], len(text), f"taggen avslutas aldrig med ”{_CLOSING[opened[1]]}”")
+        if problem is not None:
+            start, end, what = problem
+            tag = text[start:end].split("\n", 1)[0].rstrip()
+            if len(tag) > 60:
+                tag = tag[:60] + "…"
+            return (
+                f"Mallen {template.rel}, som används för {case_rel}, har ett syntaxfel i taggen "
+                f"”{tag}” i {where}: {what}. Rätta taggen i mallen: varje {{{{ ska avslutas "
+                "med }} och varje {% med %}."
+            )
+    return None
+
+
+def _unknown_variable(template: _Template, case_rel: str, name: str) -> str:
+    tag = template.find_tag(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+    where = f" i taggen ”{tag}”" if tag else ""
+    return (
+        f"Mallen {template.rel}, som används för {case_rel}, använder variabeln ”{name}”{where}, "
+        f"men den finns inte i ärendets data. Rätta taggen i mallen; tillgängliga variabler: "
+        f"{', '.join(sorted(CONTEXT_KEYS))}."
+    )
+
+
+def _unknown_field(template: _Template, case_rel: str, name: str, data: dict[str, Any]) -> str:
+    field = re.escape(name)
+    tag = template.find_tag(rf"\.{field}(?!\w)|\[\s*['\"]{field}['\"]\s*\]")
+    owner = re.search(rf"([\w.]+)\.{field}(?!\w)", tag or "")
+    where = f" i taggen ”{tag}”" if tag else ""
+    if owner is None:
+        return (
+            f"Mallen {template.rel}, som används för {case_rel}, använder fältet ”{name}”{where}, "
+            f"men det finns inte i ärendets data. {_FIX_TAG}"
+        )
+    path = owner.group(1)
+    value: Any = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    fields = (
+        f" Fälten i ”{path}” är: {', '.join(sorted(value))}."
+        if isinstance(value, dict) and value
+        else ""
+    )
+    return (
+        f"Mallen {template.rel}, som används för {case_rel}, använder ”{path}.{name}”{where}, "
+        f"men ”{path}” har inget fält ”{name}”. Rätta taggen i mallen.{fields}"
+    )
+
+
+def _template_problem(
+    exc: Exception, template: _Template, case_rel: str, data: dict[str, Any]
+) -> str:
+    rel = template.rel
+    if isinstance(exc, jinja2.UndefinedError):
+        message = exc.message or ""
+        undefined = _UNDEFINED.match(message)
+        if undefined:
+            return _unknown_variable(template, case_rel, undefined.group("name"))
+        attribute = _NO_ATTRIBUTE.match(message)
+        if attribute:
+            return _unknown_field(template, case_rel, attribute.group("name"), data)
+        return (
+            f"Mallen {rel}, som används för {case_rel}, använder ett värde som inte finns i "
+            f"ärendets data (Jinja: {message}). {_FIX_TAG}"
+        )
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return (
+            f"Mallen {rel}, som används för {case_rel}, har ett syntaxfel i en tagg "
+            f"(Jinja: {exc.message}). Rätta taggen i mallen: kontrollera {{{{ }}}} och {{% %}} "
+            "och att varje {% if %} och {% for %} har sitt {% endif %} och {% endfor %}."
+        )
+    return f"Mallen {rel} kunde inte användas för {case_rel}: {exc}."
+
+
+def _style_label(style: str) -> str:
+    """A style, quoted, as the user finds it in Word (headings also by their Swedish name)."""
+    heading = _HEADING_ID.match(style)
+    if heading:
+        level = heading.group("level")
+        return f"”heading {level}” (Rubrik {level} i svensk Word)"
+    return f"”{style}”"
+
+
+def _missing_styles(docx: Any) -> list[str]:
+    """Style ids the rendered template refers to but its styles part does not define."""
+    defined = {s.get(qn("w:styleId")) for s in docx.styles.element.findall(qn("w:style"))}
+    roots = [docx.element.body]
+    for rel in docx.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            element = getattr(rel.target_part, "element", None)
+            if element is not None:
+                roots.append(element)
+    missing: list[str] = []
+    for root in roots:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            for ref in root.iter(qn(tag)):
+                style = ref.get(qn("w:val"))
+                if style and style not in defined and style not in missing:
+                    missing.append(style)
+    return missing
+
+
+def _missing_style_message(rel: str, case_rel: str, styles: list[str], need: str) -> str:
+    names = [_style_label(s) for s in styles]
+    if len(names) == 1:
+        what = f"formatmallen {names[0]}"
+    else:
+        what = f"formatmallarna {', '.join(names[:-1])} och {names[-1]}"
+    return f"Mallen {rel}, som används för {case_rel}, saknar {what}, {need}. {_FIX_STYLE}"
+
+
+_DOCXTPL_ESCAPES = re.compile(r"[{%}]_")
+
+
+def _as_data(value: Any) -> Any:
+    """Protect case text from docxtpl's escape sequences.
+
+    After rendering, docxtpl turns ``{_{``, ``}_}``, ``{_%`` and ``%_}`` anywhere in the XML into
+    ``{{``, ``}}``, ``{%`` and ``%}`` (its way of writing literal tags in a template). Text from a
+    case that contains them is passed pre-escaped, with the underscore as a character reference
+    that the XML parser turns back into ``_`` after docxtpl's replacement has run.
+    """
+    if isinstance(value, str) and _DOCXTPL_ESCAPES.search(value):
+        escaped = str(markupsafe.escape(value))
+        return markupsafe.Markup(_DOCXTPL_ESCAPES.sub(lambda m: f"{m.group()[0]}&#95;", escaped))
+    if isinstance(value, dict):
+        return {key: _as_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_data(item) for item in value]
+    return value
+
+
+def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
+    if not path.is_file():
+        raise RenderError(
+            f"Mallen {rel} saknas (behövs för {case_rel}). Bygg mallarna med ”beslut mallar --bygg”."
+        )
+    template = _Template(Template(str(path)), rel, _template_texts(path, rel, case_rel))
+    try:
+        template.docx.init_docx()
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise RenderError(
+            f"Mallen {rel}, som används för {case_rel}, är ingen giltig Word-fil ({exc}). "
+            "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
+        ) from None
+    problem = _syntax_problem(template, case_rel)
+    if problem is not None:
+        raise RenderError(problem)
+    return template
+
+
+def render_case(document: CaseDocument, profile: Profile, root: Path) -> RenderedDocx:
+    """Render one case to .docx bytes; raise RenderError with a Swedish message."""
+    case = document.case
+    path = template_path(root, profile, case.doc_type)
+    rel = f"{TEMPLATES_DIR}/{path.name}"
+    template = _load_template(path, rel, document.rel)
+    tpl = template.docx
+    data = _as_data(context(document, profile))
+    try:
+        tpl.render(data, jinja_env=environment(), autoescape=True)
+    except (jinja2.TemplateError, ValueError) as exc:
+        raise RenderError(_template_problem(exc, template, document.rel, data)) from None
+    docx = tpl.docx
+    missing = _missing_styles(docx)
+    if missing:
+        raise RenderError(
+            _missing_style_message(rel, document.rel, missing, "som mallens stycken använder")
+        )
+    anchor = next((p for p in docx.paragraphs if ANCHOR in p.text), None)
+    if anchor is None:
+        raise RenderError(
+            f"Mallen {rel} saknar taggen {{{{ brödtext }}}} i ett eget stycke; "
+            f"brödtexten i {document.rel} har ingenstans att stå."
+        )
+    from beslut.render.markdown_docx import MissingStyleError, insert_markdown
+
+    tables = {t.id: t for t in case.tables}
+    try:
+        body_warnings = insert_markdown(
+            docx, anchor, document.body, tables=tables, line_offset=document.source.body_offset
+        )
+    except MissingStyleError as exc:
+        raise RenderError(
+            _missing_style_message(
+                rel,
+                document.rel,
+                [exc.style],
+                f"som behövs för rubriken på rad {exc.line} i {document.rel}",
+            )
+        ) from None
+    _set_metadata(docx, document)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return RenderedDocx(
+        buffer.getvalue(),
+        tuple(_located(w, document) for w in body_warnings),
+        inputs=(document.source.path, path, root / PROFILE_FILE),
+    )
+
+
+def _located(warning: Any, document: CaseDocument) -> Diagnostic:
+    from beslut.diagnostics import warning as make_warning
+
+    return make_warning(document.rel, warning.line, warning.column, warning.message, warning.code)
+
+
+def _set_metadata(docx: Any, document: CaseDocument) -> None:
+    case = document.case
+    props = docx.core_properties
+    props.title = case.title
+    props.subject = case.diary_number
+    props.author = case.officer.name
+    props.last_modified_by = case.officer.name
+    props.language = "sv-SE"
+    props.keywords = case.doc_type.value
+    created = dt.datetime.combine(case.date, dt.time(0, 0))
+    props.created = created
+    props.modified = created
+    props.revision = 1
+
+
+def template_tags(root: Path) -> dict[str, list[str]]:
+    """Return the variables each template in templates/ uses."""
+    result = {}
+    for path in sorted((root / TEMPLATES_DIR).glob("*.docx")):
+        if path.name.startswith("~$"):
+            continue
+        tpl = DocxTemplate(str(path))
+        result[path.name] = sorted(tpl.get_undeclared_template_variables(environment()))
+    return result
+
+
+def _static_problems(template: _Template, case_rel: str) -> list[str]:
+    """Variables a template uses that no case has (also in branches a case does not reach)."""
+    try:
+        used = template.docx.get_undeclared_template_variables(environment())
+    except jinja2.TemplateError as exc:
+        raise RenderError(_template_problem(exc, template, case_rel, {})) from None
+    return [
+        _unknown_variable(template, case_rel, name) for name in sorted(set(used) - CONTEXT_KEYS)
+    ]
+
+
+def check_templates(workspace: Workspace) -> list[Diagnostic]:
+    """Check every template the cases need, and render every valid case with its template.
+
+    A template problem is reported once, at the template, naming the first case it broke; the
+    warnings about each case's body (unsupported Markdown) are reported at the case file.
+    """
+    if workspace.profile is None:
+        return []
+    failing = {d.path for d in workspace.diagnostics if d.level is Level.ERROR}
+    problems: list[Diagnostic] = []
+    checked: set[Path] = set()
+    broken: set[Path] = set()
+    for document in workspace.cases:
+        path = template_path(workspace.root, workspace.profile, document.case.doc_type)
+        if path in broken:
+            continue
+        rel = f"{TEMPLATES_DIR}/{path.name}"
+        try:
+            if path not in checked:
+                checked.add(path)
+                static = _static_problems(_load_template(path, rel, document.rel), document.rel)
+                if static:
+                    broken.add(path)
+                    problems.extend(error(rel, 1, 1, m, "okänd-mallvariabel") for m in static)
+                    continue
+            if document.rel in failing:
+                continue
+            problems.extend(render_case(document, workspace.profile, workspace.root).warnings)
+        except RenderError as exc:
+            broken.add(path)
+            problems.append(error(rel, 1, 1, str(exc), "mallfel"))
+    return problems

@@ -1,0 +1,256 @@
+"""Every diagnostic code ``beslut check`` reports, and the profile's levels for them.
+
+The content checks are listed in :mod:`.checks.catalogue` (``RULES``); this module lists the
+codes the load and validate stages report (reading files, keys and values, tables, sections,
+attachments, meetings, the profile's own settings) and applies ``kontroller.regler`` from the
+profile to every diagnostic of a workspace in one place (:func:`apply_levels`, called once at the
+end of :func:`beslut.validate.workspace.load_workspace`).
+
+Some codes can never be lowered (``av`` or ``varning`` for an error), because lowering them
+would let something wrong be built or published: a file that cannot be read or validated, a
+missing attachment or case, personal data, secrecy, a case with errors on an agenda. Setting a
+lower level for them is a located error in the profile (``nivå-låst``). Raising any code to
+``fel`` is always allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from beslut.checks.catalogue import RULES
+from beslut.diagnostics import Diagnostic, Level, error
+from beslut.model.models import RuleLevel
+
+if TYPE_CHECKING:
+    from beslut.load.source import Source
+    from beslut.model.models import Profile
+
+
+@dataclass(frozen=True)
+class Code:
+    """A diagnostic code of the load and validate stages."""
+
+    code: str
+    level: Level
+    group: str
+    summary: str
+    locked: bool = False
+    """True when the level may not be lowered in the profile (see the module docstring)."""
+
+
+_E, _W = Level.ERROR, Level.WARNING
+
+_READ = "Läsa filen"
+_DATA = "Uppgifter"
+_TEXT = "Text och tabeller"
+_ATTACH = "Bilagor"
+_MEETING = "Sammanträden"
+_SETTINGS = "Profil och undantag"
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("läsfel", _E, _READ, "Filen kan inte läsas.", locked=True),
+        Code("inte-utf8", _E, _READ, "Filen är inte sparad som UTF-8.", locked=True),
+        Code("tom-fil", _E, _READ, "Filen är tom.", locked=True),
+        Code("front-matter-saknas", _E, _READ, "Markdownfilen saknar front matter.", locked=True),
+        Code(
+            "front-matter-oavslutad", _E, _READ, "Front matter avslutas inte med ---.", locked=True
+        ),
+        Code("yaml-syntax", _E, _READ, "YAML-texten går inte att tolka.", locked=True),
+        Code("inte-nycklar", _E, _READ, "Filen är inte nycklar med värden.", locked=True),
+        Code("profil-saknas", _E, _DATA, "Organisationsprofilen saknas.", locked=True),
+        Code("saknas", _E, _DATA, "En obligatorisk uppgift saknas.", locked=True),
+        Code("okänd-nyckel", _E, _DATA, "En nyckel som inte finns.", locked=True),
+        Code(
+            "ogiltigt-datum", _E, _DATA, "Ett datum som inte finns eller har fel form.", locked=True
+        ),
+        Code("ogiltigt-värde", _E, _DATA, "Ett värde som inte är tillåtet.", locked=True),
+        Code("fel-typ", _E, _DATA, "Ett värde av fel slag (text, tal, lista, grupp).", locked=True),
+        Code("fel-format", _E, _DATA, "Ett värde med fel format.", locked=True),
+        Code("för-kort", _E, _DATA, "En lista som inte får vara tom är tom.", locked=True),
+        Code("tomt-värde", _E, _DATA, "En text som inte får vara tom är tom.", locked=True),
+        Code("inga-beslutspunkter", _E, _DATA, "Förslaget har inga beslutspunkter.", locked=True),
+        Code(
+            "diarienummer-format",
+            _E,
+            _DATA,
+            "Diarienumret följer inte organisationens format.",
+        ),
+        Code("okänd-instans", _E, _DATA, "Instansen finns inte i profilen.", locked=True),
+        Code(
+            "dubblett-diarienummer", _E, _DATA, "Två ärenden har samma diarienummer.", locked=True
+        ),
+        Code(
+            "text-i-front-matter",
+            _E,
+            _DATA,
+            "”text” i front matter i en .md-fil (texten skulle inte komma med).",
+            locked=True,
+        ),
+        Code(
+            "platshållare",
+            _E,
+            _TEXT,
+            "En platshållare ”[fyll i …]” från ”beslut new” är kvar och skulle publiceras.",
+        ),
+        Code(
+            "okänd-tabell", _E, _TEXT, "Texten hänvisar till en tabell som inte finns.", locked=True
+        ),
+        Code("tabellrad-längd", _E, _TEXT, "En tabellrad har fel antal värden.", locked=True),
+        Code("inte-ett-tal", _E, _TEXT, "Ett värde i en talkolumn är inte ett tal.", locked=True),
+        Code("oanvänd-tabell", _W, _TEXT, "En tabell används inte i texten."),
+        Code("okänt-avsnitt", _W, _TEXT, "En rubrik liknar ett känt avsnitt men är stavad fel."),
+        Code(
+            "genererat-avsnitt",
+            _W,
+            _TEXT,
+            "Ett avsnitt som beslut skapar från front matter står i texten.",
+        ),
+        Code("bilaga-absolut", _E, _ATTACH, "En bilaga har en absolut sökväg.", locked=True),
+        Code("bilaga-utanför", _E, _ATTACH, "En bilaga ligger utanför arbetsytan.", locked=True),
+        Code("bilaga-saknas", _E, _ATTACH, "En bilaga finns inte.", locked=True),
+        Code("bilaga-format", _E, _ATTACH, "En bilaga har ett format som inte stöds.", locked=True),
+        Code("dubblett-punkt", _E, _MEETING, "En punkt står två gånger på listan.", locked=True),
+        Code(
+            "diarienummer-ej-beslut",
+            _E,
+            _MEETING,
+            "En punkt som inte är ett beslutsärende har diarienummer.",
+        ),
+        Code(
+            "okänt-diarienummer",
+            _E,
+            _MEETING,
+            "Det finns inget ärende med punktens diarienummer.",
+            locked=True,
+        ),
+        Code("fel-instans", _E, _MEETING, "Ärendet gäller en annan instans än sammanträdet."),
+        Code(
+            "sekretess-på-punkt",
+            _E,
+            _MEETING,
+            "Ett sekretessmarkerat ärende skulle publiceras.",
+            locked=True,
+        ),
+        Code("ärende-efter-möte", _E, _MEETING, "Ärendet är daterat efter sammanträdet."),
+        Code(
+            "ärende-har-fel",
+            _E,
+            _MEETING,
+            "Ett ärende på listan har fel och kan inte tas med.",
+            locked=True,
+        ),
+        Code("okänd-regel", _E, _SETTINGS, "En kod som inte finns.", locked=True),
+        Code("nivå-låst", _E, _SETTINGS, "En kod som inte får sänkas har sänkts.", locked=True),
+        Code(
+            "undantag-ej-tillåtet", _E, _SETTINGS, "Ett undantag som inte är tillåtet.", locked=True
+        ),
+        Code("onödigt-undantag", _W, _SETTINGS, "Ett undantag som inte behövs längre."),
+    )
+}
+"""The codes of the load and validate stages (content checks: ``RULES``)."""
+
+LOCKED: frozenset[str] = frozenset(
+    {c.code for c in CODES.values() if c.locked}
+    | {r.code for r in RULES.values() if not r.exemptable}
+)
+"""Codes whose level may only be raised, never lowered (see the module docstring)."""
+
+BUILD_CODES: frozenset[str] = frozenset(
+    {
+        "mallfel",
+        "okänd-mallvariabel",
+        "pdf-fel",
+        "paketfel",
+        "paket-ej-pdfa",
+        "sidnummer-instabila",
+        "ärende-saknas-i-paket",
+        "bilaga-konvertering",
+        "bilaga-krypterad",
+        "bilaga-skadad",
+        "bilaga-utan-text",
+        "bilaga-sidformat",
+        "rubriknivå-stöds-inte",
+        "html-stöds-inte",
+        "tematisk-brytning",
+        "bild-stöds-inte",
+        "lista-för-djup",
+    }
+)
+"""Codes reported only while building; the profile cannot set their level."""
+
+_LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
+
+
+def default_level(code: str) -> Level | None:
+    """Return a code's level when the profile does not set it (None for an unknown code)."""
+    if code in RULES:
+        return RULES[code].level
+    if code in CODES:
+        return CODES[code].level
+    return None
+
+
+def apply_levels(found: Iterable[Diagnostic], profile: Profile | None) -> list[Diagnostic]:
+    """Return the diagnostics with the profile's levels (``kontroller.regler``) applied; a code
+    set to ``av`` is dropped. Locked codes are never lowered, whatever the profile says (the
+    profile itself then has a ``nivå-låst`` error)."""
+    levels = profile.checks.rules if profile is not None else {}
+    result = []
+    for item in found:
+        chosen = levels.get(item.code)
+        if (
+            chosen is None
+            or default_level(item.code) is None
+            or (item.code in LOCKED and _lowers(chosen, item.level))
+        ):
+            result.append(item)
+        elif chosen is not RuleLevel.AV:
+            result.append(item.with_level(_LEVELS[chosen]))
+    return result
+
+
+def _lowers(chosen: RuleLevel, level: Level) -> bool:
+    return chosen is RuleLevel.AV or (chosen is RuleLevel.VARNING and level is Level.ERROR)
+
+
+def unknown_code(code: str) -> str:
+    """Return the Swedish message for a code beslut does not know, with a suggestion."""
+    close = difflib.get_close_matches(code, [*RULES, *CODES], n=1, cutoff=0.6)
+    hint = f" Menade du ”{close[0]}”?" if close else ""
+    return (
+        f"Det finns ingen kontroll som heter ”{code}”.{hint} Se listan med ”beslut check --regler”."
+    )
+
+
+def settings_problems(profile: Profile, source: Source | None) -> list[Diagnostic]:
+    """Report codes in ``kontroller.regler`` that do not exist, that are only reported while
+    building, or that may not be lowered to the level given."""
+    if source is None:
+        return []
+    problems = []
+    for code, chosen in profile.checks.rules.items():
+        pos = source.positions.find(("kontroller", "regler", code), want_key=True)
+        if code in BUILD_CODES:
+            message = (
+                f"”{code}” rapporteras när handlingarna byggs och dess nivå kan inte ställas in "
+                "i profilen. Ta bort raden."
+            )
+            problems.append(error(source.rel, pos.line, pos.column, message, "okänd-regel"))
+        elif code not in RULES and code not in CODES:
+            problems.append(
+                error(source.rel, pos.line, pos.column, unknown_code(code), "okänd-regel")
+            )
+        elif code in LOCKED and _lowers(chosen, Level.ERROR):
+            value = source.positions.find(("kontroller", "regler", code))
+            message = (
+                f"”{code}” kan inte sättas till {chosen.value}: då skulle något fel eller "
+                "hemligt kunna byggas och publiceras. Rätta det som koden pekar på i stället, "
+                "och ta bort raden."
+            )
+            problems.append(error(source.rel, value.line, value.column, message, "nivå-låst"))
+    return problems

@@ -1,0 +1,557 @@
+"""A workspace: the organisation profile, the case files and everything checked about them.
+
+``load_workspace`` runs the load and validate stages over the whole ``content/`` folder and
+collects every diagnostic before returning, so one run reports every mistake.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from beslut.diagnostics import Diagnostic, Level, error, has_errors, sort, warning
+from beslut.load.paths import CONTENT_DIR, PROFILE_FILE, TEMPLATES_DIR, NotAWorkspace, find_root
+from beslut.load.source import CASE_SUFFIXES, Source, load_source, relative
+from beslut.model.models import (
+    GENERATED_SECTIONS,
+    KNOWN_SECTIONS,
+    MEETING_TYPE,
+    AgendaItem,
+    Case,
+    ItemKind,
+    Meeting,
+    Profile,
+)
+from beslut.model.outline import BodyOutline, normal_heading, outline
+from beslut.validate.attachments import Severity, inspect_attachment
+from beslut.validate.models import build_model, check_attachment_path, duplicates, note
+
+__all__ = [
+    "CONTENT_DIR",
+    "PROFILE_FILE",
+    "TEMPLATES_DIR",
+    "CaseDocument",
+    "MeetingDocument",
+    "NotAWorkspace",
+    "Workspace",
+    "find_root",
+    "load_workspace",
+]
+
+
+@dataclass(frozen=True)
+class CaseDocument:
+    """A validated case with where it came from and what its body contains."""
+
+    source: Source
+    case: Case
+    outline: BodyOutline
+    attachment_files: tuple[Path | None, ...]
+
+    @property
+    def rel(self) -> str:
+        """Return the case file's path relative to the workspace."""
+        return self.source.rel
+
+    @property
+    def body(self) -> str:
+        """Return the Markdown body (after front matter, or the YAML ``text``)."""
+        return _body(self.source, self.case)
+
+
+@dataclass(frozen=True)
+class MeetingDocument:
+    """A validated meeting with its source and the resolved files of extra attachments."""
+
+    source: Source
+    meeting: Meeting
+    attachment_files: tuple[tuple[Path | None, ...], ...]
+    """Per agenda item, the resolved path of each extra attachment."""
+
+    @property
+    def rel(self) -> str:
+        """Return the meeting file's path relative to the workspace."""
+        return self.source.rel
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything loaded from a workspace, valid or not, with all diagnostics."""
+
+    root: Path
+    profile: Profile | None
+    cases: tuple[CaseDocument, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    meetings: tuple[MeetingDocument, ...] = ()
+
+    def case_by_dnr(self, dnr: str) -> CaseDocument | None:
+        """Return the case with this diarienummer, or None."""
+        return next((c for c in self.cases if c.case.diary_number == dnr), None)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when there are no errors (warnings are allowed)."""
+        return not has_errors(self.diagnostics)
+
+
+def case_files(root: Path) -> list[Path]:
+    """Return every case file under content/ (Markdown or YAML), sorted; skips the profile."""
+    content = root / CONTENT_DIR
+    files = [
+        p
+        for p in content.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in CASE_SUFFIXES
+        and p.resolve() != (root / PROFILE_FILE).resolve()
+        and not any(part.startswith((".", "_")) for part in p.relative_to(content).parts)
+    ]
+    return sorted(files, key=lambda p: relative(p, root))
+
+
+def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
+    """Load and validate content/profil.yaml."""
+    path = root / PROFILE_FILE
+    if not path.is_file():
+        rel = PROFILE_FILE.as_posix()
+        return None, [
+            error(
+                rel,
+                1,
+                1,
+                "Organisationsprofilen saknas. Skapa den med ”beslut init” eller kopiera "
+                "content/profil.yaml från exemplet.",
+                "profil-saknas",
+            )
+        ]
+    source, problems = load_source(path, root)
+    if source is None:
+        return None, problems
+    return build_model(Profile, source)
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load, validate and cross-check every file of a workspace."""
+    root = root.resolve()
+    profile, problems = load_profile(root)
+    cases: list[CaseDocument] = []
+    meeting_sources: list[Source] = []
+    broken: dict[str, str] = {}  # diarienummer of case files that failed validation
+    for path in case_files(root):
+        source, found = load_source(path, root)
+        problems.extend(found)
+        if source is None:
+            continue
+        if source.data.get("typ") == MEETING_TYPE:
+            meeting_sources.append(source)
+            continue
+        document, found = _validate_case(source, profile, root)
+        problems.extend(found)
+        if document is not None:
+            cases.append(document)
+        elif isinstance(source.data.get("diarienummer"), str):
+            broken[source.data["diarienummer"]] = source.rel
+    meetings: list[MeetingDocument] = []
+    for source in meeting_sources:
+        meeting_doc, found = _validate_meeting(source, profile, root, cases, broken)
+        problems.extend(found)
+        if meeting_doc is not None:
+            meetings.append(meeting_doc)
+    problems.extend(
+        duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
+    )
+    if profile is not None:
+        from beslut import checks
+
+        profile_source, _ = load_source(root / PROFILE_FILE, root)
+        problems = checks.run(root, profile, profile_source, cases, meetings, problems)
+    from beslut.validate.codes import apply_levels
+
+    problems = apply_levels(problems, profile)  # the one place the profile's levels apply
+    failing = {d.path for d in problems if d.level is Level.ERROR}
+    with_errors = broken | {c.case.diary_number: c.rel for c in cases if c.rel in failing}
+    problems.extend(_items_with_failing_cases(meetings, with_errors))
+    return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
+
+
+def _items_with_failing_cases(
+    meetings: list[MeetingDocument], with_errors: dict[str, str]
+) -> list[Diagnostic]:
+    """Stop a meeting whose agenda has a case with errors (``with_errors``: diarienummer →
+    case file), whether the case file is invalid or the content checks found an error such as
+    a personnummer, so its packet is never assembled from an old version of that case."""
+    found = []
+    for meeting in meetings:
+        for index, item in enumerate(meeting.meeting.items):
+            rel = with_errors.get(item.diary_number or "")
+            if rel is None:
+                continue
+            found.append(
+                note(
+                    meeting.source,
+                    ("ärenden", index, "diarienummer"),
+                    f"Ärendet {item.diary_number} har fel (se {rel}) och kan inte tas med "
+                    "förrän de är rättade.",
+                    "ärende-har-fel",
+                    is_error=True,
+                )
+            )
+    return found
+
+
+def _at(source: Source, path: tuple[str | int, ...]) -> tuple[int, int]:
+    pos = source.positions.find(path)
+    return pos.line, pos.column
+
+
+def _validate_case(
+    source: Source, profile: Profile | None, root: Path
+) -> tuple[CaseDocument | None, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    if source.path.suffix.lower() == ".md" and "text" in source.data:
+        problems.append(
+            note(
+                source,
+                ("text",),
+                "”text” används bara i rena YAML-filer; i en .md-fil skrivs texten efter front matter.",
+                "text-i-front-matter",
+                is_error=True,
+            )
+        )
+    case, found = build_model(Case, source)
+    problems.extend(found)
+    if case is None:
+        return None, problems
+    body = _body(source, case)
+    body_outline = outline(body, source.body_offset)
+    problems.extend(_placeholders(source, body))
+    problems.extend(_tables(source, case, body_outline))
+    problems.extend(_sections(source, case, profile, body_outline))
+    files: list[Path | None] = []
+    for index, attachment in enumerate(case.attachments):
+        if attachment.file is None:
+            files.append(None)
+            continue
+        resolved, problem, code = check_attachment_path(attachment.file, source.path, root)
+        files.append(resolved)
+        if problem:
+            problems.append(note(source, ("bilagor", index, "fil"), problem, code, is_error=True))
+        problems.extend(_attachment_findings(source, ("bilagor", index, "fil"), resolved, root))
+    if profile is not None:
+        problems.extend(_profile_rules(source, case, profile))
+    return CaseDocument(source, case, body_outline, tuple(files)), problems
+
+
+def _attachment_findings(
+    source: Source, key: tuple[str | int, ...], path: Path | None, root: Path
+) -> list[Diagnostic]:
+    """Report what is wrong with an attachment file (damaged, encrypted, empty, no text, not
+    A4, not PDF/A) at the line that names it, the same in ``check`` as in ``build``."""
+    if path is None:
+        return []
+    try:
+        name = path.relative_to(root).as_posix()
+    except ValueError:
+        name = path.name
+    return [
+        note(source, key, f.message, f.code, is_error=f.severity is Severity.ERROR)
+        for f in inspect_attachment(path, name, root)
+    ]
+
+
+PLACEHOLDER = "[fyll i"
+
+
+def _placeholder_message(text: str) -> str:
+    start = text.index(PLACEHOLDER)
+    end = text.find("]", start)
+    shown = text[start : end + 1] if end != -1 else text[start:]
+    return (
+        f"Platshållaren ”{shown}” är kvar och skulle komma med i handlingen. Fyll i det som "
+        "efterfrågas eller ta bort platshållaren."
+    )
+
+
+def _placeholders(source: Source, body: str) -> list[Diagnostic]:
+    """Report scaffold placeholders ("[fyll i …]") that are still in the file: an error by
+    default, so that a placeholder is never published (the profile may lower it)."""
+    problems = []
+
+    def walk(value: object, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, (*path, key))
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                walk(child, (*path, index))
+        elif isinstance(value, str) and PLACEHOLDER in value:
+            message = _placeholder_message(value)
+            problems.append(note(source, path, message, "platshållare", is_error=True))
+
+    walk(source.data, ())
+    for number, line in enumerate(body.splitlines(), start=1):
+        if PLACEHOLDER in line:
+            problems.append(
+                error(
+                    source.rel,
+                    number + source.body_offset,
+                    line.index(PLACEHOLDER) + 1,
+                    _placeholder_message(line),
+                    "platshållare",
+                )
+            )
+    return problems
+
+
+def _body(source: Source, case: Case) -> str:
+    if source.path.suffix.lower() == ".md":
+        return source.body
+    return case.body or ""
+
+
+def _profile_rules(source: Source, case: Case, profile: Profile) -> list[Diagnostic]:
+    problems = []
+    if not any(f.matches(case.diary_number) for f in profile.diary_formats):
+        formats = "; ".join(f.description for f in profile.diary_formats)
+        problems.append(
+            note(
+                source,
+                ("diarienummer",),
+                f"Diarienumret ”{case.diary_number}” följer inte organisationens format. "
+                f"Tillåtna format: {formats}.",
+                "diarienummer-format",
+                is_error=True,
+            )
+        )
+    if profile.organ(case.organ) is None:
+        known = ", ".join(f"{o.id} ({o.name})" for o in profile.organs)
+        close = [o.id for o in profile.organs if o.id.lower() == case.organ.lower()]
+        hint = f" Menade du ”{close[0]}”?" if close else ""
+        problems.append(
+            note(
+                source,
+                ("instans",),
+                f"Instansen ”{case.organ}” finns inte i profilen. Kända instanser: {known}.{hint}",
+                "okänd-instans",
+                is_error=True,
+            )
+        )
+    return problems
+
+
+def _tables(source: Source, case: Case, body: BodyOutline) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    ids = {t.id for t in case.tables}
+    for table_id, line in body.table_refs:
+        if table_id not in ids:
+            known = ", ".join(sorted(ids)) or "inga"
+            problems.append(
+                error(
+                    source.rel,
+                    line,
+                    1,
+                    f"Texten hänvisar till tabellen ”{table_id}”, som inte finns under ”tabeller”. "
+                    f"Kända tabeller: {known}.",
+                    "okänd-tabell",
+                )
+            )
+    referenced = {t for t, _ in body.table_refs}
+    for index, table in enumerate(case.tables):
+        where = ("tabeller", index)
+        if table.id not in referenced:
+            problems.append(
+                note(
+                    source,
+                    (*where, "id"),
+                    f"Tabellen ”{table.id}” används inte i texten. Skriv ```tabell {table.id}``` "
+                    "där den ska stå.",
+                    "oanvänd-tabell",
+                    is_error=False,
+                )
+            )
+        width = len(table.columns)
+        for row_index, row in enumerate(table.rows):
+            if len(row) != width:
+                problems.append(
+                    note(
+                        source,
+                        (*where, "rader", row_index),
+                        f"Raden har {len(row)} {'värde' if len(row) == 1 else 'värden'} men tabellen "
+                        f"har {width} kolumner.",
+                        "tabellrad-längd",
+                        is_error=True,
+                    )
+                )
+                continue
+            for col_index, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+                if column.numeric and isinstance(value, str):
+                    problems.append(
+                        note(
+                            source,
+                            (*where, "rader", row_index, col_index),
+                            f"”{value}” i kolumnen ”{column.heading}” är inte ett tal. Skriv talet "
+                            "utan mellanslag och enhet, t.ex. 1300 eller 12.5.",
+                            "inte-ett-tal",
+                            is_error=True,
+                        )
+                    )
+    return problems
+
+
+def _sections(
+    source: Source, case: Case, profile: Profile | None, body: BodyOutline
+) -> list[Diagnostic]:
+    problems = []
+    present = {normal_heading(h) for h, _ in body.sections}
+    if profile is not None:
+        for required in profile.type_settings(case.doc_type).required_sections:
+            if normal_heading(required) not in present:
+                problems.append(
+                    note(
+                        source,
+                        ("typ",),
+                        f"Avsnittet ”{required}” saknas; profilen kräver det för "
+                        f"{case.doc_type.value}. Lägg till rubriken ”## {required}” i texten.",
+                        "avsnitt-saknas",
+                        is_error=True,
+                    )
+                )
+    generated = {g.casefold() for g in GENERATED_SECTIONS}
+    known = {normal_heading(k): k for k in KNOWN_SECTIONS}
+    for heading, line in body.sections:
+        normal = normal_heading(heading)
+        if normal not in known and normal not in generated:
+            close = difflib.get_close_matches(normal, list(known), n=1, cutoff=0.85)
+            if close:
+                problems.append(
+                    warning(
+                        source.rel,
+                        line,
+                        1,
+                        f"Avsnittet ”{heading}” är inget känt avsnitt – menade du "
+                        f"”{known[close[0]]}”? Det tas med som ett fritt avsnitt.",
+                        "okänt-avsnitt",
+                    )
+                )
+        if heading.casefold() in generated:
+            problems.append(
+                warning(
+                    source.rel,
+                    line,
+                    1,
+                    f"Avsnittet ”{heading}” skapas av beslut från front matter; skriv listan under "
+                    "beslutsunderlag/bilagor/delges i stället för i texten.",
+                    "genererat-avsnitt",
+                )
+            )
+    return problems
+
+
+def _validate_meeting(
+    source: Source,
+    profile: Profile | None,
+    root: Path,
+    cases: list[CaseDocument],
+    broken: dict[str, str],
+) -> tuple[MeetingDocument | None, list[Diagnostic]]:
+    meeting, problems = build_model(Meeting, source)
+    if meeting is None:
+        return None, problems
+    by_dnr = {c.case.diary_number: c for c in cases}
+    if profile is not None and profile.organ(meeting.organ) is None:
+        known = ", ".join(f"{o.id} ({o.name})" for o in profile.organs)
+        problems.append(
+            note(
+                source,
+                ("instans",),
+                f"Instansen ”{meeting.organ}” finns inte i profilen. Kända instanser: {known}.",
+                "okänd-instans",
+                is_error=True,
+            )
+        )
+    seen: dict[str, int] = {}
+    files: list[tuple[Path | None, ...]] = []
+    for index, item in enumerate(meeting.items):
+        where = ("ärenden", index)
+        problems.extend(_item_rules(source, meeting, item, index, by_dnr, seen, broken))
+        resolved: list[Path | None] = []
+        for a_index, attachment in enumerate(item.attachments):
+            path, problem, code = check_attachment_path(attachment.file, source.path, root)
+            resolved.append(path)
+            key = (*where, "handlingar", a_index, "fil")
+            if problem:
+                problems.append(note(source, key, problem, code, is_error=True))
+            problems.extend(_attachment_findings(source, key, path, root))
+        files.append(tuple(resolved))
+    return MeetingDocument(source, meeting, tuple(files)), problems
+
+
+def _item_rules(
+    source: Source,
+    meeting: Meeting,
+    item: AgendaItem,
+    index: int,
+    by_dnr: dict[str, CaseDocument],
+    seen: dict[str, int],
+    broken: dict[str, str],
+) -> list[Diagnostic]:
+    where = ("ärenden", index)
+    problems = []
+
+    def add(path: tuple[str | int, ...], message: str, code: str) -> None:
+        problems.append(note(source, path, message, code, is_error=True))
+
+    key = item.diary_number if item.kind is ItemKind.BESLUT else f"{item.kind}:{item.title}"
+    if key in seen and item.kind not in (ItemKind.INFORMATION, ItemKind.OVRIGT):
+        add(
+            where,
+            f"Punkten finns redan som punkt {seen[key]} på föredragningslistan.",
+            "dubblett-punkt",
+        )
+    seen.setdefault(str(key), index + 1)
+    if item.kind is not ItemKind.BESLUT:
+        if item.diary_number is not None:
+            add(
+                (*where, "diarienummer"),
+                "Bara beslutsärenden (typ: beslut) har diarienummer.",
+                "diarienummer-ej-beslut",
+            )
+        return problems
+    if item.diary_number is None:
+        add(where, "Beslutsärendet saknar ”diarienummer”; ange ärendets diarienummer.", "saknas")
+        return problems
+    found = by_dnr.get(item.diary_number)
+    if found is None and item.diary_number in broken:
+        return problems  # reported once for every failing case: _items_with_failing_cases
+    if found is None:
+        close = difflib.get_close_matches(item.diary_number, list(by_dnr), n=1, cutoff=0.6)
+        hint = f" Menade du ”{close[0]}”?" if close else ""
+        add(
+            (*where, "diarienummer"),
+            f"Det finns inget ärende med diarienummer ”{item.diary_number}” i content/.{hint}",
+            "okänt-diarienummer",
+        )
+        return problems
+    if found.case.organ != meeting.organ:
+        add(
+            (*where, "diarienummer"),
+            f"Ärendet {item.diary_number} ({found.rel}) gäller instansen ”{found.case.organ}”, "
+            f"men sammanträdet är för ”{meeting.organ}”.",
+            "fel-instans",
+        )
+    if found.case.secrecy is not None and not item.withheld:
+        add(
+            where,
+            f"Ärendet {item.diary_number} är sekretessmarkerat ({found.case.secrecy.provision} "
+            "OSL) men punkten skulle publiceras. Lägg till ”sekretess: {lagrum: "
+            f"{found.case.secrecy.provision}}}” på punkten, eller ”publiceras_inte: true”.",
+            "sekretess-på-punkt",
+        )
+    if found.case.date > meeting.date:
+        add(
+            (*where, "diarienummer"),
+            f"Ärendet {item.diary_number} är daterat {found.case.date.isoformat()}, efter "
+            f"sammanträdet {meeting.date.isoformat()}. Kontrollera datumen.",
+            "ärende-efter-möte",
+        )
+    return problems
