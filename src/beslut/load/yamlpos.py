@@ -7,13 +7,14 @@ so validation errors can point at the exact place in the file, also inside Markd
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 PathKey = tuple[str | int, ...]
 
@@ -108,7 +109,22 @@ def _swedish_problem(exc: MarkedYAMLError) -> str:
     return "texten kunde inte tolkas här. Kontrollera indrag, kolon och citattecken."
 
 
+MAX_CHARACTERS = 1_000_000
+MAX_DEPTH = 40
+MAX_VALUES = 20_000
+"""Limits that stop hostile YAML (alias bombs, deep nesting) before it costs time or memory."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _plain(node: Any, path: PathKey, positions: PositionMap, offset: int) -> Any:
+    if len(path) > MAX_DEPTH or len(positions.entries) > MAX_VALUES:
+        where = positions.entries.get(path)
+        raise YamlSyntaxError(
+            f"Filen är för djupt nästlad eller har för många värden (högst {MAX_DEPTH} nivåer "
+            f"och {MAX_VALUES} värden, alias inräknade). Skriv ut värdena utan & och *.",
+            where.value if where else positions.root,
+        )
     if isinstance(node, CommentedMap):
         result: dict[str, Any] = {}
         for key in node:
@@ -142,6 +158,21 @@ def _plain(node: Any, path: PathKey, positions: PositionMap, offset: int) -> Any
 
 def load(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
     """Parse YAML text; return plain data and the position map (lines shifted by offset)."""
+    if len(text) > MAX_CHARACTERS:
+        raise YamlSyntaxError(
+            f"Filen är för stor ({len(text)} tecken; högst {MAX_CHARACTERS}). Dela upp den "
+            "eller lägg stora texter i bilagor.",
+            Pos(1 + line_offset, 1),
+        )
+    control = _CONTROL.search(text)
+    if control is not None:
+        row = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        raise YamlSyntaxError(
+            f"Osynligt styrtecken U+{ord(control.group()):04X} (ofta inklistrat från Word). "
+            "Ta bort tecknet.",
+            Pos(row + line_offset, column),
+        )
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
@@ -157,5 +188,16 @@ def load(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(mark.line + 1 + line_offset, mark.column + 1) if mark else Pos(1 + line_offset, 1)
         raise YamlSyntaxError(f"YAML-syntaxfel: {_swedish_problem(exc)}", pos) from None
+    except (YAMLError, RecursionError):
+        raise YamlSyntaxError(
+            "YAML-syntaxfel: filen kunde inte tolkas (för djupt nästlad eller en okänd tagg "
+            "som !!python/…). Skriv värdena som vanlig text, listor och nycklar.",
+            Pos(1 + line_offset, 1),
+        ) from None
     positions = PositionMap(root=Pos(1 + line_offset, 1))
-    return _plain(data, (), positions, line_offset), positions
+    try:
+        return _plain(data, (), positions, line_offset), positions
+    except RecursionError:
+        raise YamlSyntaxError(
+            f"Filen är för djupt nästlad (högst {MAX_DEPTH} nivåer).", Pos(1 + line_offset, 1)
+        ) from None
