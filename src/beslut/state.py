@@ -88,7 +88,10 @@ def stamp_inputs(root: Path, previous: Mapping[str, Stamp]) -> dict[str, Stamp]:
     stamps = {}
     for path in input_files(root):
         rel = _rel(path, root)
-        info = path.stat()
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # a broken link: the load stage reports it at the file
         old = previous.get(rel)
         if old is not None and (old.mtime_ns, old.size) == (info.st_mtime_ns, info.st_size):
             stamps[rel] = old
