@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from .doctype import DocumentType as DocumentType
+
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -27,14 +29,6 @@ class Frozen(BaseModel):
         populate_by_name=False,
         str_strip_whitespace=True,
     )
-
-
-class DocumentType(StrEnum):
-    """Kinds of case papers beslut can produce."""
-
-    TJANSTESKRIVELSE = "tjänsteskrivelse"
-    BESLUTSFORSLAG = "beslutsförslag"
-    DIREKTIV = "direktiv"
 
 
 class DecisionStyle(StrEnum):
