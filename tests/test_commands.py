@@ -235,7 +235,7 @@ def test_template_without_a_needed_tag_is_reported_once_at_the_template(
 
 def test_broken_templates_names_templates_with_errors(make_workspace: MakeWorkspace) -> None:
     from beslut import api
-    from beslut.render import broken_templates, template_rel
+    from beslut.render import broken_templates, template_problems, template_rel
 
     root = make_workspace({"content/ärenden/a.md": CASE})
     _delete_paragraph_with(root / "templates" / "tjänsteskrivelse.docx", "{{ rubrik }}")
@@ -245,6 +245,10 @@ def test_broken_templates_names_templates_with_errors(make_workspace: MakeWorksp
     assert rel == "templates/tjänsteskrivelse.docx"
     assert broken_templates(api.check(root)) == {rel}
     assert broken_templates(workspace.diagnostics) == set()
+    (problem,) = template_problems(workspace)  # what the build runs, without rendering
+    assert (problem.path, problem.line, problem.column, problem.code) == (
+        rel, 1, 1, "mall-saknar-tagg"
+    )  # fmt: skip
 
 
 def test_repo_templates_have_every_needed_tag() -> None:

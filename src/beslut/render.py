@@ -555,8 +555,36 @@ def inspect_templates(root: Path) -> tuple[dict[str, list[str]], list[Diagnostic
 KALLELSE_STEM = "kallelse"
 
 
+def template_problems(workspace: Workspace) -> list[Diagnostic]:
+    """Check, without rendering, every template the cases need: a Word file, balanced tags,
+    valid Jinja, only known variables and every tag its document type needs (REQUIRED_TAGS).
+
+    Each problem is reported once, at the template (``templates/x.docx:1:1``), naming the first
+    case that uses it. Cheap enough for every build: ``broken_templates`` of the result are the
+    templates whose cases must not be rendered.
+    """
+    if workspace.profile is None:
+        return []
+    problems: list[Diagnostic] = []
+    checked: set[Path] = set()
+    for document in workspace.cases:
+        path = template_path(workspace.root, workspace.profile, document.case.doc_type)
+        if path in checked:
+            continue
+        checked.add(path)
+        rel = f"{TEMPLATES_DIR}/{path.name}"
+        try:
+            template = _load_template(path, rel, document.rel)
+            static = _static_problems(template, document.rel, document.case.doc_type)
+            problems.extend(error(rel, 1, 1, message, code) for message, code in static)
+        except RenderError as exc:
+            problems.append(error(rel, 1, 1, str(exc), "mallfel"))
+    return problems
+
+
 def check_templates(workspace: Workspace) -> list[Diagnostic]:
-    """Check every template the cases need, and render every valid case with its template.
+    """Check every template the cases need (``template_problems``), then render every valid
+    case whose template is sound, to find what only rendering shows (missing styles, fields).
 
     A template problem is reported once, at the template, naming the first case it broke; the
     warnings about each case's body (unsupported Markdown) are reported at the case file.
@@ -564,27 +592,15 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
     if workspace.profile is None:
         return []
     failing = {d.path for d in workspace.diagnostics if d.level is Level.ERROR}
-    problems: list[Diagnostic] = []
-    checked: set[Path] = set()
-    broken: set[Path] = set()
+    problems = template_problems(workspace)
+    broken = broken_templates(problems)
     for document in workspace.cases:
-        path = template_path(workspace.root, workspace.profile, document.case.doc_type)
-        if path in broken:
+        rel = template_rel(workspace.root, workspace.profile, document.case.doc_type)
+        if rel in broken or document.rel in failing:
             continue
-        rel = f"{TEMPLATES_DIR}/{path.name}"
         try:
-            if path not in checked:
-                checked.add(path)
-                template = _load_template(path, rel, document.rel)
-                static = _static_problems(template, document.rel, document.case.doc_type)
-                if static:
-                    broken.add(path)
-                    problems.extend(error(rel, 1, 1, m, code) for m, code in static)
-                    continue
-            if document.rel in failing:
-                continue
             problems.extend(render_case(document, workspace.profile, workspace.root).warnings)
         except RenderError as exc:
-            broken.add(path)
+            broken.add(rel)
             problems.append(error(rel, 1, 1, str(exc), "mallfel"))
     return problems
