@@ -106,6 +106,9 @@ HOSTILE: dict[str, Hostile] = {
     "control-in-yaml-text": Hostile(
         YAML_REL, PURE_YAML_CASE.replace("Text med", "Text\x0bmed"), "styrtecken", 15, 7
     ),
+    "noncharacter-front": Hostile(
+        REL, CASE.replace("Ett ärende", "E\uffff ärende"), "otillåtet-tecken", 3, 10
+    ),
     "long-title": Hostile(REL, CASE.replace("Ett ärende om åtgärder", "a" * 300), "för-lång", 3, 9),
     "long-officer-name": Hostile(REL, CASE.replace("Åsa Öberg", "Å" * 300), "för-lång", 8, 9),
     "empty": Hostile(REL, "", "tom-fil", 1, 1),

@@ -6,6 +6,7 @@ position map, and reports unreadable files (encoding, empty file, front matter, 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +31,8 @@ _CONTROL_NAMES = {
     0x1B: "escape-tecken (U+001B)",
     0x7F: "delete-tecken (U+007F)",
 }
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
-
-
-def _is_control(char: str) -> bool:
-    code = ord(char)
-    return (code < 0x20 or 0x7F <= code <= 0x9F) and char not in _ALLOWED_CONTROLS
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters other than tab, line feed and carriage return."""
 
 
 def _control_name(char: str) -> str:
@@ -76,23 +73,22 @@ def control_characters(text: str, rel: str) -> list[Diagnostic]:
     """
     found: list[Diagnostic] = []
     count = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        for index, char in enumerate(line):
-            if not _is_control(char):
-                continue
-            count += 1
-            if count <= MAX_REPORTED_CHARACTERS:
-                found.append(
-                    error(
-                        rel,
-                        number,
-                        index + 1,
-                        f"Här står ett osynligt styrtecken: {_control_name(char)}, troligen "
-                        "inklistrat från Word eller en webbsida. Ta bort tecknet (skriv om ordet "
-                        "om du inte ser det i editorn).",
-                        "styrtecken",
-                    )
+    for match in CONTROL_CHARACTERS.finditer(text):
+        count += 1
+        if count <= MAX_REPORTED_CHARACTERS:
+            char = match.group()
+            start = text.rfind("\n", 0, match.start()) + 1
+            found.append(
+                error(
+                    rel,
+                    text.count("\n", 0, match.start()) + 1,
+                    match.start() - start + 1,
+                    f"Här står ett osynligt styrtecken: {_control_name(char)}, troligen "
+                    "inklistrat från Word eller en webbsida. Ta bort tecknet (skriv om ordet "
+                    "om du inte ser det i editorn).",
+                    "styrtecken",
                 )
+            )
     if count > MAX_REPORTED_CHARACTERS:
         last = found[-1]
         more = count - MAX_REPORTED_CHARACTERS
@@ -159,7 +155,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     text = text.replace("\r\n", "\n")
     problems = control_characters(text, rel)
     if problems:
-        text = "".join(" " if _is_control(c) else c for c in text)
+        text = CONTROL_CHARACTERS.sub(" ", text)
     return text, problems
 
 
