@@ -121,7 +121,12 @@ def test_every_code_the_workspace_reports_is_listed() -> None:
 
     from conftest import REPO
 
-    sources = ["load/source.py", "validate/models.py", "validate/workspace.py", "checks/__init__.py"]
+    sources = [
+        "load/source.py",
+        "validate/models.py",
+        "validate/workspace.py",
+        "checks/__init__.py",
+    ]
     found = set()
     for name in sources:
         text = (REPO / "src" / "beslut" / name).read_text("utf-8")

@@ -713,7 +713,7 @@ BROKEN_TEMPLATES = {
     ),
     "okänd-tagg": (
         "word/document.xml",
-        replace_text("{{ rubrik }}", "{{ okänd_variabel }}"),
+        replace_text("{{ rubrik }}", "{{ rubrik }}{{ okänd_variabel }}"),
         "okänd-mallvariabel",
         f"Mallen {TEMPLATE}, som används för {DIREKTIV_CASE}, använder variabeln "
         "”okänd_variabel” i taggen ”{{ okänd_variabel }}”, men den finns inte i ärendets data. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,13 +131,72 @@ def write_schemas(path: Path | str = ".") -> list[Path]:
     return schema.write_schemas(_root(path))
 
 
-def build_templates(path: Path | str = ".") -> list[Path]:
-    """Rebuild the Word templates in templates/ from their source."""
+@dataclass(frozen=True)
+class TemplateRebuild:
+    """What ``build_templates`` did: templates written, left alone and backed up."""
+
+    written: tuple[Path, ...]
+    unchanged: tuple[Path, ...]
+    backups: tuple[Path, ...]
+
+
+BACKUP_DIR = ".säkerhetskopior"
+"""Folder in templates/ where ``beslut mallar --bygg --tvinga`` keeps replaced templates."""
+
+
+def build_templates(path: Path | str = ".", *, force: bool = False) -> TemplateRebuild:
+    """Rebuild the Word templates in templates/ from their source.
+
+    A template that differs from what the build produces (a secretary may have customised it)
+    is not overwritten: UserError names it. With ``force`` it is overwritten after a copy is
+    kept in ``templates/.säkerhetskopior/<namn>-ÅÅÅÅMMDD-TTMMSS.docx``. Templates that are
+    already as built are left alone.
+    """
+    import shutil
+    import tempfile
+
     from beslut.render.templates_build import build_templates as _build
 
     root = _root(path)
     profile = _profile(root)
-    return _build(root / "templates", page_style=profile.page_style.value)
+    folder = root / "templates"
+    with tempfile.TemporaryDirectory(prefix="beslut-mallar-") as tmp:
+        built = _build(Path(tmp), page_style=profile.page_style.value)
+        plan = [(new, folder / new.name) for new in built]
+        changed = [
+            old for new, old in plan if old.exists() and old.read_bytes() != new.read_bytes()
+        ]
+        if changed and not force:
+            names = ", ".join(f"templates/{p.name}" for p in changed)
+            raise UserError(
+                f"{names} skiljer sig från standardmallarna (de har troligen anpassats) och "
+                "skrivs inte över. Kör ”beslut mallar --bygg --tvinga” för att ersätta dem; "
+                f"de gamla sparas då i templates/{BACKUP_DIR}/."
+            )
+        written, unchanged, backups = [], [], []
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for new, old in plan:
+            if old.exists() and old.read_bytes() == new.read_bytes():
+                unchanged.append(old)
+                continue
+            if old.exists():
+                backup = folder / BACKUP_DIR / f"{old.stem}-{stamp}{old.suffix}"
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(old, backup)
+                backups.append(backup)
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp_target = old.with_name(f".{old.name}.tmp")
+            shutil.copyfile(new, tmp_target)
+            tmp_target.replace(old)
+            written.append(old)
+    return TemplateRebuild(tuple(written), tuple(unchanged), tuple(backups))
+
+
+def inspect_templates(path: Path | str = ".") -> tuple[dict[str, list[str]], list[Diagnostic]]:
+    """Return each readable template's variables and a located error per broken template."""
+    from beslut.render.case import inspect_templates as _inspect
+
+    return _inspect(_root(path))
 
 
 def template_tags(path: Path | str = ".") -> dict[str, list[str]]:

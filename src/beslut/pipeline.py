@@ -55,7 +55,13 @@ from beslut.publish.files import (
     write_bytes_atomic,
 )
 from beslut.publish.state import CACHE_DIR, UNIT_PREFIX, VERSION_INPUT
-from beslut.render.case import RenderError, render_case, template_path
+from beslut.render.case import (
+    RenderError,
+    render_case,
+    template_path,
+    template_problems,
+    template_rel,
+)
 from beslut.validate.workspace import CaseDocument, MeetingDocument, Workspace
 from beslut.validate.workspace import load_workspace as _load_workspace
 
@@ -265,6 +271,8 @@ class _Run:
         self.diagnostics.extend(self._level(workspace.diagnostics))
         if workspace.profile is None:
             return self._report(started, [], {}, [], [])
+        # a broken template is reported once, at the template; its cases are not rendered
+        self.diagnostics.extend(self._level(template_problems(workspace)))
         units = previous.units if previous is not None else {}
         reasons: dict[str, str] = {}
         cases = self._plan_cases(workspace, units, reasons)
@@ -394,12 +402,18 @@ class _Run:
 
         pdfs: dict[str, Path] = {}
         stage_problems: dict[str, list[Diagnostic]] = {}
+        broken: set[str] = set()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beslut-konvertera") as pool:
             for index, document in enumerate(cases, start=1):
+                template = template_rel(self.root, workspace.profile, document.case.doc_type)
+                if template in broken:  # reported already, at the template
+                    self.failed.add(document.rel)
+                    continue
                 try:
                     result = render_case(document, workspace.profile, workspace.root)
                 except RenderError as exc:
-                    self._fail(document.rel, [error(document.rel, 1, 1, str(exc), "mallfel")])
+                    broken.add(template)
+                    self._fail(document.rel, [error(template, 1, 1, str(exc), "mallfel")])
                     continue
                 finally:
                     self.progress("renderar", index, len(cases))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from importlib import resources
 from pathlib import Path
 
 from beslut.authoring.schema import CASE_SCHEMA, SCHEMA_DIR, write_schemas
 from beslut.errors import UsageError
+from beslut.load.source import CASE_SUFFIXES
 from beslut.model import formatting
 from beslut.model.models import DecisionStyle, DocumentType, Profile
 from beslut.publish.files import write_text_atomic
@@ -27,7 +29,9 @@ def init_workspace(folder: Path) -> list[Path]:
 
     if (folder / PROFILE_FILE).exists():
         raise ScaffoldError(f"{folder} är redan en arbetsyta ({PROFILE_FILE.as_posix()} finns).")
-    profile_text = resources.files("beslut").joinpath("authoring/skeleton/profil.yaml").read_text("utf-8")
+    profile_text = (
+        resources.files("beslut").joinpath("authoring/skeleton/profil.yaml").read_text("utf-8")
+    )
     written = [folder / PROFILE_FILE]
     write_text_atomic(folder / PROFILE_FILE, profile_text)
     (folder / CONTENT_DIR / "bilagor").mkdir(parents=True, exist_ok=True)
@@ -101,7 +105,11 @@ def new_case(
     if found is None:
         known = ", ".join(o.id for o in profile.organs)
         raise ScaffoldError(f"Instansen ”{organ}” finns inte i profilen. Kända instanser: {known}.")
-    path = target or root / CONTENT_DIR / CASES_DIR / case_filename(dnr)
+    path = (
+        _target(root, target)
+        if target is not None
+        else root / CONTENT_DIR / CASES_DIR / case_filename(dnr)
+    )
     if path.exists():
         raise ScaffoldError(
             f"Filen {path} finns redan; välj ett annat diarienummer eller ta bort filen."
@@ -115,7 +123,8 @@ def new_case(
     else:
         point = f"{PLACEHOLDER}: en hel mening, t.ex. {found.name} godkänner …]"
         lead = "Förvaltningens förslag till beslut"
-    schema_ref = Path("../" * (len(path.relative_to(root).parts) - 1)) / SCHEMA_DIR / CASE_SCHEMA
+    depth = len(path.resolve().relative_to(root.resolve()).parts) - 1
+    schema_ref = Path("../" * depth) / SCHEMA_DIR / CASE_SCHEMA
     sections = settings.required_sections or ("Sammanfattning",)
     body = "\n".join(
         f"## {name}\n\n{PLACEHOLDER}: text under {name.lower()}]\n" for name in sections
@@ -126,8 +135,7 @@ def new_case(
         "uttryckligen, också när inget påverkas]\n"
         for name in impact
     )
-    text = f"""---
-# yaml-language-server: $schema={schema_ref.as_posix()}
+    front = f"""# yaml-language-server: $schema={schema_ref.as_posix()}
 # Skapad med "beslut new". Ersätt allt inom [fyll i …] och kör "beslut check".
 typ: {doc_type.value}
 rubrik: "{_quote(title) if title else PLACEHOLDER + ": ärendets rubrik]"}"
@@ -149,11 +157,36 @@ beslutsunderlag:
 bilagor: []
 # Vilka beslutet ska skickas till.
 delges: []
----
-
-{body}"""
+"""
+    if path.suffix.lower() == ".md":
+        text = f"---\n{front}---\n\n{body}"
+    else:  # a pure YAML case: the Markdown body is the block scalar under text
+        indented = "".join(f"  {line}" if line.strip() else "\n" for line in body.splitlines(True))
+        text = (
+            f"{front}# Brödtexten i Markdown, indragen två steg under text: |\ntext: |\n{indented}"
+        )
     write_text_atomic(path, text)
     return path
+
+
+def _target(root: Path, target: Path) -> Path:
+    """Resolve ``--fil``: relative to the current directory, inside the workspace's content/."""
+    path = Path(os.path.abspath(target))
+    content = (root / CONTENT_DIR).resolve()
+    try:
+        path.parent.resolve().relative_to(content)
+    except ValueError:
+        raise ScaffoldError(
+            f"Filen {target} ligger inte i arbetsytans {CONTENT_DIR}/-mapp ({content}); "
+            "beslut hittar bara ärenden där. Ange en sökväg i content/, t.ex. "
+            "content/ärenden/mitt-ärende.md."
+        ) from None
+    if path.suffix.lower() not in CASE_SUFFIXES:
+        raise ScaffoldError(
+            f"Filen {target} har fel filändelse; ett ärende är en .md-fil (Markdown med front "
+            "matter) eller en .yaml-fil (ren YAML med texten under text: |)."
+        )
+    return path.parent.resolve() / path.name
 
 
 def _quote(text: str) -> str:

@@ -15,11 +15,10 @@ import click
 from beslut import __version__
 from beslut.diagnostics import Diagnostic, Level, has_errors, sort, summary_line, to_json
 from beslut.errors import UserError
+from beslut.model.doctype import DocumentType
 
 if TYPE_CHECKING:
     from beslut.model.models import RuleLevel
-
-DOCUMENT_TYPES = ("tjänsteskrivelse", "beslutsförslag", "direktiv")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -185,7 +184,7 @@ def init(mapp: Path) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("typ", type=click.Choice(DOCUMENT_TYPES))
+@click.argument("typ", type=click.Choice([t.value for t in DocumentType]))
 @click.option("--dnr", required=True, help="Diarienummer, t.ex. 25HSN3392.")
 @click.option("--instans", required=True, help="Id för nämnden i profilen, t.ex. hsn.")
 @click.option("--rubrik", default=None, help="Ärendets rubrik.")
@@ -196,7 +195,12 @@ def init(mapp: Path) -> None:
     help="Arbetsytan (standard: aktuell mapp).",
 )
 @click.option(
-    "--fil", default=None, type=click.Path(dir_okay=False, path_type=Path), help="Filnamn."
+    "--fil",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Filen att skapa, relativt till aktuell mapp (inte arbetsytan); den ska ligga i "
+    "arbetsytans content/. Slutar namnet på .yaml blir ärendet ren YAML med texten under "
+    "text: |, annars Markdown med front matter. Standard: content/ärenden/<diarienummer>.md.",
 )
 @_user_errors
 def new(
@@ -204,7 +208,6 @@ def new(
 ) -> None:
     """Skapa en ny ärendefil med alla avsnitt som profilen kräver."""
     from beslut import api
-    from beslut.model.models import DocumentType
 
     path = api.new_case(
         arbetsyta, DocumentType(typ), dnr=dnr, organ=instans, title=rubrik, target=fil
@@ -227,17 +230,36 @@ def schema(arbetsyta: Path) -> None:
 @cli.command(context_settings=CONTEXT)
 @_workspace_arg
 @click.option("--bygg", is_flag=True, help="Bygg om mallarna i templates/ från källkoden.")
+@click.option(
+    "--tvinga",
+    "--force",
+    "force",
+    is_flag=True,
+    help="Med --bygg: skriv över också anpassade mallar; de gamla sparas först i "
+    "templates/.säkerhetskopior/.",
+)
 @_user_errors
-def mallar(arbetsyta: Path, bygg: bool) -> None:
-    """Lista varje malls taggar (variabler), eller bygg om mallarna med --bygg."""
+def mallar(arbetsyta: Path, bygg: bool, force: bool) -> None:
+    """Lista varje malls taggar (variabler) och fel, eller bygg om mallarna med --bygg.
+
+    --bygg skriver inte över en mall som ändrats (anpassats) utan --tvinga."""
     from beslut import api
 
     if bygg:
-        for path in api.build_templates(arbetsyta):
+        result = api.build_templates(arbetsyta, force=force)
+        for path in result.backups:
+            click.echo(f"sparade den gamla mallen som {path}")
+        for path in result.written:
             click.echo(f"byggde {path}")
+        for path in result.unchanged:
+            click.echo(f"oförändrad {path}")
         return
-    for name, tags in api.template_tags(arbetsyta).items():
-        click.echo(f"{name}: {', '.join(tags)}")
+    tags, problems = api.inspect_templates(arbetsyta)
+    for name, names in tags.items():
+        click.echo(f"{name}: {', '.join(names)}")
+    if problems:
+        _echo_diagnostics(problems, "text")
+    sys.exit(1 if has_errors(problems) else 0)
 
 
 def _parse_formats(value: str) -> tuple[tuple[str, ...], str]:

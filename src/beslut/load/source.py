@@ -6,6 +6,7 @@ position map, and reports unreadable files (encoding, empty file, front matter, 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,26 @@ from beslut.load.yamlpos import load as load_yaml
 
 FRONT_MATTER_FENCE = "---"
 CASE_SUFFIXES = (".md", ".yaml", ".yml")
+MAX_FILE_BYTES = 1_000_000
+"""Largest content file read (case, meeting, profile): a long case is about 50 kB."""
+MAX_REPORTED_CHARACTERS = 10
+"""Control characters reported per file; the rest are summed up in the last message."""
+
+_CONTROL_NAMES = {
+    0x00: "NUL-tecken (U+0000)",
+    0x08: "backsteg (U+0008)",
+    0x0B: "vertikal tabb (U+000B, radbrytning från Word)",
+    0x0C: "sidmatning (U+000C, sidbrytning från Word)",
+    0x1B: "escape-tecken (U+001B)",
+    0x7F: "delete-tecken (U+007F)",
+}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters other than tab, line feed and carriage return."""
+
+
+def _control_name(char: str) -> str:
+    code = ord(char)
+    return _CONTROL_NAMES.get(code, f"U+{code:04X}")
 
 
 @dataclass(frozen=True)
@@ -43,9 +64,72 @@ def relative(path: Path, root: Path) -> str:
     return unicodedata.normalize("NFC", rel.as_posix())
 
 
+def control_characters(text: str, rel: str) -> list[Diagnostic]:
+    """Report control characters (often pasted from Word) at their line and column.
+
+    Tab, line feed and carriage return are allowed; every other C0 or C1 control character is
+    an error: it would be printed invisibly into the document, and a Word file cannot even
+    contain most of them.
+    """
+    found: list[Diagnostic] = []
+    count = 0
+    for match in CONTROL_CHARACTERS.finditer(text):
+        count += 1
+        if count <= MAX_REPORTED_CHARACTERS:
+            char = match.group()
+            start = text.rfind("\n", 0, match.start()) + 1
+            found.append(
+                error(
+                    rel,
+                    text.count("\n", 0, match.start()) + 1,
+                    match.start() - start + 1,
+                    f"Här står ett osynligt styrtecken: {_control_name(char)}, troligen "
+                    "inklistrat från Word eller en webbsida. Ta bort tecknet (skriv om ordet "
+                    "om du inte ser det i editorn).",
+                    "styrtecken",
+                )
+            )
+    if count > MAX_REPORTED_CHARACTERS:
+        last = found[-1]
+        more = count - MAX_REPORTED_CHARACTERS
+        found[-1] = error(
+            rel,
+            last.line,
+            last.column,
+            f"{last.message} Filen har {more} styrtecken till efter det här.",
+            "styrtecken",
+        )
+    return found
+
+
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a UTF-8 file; report a missing, empty or non-UTF-8 file with its position."""
+    """Read a UTF-8 file; report a missing, empty, too large or non-UTF-8 file with its position.
+
+    Control characters are reported (``control_characters``) and replaced by spaces in the
+    returned text, so the rest of the file is still checked at unchanged positions.
+    """
+    if path.is_dir():
+        message = (
+            "Det här är en mapp, inte en fil, men namnet slutar som en ärendefil. Byt namn på "
+            "mappen (t.ex. utan .md/.yaml) eller flytta den."
+        )
+        return None, [error(rel, 1, 1, message, "läsfel")]
+    if path.is_symlink() and not path.exists():
+        message = (
+            "Filen är en genväg (symbolisk länk) till en fil som inte finns. Ta bort genvägen "
+            "eller låt den peka på en befintlig fil."
+        )
+        return None, [error(rel, 1, 1, message, "läsfel")]
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            megabytes = f"{size / 1_000_000:.1f}".replace(".", ",")
+            message = (
+                f"Filen är för stor ({megabytes} MB); beslut läser filer på högst "
+                f"{MAX_FILE_BYTES // 1_000_000} MB. Kontrollera att det är rätt fil; långa "
+                "bilagor läggs som PDF under bilagor: i stället för i texten."
+            )
+            return None, [error(rel, 1, 1, message, "för-stor-fil")]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [error(rel, 1, 1, f"Filen kunde inte läsas ({exc.strerror}).", "läsfel")]
@@ -68,7 +152,11 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
             "ärendets uppgifter och en avslutande rad med ---."
         )
         return None, [error(rel, 1, 1, message, "tom-fil")]
-    return text.replace("\r\n", "\n"), []
+    text = text.replace("\r\n", "\n")
+    problems = control_characters(text, rel)
+    if problems:
+        text = CONTROL_CHARACTERS.sub(" ", text)
+    return text, problems
 
 
 def _split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic:
@@ -100,7 +188,7 @@ def _parse_yaml(text: str, rel: str, offset: int) -> tuple[Any, PositionMap] | D
     try:
         return load_yaml(text, line_offset=offset)
     except YamlSyntaxError as exc:
-        return error(rel, exc.pos.line, exc.pos.column, exc.message, "yaml-syntax")
+        return error(rel, exc.pos.line, exc.pos.column, exc.message, exc.code)
 
 
 def _mapping_or_error(data: Any, rel: str, pos: Pos) -> Diagnostic | None:
@@ -154,11 +242,11 @@ def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic
     if path.suffix.lower() == ".md":
         split = _split_front_matter(text, rel)
         if isinstance(split, Diagnostic):
-            return None, [split]
+            return None, [*problems, split]
         front, body, body_offset = split
         parsed = _parse_yaml(front, rel, offset=1)
         if isinstance(parsed, Diagnostic):
-            return None, [parsed]
+            return None, [*problems, parsed]
         data, positions = parsed
         if data is None:
             data = {}
@@ -166,7 +254,7 @@ def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic
     else:
         parsed = _parse_yaml(text, rel, offset=0)
         if isinstance(parsed, Diagnostic):
-            return None, [parsed]
+            return None, [*problems, parsed]
         data, positions = parsed
         body, body_offset = "", 0
         if isinstance(data, dict) and isinstance(data.get("text"), str):
@@ -175,5 +263,5 @@ def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic
             body_offset = positions.entries[("text",)].key.line
     bad = _mapping_or_error(data, rel, positions.root)
     if bad is not None:
-        return None, [bad]
-    return Source(path, rel, data, positions, body, body_offset, text), []
+        return None, [*problems, bad]
+    return Source(path, rel, data, positions, body, body_offset, text), problems

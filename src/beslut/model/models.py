@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from beslut.model.doctype import DocumentType as DocumentType
+
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -27,14 +29,6 @@ class Frozen(BaseModel):
         populate_by_name=False,
         str_strip_whitespace=True,
     )
-
-
-class DocumentType(StrEnum):
-    """Kinds of case papers beslut can produce."""
-
-    TJANSTESKRIVELSE = "tjänsteskrivelse"
-    BESLUTSFORSLAG = "beslutsförslag"
-    DIREKTIV = "direktiv"
 
 
 class DecisionStyle(StrEnum):
@@ -317,7 +311,9 @@ class Profile(Frozen):
 class Person(Frozen):
     """En person: namn och titel, valfritt kontaktuppgifter."""
 
-    name: NonEmpty = Field(alias="namn", description="För- och efternamn.")
+    name: NonEmpty = Field(
+        alias="namn", max_length=100, description="För- och efternamn (högst 100 tecken)."
+    )
     title: str | None = Field(None, alias="titel", description="Titel, t.ex. Utredare.")
     phone: str | None = Field(None, alias="telefon", description="Telefonnummer.")
     email: str | None = Field(None, alias="e-post", description="E-postadress.")
@@ -469,10 +465,21 @@ class Case(Frozen):
     doc_type: DocumentType = Field(
         alias="typ", description="Dokumenttyp: tjänsteskrivelse, beslutsförslag eller direktiv."
     )
-    title: NonEmpty = Field(alias="rubrik", description="Ärendets rubrik (ärendemening).")
-    subtitle: str | None = Field(None, alias="underrubrik", description="Underrubrik (valfri).")
+    title: NonEmpty = Field(
+        alias="rubrik",
+        max_length=200,
+        description="Ärendets rubrik (ärendemening), högst 200 tecken.",
+    )
+    subtitle: str | None = Field(
+        None,
+        alias="underrubrik",
+        max_length=200,
+        description="Underrubrik (valfri), högst 200 tecken.",
+    )
     diary_number: NonEmpty = Field(
-        alias="diarienummer", description="Diarienummer enligt profilens format."
+        alias="diarienummer",
+        max_length=50,
+        description="Diarienummer enligt profilens format, högst 50 tecken.",
     )
     organ: NonEmpty = Field(
         alias="instans", description="Id för nämnden/instansen i profilen, t.ex. hsn."

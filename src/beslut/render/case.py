@@ -11,6 +11,7 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,19 @@ CONTEXT_KEYS = frozenset(
         "underskrifter",
     }
 )
+
+
+REQUIRED_TAGS: dict[DocumentType, tuple[tuple[str, str], ...]] = {
+    doc_type: (
+        ("rubrik", "{{ rubrik }}, ärendets rubrik"),
+        ("diarienummer", "{{ diarienummer }}, diarienumret"),
+        ("förslag", "{% for punkt in förslag.punkter %}, beslutspunkterna"),
+        ("brödtext", "{{ brödtext }}, ärendets text"),
+    )
+    for doc_type in DocumentType
+}
+"""The variables a template must use, per document type (templates_build puts them all in):
+(variable, the tag as the user finds it in Word and what it prints)."""
 
 
 class RenderError(TemplateError):
@@ -160,6 +174,11 @@ _HEADING_ID = re.compile(r"^(?:heading ?|Heading|Rubrik)(?P<level>[1-9])$")
 _TEXT_CACHE: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
 
 
+def _subject(rel: str, case_rel: str) -> str:
+    """``Mallen X, som används för Y,`` – or ``Mallen X`` when no case is involved."""
+    return f"Mallen {rel}, som används för {case_rel}," if case_rel else f"Mallen {rel}"
+
+
 @dataclass(frozen=True)
 class _Template:
     """A loaded template with its text (XML removed), for messages and the syntax check."""
@@ -191,7 +210,7 @@ def _template_texts(path: Path, rel: str, case_rel: str) -> tuple[tuple[str, str
             names = sorted(n for n in archive.namelist() if _TEMPLATE_PARTS.fullmatch(n))
             if "word/document.xml" not in names:
                 raise RenderError(
-                    f"Mallen {rel}, som används för {case_rel}, är ingen giltig Word-fil "
+                    f"{_subject(rel, case_rel)} är ingen giltig Word-fil "
                     "(word/document.xml saknas). Spara om den som .docx i Word eller bygg om "
                     "mallarna med ”beslut mallar --bygg”."
                 )
@@ -202,7 +221,7 @@ def _template_texts(path: Path, rel: str, case_rel: str) -> tuple[tuple[str, str
                 texts.append((_WHERE[kind], text))
     except (zipfile.BadZipFile, OSError) as exc:
         raise RenderError(
-            f"Mallen {rel}, som används för {case_rel}, är ingen giltig Word-fil ({exc}). "
+            f"{_subject(rel, case_rel)} är ingen giltig Word-fil ({exc}). "
             "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
         ) from None
     result = tuple(texts)
@@ -253,7 +272,7 @@ def _syntax_problem(template: _Template, case_rel: str) -> str | None:
             if len(tag) > 60:
                 tag = tag[:60] + "…"
             return (
-                f"Mallen {template.rel}, som används för {case_rel}, har ett syntaxfel i taggen "
+                f"{_subject(template.rel, case_rel)} har ett syntaxfel i taggen "
                 f"”{tag}” i {where}: {what}. Rätta taggen i mallen: varje {{{{ ska avslutas "
                 "med }} och varje {% med %}."
             )
@@ -264,7 +283,7 @@ def _unknown_variable(template: _Template, case_rel: str, name: str) -> str:
     tag = template.find_tag(rf"(?<![\w.]){re.escape(name)}(?!\w)")
     where = f" i taggen ”{tag}”" if tag else ""
     return (
-        f"Mallen {template.rel}, som används för {case_rel}, använder variabeln ”{name}”{where}, "
+        f"{_subject(template.rel, case_rel)} använder variabeln ”{name}”{where}, "
         f"men den finns inte i ärendets data. Rätta taggen i mallen; tillgängliga variabler: "
         f"{', '.join(sorted(CONTEXT_KEYS))}."
     )
@@ -277,7 +296,7 @@ def _unknown_field(template: _Template, case_rel: str, name: str, data: dict[str
     where = f" i taggen ”{tag}”" if tag else ""
     if owner is None:
         return (
-            f"Mallen {template.rel}, som används för {case_rel}, använder fältet ”{name}”{where}, "
+            f"{_subject(template.rel, case_rel)} använder fältet ”{name}”{where}, "
             f"men det finns inte i ärendets data. {_FIX_TAG}"
         )
     path = owner.group(1)
@@ -290,7 +309,7 @@ def _unknown_field(template: _Template, case_rel: str, name: str, data: dict[str
         else ""
     )
     return (
-        f"Mallen {template.rel}, som används för {case_rel}, använder ”{path}.{name}”{where}, "
+        f"{_subject(template.rel, case_rel)} använder ”{path}.{name}”{where}, "
         f"men ”{path}” har inget fält ”{name}”. Rätta taggen i mallen.{fields}"
     )
 
@@ -308,12 +327,12 @@ def _template_problem(
         if attribute:
             return _unknown_field(template, case_rel, attribute.group("name"), data)
         return (
-            f"Mallen {rel}, som används för {case_rel}, använder ett värde som inte finns i "
+            f"{_subject(rel, case_rel)} använder ett värde som inte finns i "
             f"ärendets data (Jinja: {message}). {_FIX_TAG}"
         )
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return (
-            f"Mallen {rel}, som används för {case_rel}, har ett syntaxfel i en tagg "
+            f"{_subject(rel, case_rel)} har ett syntaxfel i en tagg "
             f"(Jinja: {exc.message}). Rätta taggen i mallen: kontrollera {{{{ }}}} och {{% %}} "
             "och att varje {% if %} och {% for %} har sitt {% endif %} och {% endfor %}."
         )
@@ -354,7 +373,7 @@ def _missing_style_message(rel: str, case_rel: str, styles: list[str], need: str
         what = f"formatmallen {names[0]}"
     else:
         what = f"formatmallarna {', '.join(names[:-1])} och {names[-1]}"
-    return f"Mallen {rel}, som används för {case_rel}, saknar {what}, {need}. {_FIX_STYLE}"
+    return f"{_subject(rel, case_rel)} saknar {what}, {need}. {_FIX_STYLE}"
 
 
 _DOCXTPL_ESCAPES = re.compile(r"[{%}]_")
@@ -388,7 +407,7 @@ def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
         template.docx.init_docx()
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise RenderError(
-            f"Mallen {rel}, som används för {case_rel}, är ingen giltig Word-fil ({exc}). "
+            f"{_subject(rel, case_rel)} är ingen giltig Word-fil ({exc}). "
             "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
         ) from None
     problem = _syntax_problem(template, case_rel)
@@ -469,29 +488,110 @@ def _set_metadata(docx: Any, document: CaseDocument) -> None:
 
 
 def template_tags(root: Path) -> dict[str, list[str]]:
-    """Return the variables each template in templates/ uses."""
-    result = {}
+    """Return the variables each readable template in templates/ uses (see inspect_templates)."""
+    return inspect_templates(root)[0]
+
+
+def _static_problems(
+    template: _Template, case_rel: str, doc_type: DocumentType | None = None
+) -> list[tuple[str, str]]:
+    """(message, code) for variables a template uses that no case has (also in branches a case
+    does not reach) and for the tags its document type needs that it lacks (REQUIRED_TAGS)."""
+    try:
+        used = set(template.docx.get_undeclared_template_variables(environment()))
+    except jinja2.TemplateError as exc:
+        raise RenderError(_template_problem(exc, template, case_rel, {})) from None
+    problems = [
+        (_unknown_variable(template, case_rel, name), "okänd-mallvariabel")
+        for name in sorted(used - CONTEXT_KEYS)
+    ]
+    required = REQUIRED_TAGS[doc_type] if doc_type is not None else ()
+    for name, shown in required:
+        if name not in used and doc_type is not None:
+            problems.append(
+                (
+                    f"Mallen {template.rel} saknar taggen {shown}. Varje {doc_type.value} "
+                    "behöver den; utan den skulle handlingen bli ofullständig. Lägg tillbaka "
+                    "taggen i mallen (”beslut mallar” listar taggarna i de andra mallarna) eller "
+                    "bygg om mallarna med ”beslut mallar --bygg”.",
+                    "mall-saknar-tagg",
+                )
+            )
+    return problems
+
+
+def template_rel(root: Path, profile: Profile, doc_type: DocumentType) -> str:
+    """Return the workspace-relative path of the template a document type uses."""
+    return f"{TEMPLATES_DIR}/{template_path(root, profile, doc_type).name}"
+
+
+def broken_templates(diagnostics: Iterable[Diagnostic]) -> set[str]:
+    """Return the templates (``templates/x.docx``) that have an error among ``diagnostics``.
+
+    The build must not render a case whose template is broken: the problem is reported once,
+    at the template, by ``check_templates``.
+    """
+    prefix = f"{TEMPLATES_DIR}/"
+    return {d.path for d in diagnostics if d.level is Level.ERROR and d.path.startswith(prefix)}
+
+
+def inspect_templates(root: Path) -> tuple[dict[str, list[str]], list[Diagnostic]]:
+    """Every template's variables (``beslut mallar``), and a located error for each template
+    that cannot be read or has a broken tag; a template named after a document type is also
+    checked for the tags that type needs."""
+    tags: dict[str, list[str]] = {}
+    problems: list[Diagnostic] = []
+    types = {f"{t.value}.docx": t for t in DocumentType}
     for path in sorted((root / TEMPLATES_DIR).glob("*.docx")):
         if path.name.startswith("~$"):
             continue
-        tpl = DocxTemplate(str(path))
-        result[path.name] = sorted(tpl.get_undeclared_template_variables(environment()))
-    return result
+        rel = f"{TEMPLATES_DIR}/{path.name}"
+        try:
+            template = _load_template(path, rel, "")
+            found = _static_problems(template, "", types.get(path.name))
+            if path.name.startswith(KALLELSE_STEM):  # the meeting template has its own data
+                found = [f for f in found if f[1] != "okänd-mallvariabel"]
+            problems.extend(error(rel, 1, 1, message, code) for message, code in found)
+            used = template.docx.get_undeclared_template_variables(environment())
+            tags[path.name] = sorted(used)
+        except RenderError as exc:
+            problems.append(error(rel, 1, 1, str(exc), "mallfel"))
+    return tags, problems
 
 
-def _static_problems(template: _Template, case_rel: str) -> list[str]:
-    """Variables a template uses that no case has (also in branches a case does not reach)."""
-    try:
-        used = template.docx.get_undeclared_template_variables(environment())
-    except jinja2.TemplateError as exc:
-        raise RenderError(_template_problem(exc, template, case_rel, {})) from None
-    return [
-        _unknown_variable(template, case_rel, name) for name in sorted(set(used) - CONTEXT_KEYS)
-    ]
+KALLELSE_STEM = "kallelse"
+
+
+def template_problems(workspace: Workspace) -> list[Diagnostic]:
+    """Check, without rendering, every template the cases need: a Word file, balanced tags,
+    valid Jinja, only known variables and every tag its document type needs (REQUIRED_TAGS).
+
+    Each problem is reported once, at the template (``templates/x.docx:1:1``), naming the first
+    case that uses it. Cheap enough for every build: ``broken_templates`` of the result are the
+    templates whose cases must not be rendered.
+    """
+    if workspace.profile is None:
+        return []
+    problems: list[Diagnostic] = []
+    checked: set[Path] = set()
+    for document in workspace.cases:
+        path = template_path(workspace.root, workspace.profile, document.case.doc_type)
+        if path in checked:
+            continue
+        checked.add(path)
+        rel = f"{TEMPLATES_DIR}/{path.name}"
+        try:
+            template = _load_template(path, rel, document.rel)
+            static = _static_problems(template, document.rel, document.case.doc_type)
+            problems.extend(error(rel, 1, 1, message, code) for message, code in static)
+        except RenderError as exc:
+            problems.append(error(rel, 1, 1, str(exc), "mallfel"))
+    return problems
 
 
 def check_templates(workspace: Workspace) -> list[Diagnostic]:
-    """Check every template the cases need, and render every valid case with its template.
+    """Check every template the cases need (``template_problems``), then render every valid
+    case whose template is sound, to find what only rendering shows (missing styles, fields).
 
     A template problem is reported once, at the template, naming the first case it broke; the
     warnings about each case's body (unsupported Markdown) are reported at the case file.
@@ -499,26 +599,15 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
     if workspace.profile is None:
         return []
     failing = {d.path for d in workspace.diagnostics if d.level is Level.ERROR}
-    problems: list[Diagnostic] = []
-    checked: set[Path] = set()
-    broken: set[Path] = set()
+    problems = template_problems(workspace)
+    broken = broken_templates(problems)
     for document in workspace.cases:
-        path = template_path(workspace.root, workspace.profile, document.case.doc_type)
-        if path in broken:
+        rel = template_rel(workspace.root, workspace.profile, document.case.doc_type)
+        if rel in broken or document.rel in failing:
             continue
-        rel = f"{TEMPLATES_DIR}/{path.name}"
         try:
-            if path not in checked:
-                checked.add(path)
-                static = _static_problems(_load_template(path, rel, document.rel), document.rel)
-                if static:
-                    broken.add(path)
-                    problems.extend(error(rel, 1, 1, m, "okänd-mallvariabel") for m in static)
-                    continue
-            if document.rel in failing:
-                continue
             problems.extend(render_case(document, workspace.profile, workspace.root).warnings)
         except RenderError as exc:
-            broken.add(path)
+            broken.add(rel)
             problems.append(error(rel, 1, 1, str(exc), "mallfel"))
     return problems

@@ -42,6 +42,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate
 
+from beslut.model.doctype import DocumentType
+
 __all__ = [
     "BODY_FONT",
     "DOCUMENT_TYPES",
@@ -57,7 +59,7 @@ BODY_FONT = "Calibri"
 MONO_FONT = "Courier New"
 """Monospace font for code; LibreOffice uses the metric-compatible Liberation Mono."""
 
-DOCUMENT_TYPES: tuple[str, ...] = ("tjänsteskrivelse", "beslutsförslag", "direktiv")
+DOCUMENT_TYPES: tuple[str, ...] = tuple(t.value for t in DocumentType)
 KALLELSE = "kallelse"
 """The meeting template: kallelse with the föredragningslista."""
 """Document types, in the order the templates are written; file name is ``<typ>.docx``."""

@@ -128,6 +128,14 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
         )
     if kind == "too_short":
         return f"”{key}” får inte vara tom; ange minst {ctx.get('min_length', 1)}.", "för-kort"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        length = len(value) if isinstance(value, str) else "fler"
+        return (
+            f"”{key}” är för lång: {length} tecken, men högst {limit} tecken är tillåtet. "
+            "Korta texten; det som inte får plats kan stå i brödtexten.",
+            "för-lång",
+        )
     if kind == "string_too_short":
         return f"”{key}” får inte vara tom.", "tomt-värde"
     if kind == "string_type":

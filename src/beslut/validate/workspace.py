@@ -101,7 +101,7 @@ def case_files(root: Path) -> list[Path]:
     files = [
         p
         for p in content.rglob("*")
-        if p.is_file()
+        if (p.is_file() or p.is_dir() or p.is_symlink())  # odd ones are reported when read
         and p.suffix.lower() in CASE_SUFFIXES
         and p.resolve() != (root / PROFILE_FILE).resolve()
         and not any(part.startswith((".", "_")) for part in p.relative_to(content).parts)
@@ -127,7 +127,10 @@ def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
     source, problems = load_source(path, root)
     if source is None:
         return None, problems
-    return build_model(Profile, source)
+    profile, found = build_model(Profile, source)
+    if problems:  # readable, but with errors such as control characters
+        return None, problems + found
+    return profile, found
 
 
 def load_workspace(root: Path) -> Workspace:
