@@ -48,7 +48,7 @@ def test_new_with_relative_file_is_relative_to_the_current_folder(
     text = path.read_text("utf-8")
     assert "$schema=../../schemas/arende.schema.json" in text
     codes = {(d.path, d.level.value, d.code) for d in load_workspace(root).diagnostics}
-    assert codes == {("content/ärenden/eget-namn.md", "varning", "platshållare")}
+    assert codes == {("content/ärenden/eget-namn.md", "fel", "platshållare")}
 
 
 def test_new_refuses_a_file_outside_content(
@@ -88,7 +88,7 @@ def test_new_yaml_file_is_a_pure_yaml_case(make_workspace: MakeWorkspace) -> Non
     assert data["text"].startswith("## Sammanfattning\n\n[fyll i: text under sammanfattning]")
     workspace = load_workspace(root)
     codes = {(d.path, d.level.value, d.code) for d in workspace.diagnostics}
-    assert codes == {("content/ärenden/nytt.yaml", "varning", "platshållare")}
+    assert codes == {("content/ärenden/nytt.yaml", "fel", "platshållare")}
     (case,) = workspace.cases
     assert case.body.startswith("## Sammanfattning\n")
 

@@ -123,6 +123,7 @@ def test_every_code_the_workspace_reports_is_listed() -> None:
 
     sources = [
         "load/source.py",
+        "load/yamlpos.py",
         "validate/models.py",
         "validate/workspace.py",
         "checks/__init__.py",

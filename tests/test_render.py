@@ -772,7 +772,7 @@ def test_broken_template_check_and_build_name_template_tag_and_case(
 
     code, out, err = run("build", str(root), "--format", "docx")
     assert code == 1
-    assert out == f"{DIREKTIV_CASE}:1:1: fel: {message} [mallfel]\n"
+    assert out == f"{TEMPLATE}:1:1: fel: {message} [{check_code}]\n", out
     assert "beslut: 1 ändrad, 0 oförändrade · " in err
     assert docx.Document(str(root / "output" / "ärenden" / "ok.docx")).paragraphs[0].text == (
         "Ett ärende om åtgärder"
@@ -788,7 +788,7 @@ def test_template_that_is_not_a_word_file(make_workspace: MakeWorkspace) -> None
     code, out, _ = run("build", str(root), "--format", "docx")
     assert code == 1
     assert out == (
-        f"{DIREKTIV_CASE}:1:1: fel: Mallen {TEMPLATE}, som används för {DIREKTIV_CASE}, är ingen "
+        f"{TEMPLATE}:1:1: fel: Mallen {TEMPLATE}, som används för {DIREKTIV_CASE}, är ingen "
         "giltig Word-fil (File is not a zip file). Spara om den som .docx i Word eller bygg om "
         "mallarna med ”beslut mallar --bygg”. [mallfel]\n"
     )
@@ -808,7 +808,8 @@ def test_jinja_block_error_is_reported_not_raised(make_workspace: MakeWorkspace)
     )
     assert out.rstrip().endswith("[mallfel]") and out.count("\n") == 1
     code, out, _ = run("build", str(root), "--format", "docx")
-    assert code == 1 and out.startswith(f"{DIREKTIV_CASE}:1:1: fel: Mallen {TEMPLATE}")
+    assert code == 1 and out.startswith(f"{TEMPLATE}:1:1: fel: Mallen {TEMPLATE}")
+    assert out.count("\n") == 1
 
 
 # ------------------------------------------------------------------------------------------
@@ -890,7 +891,7 @@ def test_failed_rebuild_leaves_the_earlier_file_intact(make_workspace: MakeWorks
     )
     code, out_text, _ = run("build", str(root), "--format", "docx")
     assert code == 1
-    assert out_text.startswith(f"{DIREKTIV_CASE}:1:1: fel: Mallen {TEMPLATE}")
+    assert out_text.startswith(f"{TEMPLATE}:1:1: fel: Mallen {TEMPLATE}")
     old = docx.Document(str(target))  # still opens: the old file, untouched
     assert old.paragraphs[0].text == "Direktiv om samverkan"
     assert old.core_properties.title == "Direktiv om samverkan"

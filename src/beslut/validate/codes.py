@@ -61,6 +61,15 @@ CODES: dict[str, Code] = {
             "front-matter-oavslutad", _E, _READ, "Front matter avslutas inte med ---.", locked=True
         ),
         Code("yaml-syntax", _E, _READ, "YAML-texten går inte att tolka.", locked=True),
+        Code(
+            "yaml-ankare", _E, _READ, "Ankare, alias eller <<-sammanslagning i YAML.", locked=True
+        ),
+        Code("okänd-tagg", _E, _READ, "En YAML-tagg som !!python/… eller !x.", locked=True),
+        Code("för-djup-nästling", _E, _READ, "Listor och grupper i för många nivåer.", locked=True),
+        Code("för-stor-fil", _E, _READ, "Filen är större än 1 MB.", locked=True),
+        Code("otillåtet-tecken", _E, _READ, "Ett tecken som inte får finnas i text.", locked=True),
+        Code("för-lång", _E, _DATA, "En text längre än fältet tillåter.", locked=True),
+        Code("styrtecken", _E, _READ, "Ett osynligt styrtecken, ofta från Word.", locked=True),
         Code("inte-nycklar", _E, _READ, "Filen är inte nycklar med värden.", locked=True),
         Code("profil-saknas", _E, _DATA, "Organisationsprofilen saknas.", locked=True),
         Code("saknas", _E, _DATA, "En obligatorisk uppgift saknas.", locked=True),
