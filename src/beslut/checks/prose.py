@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-
 from beslut.diagnostics import Fix
 from beslut.load.yamlpos import PathKey
+from beslut.model.markdown import parser
 
 MASK = "\ue000"
 """Replaces characters that are not prose (code, URLs, markup)."""
@@ -122,9 +120,6 @@ class Block:
 # Markdown
 # ---------------------------------------------------------------------------------------------
 
-_PARSER = MarkdownIt("commonmark", {"typographer": False, "linkify": False})
-_PARSER.enable(["table", "strikethrough"])
-_PARSER.use(footnote_plugin)
 
 # Inline constructs that are not prose, masked in place.
 _INLINE_MASKS = (
@@ -188,7 +183,7 @@ def markdown_blocks(
     of columns the body is indented by in the file (for a YAML ``text: |`` block).
     """
     lines = _Lines(body.split("\n"), file_lines, first_line, indent)
-    tokens = _PARSER.parse(body)
+    tokens = parser().parse(body)
     blocks: list[Block] = []
     section: str | None = None
     kinds: list[str] = []

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
@@ -51,7 +52,17 @@ EN_DASH = "\u2013"
 Numeric = int | float | Decimal | str
 """Anything :func:`number` accepts: int, float, Decimal or a numeric string."""
 
-AMOUNT_UNITS: tuple[str, ...] = ("kr", "tkr", "mnkr", "mdkr")
+
+class Unit(StrEnum):
+    """Units for amounts: the one list (tables, typography and the models use it)."""
+
+    KR = "kr"
+    TKR = "tkr"
+    MNKR = "mnkr"
+    MDKR = "mdkr"
+
+
+AMOUNT_UNITS: tuple[str, ...] = tuple(unit.value for unit in Unit)
 PAGE_LABEL_STYLES: tuple[str, ...] = ("1 (4)", "1(4)", "Sida 1 av 4", "1/4")
 
 _MAX_AUTO_DECIMALS = 2

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from beslut.model.doctype import DocumentType as DocumentType
+from beslut.model.formatting import Unit as Unit
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -354,15 +355,6 @@ class Secrecy(Frozen):
     """Sekretessmarkering enligt offentlighets- och sekretesslagen."""
 
     provision: NonEmpty = Field(alias="lagrum", description='Lagrum i OSL, t.ex. "25 kap. 1 §".')
-
-
-class Unit(StrEnum):
-    """Units for amounts."""
-
-    KR = "kr"
-    TKR = "tkr"
-    MNKR = "mnkr"
-    MDKR = "mdkr"
 
 
 class ColumnKind(StrEnum):

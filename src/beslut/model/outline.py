@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
+from beslut.model.markdown import parser
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,9 @@ def normal_heading(heading: str) -> str:
     return re.sub(r"^\d+(\.\d+)*\.?\s+", "", heading).strip().casefold()
 
 
-_PARSER = MarkdownIt("commonmark").enable("table")
-
-
 def outline(text: str, line_offset: int = 0) -> BodyOutline:
     """Return the ## headings and ```tabell id``` fences of a body, with 1-based file lines."""
-    tokens = _PARSER.parse(text)
+    tokens = parser().parse(text)
     sections: list[tuple[str, int]] = []
     refs: list[tuple[str, int]] = []
     for index, token in enumerate(tokens):

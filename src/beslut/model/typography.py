@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from beslut.model.formatting import AMOUNT_UNITS
+
 NBSP = "\u00a0"
 
 MONTHS = (
@@ -28,7 +30,9 @@ MONTHS = (
     "december",
 )
 
-_UNITS = r"(?:%|‰|kr|tkr|mnkr|mdkr|kronor|procent|procentenheter|st|mm|cm|m|km|kg|§§?|kap\.)"
+_UNITS = (
+    rf"(?:%|‰|{'|'.join(AMOUNT_UNITS)}|kronor|procent|procentenheter|st|mm|cm|m|km|kg|§§?|kap\.)"
+)
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # 12 500 000: a space between digit groups (a group is exactly three digits).
     (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NBSP),

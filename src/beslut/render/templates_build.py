@@ -43,6 +43,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate
 
 from beslut.model.doctype import DocumentType
+from beslut.model.models import PageStyle
 
 __all__ = [
     "BODY_FONT",
@@ -70,12 +71,13 @@ NBSP = "\u00a0"
 _PAGE = ("field", "PAGE")
 _NUMPAGES = ("field", "NUMPAGES")
 PAGE_STYLES: dict[str, tuple[tuple[str, str], ...]] = {
-    "1 (4)": (_PAGE, ("text", f"{NBSP}("), _NUMPAGES, ("text", ")")),
-    "1(4)": (_PAGE, ("text", "("), _NUMPAGES, ("text", ")")),
-    "Sida 1 av 4": (("text", "Sida "), _PAGE, ("text", " av "), _NUMPAGES),
-    "1/4": (_PAGE, ("text", "/"), _NUMPAGES),
+    PageStyle.PARENTES: (_PAGE, ("text", f"{NBSP}("), _NUMPAGES, ("text", ")")),
+    PageStyle.PARENTES_TAT: (_PAGE, ("text", "("), _NUMPAGES, ("text", ")")),
+    PageStyle.SIDA_AV: (("text", "Sida "), _PAGE, ("text", " av "), _NUMPAGES),
+    PageStyle.SNEDSTRECK: (_PAGE, ("text", "/"), _NUMPAGES),
 }
-"""How each page-number style is put together from text and fields."""
+"""How each page-number style of the profile (``model.models.PageStyle``) is put together."""
+assert set(PAGE_STYLES) == set(PageStyle), "every PageStyle needs its runs"
 
 # --------------------------------------------------------------------------- geometry
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
 
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
 
+from beslut.model.markdown import parser
 from beslut.model.models import StructuredTable
 from beslut.render.markdown_docx.base import BodyWarning, MissingStyleError
 from beslut.render.markdown_docx.inline import MSG_HTML
@@ -33,14 +31,6 @@ MSG_THEMATIC_BREAK = (
     "En tematisk brytning (--- eller ___) stöds inte och tas bort; skriv \\sidbrytning "
     "eller *** på en egen rad för en sidbrytning."
 )
-
-
-@cache
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"typographer": False, "linkify": False})
-    md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin)
-    return md
 
 
 class _Converter(_TableConverter):
@@ -116,7 +106,7 @@ class _Converter(_TableConverter):
             _add_text(r, line)
 
     def convert(self) -> list[BodyWarning]:
-        tokens = _parser().parse(self.source, {})
+        tokens = parser().parse(self.source, {})
         tokens = self._collect_footnotes(tokens)
         index = 0
         while index < len(tokens):

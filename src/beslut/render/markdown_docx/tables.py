@@ -19,7 +19,7 @@ from beslut.render.markdown_docx.xml import Element, _clean, _el
 _SPACE = "[ \u00a0\u202f]"
 _NUMERIC_CELL = re.compile(
     rf"^[\u2212\u2013+-]?{_SPACE}?\d{{1,3}}(?:{_SPACE}?\d{{3}})*(?:,\d+)?"
-    rf"(?:{_SPACE}?(?:%|kr|tkr|mnkr|mdkr))?$"
+    rf"(?:{_SPACE}?(?:%|{'|'.join(formatting.AMOUNT_UNITS)}))?$"
 )
 
 
