@@ -5,8 +5,10 @@ For each meeting and each variant (internal, public):
 1. collect every item's documents: the case paper, its attachments, the item's extra papers
    (Word/ODT attachments are converted first; every attachment was already inspected by the
    validate stage, so a meeting with a damaged or encrypted one never gets here);
-2. render the kallelse with placeholder page numbers, convert it, count its pages, plan where
-   every item starts in the packet, render and convert it again with the real numbers;
+2. have the render stage (``render.kallelse``) make the kallelse with placeholder page numbers,
+   the convert stage turn it into PDF, count its pages, plan where every item starts in the
+   packet, and render and convert it again with the real numbers (page numbers depend on the
+   packet, so this loop lives here; the rendering and conversion do not);
 3. assemble the packet with pypdf (bookmarks, page labels, stamps, merged structure tree), and
    one PDF per item.
 
@@ -18,16 +20,12 @@ into the staging folder; publishing moves it into ``output/``.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from beslut.assemble import (
     AssemblyError,
@@ -39,23 +37,19 @@ from beslut.assemble import (
 )
 from beslut.convert.libreoffice import ConversionJob, Converter
 from beslut.diagnostics import Diagnostic, error, has_errors, warning
-from beslut.disclosure import ItemView, MeetingView, public_view
-from beslut.model import decisions, formatting
-from beslut.model.models import AgendaItem, Meeting, Profile
-from beslut.model.typography import hard_spaces
+from beslut.model import formatting
+from beslut.model.models import Profile
 from beslut.publish.files import write_bytes_atomic
 from beslut.render.case import RenderError
+from beslut.render.kallelse import kallelse_context, meeting_view, render_kallelse
 from beslut.render.templates_build import KALLELSE
-from beslut.render.templating import Template, environment
 from beslut.validate.workspace import (
     PROFILE_FILE,
     TEMPLATES_DIR,
-    CaseDocument,
     MeetingDocument,
     Workspace,
 )
 
-PLACEHOLDER_PAGE = "000"
 _CACHE_VERSION = "1"
 
 
@@ -118,9 +112,6 @@ class ConversionCache:
                 path.unlink(missing_ok=True)
 
 
-"""Stands in for a page number in the first pass; as wide as the real ones, so the layout holds."""
-
-
 @dataclass(frozen=True)
 class MeetingOutput:
     """A file a meeting produced, staged, with its manifest kind."""
@@ -139,108 +130,6 @@ class MeetingResult:
     messages: list[str] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)
     """Every workspace file the meeting's outputs were made from (the cases are the pipeline's)."""
-
-
-def meeting_view(meeting: Meeting, cases: Sequence[CaseDocument | None]) -> MeetingView:
-    """Return what each audience sees of the meeting (see :mod:`beslut.disclosure`)."""
-    return public_view(meeting, [c.case if c is not None else None for c in cases])
-
-
-def _details(
-    item: AgendaItem, case: CaseDocument | None, profile: Profile, view: ItemView, *, public: bool
-) -> list[str]:
-    lines: list[str] = []
-    if public and view.public_note is not None:
-        return [view.public_note]
-    if case is not None:
-        settings = profile.decision_for(case.case.doc_type)
-        style = (case.case.proposal.style or settings.style).value
-        punctuation = (case.case.proposal.punctuation or settings.punctuation).value
-        lines.append(case.case.proposal.lead_in)
-        points = decisions.render_points(case.case.proposal.points, style, punctuation)
-        lines.extend(hard_spaces(decisions.full_line(p)) for p in points)
-    lines.extend(f"– {topic}" for topic in item.topics)
-    if item.presenter:
-        lines.append(f"Föredragande: {item.presenter}")
-    if item.note:
-        lines.append(item.note)
-    return lines
-
-
-def kallelse_context(
-    meeting: Meeting,
-    profile: Profile,
-    cases: Sequence[CaseDocument | None],
-    pages: dict[int, int] | None,
-    *,
-    public: bool,
-) -> dict[str, Any]:
-    """Return the template context for the kallelse (``pages``: item → packet page)."""
-    organ = profile.organ(meeting.organ)
-    organ_name = organ.name if organ else meeting.organ
-    org = profile.organisation
-    view = meeting_view(meeting, cases)
-    items = []
-    for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), start=1):
-        page = "" if pages is None else str(pages.get(number, ""))
-        shown = view.item(number)
-        items.append(
-            {
-                "nummer": number,
-                "rubrik": shown.public_title if public else shown.title,
-                "diarienummer": case.case.diary_number if case else None,
-                "sida": PLACEHOLDER_PAGE if pages is None and page == "" else page,
-                "sekretess": None if public else shown.marking,
-                "detaljer": _details(item, case, profile, shown, public=public),
-            }
-        )
-    return {
-        "organisation": {
-            "namn": org.name,
-            "förvaltning": org.administration,
-            "adressrader": org.address.lines(),
-        },
-        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
-        "dokument": {"etikett": "KALLELSE", "typ": KALLELSE},
-        "datum": formatting.iso_date(meeting.sent or meeting.date),
-        "sekretess": None,
-        "rubrik": f"{organ_name} kallas till sammanträde",
-        "möte": {
-            "dag": _capitalise(formatting.weekday_date(meeting.date)),
-            "datum": formatting.iso_date(meeting.date),
-            "tid": formatting.clock(meeting.time),
-            "plats": meeting.place,
-            "ordförande": meeting.chair.name,
-            "sekreterare": meeting.secretary.name,
-            "ledamöter": list(meeting.members),
-            "ersättare": list(meeting.substitutes),
-        },
-        "punkter": items,
-        "utelämnade": list(view.left_out) if public else [],
-    }
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _render_kallelse(root: Path, context: dict[str, Any], title: str) -> bytes:
-    path = root / TEMPLATES_DIR / f"{KALLELSE}.docx"
-    rel = f"{TEMPLATES_DIR}/{path.name}"
-    if not path.is_file():
-        raise RenderError(f"Mallen {rel} saknas. Bygg mallarna med ”beslut mallar --bygg”.")
-    tpl = Template(str(path))
-    try:
-        tpl.render(context, jinja_env=environment(), autoescape=True)
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"Mallen {rel} kunde inte användas för kallelsen: {exc}.") from None
-    props = tpl.docx.core_properties
-    props.title = title
-    props.language = "sv-SE"
-    props.author = context["möte"]["sekreterare"]
-    buffer = io.BytesIO()
-    tpl.docx.save(buffer)
-    return buffer.getvalue()
 
 
 class MeetingBuilder:
@@ -338,7 +227,7 @@ class MeetingBuilder:
                 {},
                 public=public,
             )
-            data = _render_kallelse(self.workspace.root, context, self._title(public))
+            data = render_kallelse(self.workspace.root, context, self._title(public))
             name = self._name("kallelse", public, "docx")
             write_bytes_atomic(self._stage(name), data)
             self.result.outputs.append(MeetingOutput(self._stage(name), name, "kallelse"))
@@ -456,7 +345,7 @@ class MeetingBuilder:
         cache_key = self.cache.key("kallelse", context, self._kallelse_template)
         if self.cache.fetch(cache_key, {".docx": docx_path, ".pdf": pdf_path}):
             return True
-        data = _render_kallelse(self.workspace.root, context, self._title(public))
+        data = render_kallelse(self.workspace.root, context, self._title(public))
         write_bytes_atomic(docx_path, data)
         assert self.converter is not None
         [result] = self.converter.convert(

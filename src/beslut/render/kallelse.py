@@ -1,0 +1,130 @@
+"""Stage 3, render, for meetings: the kallelse with its föredragningslista.
+
+Assembly calls :func:`render_kallelse` twice per variant: first with placeholder page numbers
+(:data:`PLACEHOLDER_PAGE`, as wide as real ones so the layout holds), then with the packet
+pages it planned. What each audience sees comes from :mod:`beslut.disclosure` only.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from beslut.disclosure import ItemView, MeetingView, public_view
+from beslut.model import decisions, formatting
+from beslut.model.models import AgendaItem, Meeting, Profile
+from beslut.model.typography import hard_spaces
+from beslut.render.case import RenderError
+from beslut.render.templates_build import KALLELSE
+from beslut.render.templating import Template, environment
+from beslut.validate.workspace import TEMPLATES_DIR, CaseDocument
+
+PLACEHOLDER_PAGE = "000"
+"""Stands in for a page number in the first pass."""
+
+
+def meeting_view(meeting: Meeting, cases: Sequence[CaseDocument | None]) -> MeetingView:
+    """Return what each audience sees of the meeting (see :mod:`beslut.disclosure`)."""
+    return public_view(meeting, [c.case if c is not None else None for c in cases])
+
+
+def _details(
+    item: AgendaItem, case: CaseDocument | None, profile: Profile, view: ItemView, *, public: bool
+) -> list[str]:
+    lines: list[str] = []
+    if public and view.public_note is not None:
+        return [view.public_note]
+    if case is not None:
+        settings = profile.decision_for(case.case.doc_type)
+        style = (case.case.proposal.style or settings.style).value
+        punctuation = (case.case.proposal.punctuation or settings.punctuation).value
+        lines.append(case.case.proposal.lead_in)
+        points = decisions.render_points(case.case.proposal.points, style, punctuation)
+        lines.extend(hard_spaces(decisions.full_line(p)) for p in points)
+    lines.extend(f"– {topic}" for topic in item.topics)
+    if item.presenter:
+        lines.append(f"Föredragande: {item.presenter}")
+    if item.note:
+        lines.append(item.note)
+    return lines
+
+
+def kallelse_context(
+    meeting: Meeting,
+    profile: Profile,
+    cases: Sequence[CaseDocument | None],
+    pages: dict[int, int] | None,
+    *,
+    public: bool,
+) -> dict[str, Any]:
+    """Return the template context for the kallelse (``pages``: item → packet page)."""
+    organ = profile.organ(meeting.organ)
+    organ_name = organ.name if organ else meeting.organ
+    org = profile.organisation
+    view = meeting_view(meeting, cases)
+    items = []
+    for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), start=1):
+        page = "" if pages is None else str(pages.get(number, ""))
+        shown = view.item(number)
+        items.append(
+            {
+                "nummer": number,
+                "rubrik": shown.public_title if public else shown.title,
+                "diarienummer": case.case.diary_number if case else None,
+                "sida": PLACEHOLDER_PAGE if pages is None and page == "" else page,
+                "sekretess": None if public else shown.marking,
+                "detaljer": _details(item, case, profile, shown, public=public),
+            }
+        )
+    return {
+        "organisation": {
+            "namn": org.name,
+            "förvaltning": org.administration,
+            "adressrader": org.address.lines(),
+        },
+        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
+        "dokument": {"etikett": "KALLELSE", "typ": KALLELSE},
+        "datum": formatting.iso_date(meeting.sent or meeting.date),
+        "sekretess": None,
+        "rubrik": f"{organ_name} kallas till sammanträde",
+        "möte": {
+            "dag": _capitalise(formatting.weekday_date(meeting.date)),
+            "datum": formatting.iso_date(meeting.date),
+            "tid": formatting.clock(meeting.time),
+            "plats": meeting.place,
+            "ordförande": meeting.chair.name,
+            "sekreterare": meeting.secretary.name,
+            "ledamöter": list(meeting.members),
+            "ersättare": list(meeting.substitutes),
+        },
+        "punkter": items,
+        "utelämnade": list(view.left_out) if public else [],
+    }
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def render_kallelse(root: Path, context: dict[str, Any], title: str) -> bytes:
+    path = root / TEMPLATES_DIR / f"{KALLELSE}.docx"
+    rel = f"{TEMPLATES_DIR}/{path.name}"
+    if not path.is_file():
+        raise RenderError(f"Mallen {rel} saknas. Bygg mallarna med ”beslut mallar --bygg”.")
+    """Render the kallelse to .docx bytes; raise RenderError with a Swedish message."""
+    tpl = Template(str(path))
+    try:
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"Mallen {rel} kunde inte användas för kallelsen: {exc}.") from None
+    props = tpl.docx.core_properties
+    props.title = title
+    props.language = "sv-SE"
+    props.author = context["möte"]["sekreterare"]
+    buffer = io.BytesIO()
+    tpl.docx.save(buffer)
+    return buffer.getvalue()
