@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from beslut.authoring import scaffold, schema
-from beslut.cli.watch import Listener
 from beslut.convert.libreoffice import Converter
 from beslut.diagnostics import Diagnostic
 from beslut.errors import ContentError, UserError
@@ -17,6 +16,7 @@ from beslut.model.models import DocumentType, Profile
 from beslut.pipeline import BuildReport, Progress
 from beslut.validate.workspace import NotAWorkspace, Workspace, find_root, load_profile
 from beslut.validate.workspace import load_workspace as _load_workspace
+from beslut.watch import Listener
 
 if TYPE_CHECKING:
     from beslut.authoring.fix import FileChange
@@ -244,7 +244,7 @@ def watch(
     converter: Converter | None = None,
 ) -> None:
     """Build, then rebuild after every saved change until ``stop`` is set (or Ctrl-C)."""
-    from beslut.cli.watch import watch as _watch
+    from beslut.watch import watch as _watch
 
     _watch(
         _root(path),

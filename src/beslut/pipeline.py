@@ -35,6 +35,7 @@ from pathlib import Path
 
 from beslut import __version__
 from beslut.assemble.meeting import MeetingBuilder
+from beslut.atomic import write_bytes_atomic
 from beslut.convert.libreoffice import (
     ConversionJob,
     ConversionResult,
@@ -44,7 +45,7 @@ from beslut.convert.libreoffice import (
 )
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
 from beslut.errors import BuildLocked, PublishError, os_error_text
-from beslut.load.paths import default_out_dir
+from beslut.load.paths import CACHE_DIR, default_out_dir
 from beslut.publish import state
 from beslut.publish.files import (
     Placement,
@@ -52,9 +53,8 @@ from beslut.publish.files import (
     publish,
     read_manifest,
     sha256,
-    write_bytes_atomic,
 )
-from beslut.publish.state import CACHE_DIR, UNIT_PREFIX, VERSION_INPUT
+from beslut.publish.state import UNIT_PREFIX, VERSION_INPUT
 from beslut.render.case import (
     RenderError,
     render_case,

@@ -35,11 +35,11 @@ from beslut.assemble import (
     assemble_many,
     plan_pages,
 )
+from beslut.atomic import write_bytes_atomic
 from beslut.convert.libreoffice import ConversionJob, Converter
 from beslut.diagnostics import Diagnostic, error, has_errors, warning
 from beslut.model import formatting
 from beslut.model.models import Profile
-from beslut.publish.files import write_bytes_atomic
 from beslut.render.case import RenderError
 from beslut.render.kallelse import kallelse_context, meeting_view, render_kallelse
 from beslut.render.templates_build import KALLELSE

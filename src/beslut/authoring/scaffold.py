@@ -8,12 +8,12 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from beslut.atomic import write_text_atomic
 from beslut.authoring.schema import CASE_SCHEMA, SCHEMA_DIR, write_schemas
 from beslut.errors import UsageError
 from beslut.load.source import CASE_SUFFIXES
 from beslut.model import formatting
 from beslut.model.models import DecisionStyle, DocumentType, Profile
-from beslut.publish.files import write_text_atomic
 from beslut.validate.workspace import CONTENT_DIR, PLACEHOLDER, PROFILE_FILE, TEMPLATES_DIR
 
 CASES_DIR = "ärenden"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from beslut.atomic import write_text_atomic
 from beslut.model.models import Case, Meeting, Profile
-from beslut.publish.files import write_text_atomic
 
 SCHEMA_DIR = "schemas"
 CASE_SCHEMA = "arende.schema.json"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from beslut.publish.state import CACHE_DIR
+from beslut.load.paths import CACHE_DIR
 
 CACHE_VERSION = 2
 TEXT_CACHE = "text"

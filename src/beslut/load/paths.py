@@ -9,6 +9,8 @@ from beslut.errors import UsageError
 PROFILE_FILE = Path("content") / "profil.yaml"
 CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
+CACHE_DIR = ".beslut-cache"
+"""The build cache and state, inside the workspace (never published)."""
 
 
 class NotAWorkspace(UsageError):

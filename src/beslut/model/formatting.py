@@ -54,7 +54,9 @@ Numeric = int | float | Decimal | str
 
 
 class Unit(StrEnum):
-    """Units for amounts: the one list (tables, typography and the models use it)."""
+    """Enhet för belopp: kr, tkr, mnkr eller mdkr."""
+
+    # The one list of amount units: tables, typography and the models use it.
 
     KR = "kr"
     TKR = "tkr"

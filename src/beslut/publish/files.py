@@ -1,7 +1,7 @@
 """Stage 6, publish: the only code that writes user-visible files.
 
-Single files (templates, schemas, fixed case files) are written with :func:`write_bytes_atomic`:
-a temporary name in the same folder, then a rename. A build's outputs are published by
+Single files elsewhere (templates, schemas, fixed case files, staging) are written with
+``beslut.atomic``: a temporary name in the same folder, then a rename. A build's outputs are published by
 :func:`publish` as one transaction: every new file is first put next to its target under a
 temporary name (this is where a full disk or a read-only folder shows), then all are renamed
 into place together with ``manifest.json``. If anything fails, every file already replaced is
@@ -17,52 +17,14 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from beslut.atomic import FILE_MODE
 from beslut.errors import PublishError, os_error_text
 
 MANIFEST = "manifest.json"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text atomically."""
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def temporary_sibling(path: Path) -> Path:
-    """Return a fresh temporary path next to ``path`` (for tools that write files themselves)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    return Path(tmp)
 
 
 def sha256(path: Path) -> str:
@@ -194,7 +156,7 @@ def _move_or_copy(staged: Path, temp: Path) -> None:
             shutil.copyfileobj(source, sink, 1 << 20)
             sink.flush()
             os.fsync(sink.fileno())
-    os.chmod(temp, _FILE_MODE)
+    os.chmod(temp, FILE_MODE)
 
 
 def _roll_back(steps: list[_Step], created: list[Path]) -> None:

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from beslut.load.paths import CACHE_DIR
+
 STATE_VERSION = 2
-CACHE_DIR = ".beslut-cache"
 STATE_FILE = "state.json"
 PDF_CACHE = "pdf"
 """Folder under CACHE_DIR with each built case's PDF, named by unit key: what assembly reads."""

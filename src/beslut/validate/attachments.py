@@ -25,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from beslut.publish.state import CACHE_DIR
+from beslut.load.paths import CACHE_DIR
 
 _A4 = (595.0, 842.0)
 _TOLERANCE = 6.0

@@ -14,9 +14,8 @@ from pathlib import Path
 import watchfiles
 
 from beslut.convert.libreoffice import Converter, ConverterUnavailable, LibreOfficeConverter
-from beslut.load.paths import CONTENT_DIR, TEMPLATES_DIR
+from beslut.load.paths import CACHE_DIR, CONTENT_DIR, TEMPLATES_DIR
 from beslut.pipeline import FORMATS, BuildReport, build
-from beslut.publish.state import CACHE_DIR
 
 Listener = Callable[[BuildReport | Exception], None]
 
