@@ -339,8 +339,8 @@ def test_missing_libreoffice_says_what_to_install_and_publishes_nothing_half(
     )
     assert "sudo apt-get install -y libreoffice-writer-nogui python3-uno" in lines[0]
     assert lines[1] == (
-        f"beslut: 1 kunde inte byggas och publicerades inte (de tidigare utdata finns kvar): "
-        f"{OK_CASE}"
+        "beslut: 1 kunde inte byggas och publicerades inte; det som publicerats tidigare av dem "
+        f"finns kvar: {OK_CASE}"
     )
     assert lines[2].startswith("beslut: 0 ändrade, 0 oförändrade · ")
     assert len(lines) == 3

@@ -361,6 +361,7 @@ class _Run:
             template = template_path(self.root, workspace.profile, case.case.doc_type)
             self.digests[_provides(case)] = None  # until it is reused or built
             if case.rel in failing:
+                self.failed.add(case.rel)
                 continue
             if self._input_id(template) in failing:
                 self.failed.add(case.rel)  # reported once, at the template
@@ -374,6 +375,7 @@ class _Run:
     ) -> list[MeetingDocument]:
         """Decide which meetings to build, once their cases are built (their keys known)."""
         failing = paths_with_errors(self.diagnostics)
+        self.failed |= {m.rel for m in workspace.meetings if m.rel in failing}
         return [
             m
             for m in workspace.meetings

@@ -358,8 +358,8 @@ def _print_report(report: Any, fmt: str, quiet: bool, verbose: bool = False) -> 
             click.echo(f"beslut: bygger {unit}: {reason}", err=True)
     if report.failed:
         click.secho(
-            f"beslut: {len(report.failed)} kunde inte byggas och publicerades inte "
-            f"(de tidigare utdata finns kvar): {', '.join(report.failed)}",
+            f"beslut: {len(report.failed)} kunde inte byggas och publicerades inte; det som "
+            f"publicerats tidigare av dem finns kvar: {', '.join(report.failed)}",
             fg="red",
             err=True,
         )
