@@ -7,7 +7,7 @@ checked, so that one run lists every mistake.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
@@ -48,6 +48,29 @@ class Diagnostic:
     def with_level(self, level: Level) -> Diagnostic:
         """Return the same diagnostic at another level."""
         return replace(self, level=level)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the diagnostic as plain data (for the build state), without its fix."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "level": self.level.value,
+            "message": self.message,
+            "code": self.code,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Diagnostic:
+        """Return the diagnostic that :meth:`to_dict` made."""
+        return cls(
+            str(data["path"]),
+            int(str(data["line"])),
+            int(str(data["column"])),
+            Level(str(data["level"])),
+            str(data["message"]),
+            str(data["code"]),
+        )
 
     def format(self) -> str:
         """Return the one-line form ``path:line:col: nivå: meddelande [kod]``."""

@@ -345,7 +345,7 @@ class _Run:
         if why is None and old is not None:
             if old.provides:
                 self.digests[old.provides] = old.key
-            self.diagnostics.extend(self._level(_diagnostic(d) for d in old.diagnostics))
+            self.diagnostics.extend(self._level(Diagnostic.from_dict(d) for d in old.diagnostics))
             return False
         reasons[rel] = why or "ny"
         return True
@@ -622,7 +622,7 @@ class _Run:
                 built.inputs,
                 tuple(produced),
                 tuple(self.formats),
-                tuple(_as_dict(d) for d in built.diagnostics),
+                tuple(d.to_dict() for d in built.diagnostics),
                 built.provides,
             )
         keep = {e["path"] for e in manifest}
@@ -634,7 +634,7 @@ class _Run:
             stamps=stamps,
             units=new_units,
             clean=not has_errors(self.diagnostics) and not self.messages,
-            diagnostics=tuple(_as_dict(d) for d in self.diagnostics),
+            diagnostics=tuple(d.to_dict() for d in self.diagnostics),
         )
         pending = state.write_pending(self.root, build_state)
         try:
@@ -672,24 +672,6 @@ class _Run:
         for path in folder.iterdir():
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
-
-
-def _as_dict(diagnostic: Diagnostic) -> dict[str, object]:
-    found = asdict(diagnostic)
-    found["level"] = diagnostic.level.value
-    found.pop("fix", None)
-    return found
-
-
-def _diagnostic(data: Mapping[str, object]) -> Diagnostic:
-    return Diagnostic(
-        str(data["path"]),
-        int(str(data["line"])),
-        int(str(data["column"])),
-        Level(str(data["level"])),
-        str(data["message"]),
-        str(data["code"]),
-    )
 
 
 def _content_changed(previous: state.BuildState, stamps: dict[str, state.Stamp]) -> bool:

@@ -18,10 +18,9 @@ repeated runs do not read an unchanged file again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from beslut.atomic import write_text_atomic
 from beslut.load.paths import CACHE_DIR
 
 CACHE_VERSION = 2
@@ -368,18 +368,8 @@ def _store(cache: Path, found: AttachmentText) -> None:
         "parts": [[p.kind, p.number, p.text, p.name] for p in found.parts],
         "problem": found.problem,
     }
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-            os.replace(temp, cache)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a read-only workspace just means no cache
+    with contextlib.suppress(OSError):  # a read-only workspace just means no cache
+        write_text_atomic(cache, json.dumps(data, ensure_ascii=False))
 
 
 _SEEN: dict[tuple[Path, Path], tuple[tuple[int, int], AttachmentText]] = {}

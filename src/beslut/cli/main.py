@@ -438,42 +438,28 @@ def build(
 
 def _report_unchanged(saved: Any, fmt: str, quiet: bool, strict: bool, seconds: float) -> None:
     """Answer a build where nothing changed: the last build's diagnostics, then exit."""
-    from beslut.diagnostics import Diagnostic, Level
+    from types import SimpleNamespace
 
-    diagnostics = [
-        Diagnostic(
-            d["path"],
-            d["line"],
-            d["column"],
-            Level.ERROR if strict else Level(d["level"]),
-            d["message"],
-            d["code"],
-        )
-        for d in saved.diagnostics
-    ]
+    from beslut.diagnostics import Diagnostic
+
+    diagnostics = [Diagnostic.from_dict(d) for d in saved.diagnostics]
+    if strict:
+        diagnostics = [d.with_level(Level.ERROR) for d in diagnostics]
     failed = has_errors(diagnostics)
-    if fmt == "json":
-        import json
-
-        click.echo(
-            json.dumps(
-                {
-                    "ok": not failed,
-                    "changed": [],
-                    "unchanged": len(saved.units),
-                    "removed": [],
-                    "failed": [],
-                    "reasons": {},
-                    "seconds": round(seconds, 3),
-                    "diagnostics": json.loads(to_json(diagnostics))["diagnostics"],
-                },
-                ensure_ascii=False,
-            )
-        )
-    else:
-        _echo_diagnostics(diagnostics, "text", quiet=True)
-        if not quiet:
-            click.echo(f"beslut: {_summary(0, len(saved.units), 0, seconds)}", err=True)
+    report = SimpleNamespace(
+        ok=not failed,
+        changed=(),
+        unchanged=tuple(saved.units),
+        removed=(),
+        failed=(),
+        reasons={},
+        seconds=seconds,
+        outputs=(),
+        diagnostics=tuple(diagnostics),
+        messages=(),
+        notes=(),
+    )
+    _print_report(report, fmt, quiet)
     sys.exit(1 if failed else 0)
 
 

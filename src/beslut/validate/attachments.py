@@ -14,10 +14,9 @@ Findings are cached in ``.beslut-cache/bilagor/`` under a hash of the file's byt
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from beslut.atomic import write_text_atomic
 from beslut.load.paths import CACHE_DIR
 
 _A4 = (595.0, 842.0)
@@ -258,15 +258,5 @@ def _store(cache: Path, found: list[Finding]) -> None:
         "version": CACHE_VERSION,
         "findings": [[f.severity.value, f.code, f.message] for f in found],
     }
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-            os.replace(temp, cache)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a read-only workspace just means no cache
+    with contextlib.suppress(OSError):  # a read-only workspace just means no cache
+        write_text_atomic(cache, json.dumps(data, ensure_ascii=False))
