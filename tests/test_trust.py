@@ -414,3 +414,18 @@ def test_hanging_libreoffice_fails_the_build_within_a_bounded_time(
     messages = {d.message for d in report.diagnostics if d.code == "pdf-fel"}
     assert messages and all("LibreOffice kunde inte startas" in m for m in messages)
     assert not (root / "output" / "ärenden").exists()
+
+
+def test_unwritable_workspace_cache_is_one_swedish_line(
+    make_workspace: MakeWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_workspace({A: CASE})
+
+    def refused(*_args: object, **_kwargs: object) -> str:
+        raise OSError(errno.EROFS, "Read-only file system", str(root / ".beslut-cache"))
+
+    monkeypatch.setattr("beslut.pipeline.tempfile.mkdtemp", refused)
+    result = CliRunner().invoke(cli, ["build", str(root), "--format", "docx"])
+    assert result.exit_code == 1
+    assert "kunde inte skrivas eftersom mappen är skrivskyddad" in result.output
+    assert "internt fel" not in result.output

@@ -166,15 +166,17 @@ def build(
     out_dir = (out_dir or default_out_dir(root)).resolve()
     wanted = sorted(set(formats))
     with output_lock(out_dir):
-        run = _Run(root, out_dir, wanted, converter, force, strict, progress or _silent)
+        run: _Run | None = None
         try:
+            run = _Run(root, out_dir, wanted, converter, force, strict, progress or _silent)
             return run.execute(started)
         except OSError as exc:  # the workspace's cache cannot be written (full disk, …)
             raise PublishError(
                 f"{os_error_text(exc, str(root / CACHE_DIR))} Inget i {out_dir} har ändrats."
             ) from None
         finally:
-            run.close()
+            if run is not None:
+                run.close()
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:
