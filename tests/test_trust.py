@@ -429,3 +429,12 @@ def test_unwritable_workspace_cache_is_one_swedish_line(
     assert result.exit_code == 1
     assert "kunde inte skrivas eftersom mappen är skrivskyddad" in result.output
     assert "internt fel" not in result.output
+
+
+def test_a_unit_with_errors_is_failed_not_unchanged(workspace: Path) -> None:
+    edit(workspace / A, "datum: 2025-09-10", "datum: 2025-02-30")
+    report = build(workspace, converter=FakeConverter())
+    assert not report.ok
+    assert set(report.failed) == {A, M}
+    assert A not in report.unchanged and M not in report.unchanged
+    assert B in report.unchanged

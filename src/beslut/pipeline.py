@@ -289,7 +289,10 @@ class _Run:
         self._assemble(workspace, meetings)
         # 6. publish
         outputs, removed_units = self._publish(workspace, units, stamps)
-        unchanged = sorted(u for u in units if u not in reasons and u in self._live(workspace))
+        live = self._live(workspace)
+        unchanged = sorted(
+            u for u in units if u not in reasons and u in live and u not in self.failed
+        )
         return self._report(
             started, outputs, reasons, unchanged, removed_units, changed=sorted(self.built)
         )
