@@ -45,7 +45,8 @@ from beslut.convert.libreoffice import (
 )
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
 from beslut.errors import BuildLocked, PublishError, os_error_text
-from beslut.load.paths import CACHE_DIR, default_out_dir
+from beslut.load.paths import CACHE_DIR, CONTENT_DIR, PROFILE_FILE, default_out_dir
+from beslut.load.source import CASE_SUFFIXES
 from beslut.publish import state
 from beslut.publish.files import (
     Placement,
@@ -361,6 +362,14 @@ class _Run:
         """Decide which cases to build: every case without errors that cannot be reused."""
         assert workspace.profile is not None
         failing = paths_with_errors(self.diagnostics)
+        # a case or meeting file that did not even load is a unit that was not built too
+        self.failed |= {
+            path
+            for path in failing
+            if path.startswith(f"{CONTENT_DIR}/")
+            and path.endswith(CASE_SUFFIXES)
+            and path != PROFILE_FILE.as_posix()
+        }
         cases = []
         for case in workspace.cases:
             template = template_path(self.root, workspace.profile, case.case.doc_type)
