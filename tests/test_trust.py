@@ -438,3 +438,20 @@ def test_a_unit_with_errors_is_failed_not_unchanged(workspace: Path) -> None:
     assert set(report.failed) == {A, M}
     assert A not in report.unchanged and M not in report.unchanged
     assert B in report.unchanged
+
+
+def test_check_reports_everything_build_reports_for_the_example(tmp_path: Path) -> None:
+    """Including the attachments that stop the packet's PDF/A claim (not repeated per packet)."""
+    need_libreoffice()
+    from test_render import copy_example_workspace
+
+    root = copy_example_workspace(tmp_path)
+    checked = CliRunner().invoke(cli, ["check", str(root)])
+    built = CliRunner().invoke(cli, ["build", str(root)])
+    assert built.exit_code == 0, built.output
+
+    def lines(output: str) -> list[str]:
+        return sorted(line for line in output.splitlines() if not line.startswith("beslut:"))
+
+    assert lines(built.output) == lines(checked.output)
+    assert any("[paket-ej-pdfa]" in line for line in lines(checked.output))

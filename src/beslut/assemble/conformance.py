@@ -95,9 +95,11 @@ def conformance_problem(label: str, missing: Sequence[str]) -> str:
 
 def _inspect(
     parts: Sequence[_Part], lang: str
-) -> tuple[list[str], list[str], DictionaryObject | None]:
-    """Conformance problems and warnings per part; the output intent to keep."""
+) -> tuple[list[str], list[str], DictionaryObject | None, set[str]]:
+    """Conformance problems and warnings per part; the output intent to keep; the problems
+    already reported by the validate stage (of inspected attachments)."""
     problems: list[str] = []
+    known: set[str] = set()
     warnings: list[str] = []
     profile: DictionaryObject | None = None
     profile_digest: bytes | None = None
@@ -117,6 +119,8 @@ def _inspect(
                 missing.append("gjord med en annan färgprofil (OutputIntent) än resten av paketet")
         if missing:
             problems.append(conformance_problem(part.label, missing))
+            if part.inspected:
+                known.add(problems[-1])
         if part_lang and part_lang.lower() != lang.lower():
             warnings.append(
                 f"{part.label} har språket {part_lang}, inte {lang}; skärmläsare läser den delen "
@@ -140,7 +144,7 @@ def _inspect(
         problems.append(
             "Ingen del har en färgprofil (OutputIntent); paketet kan inte anges som PDF/A-2b."
         )
-    return problems, warnings, profile
+    return problems, warnings, profile, known
 
 
 def _xmp_of(root: DictionaryObject) -> bytes:

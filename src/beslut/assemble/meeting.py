@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -299,13 +299,15 @@ class MeetingBuilder:
     def _variant(self, item: PacketItem, public: bool) -> PacketItem:
         """The internal variant has every paper; the public one follows the meeting's view."""
         if not public:
-            documents = tuple(PacketDocument(d.path, d.title, None) for d in item.documents)
+            documents = tuple(replace(d, withheld_notice=None) for d in item.documents)
             return PacketItem(item.number, item.title, documents)
         shown = self.view.item(item.number)
         public_documents: list[PacketDocument] = []
         for position, document in enumerate(item.documents, start=1):
             seen = shown.public_document(position, document.title)
-            public_documents.append(PacketDocument(document.path, seen.title, seen.notice))
+            public_documents.append(
+                replace(document, title=seen.title, withheld_notice=seen.notice)
+            )
         return PacketItem(item.number, shown.public_title, tuple(public_documents))
 
     def _kallelse_pdf(
@@ -420,8 +422,8 @@ class MeetingBuilder:
         item_index: int,
         position: int,
     ) -> PacketDocument | None:
-        if path.suffix.lower() == ".pdf":
-            return PacketDocument(path, title)
+        if path.suffix.lower() == ".pdf":  # inspected by the validate stage already
+            return PacketDocument(path, title, inspected=True)
         target = self._stage(f"bilagor/{item_index + 1:02d}-{position:02d}-{path.stem}.pdf")
         to_convert.append(
             (item_index, position, ConversionJob(path, target, f"{self.document.rel}: {path.name}"))

@@ -28,6 +28,9 @@ class PacketDocument:
     """Bookmark title, e.g. "Tjänsteskrivelse: Direktiv – …" or "Bilaga 1 Programdirektiv"."""
     withheld_notice: str | None = None
     """When set, the document is left out and a notice page with this text stands in for it."""
+    inspected: bool = False
+    """True for an attachment from the workspace, whose conformance the validate stage already
+    reported: it still decides the packet's claim, but the packet does not repeat it."""
 
 
 @dataclass(frozen=True)

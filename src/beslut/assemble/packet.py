@@ -127,7 +127,7 @@ def _assemble(
     if planned is not None and dict(planned) != starts:
         raise AssemblyError(_plan_mismatch(planned, starts))
 
-    problems, warnings, profile = _inspect(parts, lang)
+    problems, warnings, profile, known = _inspect(parts, lang)
     claim = not problems
     try:
         overlay = PdfReader(io.BytesIO(_render_overlays(parts, total, stamp_label)))
@@ -147,7 +147,7 @@ def _assemble(
     return PacketResult(
         page_count=total,
         item_start_pages=starts,
-        conformance_problems=tuple(problems),
+        conformance_problems=tuple(p for p in problems if p not in known),
         warnings=tuple(warnings),
     )
 

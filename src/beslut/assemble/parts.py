@@ -38,6 +38,8 @@ class _Part:
     start: int = 0
     boxes: list[PageBox] = field(default_factory=list)
     tagged: bool = False
+    inspected: bool = False
+    """Its own conformance problems were reported before assembly (see PacketDocument)."""
 
 
 def _check_items(items: Sequence[PacketItem]) -> None:
@@ -77,8 +79,17 @@ def _open_parts(front: Path | None, items: Sequence[PacketItem], stamp_label: st
                 parts.append(_Part(label, document.title, item, None, notice, 1))
             else:
                 reader = _open(document.path, label)
+                count = _page_count(reader, label)
                 parts.append(
-                    _Part(label, document.title, item, reader, None, _page_count(reader, label))
+                    _Part(
+                        label,
+                        document.title,
+                        item,
+                        reader,
+                        None,
+                        count,
+                        inspected=document.inspected,
+                    )
                 )
     for part in parts:
         part.boxes = _boxes(part) if part.reader is not None else []
