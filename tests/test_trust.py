@@ -455,3 +455,38 @@ def test_check_reports_everything_build_reports_for_the_example(tmp_path: Path) 
 
     assert lines(built.output) == lines(checked.output)
     assert any("[paket-ej-pdfa]" in line for line in lines(checked.output))
+
+
+def test_libreoffice_hanging_on_every_document_fails_the_rest_at_once(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    """Two documents in a row that hang twice: the rest fail at once (not 2 × timeout each)."""
+    from beslut.convert.libreoffice import LibreOfficeConverter
+    from test_build import FAKE_WORKER
+
+    soffice = tmp_path / "fake-soffice"
+    soffice.write_text("#!/bin/sh\nexec sleep 600\n", "utf-8")
+    worker = tmp_path / "fake_worker.py"
+    worker.write_text(FAKE_WORKER % {"hang": ".docx"}, "utf-8")
+    python = tmp_path / "fake-python"
+    python.write_text(
+        '#!/bin/sh\nif [ "$2" = "-c" ]; then exit 0; fi\n'
+        f'exec "{sys.executable}" "{worker}" "$@"\n',
+        "utf-8",
+    )
+    for script in (soffice, python):
+        script.chmod(0o755)
+    files: dict[str, str | bytes] = {
+        f"content/ärenden/c{i}.md": CASE.replace("25HSN1", f"25HSN{10 + i}") for i in range(8)
+    }
+    root = make_workspace(files)
+    converter = LibreOfficeConverter(workers=1, timeout=1, soffice=str(soffice), python=str(python))
+    started = time.monotonic()
+    with converter:
+        report = build(root, converter=converter)
+    elapsed = time.monotonic() - started
+    assert not report.ok
+    assert elapsed < 9, elapsed  # without the rule: 8 documents × 2 tries × 1 s and restarts
+    messages = [d.message for d in report.diagnostics if d.code == "pdf-fel"]
+    assert len(messages) == 8
+    assert sum("LibreOffice svarar inte (två dokument i rad)" in m for m in messages) == 6

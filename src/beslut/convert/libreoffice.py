@@ -257,6 +257,8 @@ class _RunState:
     :data:`BROKEN_FOR` seconds, so a hanging LibreOffice costs one start-up wait per build
     rather than one per document (a watch session tries again after that)."""
     since: float = 0.0
+    hung: int = 0
+    """Documents in a row on which LibreOffice hung twice (reset by any success)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def current(self) -> str | None:
@@ -268,6 +270,18 @@ class _RunState:
     def mark(self, reason: str) -> None:
         with self.lock:
             self.broken, self.since = reason, time.monotonic()
+
+    def hung_again(self, reason: str) -> None:
+        """Count a document LibreOffice hung on twice; two in a row mean it is broken."""
+        with self.lock:
+            self.hung += 1
+            if self.hung >= 2:
+                self.broken = f"LibreOffice svarar inte (två dokument i rad): {reason}"
+                self.since = time.monotonic()
+
+    def succeeded(self) -> None:
+        with self.lock:
+            self.hung = 0
 
 
 BROKEN_FOR = 120.0
@@ -779,6 +793,7 @@ class LibreOfficeConverter:
         }
         last = ""
         start_failures = 0
+        hangs = 0
         try:
             for _attempt in range(2):
                 broken = state.current()
@@ -794,6 +809,7 @@ class LibreOfficeConverter:
                     answer = worker.request(payload, self.timeout)
                 except _Hung:
                     worker.kill()
+                    hangs += 1
                     last = (
                         f"konverteringen till PDF avbröts efter {_secs(self.timeout)} s "
                         "(LibreOffice svarade inte)."
@@ -832,9 +848,12 @@ class LibreOfficeConverter:
                         started,
                         f"{label}: kunde inte skriva {job.target}: {exc.strerror or exc}.",
                     )
+                state.succeeded()
                 return ConversionResult(job, True, None, time.monotonic() - started)
             if start_failures == 2:
                 state.mark(last)
+            if hangs == 2:
+                state.hung_again(last)
             return _failed(job, started, f"{label}: {last}")
         finally:
             _unlink(tmp)
