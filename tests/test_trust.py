@@ -490,3 +490,33 @@ def test_libreoffice_hanging_on_every_document_fails_the_rest_at_once(
     messages = [d.message for d in report.diagnostics if d.code == "pdf-fel"]
     assert len(messages) == 8
     assert sum("LibreOffice svarar inte (två dokument i rad)" in m for m in messages) == 6
+
+
+def test_libreoffice_exiting_at_once_keeps_everything_from_the_command_line(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """The real command, with an soffice on PATH that exits at once: exit 1, output intact."""
+    need_libreoffice()  # the UNO probe needs the system Python's uno module
+    out = workspace / "output"
+    before = snapshot(out)
+    edit(workspace / A, "Text med å, ä och ö.", "Ändrad text.")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text("#!/bin/sh\nexit 1\n", "utf-8")
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "beslut", "build", str(workspace)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1, result.stderr
+    assert "LibreOffice kunde inte startas" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot(out) == before
