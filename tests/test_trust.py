@@ -520,3 +520,26 @@ def test_libreoffice_exiting_at_once_keeps_everything_from_the_command_line(
     assert "LibreOffice kunde inte startas" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert snapshot(out) == before
+
+
+def test_two_files_with_the_same_output_are_an_error(make_workspace: MakeWorkspace) -> None:
+    pure_yaml = (
+        CASE.replace("---\n", "", 1).replace("\n---\n", "\ntext: |\n").replace("25HSN1", "25HSN2")
+    )
+    pure_yaml = pure_yaml.replace("\n## Sammanfattning", "\n  ## Sammanfattning").replace(
+        "\nText med", "\n  Text med"
+    )
+    root = make_workspace({A: CASE, "content/ärenden/a.yaml": pure_yaml})
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 1
+    assert (
+        "content/ärenden/a.yaml:1:1: fel: content/ärenden/a.yaml och content/ärenden/a.md "
+        "skulle ge samma filer i output/ (ärenden/a.docx och ärenden/a.pdf), eftersom namnen "
+        "bara skiljer sig i filändelsen. Byt namn på den ena. [samma-utdata]"
+    ) in result.output.splitlines()
+    built = CliRunner().invoke(cli, ["build", str(root), "--format", "docx"])
+    assert built.exit_code == 1
+    assert "Inget i" not in built.output  # a located error, not a failed publish
+    assert docx.Document(str(root / "output" / "ärenden" / "a.docx")).paragraphs[0].text == (
+        "Ett ärende om åtgärder"
+    )

@@ -45,6 +45,7 @@ from beslut.convert.libreoffice import (
 )
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
 from beslut.errors import BuildLocked, PublishError, os_error_text
+from beslut.load import paths
 from beslut.load.paths import CACHE_DIR, CONTENT_DIR, PROFILE_FILE, default_out_dir
 from beslut.load.source import CASE_SUFFIXES
 from beslut.publish import state
@@ -136,13 +137,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 def output_stem(document: CaseDocument) -> str:
     """Return an output path stem for a case: its path under content/, without suffix."""
-    return _output_stem(document.rel)
-
-
-def _output_stem(rel_path: str) -> str:
-    rel = Path(rel_path)
-    parts = rel.parts[1:] if rel.parts and rel.parts[0] == "content" else rel.parts
-    return Path(*parts).with_suffix("").as_posix()
+    return paths.output_stem(document.rel)
 
 
 def build(
@@ -528,7 +523,7 @@ class _Run:
                 self._unavailable_message()
                 self.failed.add(meeting.rel)
                 continue
-            folder = _output_stem(meeting.rel)
+            folder = paths.output_stem(meeting.rel)
             builder = MeetingBuilder(
                 workspace,
                 meeting,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from beslut.errors import UsageError
 
@@ -11,6 +11,14 @@ CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
 CACHE_DIR = ".beslut-cache"
 """The build cache and state, inside the workspace (never published)."""
+
+
+def output_stem(rel_path: str) -> str:
+    """Where a case's (or meeting's) outputs go in output/: its path under content/, without
+    suffix (``content/ärenden/a.md`` → ``ärenden/a``)."""
+    rel = PurePosixPath(rel_path)
+    parts = rel.parts[1:] if rel.parts and rel.parts[0] == CONTENT_DIR else rel.parts
+    return PurePosixPath(*parts).with_suffix("").as_posix()
 
 
 class NotAWorkspace(UsageError):

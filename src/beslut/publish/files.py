@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -133,8 +134,11 @@ def publish(
     return removed
 
 
+_SERIAL = itertools.count()
+
+
 def _temp_name(target: Path, what: str = "ny") -> Path:
-    return target.with_name(f".{target.name}.{what}-{os.getpid()}.tmp")
+    return target.with_name(f".{target.name}.{what}-{os.getpid()}-{next(_SERIAL)}.tmp")
 
 
 def _makedirs(folder: Path, created: list[Path]) -> None:

@@ -72,6 +72,7 @@ CODES: dict[str, Code] = {
         Code("styrtecken", _E, _READ, "Ett osynligt styrtecken, ofta från Word.", locked=True),
         Code("inte-nycklar", _E, _READ, "Filen är inte nycklar med värden.", locked=True),
         Code("profil-saknas", _E, _DATA, "Organisationsprofilen saknas.", locked=True),
+        Code("samma-utdata", _E, _DATA, "Två filer skulle ge samma utdatafiler.", locked=True),
         Code("saknas", _E, _DATA, "En obligatorisk uppgift saknas.", locked=True),
         Code("okänd-nyckel", _E, _DATA, "En nyckel som inte finns.", locked=True),
         Code(

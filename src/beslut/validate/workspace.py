@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, sort, warning
-from beslut.load.paths import CONTENT_DIR, PROFILE_FILE, TEMPLATES_DIR, NotAWorkspace, find_root
+from beslut.load.paths import (
+    CONTENT_DIR,
+    PROFILE_FILE,
+    TEMPLATES_DIR,
+    NotAWorkspace,
+    find_root,
+    output_stem,
+)
 from beslut.load.source import CASE_SUFFIXES, Source, load_source, relative
 from beslut.model.models import (
     GENERATED_SECTIONS,
@@ -163,6 +170,7 @@ def load_workspace(root: Path) -> Workspace:
     problems.extend(
         duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
     )
+    problems.extend(_same_outputs(root))
     if profile is not None:
         from beslut import checks
 
@@ -175,6 +183,30 @@ def load_workspace(root: Path) -> Workspace:
     with_errors = broken | {c.case.diary_number: c.rel for c in cases if c.rel in failing}
     problems.extend(_items_with_failing_cases(meetings, with_errors))
     return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
+
+
+def _same_outputs(root: Path) -> list[Diagnostic]:
+    """Two files whose names differ only in the suffix (a.md, a.yaml) would write the same
+    output files: an error at each but the first, so neither silently replaces the other."""
+    seen: dict[str, str] = {}
+    problems = []
+    for path in case_files(root):
+        rel = relative(path, root)
+        stem = output_stem(rel)
+        first = seen.setdefault(stem, rel)
+        if first != rel:
+            problems.append(
+                error(
+                    rel,
+                    1,
+                    1,
+                    f"{rel} och {first} skulle ge samma filer i output/ ({stem}.docx och "
+                    f"{stem}.pdf), eftersom namnen bara skiljer sig i filändelsen. Byt namn på "
+                    "den ena.",
+                    "samma-utdata",
+                )
+            )
+    return problems
 
 
 def _items_with_failing_cases(
