@@ -15,9 +15,14 @@ Names are imported on first use, so ``import beslut`` (and a no-op ``beslut buil
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# pypdf warns in English about damaged files ("EOF marker not found") on stderr; beslut reports
+# every problem with a file as a located Swedish diagnostic, so those warnings are not printed.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 _EXPORTS: dict[str, str] = {
     "BeslutError": "errors",

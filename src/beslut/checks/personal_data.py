@@ -23,6 +23,7 @@ from beslut.checks.base import Context, Document
 from beslut.checks.catalogue import RULES
 from beslut.checks.prose import Block
 from beslut.diagnostics import Diagnostic, Level
+from beslut.load.source import relative
 
 if TYPE_CHECKING:
     from beslut.model.models import AgendaItem
@@ -207,8 +208,8 @@ def _unread(
     """Report every attachment that could not be read: nothing passes the check unread."""
     for key, path in files:
         problem = attachment_text(path, context.root).problem
-        if problem is None:
-            continue
+        if problem is None or _unusable(path, context.root):
+            continue  # a damaged or locked file is already an error of its own (bilaga-*)
         line, column = document.at(key)
         message = (
             f"Bilagan ”{path.name}” {problem} och kunde inte granskas för personnummer och "
@@ -219,6 +220,14 @@ def _unread(
 
 
 UNREAD = "bilaga-ej-granskad"
+
+
+def _unusable(path: Path, root: Path) -> bool:
+    """True when the attachment inspection already reports the file as an error."""
+    from beslut.validate.attachments import Severity, inspect_attachment
+
+    findings = inspect_attachment(path, relative(path, root), root)
+    return any(f.severity is Severity.ERROR for f in findings)
 
 
 def _in_kallelse(entries: list[tuple[MeetingDocument, int, AgendaItem]]) -> dict[str, str]:

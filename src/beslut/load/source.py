@@ -150,6 +150,9 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
         message = (
             "Filen är tom. En ärendefil börjar med front matter: en rad med ---, "
             "ärendets uppgifter och en avslutande rad med ---."
+            if path.suffix.lower() == ".md"
+            else "Filen är tom. Den ska innehålla nycklar med värden, t.ex. ”typ: …” (en "
+            "organisationsprofil skapas med ”beslut init”)."
         )
         return None, [error(rel, 1, 1, message, "tom-fil")]
     text = text.replace("\r\n", "\n")
