@@ -543,3 +543,28 @@ def test_two_files_with_the_same_output_are_an_error(make_workspace: MakeWorkspa
     assert docx.Document(str(root / "output" / "ärenden" / "a.docx")).paragraphs[0].text == (
         "Ett ärende om åtgärder"
     )
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("fil", "är en fil. Välj en mapp med -o."),
+        (".", "är arbetsytan; då skulle handlingarna hamna bland källfilerna."),
+        ("..", "innehåller arbetsytan"),
+        ("content/ut", "ligger i content/; då skulle de byggda filerna läsas som indata"),
+        ("templates/ut", "ligger i templates/"),
+        (".beslut-cache/ut", "ligger i .beslut-cache/"),
+    ],
+)
+@pytest.mark.parametrize("command", ["build", "watch"])
+def test_output_folder_that_would_mix_with_the_workspace_is_refused(
+    make_workspace: MakeWorkspace, where: str, expected: str, command: str
+) -> None:
+    root = make_workspace({A: CASE})
+    (root / "fil").write_text("", "utf-8")
+    before = sorted(p.relative_to(root.parent) for p in root.parent.rglob("*"))
+    result = CliRunner().invoke(cli, [command, str(root), "-o", str(root / where)])
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "bevakar" not in result.output
+    assert sorted(p.relative_to(root.parent) for p in root.parent.rglob("*")) == before

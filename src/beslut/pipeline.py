@@ -160,6 +160,7 @@ def build(
     started = time.perf_counter()
     root = root.resolve()
     out_dir = (out_dir or default_out_dir(root)).resolve()
+    paths.check_out_dir(root, out_dir)
     wanted = sorted(set(formats))
     with output_lock(out_dir):
         run: _Run | None = None

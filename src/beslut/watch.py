@@ -14,7 +14,13 @@ from pathlib import Path
 import watchfiles
 
 from beslut.convert.libreoffice import Converter, ConverterUnavailable, LibreOfficeConverter
-from beslut.load.paths import CACHE_DIR, CONTENT_DIR, TEMPLATES_DIR
+from beslut.load.paths import (
+    CACHE_DIR,
+    CONTENT_DIR,
+    TEMPLATES_DIR,
+    check_out_dir,
+    default_out_dir,
+)
 from beslut.pipeline import FORMATS, BuildReport, build
 
 Listener = Callable[[BuildReport | Exception], None]
@@ -41,6 +47,7 @@ def watch(
     watching goes on either way.
     """
     wanted = tuple(formats)
+    check_out_dir(root, out_dir or default_out_dir(root))  # refuse before watching
     owned: LibreOfficeConverter | None = None
     if converter is None and "pdf" in wanted:
         try:

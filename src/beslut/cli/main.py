@@ -64,9 +64,10 @@ def _out_dir_option(func: F) -> F:
         "-o",
         "--utdata",
         "out_dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=None,
-        help="Mapp att skriva till (standard: output/ i arbetsytan).",
+        help="Mapp att skriva till (standard: output/ i arbetsytan; inte i content/ eller "
+        "templates/).",
     )(func)
 
 
@@ -408,7 +409,7 @@ def build(
     import time
 
     from beslut import __version__ as version
-    from beslut.load.paths import NotAWorkspace, default_out_dir, find_root
+    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
     from beslut.publish import state
 
     started = time.perf_counter()
@@ -418,6 +419,7 @@ def build(
     except NotAWorkspace as exc:
         raise UserError(str(exc)) from None
     target = out_dir.resolve() if out_dir else default_out_dir(root)
+    check_out_dir(root, target)
     _stop_on_sigterm()
     if not force:
         saved = state.up_to_date(root, target, files, version)
@@ -481,8 +483,14 @@ def _stop_on_sigterm() -> None:
 def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
     """Bygg om automatiskt när en fil sparas (avsluta med Ctrl-C)."""
     from beslut import api
+    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
 
     files, _ = _parse_formats(formats)
+    try:
+        root = find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+    check_out_dir(root, out_dir.resolve() if out_dir else default_out_dir(root))
     click.echo("beslut: bevakar content/ och templates/ – avsluta med Ctrl-C.", err=True)
 
     def listener(result: Any) -> None:

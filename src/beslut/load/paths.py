@@ -40,3 +40,26 @@ def find_root(start: Path) -> Path:
 def default_out_dir(root: Path) -> Path:
     """Return the output folder used when none is given."""
     return (root / "output").resolve()
+
+
+def check_out_dir(root: Path, out_dir: Path) -> None:
+    """Refuse an output folder that would mix outputs with inputs or with the workspace.
+
+    Raises UsageError with a Swedish message: a file; the workspace itself or a folder that
+    contains it; a folder inside content/, templates/ or the build cache.
+    """
+    root, out_dir = root.resolve(), out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"Utdatamappen {out_dir} är en fil. Välj en mapp med -o.")
+    if root.is_relative_to(out_dir):
+        what = "är arbetsytan" if root == out_dir else f"innehåller arbetsytan {root}"
+        raise UsageError(
+            f"Utdatamappen {out_dir} {what}; då skulle handlingarna hamna bland källfilerna. "
+            "Välj en egen mapp, t.ex. standardmappen output/."
+        )
+    for inside in (CONTENT_DIR, TEMPLATES_DIR, CACHE_DIR):
+        if out_dir.is_relative_to(root / inside):
+            raise UsageError(
+                f"Utdatamappen {out_dir} ligger i {inside}/; då skulle de byggda filerna läsas "
+                "som indata nästa gång. Välj en mapp utanför, t.ex. standardmappen output/."
+            )
