@@ -361,10 +361,7 @@ def test_no_libreoffice_outlives_a_killed_build(
     make_workspace: MakeWorkspace, sig: signal.Signals
 ) -> None:
     need_libreoffice()
-    files = {
-        f"content/ärenden/c{i:02d}.md": CASE.replace("25HSN1", f"25HSN{100 + i}") for i in range(30)
-    }
-    root = make_workspace(files)
+    root = make_workspace(_cases(30))
     process = subprocess.Popen(
         [sys.executable, "-m", "beslut", "build", str(root), "--tyst"],
         stdout=subprocess.DEVNULL,
@@ -385,25 +382,35 @@ def test_no_libreoffice_outlives_a_killed_build(
     assert _office_processes(tag) == []
 
 
+def _fake_libreoffice(tmp_path: Path, worker: str) -> tuple[str, str]:
+    """An soffice that never exits and a UNO helper that runs ``worker`` (shell)."""
+    soffice = tmp_path / "fake-soffice"
+    soffice.write_text("#!/bin/sh\nexec sleep 600\n", "utf-8")
+    python = tmp_path / "fake-python"
+    python.write_text(f'#!/bin/sh\nif [ "$2" = "-c" ]; then exit 0; fi\n{worker}\n', "utf-8")
+    for script in (soffice, python):
+        script.chmod(0o755)
+    return str(soffice), str(python)
+
+
+def _cases(count: int) -> dict[str, str | bytes]:
+    return {
+        f"content/ärenden/c{i}.md": CASE.replace("25HSN1", f"25HSN{10 + i}") for i in range(count)
+    }
+
+
 def test_hanging_libreoffice_fails_the_build_within_a_bounded_time(
     make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:
     """One start-up wait per build, not one per document (7 minutes were seen)."""
     from beslut.convert.libreoffice import LibreOfficeConverter
 
-    soffice = tmp_path / "fake-soffice"
-    soffice.write_text("#!/bin/sh\nexec sleep 600\n", "utf-8")
-    python = tmp_path / "fake-python"
-    python.write_text('#!/bin/sh\nif [ "$2" = "-c" ]; then exit 0; fi\nexec sleep 600\n', "utf-8")
-    for script in (soffice, python):
-        script.chmod(0o755)
-    files: dict[str, str | bytes] = {
-        f"content/ärenden/c{i}.md": CASE.replace("25HSN1", f"25HSN{10 + i}") for i in range(6)
-    }
+    soffice, python = _fake_libreoffice(tmp_path, "exec sleep 600")
+    files = _cases(6)
     files[M] = MEETING.replace("25HSN2", "25HSN11").replace("25HSN1\n", "25HSN10\n")
     root = make_workspace(files)
     converter = LibreOfficeConverter(
-        workers=1, timeout=1, startup_timeout=1, soffice=str(soffice), python=str(python)
+        workers=1, timeout=1, startup_timeout=1, soffice=soffice, python=python
     )
     started = time.monotonic()
     with converter:
@@ -464,23 +471,11 @@ def test_libreoffice_hanging_on_every_document_fails_the_rest_at_once(
     from beslut.convert.libreoffice import LibreOfficeConverter
     from test_build import FAKE_WORKER
 
-    soffice = tmp_path / "fake-soffice"
-    soffice.write_text("#!/bin/sh\nexec sleep 600\n", "utf-8")
     worker = tmp_path / "fake_worker.py"
     worker.write_text(FAKE_WORKER % {"hang": ".docx"}, "utf-8")
-    python = tmp_path / "fake-python"
-    python.write_text(
-        '#!/bin/sh\nif [ "$2" = "-c" ]; then exit 0; fi\n'
-        f'exec "{sys.executable}" "{worker}" "$@"\n',
-        "utf-8",
-    )
-    for script in (soffice, python):
-        script.chmod(0o755)
-    files: dict[str, str | bytes] = {
-        f"content/ärenden/c{i}.md": CASE.replace("25HSN1", f"25HSN{10 + i}") for i in range(8)
-    }
-    root = make_workspace(files)
-    converter = LibreOfficeConverter(workers=1, timeout=1, soffice=str(soffice), python=str(python))
+    soffice, python = _fake_libreoffice(tmp_path, f'exec "{sys.executable}" "{worker}" "$@"')
+    root = make_workspace(_cases(8))
+    converter = LibreOfficeConverter(workers=1, timeout=1, soffice=soffice, python=python)
     started = time.monotonic()
     with converter:
         report = build(root, converter=converter)

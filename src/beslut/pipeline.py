@@ -285,14 +285,13 @@ class _Run:
             self._start_converter()
         self._assemble(workspace, meetings)
         # 6. publish
-        outputs, removed_units = self._publish(workspace, units, stamps)
-        live = self._live(workspace)
+        live = _live(workspace)
+        outputs = self._publish(live, units, stamps)
         unchanged = sorted(
             u for u in units if u not in reasons and u in live and u not in self.failed
         )
-        return self._report(
-            started, outputs, reasons, unchanged, removed_units, changed=sorted(self.built)
-        )
+        removed = sorted(u for u in units if u not in live)
+        return self._report(started, outputs, reasons, unchanged, removed)
 
     def _report(
         self,
@@ -301,15 +300,13 @@ class _Run:
         reasons: dict[str, str],
         unchanged: list[str],
         removed: list[str],
-        *,
-        changed: list[str] | None = None,
     ) -> BuildReport:
         return BuildReport(
             outputs=tuple(outputs),
             diagnostics=tuple(self.diagnostics),
             messages=tuple(self.messages),
             seconds=time.perf_counter() - started,
-            changed=tuple(changed or ()),
+            changed=tuple(sorted(self.built)),
             unchanged=tuple(unchanged),
             removed=tuple(removed),
             notes=tuple(self.notes),
@@ -332,6 +329,12 @@ class _Run:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return path.resolve().as_posix()
+
+    def _declared(self, files: Iterable[Path]) -> dict[str, str]:
+        """The inputs a stage declared, with their digests now, and the beslut version."""
+        declared = {self._input_id(p): self._digest(self._input_id(p)) or "" for p in files}
+        declared[VERSION_INPUT] = __version__
+        return declared
 
     def _decide(self, rel: str, units: Mapping[str, state.Unit], reasons: dict[str, str]) -> bool:
         """Return True when a unit must be built (its reason goes into ``reasons``).
@@ -371,8 +374,7 @@ class _Run:
             template = template_path(self.root, workspace.profile, case.case.doc_type)
             self.digests[_provides(case)] = None  # until it is reused or built
             if case.rel in failing:
-                self.failed.add(case.rel)
-                continue
+                continue  # in self.failed already
             if self._input_id(template) in failing:
                 self.failed.add(case.rel)  # reported once, at the template
                 continue
@@ -467,8 +469,7 @@ class _Run:
             if has_errors(problems) or (self.want_pdf and pdf is None):
                 self._fail(rel, problems)
                 continue
-            declared = {self._input_id(p): self._digest(self._input_id(p)) or "" for p in inputs}
-            declared[VERSION_INPUT] = __version__
+            declared = self._declared(inputs)
             unit_key = state.inputs_key(declared)
             stem = output_stem(document)
             outputs: list[tuple[Path, str, str]] = []
@@ -539,10 +540,7 @@ class _Run:
                 self.messages.extend(result.messages)
                 self._fail(meeting.rel, problems)
                 continue
-            declared = {
-                self._input_id(p): self._digest(self._input_id(p)) or "" for p in result.inputs
-            }
-            declared[VERSION_INPUT] = __version__
+            declared = self._declared(result.inputs)
             for case in builder.cases:
                 if case is not None:
                     declared[_provides(case)] = self.digests.get(_provides(case)) or ""
@@ -577,18 +575,13 @@ class _Run:
 
     # -- 6. publish ---------------------------------------------------------------------------
 
-    def _live(self, workspace: Workspace) -> set[str]:
-        live = {d.rel for d in workspace.cases} | {m.rel for m in workspace.meetings}
-        return live | {d.path for d in workspace.diagnostics}  # files that failed to load
-
     def _publish(
         self,
-        workspace: Workspace,
+        live: set[str],
         units: Mapping[str, state.Unit],
         stamps: dict[str, state.Stamp],
-    ) -> tuple[list[Output], list[str]]:
+    ) -> list[Output]:
         """Publish every unit built whole; keep the rest as they were; save the state."""
-        live = self._live(workspace)
         earlier = {e["path"]: e for e in read_manifest(self.out_dir)}
         new_units: dict[str, state.Unit] = {}
         placements: list[Placement] = []
@@ -658,8 +651,7 @@ class _Run:
         finally:
             pending.unlink(missing_ok=True)
         self._prune_pdf_cache(new_units)
-        removed_units = sorted(u for u in units if u not in live)
-        return outputs, removed_units
+        return outputs
 
     def _note_dropped(self, rel: str, dropped: list[str]) -> None:
         """Say which outputs of a rebuilt unit go because their format was not built now."""
@@ -682,6 +674,12 @@ class _Run:
         for path in folder.iterdir():
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
+
+
+def _live(workspace: Workspace) -> set[str]:
+    """Sources that still exist: loaded cases and meetings, and files that failed to load."""
+    live = {d.rel for d in workspace.cases} | {m.rel for m in workspace.meetings}
+    return live | {d.path for d in workspace.diagnostics}
 
 
 def _content_changed(previous: state.BuildState, stamps: dict[str, state.Stamp]) -> bool:
