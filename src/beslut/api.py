@@ -158,10 +158,10 @@ def build_templates(path: Path | str = ".", *, force: bool = False) -> TemplateR
     from beslut.render.templates_build import build_templates as _build
 
     root = _root(path)
-    profile = _profile(root)
+    _profile(root)  # a workspace with a readable profile
     folder = root / "templates"
     with tempfile.TemporaryDirectory(prefix="beslut-mallar-") as tmp:
-        built = _build(Path(tmp), page_style=profile.page_style.value)
+        built = _build(Path(tmp))
         plan = [(new, folder / new.name) for new in built]
         changed = [
             old for new, old in plan if old.exists() and old.read_bytes() != new.read_bytes()

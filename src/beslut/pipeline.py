@@ -57,6 +57,7 @@ from beslut.publish.files import (
     sha256,
 )
 from beslut.publish.state import UNIT_PREFIX, VERSION_INPUT
+from beslut.render.letterhead import broken_organs
 from beslut.render.case import (
     RenderError,
     render_case,
@@ -370,11 +371,15 @@ class _Run:
             and path != PROFILE_FILE.as_posix()
         }
         cases = []
+        no_logo = broken_organs(workspace)  # reported once, at the profile's logotyp line
         for case in workspace.cases:
             template = template_path(self.root, workspace.profile, case.case.doc_type)
             self.digests[_provides(case)] = None  # until it is reused or built
             if case.rel in failing:
                 continue  # in self.failed already
+            if case.case.organ in no_logo:
+                self.failed.add(case.rel)
+                continue
             if self._input_id(template) in failing:
                 self.failed.add(case.rel)  # reported once, at the template
                 continue
@@ -387,6 +392,8 @@ class _Run:
     ) -> list[MeetingDocument]:
         """Decide which meetings to build, once their cases are built (their keys known)."""
         failing = paths_with_errors(self.diagnostics)
+        no_logo = broken_organs(workspace)
+        failing |= {m.rel for m in workspace.meetings if m.meeting.organ in no_logo}
         self.failed |= {m.rel for m in workspace.meetings if m.rel in failing}
         return [
             m

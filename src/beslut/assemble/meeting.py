@@ -39,9 +39,11 @@ from beslut.atomic import write_bytes_atomic
 from beslut.convert.libreoffice import ConversionJob, Converter
 from beslut.diagnostics import Diagnostic, error, has_errors, warning
 from beslut.model import formatting
+from beslut.model.letterhead import letterhead
 from beslut.model.models import Profile
 from beslut.render.case import RenderError
 from beslut.render.kallelse import kallelse_context, meeting_view, render_kallelse
+from beslut.render.letterhead import logo_path
 from beslut.render.templates_build import KALLELSE
 from beslut.validate.workspace import (
     PROFILE_FILE,
@@ -183,6 +185,9 @@ class MeetingBuilder:
         root = self.workspace.root
         files = [self.document.source.path, root / PROFILE_FILE]
         files.append(root / TEMPLATES_DIR / f"{KALLELSE}.docx")
+        logo = logo_path(root, letterhead(self.profile, self.meeting.organ, None))
+        if logo is not None:
+            files.append(logo)
         for case in self.cases:
             if case is not None:
                 files.extend(p for p in case.attachment_files if p is not None)
@@ -227,7 +232,7 @@ class MeetingBuilder:
                 {},
                 public=public,
             )
-            data = render_kallelse(self.workspace.root, context, self._title(public))
+            data = render_kallelse(self.workspace.root, context, self._title(public), self.profile)
             name = self._name("kallelse", public, "docx")
             write_bytes_atomic(self._stage(name), data)
             self.result.outputs.append(MeetingOutput(self._stage(name), name, "kallelse"))
@@ -347,7 +352,7 @@ class MeetingBuilder:
         cache_key = self.cache.key("kallelse", context, self._kallelse_template)
         if self.cache.fetch(cache_key, {".docx": docx_path, ".pdf": pdf_path}):
             return True
-        data = render_kallelse(self.workspace.root, context, self._title(public))
+        data = render_kallelse(self.workspace.root, context, self._title(public), self.profile)
         write_bytes_atomic(docx_path, data)
         assert self.converter is not None
         [result] = self.converter.convert(

@@ -65,7 +65,7 @@ class Unit(StrEnum):
 
 
 AMOUNT_UNITS: tuple[str, ...] = tuple(unit.value for unit in Unit)
-PAGE_LABEL_STYLES: tuple[str, ...] = ("1 (4)", "1(4)", "Sida 1 av 4", "1/4")
+PAGE_LABEL_STYLES: tuple[str, ...] = ("1 (4)", "1(4)", "Sida 1 (4)", "Sida 1 av 4", "1/4")
 
 _MAX_AUTO_DECIMALS = 2
 _TIME_RE = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*$")
@@ -229,13 +229,15 @@ def span(a: int | str | date | Decimal | float, b: int | str | date | Decimal | 
 
 def page_label(page: int, total: int, style: str = "1 (4)") -> str:
     """Page label in one of :data:`PAGE_LABEL_STYLES`: "1 (4)" (NBSP), "1(4)",
-    "Sida 1 av 4" or "1/4"."""
+    "Sida 1 (4)" (NBSP), "Sida 1 av 4" or "1/4"."""
     if page < 1 or total < 1 or page > total:
         raise ValueError(f"Ogiltigt sidnummer {page} av {total}.")
     if style == "1 (4)":
         return f"{page}{NBSP}({total})"
     if style == "1(4)":
         return f"{page}({total})"
+    if style == "Sida 1 (4)":
+        return f"Sida {page}{NBSP}({total})"
     if style == "Sida 1 av 4":
         return f"Sida {page} av {total}"
     if style == "1/4":

@@ -52,8 +52,28 @@ class PageStyle(StrEnum):
 
     PARENTES = "1 (4)"
     PARENTES_TAT = "1(4)"
+    SIDA_PARENTES = "Sida 1 (4)"
     SIDA_AV = "Sida 1 av 4"
     SNEDSTRECK = "1/4"
+
+
+class DateStyle(StrEnum):
+    """How the date is written in the header."""
+
+    ISO = "iso"
+    ORD = "ord"
+
+
+class HeaderField(StrEnum):
+    """The fields that can stand in the header."""
+
+    ORGANISATION = "organisation"
+    FORVALTNING = "förvaltning"
+    ORGAN = "organ"
+    ETIKETT = "etikett"
+    DATUM = "datum"
+    NUMMER = "nummer"
+    ER_BETECKNING = "er_beteckning"
 
 
 # Sections a body heading (##) is recognised as; anything else is kept as a free section.
@@ -129,7 +149,13 @@ class Organisation(Frozen):
     logo: str | None = Field(
         None,
         alias="logotyp",
-        description="Sökväg till logotyp (PNG eller JPEG), relativ till arbetsytan (valfri).",
+        description="Sökväg till logotypen (PNG, JPEG eller SVG), relativ till arbetsytan, "
+        "t.ex. content/bilder/logotyp.png (valfri). Står i sidhuvudet på första sidan.",
+    )
+    logo_alt: str | None = Field(
+        None,
+        alias="logotyp_alt",
+        description='Alternativtext för logotypen (standard "<organisationens namn> logotyp").',
     )
     address: Address = Field(
         default_factory=Address, alias="adress", description="Adressblocket i sidfoten."
@@ -146,6 +172,100 @@ class Organ(Frozen):
         alias="namn", description="Fullständigt namn, t.ex. Hälso- och sjukvårdsnämnden."
     )
     short: NonEmpty = Field(alias="kortnamn", description="Kortform, t.ex. HSN.")
+    administration: str | None = Field(
+        None,
+        alias="förvaltning",
+        description="Id för förvaltningen under ”förvaltningar” som betjänar organet; dess namn, "
+        "adress, logotyp och sidhuvud används för organets ärenden och kallelser (standard: "
+        "”organisation”).",
+    )
+
+
+class HeaderSettings(Frozen):
+    """Sidhuvud och metadatablock.
+
+    Varje nyckel som utelämnas ärvs. Ordningen, där det senare vinner: beslut standard,
+    profilens ”sidnumrering” (föråldrad), profilens ”sidhuvud”, dokumenttypens
+    ”dokumenttyper.<typ>.sidhuvud” och sist förvaltningens ”förvaltningar[].sidhuvud”.
+    """
+
+    number_label: str | None = Field(
+        None,
+        alias="nummeretikett",
+        description="Etikett före ärendets nummer: Diarienummer (standard), Ärendenummer, Dnr "
+        "eller Vår beteckning (då visas också ärendets er_beteckning som ”Er beteckning”). "
+        "Tom text ger numret utan etikett i sidhuvudet.",
+    )
+    date_label: str | None = Field(
+        None,
+        alias="datumetikett",
+        description="Etikett före datumet i sidhuvudet, standard Datum (tom text: bara datumet).",
+    )
+    date_style: DateStyle | None = Field(
+        None,
+        alias="datumstil",
+        description='Datum i sidhuvudet: iso ("2022-05-30", standard) eller ord '
+        '("1 september 2014").',
+    )
+    page_style: PageStyle | None = Field(
+        None,
+        alias="sidnumrering",
+        description='Sidnumrering: "1 (4)" (standard), "1(4)", "Sida 1 (4)", "Sida 1 av 4" '
+        'eller "1/4".',
+    )
+    fields: tuple[HeaderField, ...] | None = Field(
+        None,
+        alias="fält",
+        description="Fälten i sidhuvudet, i valfri ordning: organisation, förvaltning, organ "
+        "(vänster spalt), etikett, datum, nummer, er_beteckning (mittspalten). Standard: alla.",
+    )
+    metadata: bool | None = Field(
+        None,
+        alias="metadatablock",
+        description="Skriv raderna Diarienummer, Datum och Handläggare under rubriken "
+        "(standard ja).",
+    )
+
+
+class Administration(Frozen):
+    """En förvaltning (eller annan enhet) med eget brevhuvud: namn, adress, logotyp, sidhuvud."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = Field(
+        description="Kort id som organen hänvisar till med ”förvaltning”, t.ex. klk "
+        "(små bokstäver a–z, siffror)."
+    )
+    name: NonEmpty = Field(
+        alias="namn", description="Förvaltningens namn, t.ex. Kommunledningskontoret."
+    )
+    organisation: str | None = Field(
+        None,
+        alias="organisation",
+        description="Organisationens namn om den är en annan än profilens ”organisation”, "
+        "t.ex. Hedelunda kommun. Då ärvs varken adress eller logotyp från ”organisation”.",
+    )
+    address: Address | None = Field(
+        None,
+        alias="adress",
+        description="Adressblocket i sidfoten (annars organisationens, om förvaltningen hör "
+        "till samma organisation).",
+    )
+    logo: str | None = Field(
+        None,
+        alias="logotyp",
+        description="Sökväg till logotypen (PNG, JPEG eller SVG), relativ till arbetsytan "
+        "(annars organisationens, om förvaltningen hör till samma organisation).",
+    )
+    logo_alt: str | None = Field(
+        None,
+        alias="logotyp_alt",
+        description='Alternativtext för logotypen (standard "<organisationens namn> logotyp").',
+    )
+    header: HeaderSettings | None = Field(
+        None,
+        alias="sidhuvud",
+        description="Sidhuvud för förvaltningens handlingar; vinner över profilens och "
+        "dokumenttypens.",
+    )
 
 
 class DiarieFormat(Frozen):
@@ -211,6 +331,12 @@ class DocumentTypeSettings(Frozen):
         alias="konsekvensavsnitt",
         description="Konsekvensavsnitt (t.ex. Barnrättsperspektiv, Jämställdhet) som måste finnas "
         "och uttryckligen säga om ärendet påverkar eller inte, även när inget påverkas.",
+    )
+    header: HeaderSettings | None = Field(
+        None,
+        alias="sidhuvud",
+        description="Sidhuvud för dokumenttypen; vinner över profilens ”sidhuvud”, men en "
+        "förvaltnings ”sidhuvud” vinner över det.",
     )
 
 
@@ -281,8 +407,22 @@ class Profile(Frozen):
     document_types: dict[DocumentType, DocumentTypeSettings] = Field(
         alias="dokumenttyper", description="Etikett och obligatoriska avsnitt per dokumenttyp."
     )
-    page_style: PageStyle = Field(
-        PageStyle.PARENTES, alias="sidnumrering", description='Sidnumrering, standard "1 (4)".'
+    administrations: tuple[Administration, ...] = Field(
+        (),
+        alias="förvaltningar",
+        description="Förvaltningar med eget brevhuvud (namn, adress, logotyp, sidhuvud); ett "
+        "organ väljer sin med ”förvaltning”. Utan den gäller ”organisation”.",
+    )
+    header: HeaderSettings = Field(
+        default_factory=HeaderSettings,
+        alias="sidhuvud",
+        description="Sidhuvud och metadatablock för alla handlingar (kan ändras per "
+        "dokumenttyp och förvaltning).",
+    )
+    page_style: PageStyle | None = Field(
+        None,
+        alias="sidnumrering",
+        description='Föråldrad: skriv sidhuvud.sidnumrering. Sidnumrering, standard "1 (4)".',
     )
     checks: CheckSettings = Field(
         default_factory=CheckSettings,
@@ -293,6 +433,10 @@ class Profile(Frozen):
     def organ(self, organ_id: str) -> Organ | None:
         """Return the organ with this id, or None."""
         return next((o for o in self.organs if o.id == organ_id), None)
+
+    def administration(self, administration_id: str) -> Administration | None:
+        """Return the förvaltning with this id, or None."""
+        return next((a for a in self.administrations if a.id == administration_id), None)
 
     def type_settings(self, doc_type: DocumentType) -> DocumentTypeSettings:
         """Return the settings for a document type, with a sensible default label."""
@@ -477,6 +621,13 @@ class Case(Frozen):
         alias="instans", description="Id för nämnden/instansen i profilen, t.ex. hsn."
     )
     date: dt.date = Field(alias="datum", description="Handlingens datum, ÅÅÅÅ-MM-DD.")
+    their_reference: str | None = Field(
+        None,
+        alias="er_beteckning",
+        max_length=100,
+        description="Motpartens beteckning på ärendet (valfri), t.ex. när profilens nummeretikett "
+        "är Vår beteckning; visas som ”Er beteckning” i sidhuvudet och under rubriken.",
+    )
     officer: Person = Field(alias="handläggare", description="Handläggaren.")
     responsible: Person | None = Field(
         None, alias="ansvarig", description="Ärendeansvarig chef (valfri)."

@@ -26,8 +26,18 @@ from docxtpl import DocxTemplate
 from beslut.diagnostics import Diagnostic, Level, error
 from beslut.errors import TemplateError
 from beslut.model import decisions, formatting
+from beslut.model.letterhead import letterhead
 from beslut.model.models import DocumentType, Profile
 from beslut.model.typography import hard_spaces
+from beslut.render.images import ImageProblem
+from beslut.render.letterhead import (
+    broken_organs,
+    case_metadata,
+    header_context,
+    logo_image,
+    logo_path,
+    logo_problems,
+)
 from beslut.render.templating import Template, environment
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
 
@@ -53,6 +63,9 @@ CONTEXT_KEYS = frozenset(
         "bilagor",
         "mottagare",
         "underskrifter",
+        "sidhuvud",
+        "metadata",
+        "er_beteckning",
     }
 )
 
@@ -60,14 +73,16 @@ CONTEXT_KEYS = frozenset(
 REQUIRED_TAGS: dict[DocumentType, tuple[tuple[str, str], ...]] = {
     doc_type: (
         ("rubrik", "{{ rubrik }}, ärendets rubrik"),
-        ("diarienummer", "{{ diarienummer }}, diarienumret"),
+        ("diarienummer|sidhuvud", "{{ diarienummer }}, diarienumret"),
         ("förslag", "{% for punkt in förslag.punkter %}, beslutspunkterna"),
         ("brödtext", "{{ brödtext }}, ärendets text"),
     )
     for doc_type in DocumentType
 }
 """The variables a template must use, per document type (templates_build puts them all in):
-(variable, the tag as the user finds it in Word and what it prints)."""
+(variable, the tag as the user finds it in Word and what it prints). ``a|b``: either will do
+(the diarienummer stands in ``sidhuvud`` in today's templates, as ``{{ diarienummer }}`` in
+older ones)."""
 
 
 class RenderError(TemplateError):
@@ -112,26 +127,39 @@ def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
         decisions.RenderedPoint(p.label, hard_spaces(p.text))
         for p in decisions.render_points(case.proposal.points, style, punctuation)
     ]
-    org = profile.organisation
+    head = letterhead(profile, case.organ, case.doc_type)
+    label = profile.type_settings(case.doc_type).label
+    organ_name = organ.name if organ else case.organ
+    long_date = formatting.long_date(case.date)
     return {
         "organisation": {
-            "namn": org.name,
-            "förvaltning": org.administration,
-            "adressrader": org.address.lines(),
+            "namn": head.organisation,
+            "förvaltning": head.administration,
+            "adressrader": head.address.lines(),
         },
+        "sidhuvud": header_context(
+            head,
+            label=label,
+            organ=organ_name,
+            date=case.date,
+            number=case.diary_number,
+            their_reference=case.their_reference,
+        ),
+        "metadata": case_metadata(case, head, long_date),
+        "er_beteckning": case.their_reference,
         "organ": {
-            "namn": organ.name if organ else case.organ,
+            "namn": organ_name,
             "kortnamn": organ.short if organ else "",
         },
         "dokument": {
-            "etikett": profile.type_settings(case.doc_type).label,
+            "etikett": label,
             "typ": case.doc_type.value,
         },
         "rubrik": case.title,
         "underrubrik": case.subtitle,
         "diarienummer": case.diary_number,
         "datum": formatting.iso_date(case.date),
-        "datum_långt": formatting.long_date(case.date),
+        "datum_långt": long_date,
         "handläggare": _person(case.officer),
         "ansvarig": _person(case.responsible),
         "sekretess": (
@@ -424,6 +452,11 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     template = _load_template(path, rel, document.rel)
     tpl = template.docx
     data = _as_data(context(document, profile))
+    head = letterhead(profile, case.organ, case.doc_type)
+    try:
+        data["sidhuvud"]["logotyp"] = logo_image(tpl, root, head)
+    except ImageProblem as exc:
+        raise RenderError(f"Logotypen i {PROFILE_FILE.as_posix()} kan inte användas: {exc}") from None
     try:
         tpl.render(data, jinja_env=environment(), autoescape=True)
     except (jinja2.TemplateError, ValueError) as exc:
@@ -462,8 +495,14 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     return RenderedDocx(
         buffer.getvalue(),
         tuple(_located(w, document) for w in body_warnings),
-        inputs=(document.source.path, path, root / PROFILE_FILE),
+        inputs=(document.source.path, path, root / PROFILE_FILE, *_logo_inputs(root, head)),
     )
+
+
+def _logo_inputs(root: Path, head: Any) -> tuple[Path, ...]:
+    """The logo is an input of the papers it stands on: an edited logo rebuilds them."""
+    path = logo_path(root, head)
+    return () if path is None else (path,)
 
 
 def _located(warning: Any, document: CaseDocument) -> Diagnostic:
@@ -507,7 +546,7 @@ def _static_problems(
     ]
     required = REQUIRED_TAGS[doc_type] if doc_type is not None else ()
     for name, shown in required:
-        if name not in used and doc_type is not None:
+        if not used.intersection(name.split("|")) and doc_type is not None:
             problems.append(
                 (
                     f"Mallen {template.rel} saknar taggen {shown}. Varje {doc_type.value} "
@@ -572,7 +611,7 @@ def template_problems(workspace: Workspace) -> list[Diagnostic]:
     """
     if workspace.profile is None:
         return []
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = logo_problems(workspace)
     checked: set[Path] = set()
     for document in workspace.cases:
         path = template_path(workspace.root, workspace.profile, document.case.doc_type)
@@ -601,9 +640,10 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
     failing = {d.path for d in workspace.diagnostics if d.level is Level.ERROR}
     problems = template_problems(workspace)
     broken = broken_templates(problems)
+    no_logo = broken_organs(workspace)
     for document in workspace.cases:
         rel = template_rel(workspace.root, workspace.profile, document.case.doc_type)
-        if rel in broken or document.rel in failing:
+        if rel in broken or document.rel in failing or document.case.organ in no_logo:
             continue
         try:
             problems.extend(render_case(document, workspace.profile, workspace.root).warnings)

@@ -16,9 +16,12 @@ import jinja2
 
 from beslut.disclosure import ItemView, MeetingView, public_view
 from beslut.model import decisions, formatting
+from beslut.model.letterhead import format_date, letterhead
 from beslut.model.models import AgendaItem, Meeting, Profile
 from beslut.model.typography import hard_spaces
 from beslut.render.case import RenderError
+from beslut.render.images import ImageProblem
+from beslut.render.letterhead import header_context, logo_image
 from beslut.render.templates_build import KALLELSE
 from beslut.render.templating import Template, environment
 from beslut.validate.workspace import TEMPLATES_DIR, CaseDocument
@@ -64,7 +67,7 @@ def kallelse_context(
     """Return the template context for the kallelse (``pages``: item → packet page)."""
     organ = profile.organ(meeting.organ)
     organ_name = organ.name if organ else meeting.organ
-    org = profile.organisation
+    head = letterhead(profile, meeting.organ, None)
     view = meeting_view(meeting, cases)
     items = []
     for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), start=1):
@@ -80,15 +83,24 @@ def kallelse_context(
                 "detaljer": _details(item, case, profile, shown, public=public),
             }
         )
+    sent = meeting.sent or meeting.date
     return {
         "organisation": {
-            "namn": org.name,
-            "förvaltning": org.administration,
-            "adressrader": org.address.lines(),
+            "namn": head.organisation,
+            "förvaltning": head.administration,
+            "adressrader": head.address.lines(),
         },
+        "sidhuvud": header_context(
+            head,
+            label="KALLELSE",
+            organ=organ_name,
+            date=sent,
+            number=format_date(meeting.date, head.header.date_style),
+            number_label="Sammanträde",
+        ),
         "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
         "dokument": {"etikett": "KALLELSE", "typ": KALLELSE},
-        "datum": formatting.iso_date(meeting.sent or meeting.date),
+        "datum": formatting.iso_date(sent),
         "sekretess": None,
         "rubrik": f"{organ_name} kallas till sammanträde",
         "möte": {
@@ -98,6 +110,7 @@ def kallelse_context(
             "plats": meeting.place,
             "ordförande": meeting.chair.name,
             "sekreterare": meeting.secretary.name,
+            "instans": meeting.organ,
             "ledamöter": list(meeting.members),
             "ersättare": list(meeting.substitutes),
         },
@@ -110,13 +123,23 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def render_kallelse(root: Path, context: dict[str, Any], title: str) -> bytes:
+def render_kallelse(
+    root: Path, context: dict[str, Any], title: str, profile: Profile | None = None
+) -> bytes:
+    """Render the kallelse to .docx bytes; raise RenderError with a Swedish message.
+
+    With ``profile``, the letterhead's logo of the meeting's organ is placed in the header."""
     path = root / TEMPLATES_DIR / f"{KALLELSE}.docx"
     rel = f"{TEMPLATES_DIR}/{path.name}"
     if not path.is_file():
         raise RenderError(f"Mallen {rel} saknas. Bygg mallarna med ”beslut mallar --bygg”.")
-    """Render the kallelse to .docx bytes; raise RenderError with a Swedish message."""
     tpl = Template(str(path))
+    if profile is not None and "sidhuvud" in context:
+        head = letterhead(profile, context["möte"]["instans"], None)
+        try:
+            context = {**context, "sidhuvud": {**context["sidhuvud"], "logotyp": logo_image(tpl, root, head)}}
+        except ImageProblem as exc:
+            raise RenderError(f"Logotypen i kallelsens brevhuvud kan inte användas: {exc}") from None
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as exc:

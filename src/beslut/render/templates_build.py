@@ -43,13 +43,11 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate
 
 from beslut.model.doctype import DocumentType
-from beslut.model.models import PageStyle
 
 __all__ = [
     "BODY_FONT",
     "DOCUMENT_TYPES",
     "MONO_FONT",
-    "PAGE_STYLES",
     "build_templates",
     "list_template_tags",
 ]
@@ -66,18 +64,6 @@ KALLELSE = "kallelse"
 """Document types, in the order the templates are written; file name is ``<typ>.docx``."""
 
 NBSP = "\u00a0"
-
-# Page-number patterns: plain text pieces and the two fields.
-_PAGE = ("field", "PAGE")
-_NUMPAGES = ("field", "NUMPAGES")
-PAGE_STYLES: dict[str, tuple[tuple[str, str], ...]] = {
-    PageStyle.PARENTES: (_PAGE, ("text", f"{NBSP}("), _NUMPAGES, ("text", ")")),
-    PageStyle.PARENTES_TAT: (_PAGE, ("text", "("), _NUMPAGES, ("text", ")")),
-    PageStyle.SIDA_AV: (("text", "Sida "), _PAGE, ("text", " av "), _NUMPAGES),
-    PageStyle.SNEDSTRECK: (_PAGE, ("text", "/"), _NUMPAGES),
-}
-"""How each page-number style of the profile (``model.models.PageStyle``) is put together."""
-assert set(PAGE_STYLES) == set(PageStyle), "every PageStyle needs its runs"
 
 # --------------------------------------------------------------------------- geometry
 
@@ -100,6 +86,10 @@ FOOTER_DISTANCE_CM = 1.25
 
 TEXT_WIDTH = _tw(PAGE_WIDTH_CM - MARGIN_LEFT_CM - MARGIN_RIGHT_CM)  # 9072 twips = 16 cm
 HEADER_COLUMN = _tw(9.0)  # second header column (label, date, diarienummer)
+HEADER_PAGE_COLUMN = _tw(2.4)  # third header column: the page number, right-aligned
+HEADER_WIDTHS = (HEADER_COLUMN, TEXT_WIDTH - HEADER_COLUMN - HEADER_PAGE_COLUMN, HEADER_PAGE_COLUMN)
+"""The header table's fixed columns: issuer (logo, organisation, förvaltning, organ); label,
+date and number; page number. A long value wraps inside its own column."""
 FOOTER_COLUMN = _tw(8.0)  # second footer column
 LIST_INDENT = _tw(0.75)  # indent per list level
 POINT_INDENT = _tw(1.0)  # hanging indent of decision points
@@ -806,44 +796,82 @@ class _Writer:
         return self.add(_paragraph(style, runs, ppr))
 
 
-def _page_runs(page_style: str) -> str:
-    runs = []
-    for kind, value in PAGE_STYLES[page_style]:
-        runs.append(_field(value) if kind == "field" else _run(value))
-    return "".join(runs)
+def _page_runs() -> str:
+    """The page number: PAGE and NUMPAGES fields with the profile's text around them
+    (``sidhuvud.sida``), so one template serves every page-number style."""
+    return (
+        _run("{{ sidhuvud.sida.före }}")
+        + _field("PAGE")
+        + _run("{{ sidhuvud.sida.mellan }}")
+        + _field("NUMPAGES")
+        + _run("{{ sidhuvud.sida.efter }}")
+    )
 
 
-def _fill_header(
-    header: Any, page_style: str, reference: str = "Diarienummer {{ diarienummer }}"
-) -> None:
-    """Secrecy marking (if any); organisation, label and page number; förvaltning and date;
-    organ and diarienummer."""
+_SPACER = '<w:spacing w:after="0" w:line="20" w:lineRule="exact"/>'
+"""A one-point paragraph: a table cell must end with a paragraph even when its loops are empty."""
+
+
+def _header_table(*, logo: bool) -> Any:
+    """Borderless table with fixed columns: the issuer's lines (and the logo on the first
+    page), the label with date and number, and the page number."""
+
+    def cell(width: int, content: str) -> str:
+        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{content}</w:tc>'
+
+    def p(runs: str, ppr: str = "") -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="Header"/>{ppr}</w:pPr>{runs}</w:p>'
+
+    def tag(statement: str) -> str:
+        return p(_run("{%p " + statement + " %}"))
+
+    left = ""
+    if logo:
+        left += tag("if sidhuvud.logotyp") + p(_run("{{ sidhuvud.logotyp }}"), '<w:spacing w:after="60"/>') + tag("endif")
+    left += tag("for rad in sidhuvud.vänster") + p(_run("{{ rad }}")) + tag("endfor") + p("", _SPACER)
+    middle = (
+        tag("if sidhuvud.etikett")
+        + p(_run("{{ sidhuvud.etikett }}", style="Etikett"))
+        + tag("endif")
+        + tag("for rad in sidhuvud.höger")
+        + p(_run("{{ rad }}"))
+        + tag("endfor")
+        + p("", _SPACER)
+    )
+    page = p(_page_runs(), '<w:jc w:val="right"/>')
+    widths = HEADER_WIDTHS
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    no_borders = "".join(
+        f'<w:{side} w:val="nil"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    return parse_xml(
+        f"<w:tbl {nsdecls('w')}>"
+        f'<w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
+        f"<w:tblBorders>{no_borders}</w:tblBorders>"
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="113" w:type="dxa"/>'
+        "</w:tblCellMar>"
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>"
+        f"<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        f"{cell(widths[0], left)}{cell(widths[1], middle)}{cell(widths[2], page)}</w:tr>"
+        "</w:tbl>"
+    )
+
+
+def _fill_header(header: Any, *, logo: bool) -> None:
+    """Secrecy marking (if any), then the header table. What the columns say comes from the
+    ``sidhuvud`` context (the profile's header settings, see ``model.letterhead``)."""
     header.is_linked_to_previous = False
     writer = _Writer(header._element)
     writer.tag("if sekretess")
     writer.p("Sekretess", SECRECY_LINE)
     writer.tag("endif")
-    writer.raw(
-        "Header",
-        _run("{{ organisation.namn }}")
-        + _run("{{ dokument.etikett }}", style="Etikett", tab_before=True)
-        + _run(tab_before=True)
-        + _page_runs(page_style),
-    )
-    # Without a förvaltning the organ moves up a line, so the left column has no gap.
-    writer.raw(
-        "Header",
-        _run(
-            "{% if organisation.förvaltning %}{{ organisation.förvaltning }}"
-            "{% else %}{{ organ.namn }}{% endif %}"
-        )
-        + _run("Datum {{ datum }}", tab_before=True),
-    )
-    writer.raw(
-        "Header",
-        _run("{% if organisation.förvaltning %}{{ organ.namn }}{% endif %}")
-        + _run(reference, tab_before=True),
-    )
+    writer.add(_header_table(logo=logo))
+    # A header must not end with a table: a one-point paragraph closes it.
+    writer.raw("Header", "", ppr=_SPACER)
 
 
 def _fill_address_footer(footer: Any) -> None:
@@ -926,24 +954,11 @@ def _fill_body(document: Any, doc_type: str) -> None:
     writer.p("Sekretessmarkering", SECRECY_LINE)
     writer.tag("endif")
 
-    # Metadata repeated in the body: headers are artifacts that screen readers skip.
-    writer.p("Metadata", "Diarienummer: {{ diarienummer }}")
-    writer.p("Metadata", "Datum: {{ datum_långt }}")
-    if doc_type == "direktiv":
-        writer.tag("if ansvarig")
-        writer.p(
-            "Metadata",
-            "Ärendeansvarig chef: {{ ansvarig.namn }}"
-            "{% if ansvarig.titel %}, {{ ansvarig.titel }}{% endif %}",
-        )
-        writer.tag("endif")
-    writer.p(
-        "Metadata",
-        "Handläggare: {{ handläggare.namn }}"
-        "{% if handläggare.titel %}, {{ handläggare.titel }}{% endif %}"
-        "{% if handläggare.telefon %}, {{ handläggare.telefon }}{% endif %}"
-        "{% if handläggare.epost %}, {{ handläggare.epost }}{% endif %}",
-    )
+    # Metadata repeated in the body: headers are artifacts that screen readers skip. The
+    # lines (labels, date, people) are built from the profile in render.letterhead.
+    writer.tag("for rad in metadata")
+    writer.p("Metadata", "{{ rad.etikett }}: {{ rad.värde }}")
+    writer.tag("endfor")
 
     # The proposal: lead-in and one paragraph per decision point ("att" / "1." + tab + text).
     writer.p("Beslutsinledning", "{{ förslag.inledning }}")
@@ -1041,7 +1056,7 @@ def _fill_kallelse_body(document: Any) -> None:
 # --------------------------------------------------------------------------- build
 
 
-def _build(doc_type: str, page_style: str) -> Any:
+def _build(doc_type: str) -> Any:
     document = docx.Document()
     _strip_package(document)
     _setup_styles(document)
@@ -1049,13 +1064,8 @@ def _build(doc_type: str, page_style: str) -> Any:
     _setup_settings(document)
     section = document.sections[0]
     _setup_section(section)
-    reference = (
-        "Sammanträde {{ möte.datum }}"
-        if doc_type == KALLELSE
-        else ("Diarienummer {{ diarienummer }}")
-    )
-    _fill_header(section.first_page_header, page_style, reference)
-    _fill_header(section.header, page_style, reference)
+    _fill_header(section.first_page_header, logo=True)
+    _fill_header(section.header, logo=False)
     _fill_address_footer(section.first_page_footer)
     _fill_empty_footer(section.footer)
     if doc_type == KALLELSE:
@@ -1080,21 +1090,19 @@ def _reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build_templates(dest: Path, page_style: str = "1 (4)") -> list[Path]:
+def build_templates(dest: Path) -> list[Path]:
     """Write tjänsteskrivelse.docx, beslutsförslag.docx, direktiv.docx and kallelse.docx.
 
-    ``page_style`` is one of :data:`PAGE_STYLES` ("1 (4)", "1(4)", "Sida 1 av 4", "1/4").
+    The page-number style, labels and header fields are not built in: they come from the
+    profile through the render context (``sidhuvud``), so one template serves every style.
     Existing files are overwritten. Returns the paths written.
     """
-    if page_style not in PAGE_STYLES:
-        allowed = ", ".join(f'"{s}"' for s in PAGE_STYLES)
-        raise ValueError(f'Okänd stil för sidnumrering "{page_style}". Tillåtna stilar: {allowed}.')
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for doc_type in (*DOCUMENT_TYPES, KALLELSE):
         buffer = io.BytesIO()
-        _build(doc_type, page_style).save(buffer)
+        _build(doc_type).save(buffer)
         path = dest / f"{doc_type}.docx"
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(_reproducible_zip(buffer.getvalue()))

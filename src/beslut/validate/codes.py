@@ -92,6 +92,20 @@ CODES: dict[str, Code] = {
         ),
         Code("okänd-instans", _E, _DATA, "Instansen finns inte i profilen.", locked=True),
         Code(
+            "okänd-förvaltning",
+            _E,
+            _SETTINGS,
+            "Ett organ hänvisar till en förvaltning som inte finns i profilen.",
+            locked=True,
+        ),
+        Code(
+            "logotyp-fel",
+            _E,
+            _SETTINGS,
+            "Logotypen i profilen saknas eller kan inte läsas.",
+            locked=True,
+        ),
+        Code(
             "dubblett-diarienummer", _E, _DATA, "Två ärenden har samma diarienummer.", locked=True
         ),
         Code(

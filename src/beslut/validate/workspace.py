@@ -137,7 +137,32 @@ def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
     profile, found = build_model(Profile, source)
     if problems:  # readable, but with errors such as control characters
         return None, problems + found
+    if profile is not None:
+        found.extend(_administration_rules(source, profile))
     return profile, found
+
+
+def _administration_rules(source: Source, profile: Profile) -> list[Diagnostic]:
+    """Every organ's ``förvaltning`` names a förvaltning of the profile."""
+    problems = []
+    known = [a.id for a in profile.administrations]
+    for index, organ in enumerate(profile.organs):
+        if organ.administration is None or organ.administration in known:
+            continue
+        close = difflib.get_close_matches(organ.administration, known, n=1, cutoff=0.6)
+        hint = f" Menade du ”{close[0]}”?" if close else ""
+        listed = ", ".join(known) if known else "inga (lägg till listan ”förvaltningar”)"
+        problems.append(
+            note(
+                source,
+                ("organ", index, "förvaltning"),
+                f"Förvaltningen ”{organ.administration}” finns inte under ”förvaltningar” i "
+                f"profilen. Kända förvaltningar: {listed}.{hint}",
+                "okänd-förvaltning",
+                is_error=True,
+            )
+        )
+    return problems
 
 
 def load_workspace(root: Path) -> Workspace:

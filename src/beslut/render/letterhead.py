@@ -1,0 +1,214 @@
+"""Stage 3, render: the letterhead of a paper as template context, and its logo.
+
+What the header says comes from :func:`beslut.model.letterhead.letterhead` (the profile's
+resolution order is documented there); this module turns it into the context the templates
+loop over (``sidhuvud``, ``metadata``), reads the logo through :mod:`beslut.render.images`
+and reports a logo that cannot be used, located at the profile's ``logotyp`` line.
+
+The logo stands in the first page's header only. Headers are artifacts in the tagged PDF
+(LibreOffice marks header and footer content as pagination artifacts), and the logo is a
+repeated, decorative part of the letterhead whose text (the organisation's name) is in the
+document anyway, so an artifact is right; the alt text is still set on the image in the .docx
+(``wp:docPr/@descr``) for Word's accessibility checker and screen readers reading the .docx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Cm, Emu
+from docxtpl import InlineImage
+
+from beslut.diagnostics import Diagnostic, error
+from beslut.model.letterhead import Letterhead, format_date, letterhead, page_parts
+from beslut.model.models import Case, HeaderField, Profile
+from beslut.render.images import ImageProblem, LoadedImage, read_image
+from beslut.validate.workspace import PROFILE_FILE, Workspace
+
+__all__ = [
+    "LOGO_CODE",
+    "broken_organs",
+    "case_metadata",
+    "header_context",
+    "logo_image",
+    "logo_path",
+    "logo_problems",
+    "officer_lines",
+]
+
+LOGO_CODE = "logotyp-fel"
+LOGO_HEIGHT = Cm(1.2)
+LOGO_MAX_WIDTH = Cm(8.0)
+
+
+def header_context(
+    head: Letterhead,
+    *,
+    label: str,
+    organ: str,
+    date: dt.date,
+    number: str | None,
+    number_label: str | None = None,
+    their_reference: str | None = None,
+) -> dict[str, Any]:
+    """The ``sidhuvud`` context: the left column's lines, the label and the middle column's
+    lines, the page number's text around its fields, and the logo (set by the renderer)."""
+    h = head.header
+    left: list[str] = []
+    if h.shows(HeaderField.ORGANISATION):
+        left.append(head.organisation)
+    if h.shows(HeaderField.FORVALTNING) and head.administration:
+        left.append(head.administration)
+    if h.shows(HeaderField.ORGAN):
+        left.append(organ)
+    middle: list[str] = []
+    date_text = format_date(date, h.date_style)
+    if h.shows(HeaderField.DATUM):
+        middle.append(f"{h.date_label} {date_text}".strip())
+    if h.shows(HeaderField.NUMMER) and number:
+        shown = h.number_label if number_label is None else number_label
+        middle.append(f"{shown} {number}".strip())
+    if h.shows(HeaderField.ER_BETECKNING) and their_reference:
+        middle.append(f"Er beteckning {their_reference}")
+    before, between, after = page_parts(h.page_style)
+    return {
+        "vänster": left,
+        "etikett": label if h.shows(HeaderField.ETIKETT) else "",
+        "höger": middle,
+        "datum": date_text,
+        "sida": {"före": before, "mellan": between, "efter": after},
+        "logotyp": None,
+    }
+
+
+def case_metadata(case: Case, head: Letterhead, long_date: str) -> list[dict[str, str]]:
+    """The body's metadata block under the title (``metadata``): number, their reference,
+    date and the people, with the profile's labels; empty when the profile turns it off."""
+    if not head.header.metadata:
+        return []
+    label = head.header.number_label or "Diarienummer"
+    lines = [{"etikett": label, "värde": case.diary_number}]
+    if case.their_reference:
+        lines.append({"etikett": "Er beteckning", "värde": case.their_reference})
+    lines.append({"etikett": "Datum", "värde": long_date})
+    lines.extend(officer_lines(case))
+    return lines
+
+
+def officer_lines(case: Case) -> list[dict[str, str]]:
+    """The people in the metadata block: ärendeansvarig chef (direktiv only, as the templates
+    always did) and the handläggare with title and contact details."""
+    lines = []
+    if case.responsible is not None and case.doc_type.value == "direktiv":
+        value = ", ".join(p for p in (case.responsible.name, case.responsible.title) if p)
+        lines.append({"etikett": "Ärendeansvarig chef", "värde": value})
+    officer = case.officer
+    parts = (officer.name, officer.title, officer.phone, officer.email)
+    lines.append({"etikett": "Handläggare", "värde": ", ".join(p for p in parts if p)})
+    return lines
+
+
+# --------------------------------------------------------------------------- logo
+
+
+def logo_path(root: Path, head: Letterhead) -> Path | None:
+    """The logo file of a letterhead (None without a logo)."""
+    if head.logo is None:
+        return None
+    return root / head.logo
+
+
+class _Logo(InlineImage):  # type: ignore[misc]
+    """docxtpl's inline image with alt text (``wp:docPr/@descr``)."""
+
+    def __init__(self, tpl: Any, image: LoadedImage, alt: str) -> None:
+        height = LOGO_HEIGHT
+        width = Emu(round(height * image.width_px / image.height_px))
+        if width > LOGO_MAX_WIDTH:
+            width, height = LOGO_MAX_WIDTH, Emu(round(LOGO_MAX_WIDTH * image.height_px / image.width_px))
+        super().__init__(tpl, io.BytesIO(image.data), width=width, height=height)
+        self.alt = alt
+
+    def _insert_image(self) -> str:
+        part = self.tpl.current_rendering_part
+        inline = part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        inline.docPr.set("descr", self.alt)
+        inline.docPr.set("title", self.alt)
+        return (
+            f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+            '<w:t xml:space="preserve">'
+        )
+
+
+def logo_image(tpl: Any, root: Path, head: Letterhead) -> Any:
+    """The logo as an inline image for ``tpl``, or None; raise ImageProblem if unusable."""
+    path = logo_path(root, head)
+    if path is None:
+        return None
+    _inside(root, path, head)
+    return _Logo(tpl, read_image(path), head.logo_alt)
+
+
+def _inside(root: Path, path: Path, head: Letterhead) -> None:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise ImageProblem(
+            f"Logotypen ”{head.logo}” ligger utanför arbetsytan. Lägg filen i arbetsytan, t.ex. "
+            "i content/bilder/, och skriv sökvägen relativt till arbetsytan."
+        ) from None
+
+
+def _letterheads(profile: Profile) -> Iterable[tuple[str, Letterhead]]:
+    for organ in profile.organs:
+        yield organ.id, letterhead(profile, organ.id, None)
+
+
+def logo_problems(workspace: Workspace) -> list[Diagnostic]:
+    """A located error for every logo that cannot be used, once per profile line."""
+    return list(_logo_problems(workspace)[0])
+
+
+def broken_organs(workspace: Workspace) -> set[str]:
+    """The organs whose letterhead has an unusable logo: their papers cannot be built."""
+    return _logo_problems(workspace)[1]
+
+
+def _logo_problems(workspace: Workspace) -> tuple[list[Diagnostic], set[str]]:
+    profile = workspace.profile
+    if profile is None:
+        return [], set()
+    source = _profile_source(workspace)
+    problems: dict[tuple[str | int, ...], Diagnostic] = {}
+    broken: set[str] = set()
+    for organ_id, head in _letterheads(profile):
+        path = logo_path(workspace.root, head)
+        if path is None:
+            continue
+        try:
+            _inside(workspace.root, path, head)
+            read_image(path)
+        except ImageProblem as exc:
+            broken.add(organ_id)
+            if head.logo_key not in problems:
+                pos = source.positions.find(head.logo_key) if source else None
+                line, column = (pos.line, pos.column) if pos else (1, 1)
+                problems[head.logo_key] = error(
+                    PROFILE_FILE.as_posix(),
+                    line,
+                    column,
+                    f"Logotypen ”{head.logo}” kan inte användas: {exc}",
+                    LOGO_CODE,
+                )
+    return list(problems.values()), broken
+
+
+def _profile_source(workspace: Workspace) -> Any:
+    from beslut.load.source import load_source
+
+    source, _ = load_source(workspace.root / PROFILE_FILE, workspace.root)
+    return source
