@@ -57,7 +57,6 @@ from beslut.publish.files import (
     sha256,
 )
 from beslut.publish.state import UNIT_PREFIX, VERSION_INPUT
-from beslut.render.letterhead import broken_organs
 from beslut.render.case import (
     RenderError,
     render_case,
@@ -65,6 +64,7 @@ from beslut.render.case import (
     template_problems,
     template_rel,
 )
+from beslut.render.letterhead import broken_organs
 from beslut.validate.workspace import CaseDocument, MeetingDocument, Workspace
 from beslut.validate.workspace import load_workspace as _load_workspace
 

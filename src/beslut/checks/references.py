@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 BASIS = "beslutsunderlag"
 FILE_SUFFIXES = frozenset(
-    {".pdf", ".docx", ".odt", ".xlsx", ".doc", ".pptx", ".txt", ".png", ".jpg"}
+    {".pdf", ".docx", ".odt", ".xlsx", ".doc", ".pptx", ".txt", ".png", ".jpg", ".jpeg", ".svg"}
 )
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
@@ -127,6 +127,9 @@ def _listed(context: Context) -> set[Path]:
         listed |= {
             (folder / a.file).resolve() for item in meeting.meeting.items for a in item.attachments
         }
+    profile = context.profile
+    logos = [profile.organisation.logo, *(a.logo for a in profile.administrations)]
+    listed |= {(context.root / logo).resolve() for logo in logos if logo}  # the letterheads'
     return listed
 
 

@@ -32,7 +32,8 @@ STATE_VERSION = 2
 STATE_FILE = "state.json"
 PDF_CACHE = "pdf"
 """Folder under CACHE_DIR with each built case's PDF, named by unit key: what assembly reads."""
-INPUT_SUFFIXES = (".md", ".yaml", ".yml", ".pdf", ".docx", ".odt")
+INPUT_SUFFIXES = (".md", ".yaml", ".yml", ".pdf", ".docx", ".odt", ".png", ".jpg", ".jpeg", ".svg")
+"""Suffixes of the files under content/ a build may read (images: logos and figures)."""
 
 VERSION_INPUT = "beslut"
 """Input id of the beslut version: every unit depends on it."""

@@ -456,7 +456,9 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     try:
         data["sidhuvud"]["logotyp"] = logo_image(tpl, root, head)
     except ImageProblem as exc:
-        raise RenderError(f"Logotypen i {PROFILE_FILE.as_posix()} kan inte användas: {exc}") from None
+        raise RenderError(
+            f"Logotypen i {PROFILE_FILE.as_posix()} kan inte användas: {exc}"
+        ) from None
     try:
         tpl.render(data, jinja_env=environment(), autoescape=True)
     except (jinja2.TemplateError, ValueError) as exc:

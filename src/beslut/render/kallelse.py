@@ -137,9 +137,14 @@ def render_kallelse(
     if profile is not None and "sidhuvud" in context:
         head = letterhead(profile, context["möte"]["instans"], None)
         try:
-            context = {**context, "sidhuvud": {**context["sidhuvud"], "logotyp": logo_image(tpl, root, head)}}
+            context = {
+                **context,
+                "sidhuvud": {**context["sidhuvud"], "logotyp": logo_image(tpl, root, head)},
+            }
         except ImageProblem as exc:
-            raise RenderError(f"Logotypen i kallelsens brevhuvud kan inte användas: {exc}") from None
+            raise RenderError(
+                f"Logotypen i kallelsens brevhuvud kan inte användas: {exc}"
+            ) from None
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as exc:

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 LOGO_CODE = "logotyp-fel"
-LOGO_HEIGHT = Cm(1.2)
+LOGO_HEIGHT = Cm(1.0)
 LOGO_MAX_WIDTH = Cm(8.0)
 
 
@@ -129,7 +129,10 @@ class _Logo(InlineImage):  # type: ignore[misc]
         height = LOGO_HEIGHT
         width = Emu(round(height * image.width_px / image.height_px))
         if width > LOGO_MAX_WIDTH:
-            width, height = LOGO_MAX_WIDTH, Emu(round(LOGO_MAX_WIDTH * image.height_px / image.width_px))
+            width, height = (
+                LOGO_MAX_WIDTH,
+                Emu(round(LOGO_MAX_WIDTH * image.height_px / image.width_px)),
+            )
         super().__init__(tpl, io.BytesIO(image.data), width=width, height=height)
         self.alt = alt
 

@@ -827,8 +827,14 @@ def _header_table(*, logo: bool) -> Any:
 
     left = ""
     if logo:
-        left += tag("if sidhuvud.logotyp") + p(_run("{{ sidhuvud.logotyp }}"), '<w:spacing w:after="60"/>') + tag("endif")
-    left += tag("for rad in sidhuvud.vänster") + p(_run("{{ rad }}")) + tag("endfor") + p("", _SPACER)
+        left += (
+            tag("if sidhuvud.logotyp")
+            + p(_run("{{ sidhuvud.logotyp }}"), '<w:spacing w:after="60"/>')
+            + tag("endif")
+        )
+    left += (
+        tag("for rad in sidhuvud.vänster") + p(_run("{{ rad }}")) + tag("endfor") + p("", _SPACER)
+    )
     middle = (
         tag("if sidhuvud.etikett")
         + p(_run("{{ sidhuvud.etikett }}", style="Etikett"))
@@ -870,8 +876,9 @@ def _fill_header(header: Any, *, logo: bool) -> None:
     writer.p("Sekretess", SECRECY_LINE)
     writer.tag("endif")
     writer.add(_header_table(logo=logo))
-    # A header must not end with a table: a one-point paragraph closes it.
-    writer.raw("Header", "", ppr=_SPACER)
+    # A header must not end with a table: a one-point paragraph closes it, with a little air
+    # before the body when the header grows (a logo, a long diarienummer).
+    writer.raw("Header", "", ppr='<w:spacing w:after="160" w:line="20" w:lineRule="exact"/>')
 
 
 def _fill_address_footer(footer: Any) -> None:
