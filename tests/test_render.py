@@ -56,6 +56,10 @@ class Example:
     attachments: tuple[str, ...]
     recipients: tuple[str, ...]
     signatures: tuple[tuple[str, str], ...] = ()
+    number_label: str = "Diarienummer"
+    seed_003_header: bool = False
+    """The profile's beslutsförslag header (seed 003): organ only on the left, Ärendenummer,
+    no metadata block under the title."""
 
     @property
     def source(self) -> str:
@@ -140,6 +144,8 @@ EXAMPLES = (
             ("Gilbert Tribo", "Ordförande"),
             ("Pia Lundbom", "Hälso- och sjukvårdsdirektör"),
         ),
+        number_label="Ärendenummer",
+        seed_003_header=True,
     ),
     # Seed 002: the seed has no decision points; they come from the case file (att-satser).
     Example(
@@ -338,6 +344,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(root, out, report)
 
 
+def header_columns(header: Any) -> list[list[str]]:
+    """The header table's columns, each as its non-empty lines."""
+    (table,) = header.tables
+    return [[p.text for p in cell.paragraphs if p.text] for cell in table.rows[0].cells]
+
+
 example_params = pytest.mark.parametrize("example", EXAMPLES, ids=[e.dnr for e in EXAMPLES])
 
 
@@ -385,13 +397,15 @@ def test_header_has_organisation_label_date_dnr_and_page_fields(
     section = document.sections[0]
     assert section.different_first_page_header_footer
     for header in (section.first_page_header, section.header):
-        lines = [p.text for p in header.paragraphs]
-        assert len(lines) == 3
-        organisation, label, page = lines[0].split("\t")
-        assert (organisation, label) == ("Region Skåne", example.label)
-        assert re.fullmatch(rf"\d+{NBSP}\(\d+\)", page)  # "1 (4)": cached field results
-        assert lines[1] == f"Regionkansliet\tDatum {example.date.isoformat()}"
-        assert lines[2] == f"{example.organ}\tDiarienummer {example.dnr}"
+        left, middle, page = header_columns(header)
+        issuer = ["Region Skåne", "Regionkansliet"] if not example.seed_003_header else []
+        assert left == [*issuer, example.organ]
+        assert middle == [
+            example.label,
+            f"Datum {example.date.isoformat()}",
+            f"{example.number_label} {example.dnr}",
+        ]
+        assert re.fullmatch(rf"\d+{NBSP}\(\d+\)", page[0])  # "1 (4)": cached field results
         xml = header._element.xml
         instructions = [i.text.strip() for i in header._element.iter(qn("w:instrText"))]
         assert instructions == ["PAGE", "NUMPAGES"], xml
@@ -414,6 +428,9 @@ def test_dnr_and_date_also_in_the_body_of_page_one(built: Built, example: Exampl
         i for i, p in enumerate(document.paragraphs) if p.style.name.startswith("Heading")
     )
     metadata = styled(document, "Metadata")
+    if example.seed_003_header:  # as in seed 003: no metadata lines under the title
+        assert metadata == []
+        return
     assert metadata[:2] == [f"Diarienummer: {example.dnr}", f"Datum: {example.long_date}"]
     assert f"Handläggare: {example.officer}" in [m.split(",")[0] for m in metadata]
     assert texts.index(f"Diarienummer: {example.dnr}") < first_heading
@@ -683,7 +700,8 @@ def test_secrecy_marking_in_the_header(make_workspace: MakeWorkspace) -> None:
         first = header.paragraphs[0]
         assert first.text == "SEKRETESS enligt 25 kap. 1 § OSL – HSN, 2025-09-10"
         assert first.style.name == "Sekretess"
-        assert [p.text for p in header.paragraphs][1].startswith("Testregionen\tTJÄNSTESKRIVELSE\t")
+        left, middle, _ = header_columns(header)
+        assert (left[0], middle[0]) == ("Testregionen", "TJÄNSTESKRIVELSE")
     open_document = docx.Document(str(root / "ut" / "ärenden" / "ok.docx"))
     open_section = open_document.sections[0]
     for header in (open_section.first_page_header, open_section.header):
@@ -699,8 +717,8 @@ TEMPLATE = "templates/direktiv.docx"
 FIX_STYLE = "Lägg tillbaka formatmallen i Word eller bygg om mallarna med ”beslut mallar --bygg”."
 VARIABLES = (
     "ansvarig, beslutsunderlag, bilagor, brödtext, datum, datum_långt, diarienummer, dokument, "
-    "förslag, handläggare, mottagare, organ, organisation, rubrik, sekretess, underrubrik, "
-    "underskrifter"
+    "er_beteckning, förslag, handläggare, metadata, mottagare, organ, organisation, rubrik, "
+    "sekretess, sidhuvud, underrubrik, underskrifter"
 )
 BROKEN_TEMPLATES = {
     "syntaxfel": (
@@ -721,12 +739,12 @@ BROKEN_TEMPLATES = {
     ),
     "okänt-fält": (
         "word/header1.xml",
-        replace_text("{{ organisation.namn }}", "{{ organisation.finns_inte }}"),
+        replace_text("{{ sidhuvud.etikett }}", "{{ sidhuvud.finns_inte }}"),
         "mallfel",
         f"Mallen {TEMPLATE}, som används för {DIREKTIV_CASE}, använder "
-        "”organisation.finns_inte” i taggen ”{{ organisation.finns_inte }}”, men ”organisation” "
-        "har inget fält ”finns_inte”. Rätta taggen i mallen. Fälten i ”organisation” är: "
-        "adressrader, förvaltning, namn.",
+        "”sidhuvud.finns_inte” i taggen ”{{ sidhuvud.finns_inte }}”, men ”sidhuvud” "
+        "har inget fält ”finns_inte”. Rätta taggen i mallen. Fälten i ”sidhuvud” är: "
+        "datum, etikett, höger, logotyp, sida, vänster.",
     ),
     "saknad-formatmall": (
         "word/styles.xml",
