@@ -193,7 +193,7 @@ class HeaderSettings(Frozen):
         None,
         alias="nummeretikett",
         description="Etikett före ärendets nummer: Diarienummer (standard), Ärendenummer, Dnr "
-        "eller Vår beteckning (då visas också ärendets er_beteckning som ”Er beteckning”). "
+        "eller Vår beteckning (ett ärendes er_beteckning visas då som ”Er beteckning”). "
         "Tom text ger numret utan etikett i sidhuvudet.",
     )
     date_label: str | None = Field(
@@ -416,8 +416,9 @@ class Profile(Frozen):
     header: HeaderSettings = Field(
         default_factory=HeaderSettings,
         alias="sidhuvud",
-        description="Sidhuvud och metadatablock för alla handlingar (kan ändras per "
-        "dokumenttyp och förvaltning).",
+        description="Sidhuvud och metadatablock för alla handlingar. Varje nyckel som utelämnas "
+        "ärvs; ordningen, där det senare vinner: beslut standard, ”sidnumrering” (föråldrad), "
+        "”sidhuvud”, ”dokumenttyper.<typ>.sidhuvud”, ”förvaltningar[].sidhuvud”.",
     )
     page_style: PageStyle | None = Field(
         None,
