@@ -43,10 +43,10 @@ def read_image(path: Path) -> LoadedImage:
             kind = image.format or ""
             width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageProblem(
-            f"Bildfilen {path.name} kan inte läsas som PNG eller JPEG ({exc}). "
-            "Spara om den som PNG."
+            f"Bildfilen {path.name} kan inte läsas som PNG eller JPEG (den är skadad eller "
+            "har ett annat format). Spara om den som PNG."
         ) from None
     if kind not in _TYPES:
         raise ImageProblem(
