@@ -24,7 +24,7 @@ from beslut import api
 from beslut.model.letterhead import letterhead
 from beslut.model.models import DocumentType, PageStyle, Profile
 from beslut.validate.workspace import load_profile
-from tests.conftest import CASE, PROFILE, MakeWorkspace, need_libreoffice
+from conftest import CASE, PROFILE, MakeWorkspace, need_libreoffice
 
 REPO = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"

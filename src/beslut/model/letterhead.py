@@ -121,6 +121,8 @@ def letterhead(profile: Profile, organ_id: str, doc_type: DocumentType | None) -
     header = _merge(header, unit.header)
     same = unit.organisation is None or unit.organisation == org.name
     name = unit.organisation or org.name
+    logo: str | None
+    logo_key: tuple[str | int, ...]
     if unit.logo is not None:
         logo, logo_key = unit.logo, ("förvaltningar", index, "logotyp")
     elif same:

@@ -126,8 +126,8 @@ class _Logo(InlineImage):  # type: ignore[misc]
     """docxtpl's inline image with alt text (``wp:docPr/@descr``)."""
 
     def __init__(self, tpl: Any, image: LoadedImage, alt: str) -> None:
-        height = LOGO_HEIGHT
-        width = Emu(round(height * image.width_px / image.height_px))
+        height: int = LOGO_HEIGHT
+        width: int = Emu(round(height * image.width_px / image.height_px))
         if width > LOGO_MAX_WIDTH:
             width, height = (
                 LOGO_MAX_WIDTH,
