@@ -43,6 +43,16 @@ CONTEXT: dict[str, Any] = {
     "bilagor": [],
     "mottagare": {"rubrik": "Delges", "namn": []},
     "underskrifter": [],
+    "er_beteckning": None,
+    "sidhuvud": {
+        "vänster": ["Testregionen", "Hälso- och sjukvårdsnämnden"],
+        "etikett": "TJÄNSTESKRIVELSE",
+        "höger": ["Datum 2025-09-10", "Diarienummer 25HSN1"],
+        "datum": "2025-09-10",
+        "sida": {"före": "", "mellan": "\u00a0(", "efter": ")"},
+        "logotyp": None,
+    },
+    "metadata": [{"etikett": "Handläggare", "värde": "Åsa Öberg"}],
 }
 
 COSTS = StructuredTable.model_validate(
