@@ -495,3 +495,34 @@ def test_pdf_long_diarienummer_wraps_inside_its_column(make_workspace: MakeWorks
     ]
     organisation = [f for f in header if f[0] == "Testregionen"]
     assert organisation and organisation[0][1] < middle_x
+
+
+def test_an_older_template_without_sidhuvud_still_renders(make_workspace: MakeWorkspace) -> None:
+    """A workspace template from before the letterhead settings (its own header text, the
+    diarienummer as ``{{ diarienummer }}``) keeps working, with the unit's organisation."""
+    root = make_workspace(
+        {"content/ärenden/ks.md": KS_CASE, "content/bilder/logga.png": png()},
+        profile=profile_text(),
+    )
+    old = docx.Document()
+    old.sections[0].header.paragraphs[0].text = (
+        "{{ organisation.namn }} {{ dokument.etikett }} Datum {{ datum }} "
+        "Diarienummer {{ diarienummer }}"
+    )
+    for text in (
+        "{{ rubrik }}",
+        "{%p for punkt in förslag.punkter %}",
+        "{{ punkt.etikett }} {{ punkt.text }}",
+        "{%p endfor %}",
+        "{{ brödtext }}",
+    ):
+        old.add_paragraph(text)
+    old.save(str(root / "templates" / "tjänsteskrivelse.docx"))
+    assert [d.format() for d in api.check(root) if d.level.value == "fel"] == []
+    report = api.build(root, out_dir=root / "ut", formats=("docx",))
+    assert report.ok, [d.format() for d in report.diagnostics]
+    document = docx.Document(str(root / "ut" / "ärenden" / "ks.docx"))
+    assert document.sections[0].header.paragraphs[0].text == (
+        "Hedelunda kommun TJÄNSTESKRIVELSE Datum 2025-09-10 Diarienummer KS 2025/118"
+    )
+    assert document.paragraphs[0].text == "Ett ärende om åtgärder"
