@@ -526,3 +526,20 @@ def test_an_older_template_without_sidhuvud_still_renders(make_workspace: MakeWo
         "Hedelunda kommun TJÄNSTESKRIVELSE Datum 2025-09-10 Diarienummer KS 2025/118"
     )
     assert document.paragraphs[0].text == "Ett ärende om åtgärder"
+
+
+def test_unused_or_outside_logo_is_reported_too(make_workspace: MakeWorkspace) -> None:
+    """Every logo line is checked, also the organisation's when no organ uses it yet."""
+    organs = "  - id: ks\n    namn: Kommunstyrelsen\n    kortnamn: KS\n    förvaltning: klk\n"
+    text = profile_text(organs=organs).replace(
+        "organisation:\n  namn: Testregionen\n",
+        "organisation:\n  namn: Testregionen\n  logotyp: ../utanför.png\n",
+    )
+    (make_workspace(profile=text).parent / "utanför.png").write_bytes(png())
+    root = make_workspace({"content/bilder/logga.png": png()}, profile=text)
+    found = [d for d in api.check(root) if d.code == "logotyp-fel"]
+    assert [(d.line, d.column) for d in found] == [(3, 12)]
+    assert found[0].message == (
+        "Logotypen ”../utanför.png” kan inte användas: Filen ligger utanför arbetsytan. Lägg "
+        "den i arbetsytan, t.ex. i content/bilder/, och skriv sökvägen relativt till arbetsytan."
+    )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from docxtpl import InlineImage
 
 from beslut.diagnostics import Diagnostic, error
 from beslut.model.letterhead import Letterhead, format_date, letterhead, page_parts
-from beslut.model.models import Case, HeaderField, Profile
+from beslut.model.models import Case, HeaderField
 from beslut.render.images import ImageProblem, LoadedImage, read_image
 from beslut.validate.workspace import PROFILE_FILE, Workspace
 
@@ -152,27 +151,23 @@ def logo_image(tpl: Any, root: Path, head: Letterhead) -> Any:
     path = logo_path(root, head)
     if path is None:
         return None
-    _inside(root, path, head)
+    _inside(root, path)
     return _Logo(tpl, read_image(path), head.logo_alt)
 
 
-def _inside(root: Path, path: Path, head: Letterhead) -> None:
+def _inside(root: Path, path: Path) -> None:
     try:
         path.resolve().relative_to(root.resolve())
     except ValueError:
         raise ImageProblem(
-            f"Logotypen ”{head.logo}” ligger utanför arbetsytan. Lägg filen i arbetsytan, t.ex. "
-            "i content/bilder/, och skriv sökvägen relativt till arbetsytan."
+            "Filen ligger utanför arbetsytan. Lägg den i arbetsytan, t.ex. i content/bilder/, "
+            "och skriv sökvägen relativt till arbetsytan."
         ) from None
 
 
-def _letterheads(profile: Profile) -> Iterable[tuple[str, Letterhead]]:
-    for organ in profile.organs:
-        yield organ.id, letterhead(profile, organ.id, None)
-
-
 def logo_problems(workspace: Workspace) -> list[Diagnostic]:
-    """A located error for every logo that cannot be used, once per profile line."""
+    """A located error for every logo in the profile that cannot be used (also one no organ
+    uses yet), once per ``logotyp`` line."""
     return list(_logo_problems(workspace)[0])
 
 
@@ -185,28 +180,33 @@ def _logo_problems(workspace: Workspace) -> tuple[list[Diagnostic], set[str]]:
     profile = workspace.profile
     if profile is None:
         return [], set()
+    declared: list[tuple[tuple[str | int, ...], str]] = []
+    if profile.organisation.logo:
+        declared.append((("organisation", "logotyp"), profile.organisation.logo))
+    declared.extend(
+        (("förvaltningar", index, "logotyp"), unit.logo)
+        for index, unit in enumerate(profile.administrations)
+        if unit.logo
+    )
+    if not declared:
+        return [], set()
     source = _profile_source(workspace)
     problems: dict[tuple[str | int, ...], Diagnostic] = {}
-    broken: set[str] = set()
-    for organ_id, head in _letterheads(profile):
-        path = logo_path(workspace.root, head)
-        if path is None:
-            continue
+    for key, logo in declared:
         try:
-            _inside(workspace.root, path, head)
+            path = workspace.root / logo
+            _inside(workspace.root, path)
             read_image(path)
         except ImageProblem as exc:
-            broken.add(organ_id)
-            if head.logo_key not in problems:
-                pos = source.positions.find(head.logo_key) if source else None
-                line, column = (pos.line, pos.column) if pos else (1, 1)
-                problems[head.logo_key] = error(
-                    PROFILE_FILE.as_posix(),
-                    line,
-                    column,
-                    f"Logotypen ”{head.logo}” kan inte användas: {exc}",
-                    LOGO_CODE,
-                )
+            pos = source.positions.find(key) if source else None
+            line, column = (pos.line, pos.column) if pos else (1, 1)
+            message = f"Logotypen ”{logo}” kan inte användas: {exc}"
+            problems[key] = error(PROFILE_FILE.as_posix(), line, column, message, LOGO_CODE)
+    broken = {
+        organ.id
+        for organ in profile.organs
+        if letterhead(profile, organ.id, None).logo_key in problems
+    }
     return list(problems.values()), broken
 
 
