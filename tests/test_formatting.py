@@ -245,6 +245,7 @@ def test_span_has_no_spaces_around_dash() -> None:
     [
         ("1 (4)", "1\u00a0(4)"),
         ("1(4)", "1(4)"),
+        ("Sida 1 (4)", "Sida 1\u00a0(4)"),
         ("Sida 1 av 4", "Sida 1 av 4"),
         ("1/4", "1/4"),
     ],
@@ -296,3 +297,10 @@ def test_filters_in_jinja() -> None:
         "31\u00a0maj 2016 2016-05-31 tisdagen den 31\u00a0maj 2016 kl.\u00a013.00 "
         "\u22121\u00a0250 \u22121\u00a0250\u00a0tkr 15\u00a0% 2022\u20132025"
     )
+
+
+def test_every_page_style_of_the_profile_has_a_label() -> None:
+    from beslut.model.formatting import PAGE_LABEL_STYLES
+    from beslut.model.models import PageStyle
+
+    assert {s.value for s in PageStyle} == set(PAGE_LABEL_STYLES)
