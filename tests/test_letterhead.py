@@ -279,7 +279,10 @@ def test_kommun_header_footer_and_metadata(kommun: Path) -> None:
 
 
 def test_var_beteckning_and_er_beteckning(make_workspace: MakeWorkspace) -> None:
-    head = "sidhuvud:\n  nummeretikett: Vår beteckning\n  metadatablock: false\n"
+    head = (
+        "sidhuvud:\n  nummeretikett: Vår beteckning\n  metadatablock: false\n"
+        '  datumetikett: ""\n'
+    )
     case = CASE.replace("datum: 2025-09-10\n", "datum: 2025-09-10\ner_beteckning: 2025/88\n")
     root = make_workspace({"content/ärenden/a.md": case}, profile=PROFILE + head)
     report = api.build(root, out_dir=root / "ut", formats=("docx",))
@@ -287,7 +290,7 @@ def test_var_beteckning_and_er_beteckning(make_workspace: MakeWorkspace) -> None
     document = docx.Document(str(root / "ut" / "ärenden" / "a.docx"))
     assert header_columns(document.sections[0].header)[1] == [
         "TJÄNSTESKRIVELSE",
-        "Datum 2025-09-10",
+        "2025-09-10",  # datumetikett "": the date alone
         "Vår beteckning 25HSN1",
         "Er beteckning 2025/88",
     ]
