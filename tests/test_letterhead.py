@@ -280,8 +280,7 @@ def test_kommun_header_footer_and_metadata(kommun: Path) -> None:
 
 def test_var_beteckning_and_er_beteckning(make_workspace: MakeWorkspace) -> None:
     head = (
-        "sidhuvud:\n  nummeretikett: Vår beteckning\n  metadatablock: false\n"
-        '  datumetikett: ""\n'
+        'sidhuvud:\n  nummeretikett: Vår beteckning\n  metadatablock: false\n  datumetikett: ""\n'
     )
     case = CASE.replace("datum: 2025-09-10\n", "datum: 2025-09-10\ner_beteckning: 2025/88\n")
     root = make_workspace({"content/ärenden/a.md": case}, profile=PROFILE + head)
