@@ -15,10 +15,9 @@ from typing import Any
 import jinja2
 
 from beslut.disclosure import ItemView, MeetingView, public_view
-from beslut.model import decisions, formatting
+from beslut.model import formatting
 from beslut.model.models import AgendaItem, Meeting, Profile
-from beslut.model.typography import hard_spaces
-from beslut.render.case import RenderError
+from beslut.render.case import RenderError, proposal_lines
 from beslut.render.templates_build import KALLELSE
 from beslut.render.templating import Template, environment
 from beslut.validate.workspace import TEMPLATES_DIR, CaseDocument
@@ -39,12 +38,7 @@ def _details(
     if public and view.public_note is not None:
         return [view.public_note]
     if case is not None:
-        settings = profile.decision_for(case.case.doc_type)
-        style = (case.case.proposal.style or settings.style).value
-        punctuation = (case.case.proposal.punctuation or settings.punctuation).value
-        lines.append(case.case.proposal.lead_in)
-        points = decisions.render_points(case.case.proposal.points, style, punctuation)
-        lines.extend(hard_spaces(decisions.full_line(p)) for p in points)
+        lines.extend(proposal_lines(case.case, profile))
     lines.extend(f"– {topic}" for topic in item.topics)
     if item.presenter:
         lines.append(f"Föredragande: {item.presenter}")
