@@ -29,6 +29,19 @@ from beslut.model.formatting import Unit as Unit
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+def _yes_no(value: object) -> object:
+    """``ja``/``nej`` as written in Swedish, besides YAML's true/false."""
+    if isinstance(value, str) and value.strip().casefold() in ("ja", "nej"):
+        return value.strip().casefold() == "ja"
+    return value
+
+
+YesNo = Annotated[
+    bool, BeforeValidator(_yes_no, json_schema_input_type=bool | Literal["ja", "nej"])
+]
+"""A yes/no setting: ja, nej, true or false."""
+
+
 class Frozen(BaseModel):
     """Base for all models: immutable, strict about keys, Swedish aliases."""
 
@@ -204,7 +217,7 @@ class DecisionSettings(Frozen):
         alias="skiljetecken",
         description="Skiljetecken för att-satser: semikolon, komma eller ingen.",
     )
-    numbered: bool = Field(
+    numbered: YesNo = Field(
         False,
         alias="numrera",
         description="Numrera att-satserna (att 1, att 2 …), som i en motion. Standard nej.",
@@ -328,7 +341,7 @@ class DocumentTypeSettings(Frozen):
         description="Konsekvensavsnitt (t.ex. Barnrättsperspektiv, Jämställdhet) som måste finnas "
         "och uttryckligen säga om ärendet påverkar eller inte, även när inget påverkas.",
     )
-    officer_required: bool = Field(
+    officer_required: YesNo = Field(
         True,
         alias="handläggare_krävs",
         description="Ärendet måste ange handläggare (standard ja; nej t.ex. för ordförandens "
@@ -491,7 +504,7 @@ class _ProposalStyle(Frozen):
     punctuation: Punctuation | None = Field(
         None, alias="skiljetecken", description="Skiljetecken för att-satser (annars profilens)."
     )
-    numbered: bool | None = Field(
+    numbered: YesNo | None = Field(
         None,
         alias="numrera",
         description="Numrera att-satserna: att 1, att 2 … (annars profilens val).",

@@ -376,7 +376,7 @@ def _profile_rules(source: Source, case: Case, profile: Profile) -> list[Diagnos
         problems.append(
             note(
                 source,
-                ("handläggare",),
+                ("handläggare",) if "handläggare" in source.data else ("typ",),
                 f"Handläggare saknas; profilen kräver handläggare för {case.doc_type.value}. "
                 "Lägg till ”handläggare:” med namn (och gärna titel, telefon och e-post), eller "
                 f"sätt ”handläggare_krävs: nej” under dokumenttyper → {case.doc_type.value} i "
