@@ -92,9 +92,7 @@ def numbering_format(folder: Path, num: str) -> str:
     """The format of level 0 of a numbering instance (decimal, bullet …)."""
     with zipfile.ZipFile(folder / "x.docx") as archive:
         xml = archive.read("word/numbering.xml").decode()
-    abstract = re.search(
-        rf'<w:num w:numId="{num}"[^>]*>\s*<w:abstractNumId w:val="(\d+)"', xml
-    )
+    abstract = re.search(rf'<w:num w:numId="{num}"[^>]*>\s*<w:abstractNumId w:val="(\d+)"', xml)
     assert abstract, num
     block = re.search(
         rf'<w:abstractNum [^>]*w:abstractNumId="{abstract.group(1)}".*?</w:abstractNum>',
@@ -124,8 +122,7 @@ def test_several_officers_each_on_a_line_with_title_phone_and_email(
     metadata = styled(doc, "Metadata")
     assert metadata[2:] == [
         "Ärendeansvarig chef: Maria Strandberg",  # the title is not repeated
-        "Handläggare: Sofia Pettersson, Utredare, 044-309 30 01, "
-        "sofia.pettersson@example.se",
+        "Handläggare: Sofia Pettersson, Utredare, 044-309 30 01, sofia.pettersson@example.se",
         "Handläggare: Erik Dahl, Controller",
     ]
     assert doc.core_properties.author == "Sofia Pettersson"
@@ -396,11 +393,15 @@ def test_points_and_blocks_together_are_an_error(make_workspace: MakeWorkspace) 
 # =========================================================================== 6. sections
 
 
-SECTIONS = OFFICER + POINTS + (
-    "beslutsunderlag:\n  - Tjänsteskrivelse 2025-09-10\n  - Plan 2025-09-01\n"
-    "bilagor:\n  - titel: Plan\n"
-    "delges:\n  - Regionstyrelsen\n  - Revisionen\n"
-    "underskrifter:\n  - namn: Lena Ek\n    titel: Förvaltningschef\n"
+SECTIONS = (
+    OFFICER
+    + POINTS
+    + (
+        "beslutsunderlag:\n  - Tjänsteskrivelse 2025-09-10\n  - Plan 2025-09-01\n"
+        "bilagor:\n  - titel: Plan\n"
+        "delges:\n  - Regionstyrelsen\n  - Revisionen\n"
+        "underskrifter:\n  - namn: Lena Ek\n    titel: Förvaltningschef\n"
+    )
 )
 
 
@@ -483,9 +484,7 @@ def test_generated_heading_in_the_body_is_warned(make_workspace: MakeWorkspace) 
 
 
 @pytest.fixture(scope="module")
-def pdf_text(
-    tmp_path_factory: pytest.TempPathFactory, require_libreoffice_module: None
-) -> str:
+def pdf_text(tmp_path_factory: pytest.TempPathFactory, require_libreoffice_module: None) -> str:
     import shutil
 
     from conftest import REPO
@@ -496,8 +495,10 @@ def pdf_text(
     profile = KOMMUN + "avslutning:\n  ordning: [underskrifter, efterskrift, mottagare]\n"
     (root / "content" / "profil.yaml").write_text(profile, encoding="utf-8")
     text = two_block_case().replace(
-        "---\n\n", "underskrifter:\n  - namn: Lena Ek\n    titel: Kommundirektör\n"
-        "delges:\n  - Revisionen\n" + POSTSCRIPT + "---\n\n", 1
+        "---\n\n",
+        "underskrifter:\n  - namn: Lena Ek\n    titel: Kommundirektör\n"
+        "delges:\n  - Revisionen\n" + POSTSCRIPT + "---\n\n",
+        1,
     )
     (root / NAME).write_text(text, encoding="utf-8")
     report = api.build(root, out_dir=root / "ut", formats=("pdf",))

@@ -54,7 +54,9 @@ def _deadline_dates(document: Document) -> list[tuple[dt.date, str, int, int]]:
     """Return (date, words as written, line, column) of every deadline in the decision points
     and the body."""
     points = [
-        b for b in document.field_blocks if b.path[:1] == ("förslag",) and "beslutspunkter" in b.path
+        b
+        for b in document.field_blocks
+        if b.path[:1] == ("förslag",) and "beslutspunkter" in b.path
     ]
     found = []
     for block in [*points, *document.body_blocks]:
