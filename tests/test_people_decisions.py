@@ -528,3 +528,24 @@ def test_pdf_closing_order_signature_then_postscript_then_recipients(pdf_text: s
     assert -1 not in positions
     assert positions == sorted(positions)
     assert "Handläggare: Åsa Öberg" in text
+
+
+def test_readme_proposal_example_is_valid() -> None:
+    from ruamel.yaml import YAML
+
+    from beslut.model.models import Proposal
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = next(b for b in readme.split("```yaml\n")[1:] if b.startswith("förslag:\n  rubrik"))
+    data = YAML(typ="safe").load(block.split("```", 1)[0])
+    proposal = Proposal.model_validate(data["förslag"])
+    assert [b.heading for b in proposal.blocks] == [
+        "Kommunstyrelsens förslag till kommunfullmäktige",
+        "Kommunstyrelsens beslut för egen del",
+    ]
+    assert proposal.blocks[1].numbered is True
+    assert proposal.blocks[1].points[0].items == (
+        "2 mnkr till primärvården",
+        "3 mnkr till psykiatrin",
+    )

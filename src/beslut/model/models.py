@@ -210,7 +210,8 @@ class DecisionSettings(Frozen):
     style: DecisionStyle = Field(
         DecisionStyle.NUMRERAD,
         alias="stil",
-        description="att-satser eller numrerad (numrerade hela meningar).",
+        description="att-satser, numrerad (numrerade hela meningar) eller onumrerad (hela "
+        "meningar utan nummer).",
     )
     punctuation: Punctuation = Field(
         Punctuation.SEMIKOLON,
