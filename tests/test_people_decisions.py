@@ -549,3 +549,14 @@ def test_readme_proposal_example_is_valid() -> None:
         "2 mnkr till primärvården",
         "3 mnkr till psykiatrin",
     )
+
+
+def test_efterskrift_is_checked_as_markdown_where_it_stands(make_workspace: MakeWorkspace) -> None:
+    text = case(SECTIONS + POSTSCRIPT.replace("inom tre veckor", "inom 3  veckor"))
+    root = make_workspace({NAME: text})
+    lines = text.splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if "inom 3  veckor" in t)
+    column = lines[line - 1].index("  veckor") + 1
+    assert findings(root, "dubbla-mellanslag") == [
+        f"{NAME}:{line}:{column}: varning: 2 mellanslag i rad; skriv ett. [dubbla-mellanslag]"
+    ]
