@@ -560,3 +560,28 @@ def test_efterskrift_is_checked_as_markdown_where_it_stands(make_workspace: Make
     assert findings(root, "dubbla-mellanslag") == [
         f"{NAME}:{line}:{column}: varning: 2 mellanslag i rad; skriv ett. [dubbla-mellanslag]"
     ]
+
+
+def test_kallelse_prints_every_block_of_the_proposal(make_workspace: MakeWorkspace) -> None:
+    from beslut.render.kallelse import kallelse_context
+    from beslut.validate.workspace import load_workspace
+    from conftest import MEETING
+
+    meeting = MEETING.replace("instans: hsn", "instans: ks") + (
+        "  - typ: beslut\n    diarienummer: 25HSN1\n"
+    )
+    root = make_workspace({NAME: two_block_case(), "content/möten/m.yaml": meeting}, profile=KOMMUN)
+    workspace = load_workspace(root)
+    assert workspace.profile is not None
+    (meeting_doc,) = workspace.meetings
+    context = kallelse_context(
+        meeting_doc.meeting, workspace.profile, [None, workspace.cases[0]], None, public=False
+    )
+    assert context["punkter"][1]["detaljer"] == [
+        "Kommunstyrelsens förslag till kommunfullmäktige",
+        "1. Kommunfullmäktige antar reviderad taxa för bygglov.",
+        f"2. Kommunfullmäktige fastställer att taxan gäller från den 1{NBSP}januari 2026.",
+        "Kommunstyrelsens beslut för egen del",
+        "att ge kommundirektören i uppdrag att informera berörda; samt",
+        "att förklara paragrafen omedelbart justerad.",
+    ]
