@@ -37,12 +37,30 @@ CONTEXT: dict[str, Any] = {
     "handläggare": {"namn": "Åsa Öberg", "titel": None, "telefon": None, "epost": None},
     "ansvarig": None,
     "sekretess": None,
-    "förslag": {"inledning": "Förslag till beslut", "punkter": [{"etikett": "1.", "text": "X."}]},
+    "personer": ["Handläggare: Åsa Öberg"],
+    "förslag": {
+        "rubrik": None,
+        "inledning": "Förslag till beslut",
+        "punkter": [{"etikett": "1.", "text": "X.", "lista": []}],
+        "block": [
+            {
+                "rubrik": None,
+                "inledning": "Förslag till beslut",
+                "punkter": [{"etikett": "1.", "text": "X.", "lista": []}],
+            }
+        ],
+    },
     "brödtext": ANCHOR,
     "beslutsunderlag": ["Tjänsteskrivelse 2025-09-10"],
     "bilagor": [],
     "mottagare": {"rubrik": "Delges", "namn": []},
     "underskrifter": [],
+    "avslutning": {
+        "ordning": ["beslutsunderlag", "bilagor", "mottagare", "underskrifter", "efterskrift"],
+        "underskrifter_efter_förslaget": False,
+        "beslutsunderlag": "rader",
+    },
+    "efterskrift": "",
 }
 
 COSTS = StructuredTable.model_validate(

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from beslut.model.doctype import DocumentType as DocumentType
 from beslut.model.formatting import Unit as Unit
@@ -462,6 +463,8 @@ class Profile(Frozen):
 
 def _point_group(value: object) -> object:
     """A decision point written as plain text is a point without a list."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)  # "- 2026" is text too
     return {"punkt": value} if isinstance(value, str) else value
 
 
@@ -491,6 +494,12 @@ Points = tuple[
     ],
     ...,
 ]
+
+
+NO_POINTS = (
+    "Förslaget har inga beslutspunkter. Skriv minst en beslutspunkt under ”beslutspunkter:”, "
+    "en per rad som börjar med -, eller dela upp förslaget i ”block:”."
+)
 
 
 class _ProposalStyle(Frozen):
@@ -579,11 +588,15 @@ class Proposal(_ProposalStyle):
                 "skriv beslutspunkterna antingen under ”beslutspunkter” eller i ”block”, inte båda"
             )
         if not self.points and not self.blocks:
-            raise ValueError(
-                "förslaget har inga beslutspunkter; skriv dem under ”beslutspunkter:” eller "
-                "dela upp dem i ”block:”"
-            )
+            raise PydanticCustomError("inga_beslutspunkter", NO_POINTS)
         return self
+
+    @field_validator("points")
+    @classmethod
+    def _some_points(cls, value: tuple[DecisionPoint, ...]) -> tuple[DecisionPoint, ...]:
+        if not value:  # written as an empty list (the default is not validated)
+            raise PydanticCustomError("inga_beslutspunkter", NO_POINTS)
+        return value
 
     def parts(self) -> tuple[tuple[tuple[str | int, ...], ProposalBlock], ...]:
         """Each block with its key path in the file; the plain form is one block."""
