@@ -266,3 +266,112 @@ def test_clean_points_pass(make_workspace: MakeWorkspace) -> None:
     assert (
         _found(make_workspace, "godkänna planen", "anta budgeten m.m.", doc_type="direktiv") == []
     )
+
+
+# --------------------------------------------------------------------------- issue 12: styles
+
+
+def test_stray_att1_is_a_located_finding_with_a_fix(make_workspace: MakeWorkspace) -> None:
+    root = _points(
+        make_workspace, "att1 ge nämnden i uppdrag att utreda frågan", doc_type="direktiv"
+    )
+    assert _normalised(root) == [
+        (
+            f"{NAME}:12:7: varning: Beslutspunkt 1 innehåller inledande ”att1”, som inte ska stå "
+            "i ärendet. Beslutspunkterna skrivs som att-satser med semikolon (profilens förval): "
+            "beslut sätter själv ut ”att” före varje punkt, semikolon mellan att-satserna, "
+            "”samt” före den sista och punkt efter den. Skriv bara ”ge nämnden i uppdrag att "
+            "utreda frågan”. Numrerade att-satser (att 1, att 2 …) får du med ”numrera: ja” "
+            "under förslag (eller i profilens beslut). [beslutspunkt-normaliserad]",
+            Fix(
+                12,
+                7,
+                12,
+                7 + len("att1 ge nämnden i uppdrag att utreda frågan"),
+                "ge nämnden i uppdrag att utreda frågan",
+            ),
+        )
+    ]
+
+
+@pytest.mark.parametrize("written", ["att 2. anta planen", "att-sats 2 anta planen"])
+def test_other_numbered_att_forms_are_found(make_workspace: MakeWorkspace, written: str) -> None:
+    root = _points(make_workspace, "godkänna budgeten", written, doc_type="direktiv")
+    (found,) = _normalised(root)
+    assert found[0].startswith(f"{NAME}:13:7: varning: Beslutspunkt 2 innehåller inledande ”att")
+    assert found[1] is not None and found[1].replacement == "anta planen"
+
+
+def test_an_amount_after_att_is_not_a_numbered_att(make_workspace: MakeWorkspace) -> None:
+    assert _found(make_workspace, "avsätta 1 000 kr till projektet", doc_type="direktiv") == []
+
+
+def _block_case(points: str, *, style: str = "") -> str:
+    return case_file().replace(
+        "  inledning: Förvaltningens förslag till beslut\n"
+        "  beslutspunkter:\n"
+        "    - Hälso- och sjukvårdsnämnden godkänner planen\n",
+        "  block:\n"
+        "    - rubrik: Nämndens förslag till regionfullmäktige\n"
+        "      beslutande: Regionfullmäktige\n"
+        f"{style}"
+        "      beslutspunkter:\n"
+        f"{points}"
+        "    - rubrik: Nämndens beslut för egen del\n"
+        "      beslutspunkter:\n"
+        "        - Hälso- och sjukvårdsnämnden förklarar paragrafen omedelbart justerad;\n",
+    )
+
+
+def test_points_in_blocks_are_linted_where_they_stand(make_workspace: MakeWorkspace) -> None:
+    text = _block_case(
+        "        - Regionfullmäktige godkänner planen\n        - Planen gäller från 2026\n"
+    )
+    root = make_workspace({NAME: text})
+    assert findings(root, *CODES) == [
+        f"{NAME}:15:11: varning: Beslutspunkt 2 börjar inte med Regionfullmäktige (beslutande). "
+        "I numrerad stil är varje beslutspunkt en hel mening med Regionfullmäktige (beslutande) "
+        "som subjekt, så att den kan flyttas oförändrad till protokollet, t.ex. "
+        "”Regionfullmäktige godkänner …”. [beslut-subjekt]",
+        f"{NAME}:18:11: varning: Beslutspunkt 3 innehåller avslutande ”;”, som inte ska stå i "
+        f"ärendet. {NUMBERED_PRESET} Skriv bara ”Hälso- och sjukvårdsnämnden förklarar "
+        "paragrafen omedelbart justerad”. [beslutspunkt-normaliserad]",
+    ]
+
+
+def test_point_with_a_list_is_linted_at_its_text(make_workspace: MakeWorkspace) -> None:
+    text = case_file(doc_type="direktiv").replace(
+        "    - Hälso- och sjukvårdsnämnden godkänner planen\n",
+        "    - punkt: 'att fördela medlen enligt bilaga 1;'\n"
+        "      lista:\n"
+        "        - 2 mnkr till primärvården\n",
+    )
+    root = make_workspace({NAME: text})
+    (got,) = findings(root, *CODES)
+    assert got.startswith(f"{NAME}:12:14: varning: Beslutspunkt 1 innehåller inledande ”att”")
+    assert got.endswith("[beslutspunkt-normaliserad]")
+    fixes = [
+        d.fix for d in load_workspace(root).diagnostics if d.code == "beslutspunkt-normaliserad"
+    ]
+    assert fixes == [
+        Fix(
+            12,
+            15,
+            12,
+            15 + len("att fördela medlen enligt bilaga 1;"),
+            "fördela medlen enligt bilaga 1",
+        )
+    ]
+
+
+def test_unnumbered_sentences_need_the_organ_as_subject(make_workspace: MakeWorkspace) -> None:
+    text = case_file(points=("Planen godkänns",)).replace(
+        "  beslutspunkter:", "  stil: onumrerad\n  beslutspunkter:"
+    )
+    got = findings(make_workspace({NAME: text}), *CODES)
+    assert got == [
+        f"{NAME}:13:7: varning: Beslutspunkt 1 börjar inte med instansen. I onumrerad stil är "
+        "varje beslutspunkt en hel mening med instansen som subjekt, så att den kan flyttas "
+        "oförändrad till protokollet, t.ex. ”Hälso- och sjukvårdsnämnden godkänner …”. "
+        "[beslut-subjekt]"
+    ]

@@ -156,9 +156,12 @@ def test_schema_export_is_valid_and_swedish(make_workspace: MakeWorkspace) -> No
     assert code == 0
     case_schema = json.loads((root / "schemas" / "arende.schema.json").read_text("utf-8"))
     assert case_schema["additionalProperties"] is False
-    assert {"typ", "rubrik", "diarienummer", "instans", "datum", "handläggare", "förslag"} <= set(
+    assert {"typ", "rubrik", "diarienummer", "instans", "datum", "förslag"} <= set(
         case_schema["required"]
     )
+    # handläggare: one person or a list; required unless the profile says handläggare_krävs: nej
+    assert "handläggare" not in case_schema["required"]
+    assert len(case_schema["properties"]["handläggare"]["anyOf"]) == 2
     assert case_schema["properties"]["datum"]["description"] == "Handlingens datum, ÅÅÅÅ-MM-DD."
     assert case_schema["properties"]["typ"]["$ref"].endswith("DocumentType")
     profile_schema = json.loads((root / "schemas" / "profil.schema.json").read_text("utf-8"))

@@ -37,7 +37,19 @@ CONTEXT: dict[str, Any] = {
     "handläggare": {"namn": "Åsa Öberg", "titel": None, "telefon": None, "epost": None},
     "ansvarig": None,
     "sekretess": None,
-    "förslag": {"inledning": "Förslag till beslut", "punkter": [{"etikett": "1.", "text": "X."}]},
+    "personer": ["Handläggare: Åsa Öberg"],
+    "förslag": {
+        "rubrik": None,
+        "inledning": "Förslag till beslut",
+        "punkter": [{"etikett": "1.", "text": "X.", "lista": []}],
+        "block": [
+            {
+                "rubrik": None,
+                "inledning": "Förslag till beslut",
+                "punkter": [{"etikett": "1.", "text": "X.", "lista": []}],
+            }
+        ],
+    },
     "brödtext": ANCHOR,
     "beslutsunderlag": ["Tjänsteskrivelse 2025-09-10"],
     "bilagor": [],
@@ -53,6 +65,12 @@ CONTEXT: dict[str, Any] = {
         "logotyp": None,
     },
     "metadata": [{"etikett": "Handläggare", "värde": "Åsa Öberg"}],
+    "avslutning": {
+        "ordning": ["beslutsunderlag", "bilagor", "mottagare", "underskrifter", "efterskrift"],
+        "underskrifter_efter_förslaget": False,
+        "beslutsunderlag": "rader",
+    },
+    "efterskrift": "",
 }
 
 COSTS = StructuredTable.model_validate(

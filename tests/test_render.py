@@ -29,6 +29,7 @@ from beslut import api
 from beslut.cli.main import cli
 from beslut.model.typography import hard_spaces
 from beslut.pipeline import BuildReport
+from beslut.render.case import CONTEXT_KEYS
 from conftest import CASE, REPO, MakeWorkspace, need_seeds
 
 NBSP = "\u00a0"
@@ -716,11 +717,8 @@ def test_secrecy_marking_in_the_header(make_workspace: MakeWorkspace) -> None:
 
 TEMPLATE = "templates/direktiv.docx"
 FIX_STYLE = "Lägg tillbaka formatmallen i Word eller bygg om mallarna med ”beslut mallar --bygg”."
-VARIABLES = (
-    "ansvarig, beslutsunderlag, bilagor, brödtext, datum, datum_långt, diarienummer, dokument, "
-    "er_beteckning, förslag, handläggare, metadata, mottagare, organ, organisation, rubrik, "
-    "sekretess, sidhuvud, underrubrik, underskrifter"
-)
+VARIABLES = ", ".join(sorted(CONTEXT_KEYS))
+assert {"förslag", "handläggare", "personer", "avslutning", "efterskrift"} <= CONTEXT_KEYS
 BROKEN_TEMPLATES = {
     "syntaxfel": (
         "word/document.xml",

@@ -33,7 +33,7 @@ CONTEXT_KEYS = {
     "organisation", "organ", "dokument", "rubrik", "underrubrik", "diarienummer", "datum",
     "datum_långt", "handläggare", "ansvarig", "sekretess", "förslag", "brödtext",
     "beslutsunderlag", "bilagor", "mottagare", "underskrifter", "sidhuvud", "metadata",
-    "er_beteckning",
+    "er_beteckning", "personer", "avslutning", "efterskrift",
 }  # fmt: skip
 
 ADDRESS = [
@@ -65,14 +65,47 @@ FULL_CONTEXT: dict[str, Any] = {
         "epost": "sofia.pettersson@example.se",
     },
     "ansvarig": {"namn": "Maria Strandberg", "titel": "avdelningschef"},
+    "personer": [
+        "Ärendeansvarig chef: Maria Strandberg, avdelningschef",
+        "Handläggare: Sofia Pettersson, utredare, 044-309 30 01, sofia.pettersson@example.se",
+    ],
     "sekretess": None,
     "förslag": {
+        "rubrik": None,
         "inledning": "Regionledningen beslutar",
         "punkter": [
-            {"etikett": "att", "text": "godkänna förslag till programdirektiv;"},
-            {"etikett": "att", "text": "hälso- och sjukvårdsdirektören ska vara ordförande."},
+            {"etikett": "att", "text": "godkänna förslag till programdirektiv;", "lista": []},
+            {
+                "etikett": "att",
+                "text": "hälso- och sjukvårdsdirektören ska vara ordförande.",
+                "lista": [],
+            },
+        ],
+        "block": [
+            {
+                "rubrik": None,
+                "inledning": "Regionledningen beslutar",
+                "punkter": [
+                    {
+                        "etikett": "att",
+                        "text": "godkänna förslag till programdirektiv;",
+                        "lista": [],
+                    },
+                    {
+                        "etikett": "att",
+                        "text": "hälso- och sjukvårdsdirektören ska vara ordförande.",
+                        "lista": [],
+                    },
+                ],
+            }
         ],
     },
+    "avslutning": {
+        "ordning": ["beslutsunderlag", "bilagor", "mottagare", "underskrifter", "efterskrift"],
+        "underskrifter_efter_förslaget": False,
+        "beslutsunderlag": "rader",
+    },
+    "efterskrift": "",
     "brödtext": ANCHOR,
     "beslutsunderlag": ["250910 Beslutsunderlag Programdirektiv", "250910 Programdirektiv"],
     "bilagor": [{"nummer": 1, "titel": "Programdirektiv"}, {"nummer": 2, "titel": "Tidplan"}],
@@ -115,6 +148,7 @@ EMPTY_CONTEXT: dict[str, Any] = {
     "underrubrik": None,
     "ansvarig": None,
     "handläggare": {"namn": "Åsa Öberg", "titel": None, "telefon": None, "epost": None},
+    "personer": ["Handläggare: Åsa Öberg"],
     "beslutsunderlag": [],
     "bilagor": [],
     "mottagare": {"rubrik": "Delges", "namn": []},

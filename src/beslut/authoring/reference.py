@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from beslut.model.models import Case, Meeting, Profile
 
@@ -18,9 +19,13 @@ def _type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin in (typing.Union, types.UnionType):
-        return " eller ".join(dict.fromkeys(_type_name(a) for a in args))
+        names = dict.fromkeys(_type_name(a) for a in args)
+        if "ja/nej" in names:  # bool written as true/false or ja/nej
+            names.pop("ja / nej", None)
+        return " eller ".join(names)
     if origin is typing.Annotated:
-        return _type_name(args[0])
+        written = _written_as(typing.get_args(annotation)[1:])
+        return _type_name(written if written is not None else args[0])
     if origin in (tuple, list):
         return f"lista av {_type_name(args[0])}" if args else "lista"
     if origin is dict:
@@ -37,6 +42,16 @@ def _type_name(annotation: Any) -> str:
     if getattr(annotation, "__name__", "") == "date":
         return "datum"
     return _TYPE_NAMES.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _written_as(metadata: typing.Iterable[Any]) -> Any:
+    """What a value may be written as, when a validator accepts more than it stores (e.g. one
+    person or a list of persons); None when it accepts only what it stores."""
+    for item in metadata:
+        written = getattr(item, "json_schema_input_type", None)
+        if written is not None and written is not PydanticUndefined:
+            return written
+    return None
 
 
 def _nested(annotation: Any) -> list[type[BaseModel]]:
@@ -56,10 +71,9 @@ def _table(model: type[BaseModel], prefix: str, seen: set[type[BaseModel]]) -> l
         if key == "$schema":
             continue
         required = "ja" if field.is_required() else ""
-        rows.append(
-            f"| `{prefix}{key}` | {_type_name(field.annotation)} | {required} | "
-            f"{field.description or ''} |"
-        )
+        written = _written_as(field.metadata)
+        shown = _type_name(written if written is not None else field.annotation)
+        rows.append(f"| `{prefix}{key}` | {shown} | {required} | {field.description or ''} |")
         for child in _nested(field.annotation):
             if child not in seen:
                 seen.add(child)

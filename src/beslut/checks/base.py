@@ -72,11 +72,25 @@ class Document:
         """Return every YAML string, identifiers and contact data included."""
         return all_string_blocks(self.source.data, self.source.positions, self.file_lines)
 
+    @cached_property
+    def postscript_blocks(self) -> list[Block]:
+        """Return the prose blocks of a case's ``efterskrift`` (Markdown after the signatures)."""
+        if self.case is None or not self.case.postscript:
+            return []
+        pos = self.source.positions.find(("efterskrift",))
+        if self.file_lines[pos.line - 1].rstrip().endswith(("|", "|-", "|+", ">", ">-", ">+")):
+            first = pos.line + 1
+            indent = _block_indent(self.file_lines, first)
+        else:  # a one-line value: it starts where the value does
+            first, indent = pos.line, pos.column - 1
+        return markdown_blocks(self.case.postscript, self.file_lines, first, indent)
+
     @property
     def prose(self) -> Iterator[Block]:
-        """Yield the YAML prose strings, then the body blocks."""
+        """Yield the YAML prose strings, then the body blocks and the efterskrift."""
         yield from self.field_blocks
         yield from self.body_blocks
+        yield from self.postscript_blocks
 
     def at(self, path: tuple[str | int, ...]) -> tuple[int, int]:
         """Return the (line, column) of a key path's value."""

@@ -53,7 +53,11 @@ def check_document(context: Context, document: Document) -> Iterator[Diagnostic]
 def _deadline_dates(document: Document) -> list[tuple[dt.date, str, int, int]]:
     """Return (date, words as written, line, column) of every deadline in the decision points
     and the body."""
-    points = [b for b in document.field_blocks if b.path[:2] == ("förslag", "beslutspunkter")]
+    points = [
+        b
+        for b in document.field_blocks
+        if b.path[:1] == ("förslag",) and "beslutspunkter" in b.path
+    ]
     found = []
     for block in [*points, *document.body_blocks]:
         if not _TRIGGER.search(block.text):

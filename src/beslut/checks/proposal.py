@@ -17,13 +17,14 @@ from beslut.checks.catalogue import RULES
 from beslut.checks.prose import Block
 from beslut.diagnostics import Diagnostic, Fix
 from beslut.model.decisions import normalise_point
-from beslut.model.models import DecisionStyle, Organ, Punctuation
+from beslut.model.models import DecisionStyle, Punctuation
 from beslut.validate.workspace import PLACEHOLDER
 
 if TYPE_CHECKING:
     from beslut.validate.workspace import CaseDocument
 
 POINTS = ("förslag", "beslutspunkter")
+_SENTENCES = (DecisionStyle.NUMRERAD, DecisionStyle.ONUMRERAD)
 
 # Finite (present tense) and infinitive forms of verbs that make a decision.
 _VERBS: tuple[tuple[str, str], ...] = (
@@ -133,22 +134,46 @@ def check(context: Context) -> Iterator[Diagnostic]:
 def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
     settings = context.profile.decision_for(case.case.doc_type)
     proposal = case.case.proposal
-    style = proposal.style or settings.style
-    preset = _preset(
-        style,
-        proposal.punctuation or settings.punctuation,
-        own=proposal.style is not None or proposal.punctuation is not None,
-    )
-    organ = context.profile.organ(case.case.organ)
     document = context.case_document(case)
     blocks = {b.path: b for b in document.field_blocks}
-    for index, raw in enumerate(proposal.points):
-        if PLACEHOLDER in raw:
-            continue  # still the scaffold's text; reported as a placeholder
-        path = (*POINTS, index)
-        line, column = document.at(path)
-        for code, message, fix in _point(index + 1, raw, style, preset, organ, blocks.get(path)):
-            yield RULES[code].at(case.rel, line, column, message, fix)
+    organ = context.profile.organ(case.case.organ)
+    number = 0
+    for where, block in proposal.parts():
+        style = block.style or proposal.style or settings.style
+        punctuation = block.punctuation or proposal.punctuation or settings.punctuation
+        own = any(
+            v is not None
+            for v in (block.style, block.punctuation, proposal.style, proposal.punctuation)
+        )
+        preset = _preset(style, punctuation, own=own)
+        subjects = [n for n in (block.decider, proposal.decider) if n]
+        if organ is not None:
+            subjects.append(organ.name)
+        for index, point in enumerate(block.points):
+            number += 1
+            raw = point.text
+            if PLACEHOLDER in raw:
+                continue  # still the scaffold's text; reported as a placeholder
+            path: tuple[str | int, ...] = ("förslag", *where, "beslutspunkter", index)
+            if isinstance(_value(document.source.data, path), dict):
+                path = (*path, "punkt")
+            line, column = document.at(path)
+            for code, message, fix in _point(
+                number, raw, style, preset, subjects, blocks.get(path)
+            ):
+                yield RULES[code].at(case.rel, line, column, message, fix)
+
+
+def _value(data: object, path: tuple[str | int, ...]) -> object:
+    """The raw value at a key path of the file's data, or None."""
+    for key in path:
+        if isinstance(key, int) and isinstance(data, list) and key < len(data):
+            data = data[key]
+        elif isinstance(key, str) and isinstance(data, dict):
+            data = data.get(key)
+        else:
+            return None
+    return data
 
 
 def _point(
@@ -156,7 +181,7 @@ def _point(
     raw: str,
     style: DecisionStyle,
     preset: str,
-    organ: Organ | None,
+    subjects: list[str],
     block: Block | None,
 ) -> Iterator[tuple[str, str, Fix | None]]:
     """Yield (rule code, message, fix) for one decision point."""
@@ -177,6 +202,11 @@ def _point(
             f"Beslutspunkt {number} innehåller {reasons}, som inte ska stå i ärendet. {preset} "
             f"Skriv bara ”{text}”."
         )
+        if any(re.match(r"inledande \"att[\s-]*(?:sats\s*)?\d", r) for r in result.reasons):
+            message += (
+                " Numrerade att-satser (att 1, att 2 …) får du med ”numrera: ja” under förslag "
+                "(eller i profilens beslut)."
+            )
         yield "beslutspunkt-normaliserad", message, _fix(block, text)
     referral = _referral(text)
     if referral:
@@ -184,10 +214,10 @@ def _point(
             "beslut-hänvisar",
             f"Beslutspunkt {number} hänvisar bort med ”{referral}” i stället för att säga vad som "
             "beslutas. Beslutspunkten ska gå att läsa i protokollet utan bilagorna: skriv ut vad "
-            f"som beslutas, t.ex. ”{_example(style, organ)}”.",
+            f"som beslutas, t.ex. ”{_example(style, subjects)}”.",
             None,
         )
-    verbs = _two_decisions(text, style, organ)
+    verbs = _two_decisions(text, style, subjects)
     if verbs:
         yield (
             "två-beslut",
@@ -196,16 +226,17 @@ def _point(
             None,
         )
     if (
-        style is DecisionStyle.NUMRERAD
-        and organ is not None
-        and not _starts_with(text, organ.name)
+        style in _SENTENCES
+        and subjects
+        and not any(_starts_with(text, name) for name in subjects)
         and not _STOCK.match(text)
     ):
+        whose = "instansen" if len(subjects) == 1 else f"{subjects[0]} (beslutande)"
         yield (
             "beslut-subjekt",
-            f"Beslutspunkt {number} börjar inte med instansen. I numrerad stil är varje "
-            "beslutspunkt en hel mening med instansen som subjekt, så att den kan flyttas "
-            f"oförändrad till protokollet, t.ex. ”{organ.name} godkänner …”.",
+            f"Beslutspunkt {number} börjar inte med {whose}. I {style.value} stil är varje "
+            f"beslutspunkt en hel mening med {whose} som subjekt, så att den kan flyttas "
+            f"oförändrad till protokollet, t.ex. ”{subjects[0]} godkänner …”.",
             None,
         )
 
@@ -226,6 +257,11 @@ def _preset(style: DecisionStyle, punctuation: Punctuation, *, own: bool) -> str
         return (
             f"Beslutspunkterna skrivs som numrerade meningar ({whose}): beslut numrerar dem "
             "själv och avslutar varje mening med punkt."
+        )
+    if style is DecisionStyle.ONUMRERAD:
+        return (
+            f"Beslutspunkterna skrivs som hela meningar utan nummer ({whose}): beslut avslutar "
+            "varje mening med punkt."
         )
     if punctuation is Punctuation.INGEN:
         return (
@@ -269,16 +305,17 @@ def _referral(text: str) -> str | None:
     return None
 
 
-def _two_decisions(text: str, style: DecisionStyle, organ: Organ | None) -> tuple[str, str] | None:
+def _two_decisions(text: str, style: DecisionStyle, subjects: list[str]) -> tuple[str, str] | None:
     """Return the two decision verbs of a point that carries two decisions, else None."""
-    if style is DecisionStyle.NUMRERAD:
+    if style in _SENTENCES:
         second = _SECOND_FINITE.search(text)
         if not second:
             return None
         before = text[: second.start()]
         first = next((w for w in re.findall(r"\w+", before) if w.casefold() in _FINITE), None)
-        if first is None and organ is not None and _starts_with(before, organ.name):
-            first = next(iter(before[len(organ.name) :].split()), None)
+        subject = next((n for n in subjects if _starts_with(before, n)), None)
+        if first is None and subject is not None:
+            first = next(iter(before[len(subject) :].split()), None)
         return (first, second.group(1)) if first else None
     for second in _SECOND_INFINITIVE.finditer(text):
         before = text[: second.start()]
@@ -301,8 +338,8 @@ def _starts_with(text: str, name: str) -> bool:
     )
 
 
-def _example(style: DecisionStyle, organ: Organ | None) -> str:
-    if style is DecisionStyle.NUMRERAD:
-        subject = organ.name if organ is not None else "Nämnden"
+def _example(style: DecisionStyle, subjects: list[str]) -> str:
+    if style in _SENTENCES:
+        subject = subjects[0] if subjects else "Nämnden"
         return f"{subject} antar riktlinjer för … enligt bilaga 1"
     return "anta riktlinjer för … enligt bilaga 1"

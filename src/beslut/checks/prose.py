@@ -48,6 +48,7 @@ NOT_PROSE_KEYS: frozenset[str] = frozenset(
         "regel",
         "skäl",
         "text",  # the Markdown body of a YAML case is read as Markdown, not as one string
+        "efterskrift",  # Markdown too: see Document.postscript_blocks
         "källor",
     }
 )

@@ -6,7 +6,13 @@ punctuation between the lines and the "samt" before the last point are added by
 
 * ``att-satser`` with punctuation ``semikolon`` (preset A, default), ``komma``
   (preset B) or ``ingen`` (preset C);
-* ``numrerad``: numbered full sentences, each ending with a full stop.
+* ``numrerad``: numbered full sentences, each ending with a full stop;
+* ``onumrerad``: full sentences without numbers (e.g. one sentence "Kommunstyrelsen
+  godkänner …");
+* att-satser may be numbered as in a motion ("att 1", "att 2" …, ``numbered=True``).
+
+A point may carry a bulleted list (``items``): the point's text then ends with a colon and
+the separator, "samt" or final stop that would end the point goes after the last item.
 
 Authors often paste points with that punctuation already in place; :func:`normalise_point`
 removes it again and reports what it removed, so rendering never doubles it.
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "PUNCTUATIONS",
+    "SENTENCE_STYLES",
     "STYLES",
     "NormalisedPoint",
     "RenderedPoint",
@@ -28,7 +35,9 @@ __all__ = [
     "render_points",
 ]
 
-STYLES: tuple[str, ...] = ("att-satser", "numrerad")
+STYLES: tuple[str, ...] = ("att-satser", "numrerad", "onumrerad")
+SENTENCE_STYLES: tuple[str, ...] = ("numrerad", "onumrerad")
+"""Styles whose points are full sentences (the organ as subject, capital, final stop)."""
 PUNCTUATIONS: tuple[str, ...] = ("semikolon", "komma", "ingen")
 
 # Abbreviations whose final full stop belongs to the word and must survive
@@ -61,6 +70,10 @@ _ABBREVIATIONS: frozenset[str] = frozenset(
 _BREAKING_WS_RE = re.compile(r"[^\S\u00a0\u202f]+")
 _LEADING_BULLET_RE = re.compile(r"^([-–•*])\s+")
 _LEADING_ATT_RE = re.compile(r"^att(?:\s+|$)", re.IGNORECASE)
+# A motion's numbered att ("att1", "att 1.", "att-sats 1"), never "att 1 000 kr …".
+_LEADING_NUMBERED_ATT_RE = re.compile(
+    r"^(att(?:\d{1,2}|[\s-]sats\s*\d{1,2}[.)]?|\s+\d{1,2}[.)]))(?:\s+|$)", re.IGNORECASE
+)
 _LEADING_SAMT_RE = re.compile(r"^samt\s+(?=att(?:\s|$))", re.IGNORECASE)
 _LEADING_NUMBER_RE = re.compile(r"^(\d{1,3})\s*([.)])\s*")
 _TRAILING_SAMT_RE = re.compile(r"\s*([;,]?)\s*(?<!\w)samt$", re.IGNORECASE)
@@ -83,10 +96,12 @@ class NormalisedPoint:
 
 @dataclass(frozen=True)
 class RenderedPoint:
-    """One rendered line: ``label`` ("att", "1.", …) and ``text`` with punctuation."""
+    """One rendered line: ``label`` ("att", "1.", "att 1", or "" for an unnumbered sentence),
+    ``text`` with punctuation and the bulleted ``items`` under it (the last one punctuated)."""
 
     label: str
     text: str
+    items: tuple[str, ...] = ()
 
 
 def _check_style(style: str) -> None:
@@ -134,7 +149,7 @@ def _strip_trailing(text: str, style: str, reasons: list[str]) -> str:
             run = run[1:]
             if not run:
                 return text
-        if not (style == "numrerad" and run == "."):
+        if not (style in SENTENCE_STYLES and run == "."):
             # In numbered sentences a single final "." is correct; the renderer re-adds it.
             reasons.append(f'avslutande "{run}"')
         text = head.rstrip()
@@ -146,9 +161,10 @@ def normalise_point(raw: str, style: str) -> NormalisedPoint:
     Collapses whitespace and removes what the renderer adds itself: for
     ``att-satser`` a leading "att" (any case), a leading "samt" before "att",
     trailing ";", ",", "." and a trailing "samt"/"; samt"/", samt"; for
-    ``numrerad`` leading numbering ("1.", "1)", "1 ."), trailing ";", "," and
-    "samt", and a final "." (normalised silently, it is not reported as a change).
-    A leading list bullet ("-", "–", "•") is removed in both styles.
+    ``numrerad`` and ``onumrerad`` leading numbering ("1.", "1)", "1 ."), trailing ";",
+    "," and "samt", and a final "." (normalised silently, it is not reported as a change).
+    A leading list bullet ("-", "–", "•") and a motion's numbered att ("att1", "att 1.",
+    "att-sats 1") are removed in every style.
     """
     _check_style(style)
     text = _collapse_whitespace(raw)
@@ -158,6 +174,12 @@ def normalise_point(raw: str, style: str) -> NormalisedPoint:
     if bullet:
         reasons.append(f'inledande listtecken "{bullet.group(1)}"')
         text = text[bullet.end() :]
+
+    numbered_att = _LEADING_NUMBERED_ATT_RE.match(text)
+    if numbered_att:
+        # "att1 …" is never a word: beslut numbers att-satser itself (numrera: ja).
+        reasons.append(f'inledande "{numbered_att.group(1)}"')
+        text = text[numbered_att.end() :]
 
     if style == "att-satser":
         samt = _LEADING_SAMT_RE.match(text)
@@ -194,12 +216,42 @@ def _att_suffixes(count: int, punctuation: str) -> list[str]:
     return [separator] * (count - 2) + [f"{separator} samt", "."]
 
 
-def render_points(points: Sequence[str], style: str, punctuation: str) -> list[RenderedPoint]:
-    """Render decision points as att-satser or numbered sentences.
+def _item_text(raw: str) -> str:
+    """A list item without trailing separators (the renderer punctuates the last one)."""
+    text = _collapse_whitespace(raw)
+    text = _LEADING_BULLET_RE.sub("", text)
+    while text and text[-1] in ";,":
+        text = text[:-1].rstrip()
+    if text.endswith(".") and not _ends_with_abbreviation(text[:-1]):
+        text = text[:-1].rstrip()
+    return text
 
-    ``style`` is "att-satser" or "numrerad"; ``punctuation`` is "semikolon",
-    "komma" or "ingen" and is ignored for "numrerad". Points are normalised
-    first, so punctuation in the input is never doubled.
+
+def _with_list(text: str, items: Sequence[str], suffix: str) -> tuple[str, tuple[str, ...]]:
+    """Move the point's ending to its last list item; the point itself ends with a colon."""
+    cleaned = [_item_text(i) for i in items if _item_text(i)]
+    if not cleaned:
+        return text + suffix if suffix != "." else _with_final_stop(text), ()
+    head = text if text.endswith(":") else text + ":"
+    last = cleaned[-1]
+    last = _with_final_stop(last) if suffix == "." else last + suffix
+    return head, (*cleaned[:-1], last)
+
+
+def render_points(
+    points: Sequence[str],
+    style: str,
+    punctuation: str,
+    *,
+    numbered: bool = False,
+    items: Sequence[Sequence[str]] | None = None,
+) -> list[RenderedPoint]:
+    """Render decision points as att-satser, numbered or unnumbered sentences.
+
+    ``style`` is "att-satser", "numrerad" or "onumrerad"; ``punctuation`` is "semikolon",
+    "komma" or "ingen" and is ignored for sentences. ``numbered`` numbers att-satser ("att 1").
+    ``items`` gives each point's bulleted list (or nothing). Points are normalised first, so
+    punctuation in the input is never doubled.
     """
     _check_style(style)
     if isinstance(points, str):
@@ -207,21 +259,32 @@ def render_points(points: Sequence[str], style: str, punctuation: str) -> list[R
     if not points:
         raise ValueError("Det finns inga beslutspunkter att återge.")
     texts = [normalise_point(p, style).text for p in points]
+    lists: list[Sequence[str]] = list(items) if items is not None else [() for _ in texts]
+    if len(lists) != len(texts):
+        raise ValueError("Varje beslutspunkt ska ha en lista (eller ingen).")
 
-    if style == "numrerad":
-        return [
-            RenderedPoint(label=f"{i}.", text=_with_final_stop(t[:1].upper() + t[1:]))
-            for i, t in enumerate(texts, start=1)
-        ]
+    if style in SENTENCE_STYLES:
+        rendered = []
+        for i, (t, listed) in enumerate(zip(texts, lists, strict=True), start=1):
+            sentence = t[:1].upper() + t[1:]
+            label = f"{i}." if style == "numrerad" else ""
+            text, shown = _with_list(sentence, listed, ".")
+            rendered.append(RenderedPoint(label=label, text=text, items=shown))
+        return rendered
 
     _check_punctuation(punctuation)
-    rendered: list[RenderedPoint] = []
-    for text, suffix in zip(texts, _att_suffixes(len(texts), punctuation), strict=True):
-        line = _with_final_stop(text) if suffix == "." else text + suffix
-        rendered.append(RenderedPoint(label="att", text=line))
-    return rendered
+    result: list[RenderedPoint] = []
+    suffixes = _att_suffixes(len(texts), punctuation)
+    for i, (text, suffix, listed) in enumerate(zip(texts, suffixes, lists, strict=True), start=1):
+        label = f"att\u00a0{i}" if numbered else "att"
+        if listed:
+            line, shown = _with_list(text, listed, suffix)
+        else:
+            line, shown = (_with_final_stop(text) if suffix == "." else text + suffix), ()
+        result.append(RenderedPoint(label=label, text=line, items=shown))
+    return result
 
 
 def full_line(p: RenderedPoint) -> str:
     """The whole line, label included: "att godkänna …;" or "1. Nämnden fastställer …."."""
-    return f"{p.label} {p.text}"
+    return f"{p.label} {p.text}" if p.label else p.text

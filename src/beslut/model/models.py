@@ -13,12 +13,34 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from beslut.model.doctype import DocumentType as DocumentType
 from beslut.model.formatting import Unit as Unit
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _yes_no(value: object) -> object:
+    """``ja``/``nej`` as written in Swedish, besides YAML's true/false."""
+    if isinstance(value, str) and value.strip().casefold() in ("ja", "nej"):
+        return value.strip().casefold() == "ja"
+    return value
+
+
+YesNo = Annotated[
+    bool, BeforeValidator(_yes_no, json_schema_input_type=bool | Literal["ja", "nej"])
+]
+"""A yes/no setting: ja, nej, true or false."""
 
 
 class Frozen(BaseModel):
@@ -37,6 +59,8 @@ class DecisionStyle(StrEnum):
 
     ATT_SATSER = "att-satser"
     NUMRERAD = "numrerad"
+    ONUMRERAD = "onumrerad"
+    """Full sentences without numbers, e.g. one sentence "Kommunstyrelsen godkänner …"."""
 
 
 class Punctuation(StrEnum):
@@ -101,11 +125,19 @@ KNOWN_SECTIONS: tuple[str, ...] = (
 )
 
 # Sections beslut generates from front matter; writing them in the body duplicates them.
+# The recipient heading and the proposal headings a case or profile chooses count as well
+# (see ``Profile.generated_headings``).
 GENERATED_SECTIONS: tuple[str, ...] = (
     "Beslutsunderlag",
     "Bilagor",
     "Delges",
     "Beslutet skickas till",
+    "Beslut sänds till",
+    "Expedieras till",
+    "Protokollsutdrag skickas till",
+    "Förslag till beslut",
+    "Förvaltningens förslag till beslut",
+    "Ordförandens förslag",
 )
 
 
@@ -299,13 +331,112 @@ class DecisionSettings(Frozen):
     style: DecisionStyle = Field(
         DecisionStyle.NUMRERAD,
         alias="stil",
-        description="att-satser eller numrerad (numrerade hela meningar).",
+        description="att-satser, numrerad (numrerade hela meningar) eller onumrerad (hela "
+        "meningar utan nummer).",
     )
     punctuation: Punctuation = Field(
         Punctuation.SEMIKOLON,
         alias="skiljetecken",
         description="Skiljetecken för att-satser: semikolon, komma eller ingen.",
     )
+    numbered: YesNo = Field(
+        False,
+        alias="numrera",
+        description="Numrera att-satserna (att 1, att 2 …), som i en motion. Standard nej.",
+    )
+    heading: str | None = Field(
+        None,
+        alias="rubrik",
+        max_length=200,
+        description='Rubrik över förslaget, t.ex. "Förslag till beslut", "Förvaltningens förslag '
+        'till beslut" eller "Ordförandens förslag" (standard: ingen rubrik).',
+    )
+
+
+class Person(Frozen):
+    """En person: namn och titel, valfritt kontaktuppgifter."""
+
+    name: NonEmpty = Field(
+        alias="namn", max_length=100, description="För- och efternamn (högst 100 tecken)."
+    )
+    title: str | None = Field(None, alias="titel", description="Titel, t.ex. Utredare.")
+    phone: str | None = Field(None, alias="telefon", description="Telefonnummer.")
+    email: str | None = Field(None, alias="e-post", description="E-postadress.")
+
+
+class ClosingSection(StrEnum):
+    """The blocks after the body text, in the order the profile gives."""
+
+    BESLUTSUNDERLAG = "beslutsunderlag"
+    BILAGOR = "bilagor"
+    MOTTAGARE = "mottagare"
+    UNDERSKRIFTER = "underskrifter"
+    EFTERSKRIFT = "efterskrift"
+
+
+class ListStyle(StrEnum):
+    """How a generated list (Beslutsunderlag) is printed."""
+
+    RADER = "rader"
+    NUMRERAD = "numrerad"
+    PUNKTLISTA = "punktlista"
+
+
+class SignaturePlace(StrEnum):
+    """Where the signatures stand."""
+
+    SLUTET = "slutet"
+    EFTER_FORSLAGET = "efter förslaget"
+
+
+class ClosingSettings(Frozen):
+    """Avslutningen: ordning, rubriker och listform för avsnitten efter brödtexten."""
+
+    order: tuple[ClosingSection, ...] = Field(
+        tuple(ClosingSection),
+        alias="ordning",
+        description="Ordningen för beslutsunderlag, bilagor, mottagare, underskrifter och "
+        "efterskrift. Avsnitt som inte står med kommer sist i standardordningen.",
+    )
+    recipients_heading: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+        "Delges",
+        alias="mottagarrubrik",
+        description='Rubrik för mottagarlistan, t.ex. "Delges", "Beslut sänds till" eller '
+        '"Expedieras till" (standard Delges).',
+    )
+    basis_list: ListStyle = Field(
+        ListStyle.RADER,
+        alias="beslutsunderlag",
+        description="Beslutsunderlaget som rader, numrerad lista eller punktlista (standard rader).",
+    )
+    signature_place: SignaturePlace = Field(
+        SignaturePlace.SLUTET,
+        alias="underskrifter_placering",
+        description='Var underskrifterna står: "slutet" (enligt ordning) eller "efter förslaget".',
+    )
+    signature_order: tuple[NonEmpty, ...] = Field(
+        (),
+        alias="underskrifter_ordning",
+        description="Titlar i den ordning underskrifterna ska stå, t.ex. [Ordförande, "
+        "Förvaltningschef]; övriga följer i ärendets ordning.",
+    )
+    default_signatures: tuple[Person, ...] = Field(
+        (),
+        alias="underskrifter",
+        description="Underskrifter när ärendet inte anger några (namn och titel).",
+    )
+
+    @field_validator("order")
+    @classmethod
+    def _unique(cls, value: tuple[ClosingSection, ...]) -> tuple[ClosingSection, ...]:
+        seen = [v for i, v in enumerate(value) if v in value[:i]]
+        if seen:
+            raise ValueError(f"”{seen[0].value}” står två gånger i ordningen")
+        return value
+
+    def sections(self) -> tuple[ClosingSection, ...]:
+        """The closing sections in print order: the profile's order, then the rest."""
+        return (*self.order, *(s for s in ClosingSection if s not in self.order))
 
 
 class DocumentTypeSettings(Frozen):
@@ -337,6 +468,17 @@ class DocumentTypeSettings(Frozen):
         alias="sidhuvud",
         description="Sidhuvud för dokumenttypen; vinner över profilens ”sidhuvud”, men en "
         "förvaltnings ”sidhuvud” vinner över det.",
+    )
+    officer_required: YesNo = Field(
+        True,
+        alias="handläggare_krävs",
+        description="Ärendet måste ange handläggare (standard ja; nej t.ex. för ordförandens "
+        "förslag).",
+    )
+    closing: ClosingSettings | None = Field(
+        None,
+        alias="avslutning",
+        description="Avslutningen för just denna typ (annars profilens).",
     )
 
 
@@ -430,6 +572,16 @@ class Profile(Frozen):
         alias="kontroller",
         description="Innehållskontroller i beslut check: nivå per regel och gränsvärden.",
     )
+    closing: ClosingSettings = Field(
+        default_factory=ClosingSettings,
+        alias="avslutning",
+        description="Avslutningen: ordning för beslutsunderlag, bilagor, mottagare, underskrifter "
+        "och efterskrift, mottagarrubrik, listform och underskrifternas plats.",
+    )
+
+    def closing_for(self, doc_type: DocumentType) -> ClosingSettings:
+        """Return the closing settings for a document type (type override, else profile)."""
+        return self.type_settings(doc_type).closing or self.closing
 
     def organ(self, organ_id: str) -> Organ | None:
         """Return the organ with this id, or None."""
@@ -454,35 +606,161 @@ class Profile(Frozen):
 # --------------------------------------------------------------------------------------------
 
 
-class Person(Frozen):
-    """En person: namn och titel, valfritt kontaktuppgifter."""
+def _point_group(value: object) -> object:
+    """A decision point written as plain text is a point without a list."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)  # "- 2026" is text too
+    return {"punkt": value} if isinstance(value, str) else value
 
-    name: NonEmpty = Field(
-        alias="namn", max_length=100, description="För- och efternamn (högst 100 tecken)."
+
+def _one_or_more(value: object) -> object:
+    """One person written as a group is a list of one."""
+    return [value] if isinstance(value, dict) else value
+
+
+class DecisionPoint(Frozen):
+    """En beslutspunkt med en punktlista, t.ex. en fördelning av medel."""
+
+    text: NonEmpty = Field(
+        alias="punkt",
+        description="Beslutspunkten som enkel sats, utan att, numrering och skiljetecken.",
     )
-    title: str | None = Field(None, alias="titel", description="Titel, t.ex. Utredare.")
-    phone: str | None = Field(None, alias="telefon", description="Telefonnummer.")
-    email: str | None = Field(None, alias="e-post", description="E-postadress.")
-
-
-class Proposal(Frozen):
-    """Förslaget till beslut: vems förslag och beslutspunkterna."""
-
-    lead_in: NonEmpty = Field(
-        alias="inledning",
-        description='Vems förslag, t.ex. "Förvaltningens förslag till beslut" eller "Regionledningen beslutar".',
+    items: tuple[NonEmpty, ...] = Field(
+        (),
+        alias="lista",
+        description="Punktlista som hör till beslutspunkten (skrivs med punkter under den).",
     )
-    points: tuple[NonEmpty, ...] = Field(
-        alias="beslutspunkter",
-        min_length=1,
-        description="Beslutspunkterna som enkla satser, utan att, numrering och skiljetecken.",
-    )
+
+
+Points = tuple[
+    Annotated[
+        DecisionPoint,
+        BeforeValidator(_point_group, json_schema_input_type=NonEmpty | DecisionPoint),
+    ],
+    ...,
+]
+
+
+NO_POINTS = (
+    "Förslaget har inga beslutspunkter. Skriv minst en beslutspunkt under ”beslutspunkter:”, "
+    "en per rad som börjar med -, eller dela upp förslaget i ”block:”."
+)
+
+
+class _ProposalStyle(Frozen):
+    """What a proposal and each of its blocks may set about how the points are written."""
+
     style: DecisionStyle | None = Field(
-        None, alias="stil", description="att-satser eller numrerad (annars profilens stil)."
+        None,
+        alias="stil",
+        description="att-satser, numrerad eller onumrerad (hela meningar utan nummer; annars "
+        "profilens stil).",
     )
     punctuation: Punctuation | None = Field(
         None, alias="skiljetecken", description="Skiljetecken för att-satser (annars profilens)."
     )
+    numbered: YesNo | None = Field(
+        None,
+        alias="numrera",
+        description="Numrera att-satserna: att 1, att 2 … (annars profilens val).",
+    )
+    decider: str | None = Field(
+        None,
+        alias="beslutande",
+        max_length=200,
+        description='Vem som fattar beslutet, t.ex. "Regionfullmäktige" när nämnden föreslår '
+        "fullmäktige något (annars ärendets instans); numrerade meningar ska börja med den.",
+    )
+
+
+class ProposalBlock(_ProposalStyle):
+    """Ett block i förslaget, t.ex. förslaget till fullmäktige eller beslutet för egen del."""
+
+    heading: str | None = Field(
+        None,
+        alias="rubrik",
+        max_length=200,
+        description='Blockets rubrik, t.ex. "Kommunstyrelsens förslag till kommunfullmäktige".',
+    )
+    lead_in: str | None = Field(
+        None,
+        alias="inledning",
+        max_length=300,
+        description='Inledning, t.ex. "Kommunstyrelsen föreslår att kommunfullmäktige beslutar '
+        'följande:".',
+    )
+    points: Points = Field(
+        alias="beslutspunkter",
+        min_length=1,
+        description="Blockets beslutspunkter (numreras för sig).",
+    )
+
+
+class Proposal(_ProposalStyle):
+    """Förslaget till beslut: rubrik, vems förslag och beslutspunkterna, eller flera block."""
+
+    heading: str | None = Field(
+        None,
+        alias="rubrik",
+        max_length=200,
+        description='Rubrik över förslaget, t.ex. "Förslag till beslut" eller "Ordförandens '
+        'förslag" (annars profilens beslut.rubrik).',
+    )
+    lead_in: str | None = Field(
+        None,
+        alias="inledning",
+        max_length=300,
+        description='Vems förslag, t.ex. "Förvaltningens förslag till beslut" eller '
+        '"Regionledningen beslutar" (valfri).',
+    )
+    points: Points = Field(
+        (),
+        alias="beslutspunkter",
+        description="Beslutspunkterna som enkla satser, utan att, numrering och skiljetecken; en "
+        "punkt kan också vara en grupp med punkt och lista.",
+    )
+    blocks: tuple[ProposalBlock, ...] = Field(
+        (),
+        alias="block",
+        description="Förslaget i flera block med egna rubriker och egen numrering, t.ex. "
+        "förslaget till fullmäktige och beslutet för egen del (i stället för beslutspunkter).",
+    )
+
+    @model_validator(mode="after")
+    def _points_or_blocks(self) -> Proposal:
+        if self.points and self.blocks:
+            raise ValueError(
+                "skriv beslutspunkterna antingen under ”beslutspunkter” eller i ”block”, inte båda"
+            )
+        if not self.points and not self.blocks:
+            raise PydanticCustomError("inga_beslutspunkter", NO_POINTS)
+        return self
+
+    @field_validator("points")
+    @classmethod
+    def _some_points(cls, value: tuple[DecisionPoint, ...]) -> tuple[DecisionPoint, ...]:
+        if not value:  # written as an empty list (the default is not validated)
+            raise PydanticCustomError("inga_beslutspunkter", NO_POINTS)
+        return value
+
+    def parts(self) -> tuple[tuple[tuple[str | int, ...], ProposalBlock], ...]:
+        """Each block with its key path in the file; the plain form is one block."""
+        if self.blocks:
+            return tuple((("block", i), b) for i, b in enumerate(self.blocks))
+        plain = ProposalBlock.model_construct(
+            style=self.style,
+            punctuation=self.punctuation,
+            numbered=self.numbered,
+            decider=self.decider,
+            heading=None,
+            lead_in=self.lead_in,
+            points=self.points,
+        )
+        return (((), plain),)
+
+    def all_points(self) -> tuple[DecisionPoint, ...]:
+        """Every decision point of every block, in order."""
+        return tuple(p for _, block in self.parts() for p in block.points)
 
 
 class Attachment(Frozen):
@@ -629,7 +907,15 @@ class Case(Frozen):
         description="Motpartens beteckning på ärendet (valfri), t.ex. när profilens nummeretikett "
         "är Vår beteckning; visas som ”Er beteckning” i sidhuvudet och under rubriken.",
     )
-    officer: Person = Field(alias="handläggare", description="Handläggaren.")
+    officers: Annotated[
+        tuple[Person, ...],
+        BeforeValidator(_one_or_more, json_schema_input_type=Person | list[Person]),
+    ] = Field(
+        (),
+        alias="handläggare",
+        description="Handläggaren, eller en lista av handläggare (namn, titel, telefon, e-post). "
+        "Krävs om inte profilen säger handläggare_krävs: nej för dokumenttypen.",
+    )
     responsible: Person | None = Field(
         None, alias="ansvarig", description="Ärendeansvarig chef (valfri)."
     )
@@ -643,14 +929,28 @@ class Case(Frozen):
     recipients: tuple[NonEmpty, ...] = Field(
         (), alias="delges", description="Vilka beslutet skickas till / delges."
     )
-    recipients_heading: Literal[
-        "Delges", "Beslutet skickas till", "Protokollsutdrag skickas till"
-    ] = Field("Delges", alias="delges_rubrik", description="Rubrik för mottagarlistan.")
+    recipients_heading: str | None = Field(
+        None,
+        alias="delges_rubrik",
+        min_length=1,
+        max_length=100,
+        description='Rubrik för mottagarlistan, t.ex. "Beslut sänds till" eller "Expedieras '
+        'till" (annars profilens avslutning.mottagarrubrik).',
+    )
     secrecy: Secrecy | None = Field(
         None, alias="sekretess", description="Sekretessmarkering (valfri)."
     )
     signatures: tuple[Person, ...] = Field(
-        (), alias="underskrifter", description="Underskrifter i slutet: namn och titel."
+        (),
+        alias="underskrifter",
+        description="Underskrifter: namn och titel (plats och ordning enligt profilens "
+        "avslutning).",
+    )
+    postscript: str | None = Field(
+        None,
+        alias="efterskrift",
+        max_length=20000,
+        description="Text efter underskrifterna, i Markdown (valfri).",
     )
     tables: tuple[StructuredTable, ...] = Field(
         (), alias="tabeller", description="Strukturerade tabeller som texten hänvisar till."
@@ -665,6 +965,11 @@ class Case(Frozen):
         alias="undantag",
         description="Innehållskontroller som inte gäller för filen, med skäl (regel och skäl).",
     )
+
+    @property
+    def officer(self) -> Person | None:
+        """The first handläggare, or None."""
+        return self.officers[0] if self.officers else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,7 +27,14 @@ from beslut.diagnostics import Diagnostic, Level, error
 from beslut.errors import TemplateError
 from beslut.model import decisions, formatting
 from beslut.model.letterhead import letterhead
-from beslut.model.models import DocumentType, Profile
+from beslut.model.models import (
+    Case,
+    ClosingSection,
+    DocumentType,
+    Person,
+    Profile,
+    SignaturePlace,
+)
 from beslut.model.typography import hard_spaces
 from beslut.render.images import ImageProblem
 from beslut.render.letterhead import (
@@ -43,6 +50,12 @@ from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument,
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
 """Unique text the ``{{ brödtext }}`` tag renders to; replaced by the converted body."""
+
+POSTSCRIPT_ANCHOR = "\u2063BESLUT-EFTERSKRIFT\u2063"
+"""What ``{{ efterskrift }}`` renders to when the case has text after the signatures."""
+
+RESPONSIBLE_LABEL = "Ärendeansvarig chef"
+OFFICER_LABEL = "Handläggare"
 
 CONTEXT_KEYS = frozenset(
     {
@@ -66,6 +79,9 @@ CONTEXT_KEYS = frozenset(
         "sidhuvud",
         "metadata",
         "er_beteckning",
+        "personer",
+        "avslutning",
+        "efterskrift",
     }
 )
 
@@ -74,7 +90,7 @@ REQUIRED_TAGS: dict[DocumentType, tuple[tuple[str, str], ...]] = {
     doc_type: (
         ("rubrik", "{{ rubrik }}, ärendets rubrik"),
         ("diarienummer|sidhuvud", "{{ diarienummer }}, diarienumret"),
-        ("förslag", "{% for punkt in förslag.punkter %}, beslutspunkterna"),
+        ("förslag", "{% for block in förslag.block %}, beslutspunkterna"),
         ("brödtext", "{{ brödtext }}, ärendets text"),
     )
     for doc_type in DocumentType
@@ -116,21 +132,139 @@ def _person(person: Any) -> dict[str, Any] | None:
     }
 
 
+def _person_line(label: str, person: Person) -> dict[str, str]:
+    """``Label: Namn, titel, telefon, e-post``; a title that only repeats the label is left out
+    ("Ärendeansvarig chef: Maria Strandberg", not "…, Ärendeansvarig chef")."""
+    title = person.title
+    if title and title.casefold().strip(" .") in (label.casefold(), f"{label.casefold()}en"):
+        title = None
+    parts = [person.name, title, person.phone, person.email]
+    return {"etikett": label, "värde": hard_spaces(", ".join(p for p in parts if p))}
+
+
+def people_lines(case: Case, profile: Profile) -> list[dict[str, str]]:
+    """The people lines of the body metadata block: the responsible manager, then each
+    handläggare (one line each), in that order (as seed 000 prints them)."""
+    del profile  # the labels are fixed today; the profile may name them later
+    lines = []
+    if case.responsible is not None:
+        lines.append(_person_line(RESPONSIBLE_LABEL, case.responsible))
+    lines.extend(_person_line(OFFICER_LABEL, p) for p in case.officers)
+    return lines
+
+
+@dataclass(frozen=True)
+class ProposalPart:
+    """One block of a proposal as printed: heading, lead-in and rendered points."""
+
+    heading: str | None
+    lead_in: str | None
+    points: tuple[decisions.RenderedPoint, ...]
+
+
+def proposal_parts(case: Case, profile: Profile) -> tuple[str | None, tuple[ProposalPart, ...]]:
+    """The proposal's heading and its blocks, each rendered in its own (or the profile's) style.
+
+    Style, punctuation and numbering come from the block, else the proposal, else the profile
+    (document type first); the heading from the proposal, else the profile's ``beslut.rubrik``.
+    """
+    settings = profile.decision_for(case.doc_type)
+    proposal = case.proposal
+    parts = []
+    for _, block in proposal.parts():
+        style = (block.style or proposal.style or settings.style).value
+        punctuation = (block.punctuation or proposal.punctuation or settings.punctuation).value
+        numbered = next(
+            (v for v in (block.numbered, proposal.numbered) if v is not None), settings.numbered
+        )
+        rendered = decisions.render_points(
+            [p.text for p in block.points],
+            style,
+            punctuation,
+            numbered=numbered,
+            items=[p.items for p in block.points],
+        )
+        points = tuple(
+            decisions.RenderedPoint(
+                p.label, hard_spaces(p.text), tuple(hard_spaces(i) for i in p.items)
+            )
+            for p in rendered
+        )
+        parts.append(ProposalPart(block.heading, block.lead_in, points))
+    heading = proposal.heading or settings.heading
+    return heading, tuple(parts)
+
+
+def proposal_lines(case: Case, profile: Profile) -> list[str]:
+    """The proposal as plain lines (the kallelse prints them under each item)."""
+    _, parts = proposal_parts(case, profile)
+    lines: list[str] = []
+    for part in parts:
+        lines.extend(x for x in (part.heading, part.lead_in) if x)
+        for point in part.points:
+            lines.append(hard_spaces(decisions.full_line(point)))
+            lines.extend(f"\u2013 {item}" for item in point.items)
+    return lines
+
+
+def _points(points: Iterable[decisions.RenderedPoint]) -> list[dict[str, Any]]:
+    return [{"etikett": p.label, "text": p.text, "lista": list(p.items)} for p in points]
+
+
+def _proposal_context(case: Case, profile: Profile) -> dict[str, Any]:
+    heading, parts = proposal_parts(case, profile)
+    return {
+        "rubrik": heading,
+        # Templates older than the blocks print one lead-in and every point.
+        "inledning": case.proposal.lead_in or next((p.lead_in for p in parts if p.lead_in), ""),
+        "punkter": _points(p for part in parts for p in part.points),
+        "block": [
+            {"rubrik": part.heading, "inledning": part.lead_in, "punkter": _points(part.points)}
+            for part in parts
+        ],
+    }
+
+
+def signatures(case: Case, profile: Profile) -> list[Person]:
+    """The signatures in the profile's order: the case's (else the profile's default ones),
+    sorted by the titles in ``avslutning.underskrifter_ordning``; the rest keep their order."""
+    closing = profile.closing_for(case.doc_type)
+    people = list(case.signatures or closing.default_signatures)
+    order = [t.casefold() for t in closing.signature_order]
+
+    def rank(person: Person) -> int:
+        title = (person.title or "").casefold()
+        return order.index(title) if title in order else len(order)
+
+    return sorted(people, key=rank)
+
+
+def _closing_context(case: Case, profile: Profile) -> dict[str, Any]:
+    closing = profile.closing_for(case.doc_type)
+    after_proposal = closing.signature_place is SignaturePlace.EFTER_FORSLAGET
+    sections = [
+        s.value
+        for s in closing.sections()
+        if not (after_proposal and s is ClosingSection.UNDERSKRIFTER)
+    ]
+    return {
+        "ordning": sections,
+        "underskrifter_efter_förslaget": after_proposal,
+        "beslutsunderlag": closing.basis_list.value,
+    }
+
+
 def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
     """Return the template context for a case (the keys listed in CONTEXT_KEYS)."""
     case = document.case
     organ = profile.organ(case.organ)
-    settings = profile.decision_for(case.doc_type)
-    style = (case.proposal.style or settings.style).value
-    punctuation = (case.proposal.punctuation or settings.punctuation).value
-    points = [
-        decisions.RenderedPoint(p.label, hard_spaces(p.text))
-        for p in decisions.render_points(case.proposal.points, style, punctuation)
-    ]
+    officer = _person(case.officer) or {"namn": "", "titel": None, "telefon": None, "epost": None}
+    closing = profile.closing_for(case.doc_type)
     head = letterhead(profile, case.organ, case.doc_type)
     label = profile.type_settings(case.doc_type).label
     organ_name = organ.name if organ else case.organ
     long_date = formatting.long_date(case.date)
+    people = people_lines(case, profile)
     return {
         "organisation": {
             "namn": head.organisation,
@@ -145,7 +279,7 @@ def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
             number=case.diary_number,
             their_reference=case.their_reference,
         ),
-        "metadata": case_metadata(case, head, long_date),
+        "metadata": case_metadata(case, head, long_date, people),
         "er_beteckning": case.their_reference,
         "organ": {
             "namn": organ_name,
@@ -160,8 +294,9 @@ def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
         "diarienummer": case.diary_number,
         "datum": formatting.iso_date(case.date),
         "datum_långt": long_date,
-        "handläggare": _person(case.officer),
+        "handläggare": officer,
         "ansvarig": _person(case.responsible),
+        "personer": [f"{p['etikett']}: {p['värde']}" for p in people],
         "sekretess": (
             {
                 "markering": f"SEKRETESS enligt {case.secrecy.provision} OSL",
@@ -171,15 +306,17 @@ def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
             if case.secrecy
             else None
         ),
-        "förslag": {
-            "inledning": case.proposal.lead_in,
-            "punkter": [{"etikett": p.label, "text": p.text} for p in points],
-        },
+        "förslag": _proposal_context(case, profile),
         "brödtext": ANCHOR,
         "beslutsunderlag": list(case.basis),
         "bilagor": [{"nummer": i, "titel": a.title} for i, a in enumerate(case.attachments, 1)],
-        "mottagare": {"rubrik": case.recipients_heading, "namn": list(case.recipients)},
-        "underskrifter": [_person(p) for p in case.signatures],
+        "mottagare": {
+            "rubrik": case.recipients_heading or closing.recipients_heading,
+            "namn": list(case.recipients),
+        },
+        "underskrifter": [_person(p) for p in signatures(case, profile)],
+        "avslutning": _closing_context(case, profile),
+        "efterskrift": POSTSCRIPT_ANCHOR if case.postscript else "",
     }
 
 
@@ -491,6 +628,8 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
                 f"som behövs för rubriken på rad {exc.line} i {document.rel}",
             )
         ) from None
+    if case.postscript:
+        body_warnings = [*body_warnings, *_insert_postscript(docx, document, rel, tables)]
     _set_metadata(docx, document)
     buffer = io.BytesIO()
     docx.save(buffer)
@@ -507,6 +646,29 @@ def _logo_inputs(root: Path, head: Any) -> tuple[Path, ...]:
     return () if path is None else (path,)
 
 
+def _insert_postscript(
+    docx: Any, document: CaseDocument, rel: str, tables: dict[str, Any]
+) -> list[Any]:
+    """Put the case's ``efterskrift`` (Markdown) where the template prints ``{{ efterskrift }}``;
+    a template without that tag gets it at the end of the body."""
+    from beslut.render.markdown_docx import MissingStyleError, insert_markdown
+
+    case = document.case
+    assert case.postscript is not None
+    anchor = next((p for p in docx.paragraphs if POSTSCRIPT_ANCHOR in p.text), None)
+    if anchor is None:  # an older template: add a paragraph at the end of the body
+        anchor = docx.add_paragraph(POSTSCRIPT_ANCHOR)
+    line = document.source.positions.find(("efterskrift",)).line
+    try:
+        return list(insert_markdown(docx, anchor, case.postscript, tables=tables, line_offset=line))
+    except MissingStyleError as exc:
+        raise RenderError(
+            _missing_style_message(
+                rel, document.rel, [exc.style], f"som behövs för efterskriften i {document.rel}"
+            )
+        ) from None
+
+
 def _located(warning: Any, document: CaseDocument) -> Diagnostic:
     from beslut.diagnostics import warning as make_warning
 
@@ -518,8 +680,9 @@ def _set_metadata(docx: Any, document: CaseDocument) -> None:
     props = docx.core_properties
     props.title = case.title
     props.subject = case.diary_number
-    props.author = case.officer.name
-    props.last_modified_by = case.officer.name
+    author = case.officer.name if case.officer else ""
+    props.author = author
+    props.last_modified_by = author
     props.language = "sv-SE"
     props.keywords = case.doc_type.value
     created = dt.datetime.combine(case.date, dt.time(0, 0))

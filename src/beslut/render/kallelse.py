@@ -15,11 +15,10 @@ from typing import Any
 import jinja2
 
 from beslut.disclosure import ItemView, MeetingView, public_view
-from beslut.model import decisions, formatting
+from beslut.model import formatting
 from beslut.model.letterhead import format_date, letterhead
 from beslut.model.models import AgendaItem, Meeting, Profile
-from beslut.model.typography import hard_spaces
-from beslut.render.case import RenderError
+from beslut.render.case import RenderError, proposal_lines
 from beslut.render.images import ImageProblem
 from beslut.render.letterhead import header_context, logo_image
 from beslut.render.templates_build import KALLELSE
@@ -42,12 +41,7 @@ def _details(
     if public and view.public_note is not None:
         return [view.public_note]
     if case is not None:
-        settings = profile.decision_for(case.case.doc_type)
-        style = (case.case.proposal.style or settings.style).value
-        punctuation = (case.case.proposal.punctuation or settings.punctuation).value
-        lines.append(case.case.proposal.lead_in)
-        points = decisions.render_points(case.case.proposal.points, style, punctuation)
-        lines.extend(hard_spaces(decisions.full_line(p)) for p in points)
+        lines.extend(proposal_lines(case.case, profile))
     lines.extend(f"– {topic}" for topic in item.topics)
     if item.presenter:
         lines.append(f"Föredragande: {item.presenter}")

@@ -36,7 +36,6 @@ __all__ = [
     "logo_image",
     "logo_path",
     "logo_problems",
-    "officer_lines",
 ]
 
 LOGO_CODE = "logotyp-fel"
@@ -84,9 +83,12 @@ def header_context(
     }
 
 
-def case_metadata(case: Case, head: Letterhead, long_date: str) -> list[dict[str, str]]:
+def case_metadata(
+    case: Case, head: Letterhead, long_date: str, people: list[dict[str, str]]
+) -> list[dict[str, str]]:
     """The body's metadata block under the title (``metadata``): number, their reference,
-    date and the people, with the profile's labels; empty when the profile turns it off."""
+    date and the people (``render.case.people_lines``), with the profile's labels; empty when
+    the profile turns it off."""
     if not head.header.metadata:
         return []
     label = head.header.number_label or "Diarienummer"
@@ -94,20 +96,7 @@ def case_metadata(case: Case, head: Letterhead, long_date: str) -> list[dict[str
     if case.their_reference:
         lines.append({"etikett": "Er beteckning", "värde": case.their_reference})
     lines.append({"etikett": "Datum", "värde": long_date})
-    lines.extend(officer_lines(case))
-    return lines
-
-
-def officer_lines(case: Case) -> list[dict[str, str]]:
-    """The people in the metadata block: ärendeansvarig chef (direktiv only, as the templates
-    always did) and the handläggare with title and contact details."""
-    lines = []
-    if case.responsible is not None and case.doc_type.value == "direktiv":
-        value = ", ".join(p for p in (case.responsible.name, case.responsible.title) if p)
-        lines.append({"etikett": "Ärendeansvarig chef", "värde": value})
-    officer = case.officer
-    parts = (officer.name, officer.title, officer.phone, officer.email)
-    lines.append({"etikett": "Handläggare", "värde": ", ".join(p for p in parts if p)})
+    lines.extend(people)
     return lines
 
 

@@ -239,6 +239,12 @@ BULLET_NUM_ID = 1
 NUMBER_NUM_ID = 2
 _BULLET_ABSTRACT_ID = 0
 _NUMBER_ABSTRACT_ID = 1
+DECISION_BULLET_NUM_ID = 10
+"""Bullets inside a decision point (style Beslutslista), indented under the point's text."""
+LIST_NUMBER_NUM_ID = 11
+"""The numbered Beslutsunderlag (style Numrerad förteckning); its own list, starting at 1."""
+_DECISION_BULLET_ABSTRACT_ID = 10
+_LIST_NUMBER_ABSTRACT_ID = 11
 
 _CELL_MARGINS = (
     '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
@@ -475,7 +481,24 @@ def _styles() -> list[_Style]:
                 tabs=(("left", POINT_INDENT),), after=120, left=POINT_INDENT, hanging=POINT_INDENT
             ),
         ),
+        _Style(
+            "Beslutsmening",
+            "Beslutsmening",
+            ppr=_ppr(after=120),
+        ),
+        # A bulleted list inside a decision point, indented under the point's text.
+        _Style(
+            "Beslutslista",
+            "Beslutslista",
+            ppr=_ppr(num=(DECISION_BULLET_NUM_ID, 0), after=60),
+        ),
         _Style("Forteckning", "Förteckning", ppr=_ppr(after=0)),
+        # Beslutsunderlag as a numbered list (profile: avslutning.beslutsunderlag: numrerad).
+        _Style(
+            "NumreradForteckning",
+            "Numrerad förteckning",
+            ppr=_ppr(num=(LIST_NUMBER_NUM_ID, 0), after=0),
+        ),
         _Style(
             "Punkt",
             "Punkt",
@@ -598,11 +621,14 @@ def _setup_styles(document: Any) -> None:
 
 
 def _abstract_num(
-    abstract_id: int, nsid: str, levels: Iterable[tuple[str, str, str | None]]
+    abstract_id: int,
+    nsid: str,
+    levels: Iterable[tuple[str, str, str | None]],
+    base_indent: int = 0,
 ) -> str:
     lvls = []
     for ilvl, (fmt, text, pstyle) in enumerate(levels):
-        indent = LIST_INDENT * (ilvl + 1)
+        indent = base_indent + LIST_INDENT * (ilvl + 1)
         style = f'<w:pStyle w:val="{pstyle}"/>' if pstyle else ""
         font = (
             f'<w:rPr><w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}" w:hint="default"/>'
@@ -641,9 +667,28 @@ def _setup_numbering(document: Any) -> None:
     ]
     root.append(parse_xml(_abstract_num(_BULLET_ABSTRACT_ID, "4245534C", bullet_levels)))
     root.append(parse_xml(_abstract_num(_NUMBER_ABSTRACT_ID, "4245534E", number_levels)))
+    root.append(
+        parse_xml(
+            _abstract_num(
+                _DECISION_BULLET_ABSTRACT_ID,
+                "4245534D",
+                [("bullet", "\u2022", "Beslutslista")],
+                base_indent=POINT_INDENT,
+            )
+        )
+    )
+    root.append(
+        parse_xml(
+            _abstract_num(
+                _LIST_NUMBER_ABSTRACT_ID, "4245534F", [("decimal", "%1.", "NumreradForteckning")]
+            )
+        )
+    )
     for num_id, abstract_id in (
         (BULLET_NUM_ID, _BULLET_ABSTRACT_ID),
         (NUMBER_NUM_ID, _NUMBER_ABSTRACT_ID),
+        (DECISION_BULLET_NUM_ID, _DECISION_BULLET_ABSTRACT_ID),
+        (LIST_NUMBER_NUM_ID, _LIST_NUMBER_ABSTRACT_ID),
     ):
         root.append(
             parse_xml(
@@ -962,30 +1007,36 @@ def _fill_body(document: Any, doc_type: str) -> None:
     writer.tag("endif")
 
     # Metadata repeated in the body: headers are artifacts that screen readers skip. The
-    # lines (labels, date, people) are built from the profile in render.letterhead.
+    # lines (labels, date, people) are built from the profile in render.letterhead and
+    # render.case.people_lines.
     writer.tag("for rad in metadata")
     writer.p("Metadata", "{{ rad.etikett }}: {{ rad.värde }}")
     writer.tag("endfor")
 
-    # The proposal: lead-in and one paragraph per decision point ("att" / "1." + tab + text).
-    writer.p("Beslutsinledning", "{{ förslag.inledning }}")
-    writer.tag("for punkt in förslag.punkter")
-    writer.raw(
-        "Beslutspunkt", _run("{{ punkt.etikett }}") + _run("{{ punkt.text }}", tab_before=True)
-    )
-    writer.tag("endfor")
+    _proposal(writer)
+    writer.tag("if avslutning.underskrifter_efter_förslaget and underskrifter")
+    writer.add(_signature_table())
+    writer.tag("endif")
 
     # The Markdown body replaces this paragraph after rendering.
     writer.p("Normal", "{{ brödtext }}")
 
-    writer.tag("if beslutsunderlag")
+    # The closing sections, in the order the profile gives (avslutning.ordning).
+    writer.tag("for avsnitt in avslutning.ordning")
+    writer.tag('if avsnitt == "beslutsunderlag" and beslutsunderlag')
     writer.p("Heading1", "Beslutsunderlag")
     writer.tag("for underlag in beslutsunderlag")
+    writer.tag('if avslutning.beslutsunderlag == "numrerad"')
+    writer.p("NumreradForteckning", "{{ underlag }}")
+    writer.tag('elif avslutning.beslutsunderlag == "punktlista"')
+    writer.p("ListBullet", "{{ underlag }}")
+    writer.tag("else")
     writer.p("Forteckning", "{{ underlag }}")
+    writer.tag("endif")
     writer.tag("endfor")
     writer.tag("endif")
 
-    writer.tag("if bilagor")
+    writer.tag('if avsnitt == "bilagor" and bilagor')
     writer.p("Heading1", "Bilagor")
     writer.tag("for bilaga in bilagor")
     writer.raw(
@@ -995,18 +1046,52 @@ def _fill_body(document: Any, doc_type: str) -> None:
     writer.tag("endfor")
     writer.tag("endif")
 
-    writer.tag("if mottagare.namn")
+    writer.tag('if avsnitt == "mottagare" and mottagare.namn')
     writer.p("Heading1", "{{ mottagare.rubrik }}")
     writer.tag("for namn in mottagare.namn")
     writer.p("Forteckning", "{{ namn }}")
     writer.tag("endfor")
     writer.tag("endif")
 
-    writer.tag("if underskrifter")
+    writer.tag('if avsnitt == "underskrifter" and underskrifter')
     writer.add(_signature_table())
     writer.tag("endif")
+
+    writer.tag('if avsnitt == "efterskrift" and efterskrift')
+    # The case's efterskrift (Markdown) replaces this paragraph after rendering.
+    writer.p("Normal", "{{ efterskrift }}")
+    writer.tag("endif")
+    writer.tag("endfor")
     # A document must not end with a table; this empty paragraph is the last one.
     writer.p("Forteckning")
+
+
+def _proposal(writer: _Writer) -> None:
+    """The proposal: its heading, then each block with heading, lead-in and numbered points
+    ("att" / "1." / "att 1" + tab + text, or an unnumbered sentence), each with its list."""
+    writer.tag("if förslag.rubrik")
+    writer.p("Heading1", "{{ förslag.rubrik }}")
+    writer.tag("endif")
+    writer.tag("for block in förslag.block")
+    writer.tag("if block.rubrik")
+    writer.p("Heading2", "{{ block.rubrik }}")
+    writer.tag("endif")
+    writer.tag("if block.inledning")
+    writer.p("Beslutsinledning", "{{ block.inledning }}")
+    writer.tag("endif")
+    writer.tag("for punkt in block.punkter")
+    writer.tag("if punkt.etikett")
+    writer.raw(
+        "Beslutspunkt", _run("{{ punkt.etikett }}") + _run("{{ punkt.text }}", tab_before=True)
+    )
+    writer.tag("else")
+    writer.p("Beslutsmening", "{{ punkt.text }}")
+    writer.tag("endif")
+    writer.tag("for rad in punkt.lista")
+    writer.p("Beslutslista", "{{ rad }}")
+    writer.tag("endfor")
+    writer.tag("endfor")
+    writer.tag("endfor")
 
 
 def _fill_kallelse_body(document: Any) -> None:

@@ -120,6 +120,8 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
             f"”{key}” kan inte vara ”{value}”. Tillåtna värden: {_expected_list(ctx)}.{hint}",
             "ogiltigt-värde",
         )
+    if kind == "inga_beslutspunkter":
+        return str(err["msg"]), "inga-beslutspunkter"
     if kind == "too_short" and key == "beslutspunkter":
         return (
             "Förslaget har inga beslutspunkter. Skriv minst en beslutspunkt under ”beslutspunkter:”, "
@@ -159,8 +161,26 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
     return f"”{key}” är ogiltigt ({err['msg']}).", "ogiltigt-värde"
 
 
+def _in_data(loc: PathKey, data: Any) -> PathKey:
+    """The key path as written in the file: a list index the model added to a value written in
+    short form (one person for a list of persons, a point written as text) is dropped, and so is
+    a key below a value that is not a group."""
+    path: list[str | int] = []
+    for key in loc:
+        if isinstance(key, int) and isinstance(data, dict):
+            continue  # one group written where a list of groups is stored
+        if isinstance(key, str) and not isinstance(data, dict):
+            break  # a text written where a group is stored
+        path.append(key)
+        if isinstance(key, int):
+            data = data[key] if isinstance(data, list) and key < len(data) else None
+        else:
+            data = data.get(key)
+    return tuple(path)
+
+
 def _position(err: ErrorDetails, source: Source) -> tuple[int, int]:
-    loc = _model_path(err["loc"])
+    loc = _in_data(_model_path(err["loc"]), source.data)
     if err["type"] == "missing":
         parent = tuple(loc[:-1])
         pos = source.positions.find(parent, want_key=True) if parent else source.positions.root

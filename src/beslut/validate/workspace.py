@@ -396,7 +396,31 @@ def _profile_rules(source: Source, case: Case, profile: Profile) -> list[Diagnos
                 is_error=True,
             )
         )
+    settings = profile.type_settings(case.doc_type)
+    if settings.officer_required and not case.officers:
+        problems.append(
+            note(
+                source,
+                ("handläggare",) if "handläggare" in source.data else ("typ",),
+                f"Handläggare saknas; profilen kräver handläggare för {case.doc_type.value}. "
+                "Lägg till ”handläggare:” med namn (och gärna titel, telefon och e-post), eller "
+                f"sätt ”handläggare_krävs: nej” under dokumenttyper → {case.doc_type.value} i "
+                "profilen om den här typen av handling inte har någon handläggare.",
+                "saknas",
+                is_error=True,
+            )
+        )
     return problems
+
+
+def _generated_headings(case: Case, profile: Profile | None) -> set[str]:
+    """Headings beslut prints itself: the fixed ones and those the case or profile chooses."""
+    chosen = [case.recipients_heading, case.proposal.heading]
+    chosen += [b.heading for b in case.proposal.blocks]
+    if profile is not None:
+        chosen.append(profile.closing_for(case.doc_type).recipients_heading)
+        chosen.append(profile.decision_for(case.doc_type).heading)
+    return {h.casefold() for h in (*GENERATED_SECTIONS, *chosen) if h}
 
 
 def _tables(source: Source, case: Case, body: BodyOutline) -> list[Diagnostic]:
@@ -476,7 +500,7 @@ def _sections(
                         is_error=True,
                     )
                 )
-    generated = {g.casefold() for g in GENERATED_SECTIONS}
+    generated = _generated_headings(case, profile)
     known = {normal_heading(k): k for k in KNOWN_SECTIONS}
     for heading, line in body.sections:
         normal = normal_heading(heading)
@@ -500,7 +524,8 @@ def _sections(
                     line,
                     1,
                     f"Avsnittet ”{heading}” skapas av beslut från front matter; skriv listan under "
-                    "beslutsunderlag/bilagor/delges i stället för i texten.",
+                    "beslutsunderlag/bilagor/delges (eller förslaget under förslag) i stället för "
+                    "i texten.",
                     "genererat-avsnitt",
                 )
             )
