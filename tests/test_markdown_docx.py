@@ -289,8 +289,8 @@ def test_structured_table(template: Path) -> None:
     assert cells == [
         ["Resurs", "Belopp", "Andel", "Kommentar"],
         ["Samordnare", f"1{NBSP}300{NBSP}tkr", f"19,8{NBSP}%", ""],
-        ["Administrativt stöd", f"400{NBSP}tkr", f"6,1{NBSP}%", "Administrativt stöd 50 %"],
-        ["Återbetalning", f"\u2212250{NBSP}tkr", "", "Ej förbrukade medel"],
+        ["Administrativt stöd", f"400{NBSP}tkr", f"6,1{NBSP}%", f"Administrativt stöd 50{NBSP}%"],
+        ["Återbetalning", f"\u2212250{NBSP}tkr", "\u2013", "Ej förbrukade medel"],
         ["Summa", f"1{NBSP}450{NBSP}tkr", f"25,9{NBSP}%", ""],
     ]
     sum_cells = table.rows[-1].cells

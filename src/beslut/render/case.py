@@ -443,9 +443,15 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     from beslut.render.markdown_docx import MissingStyleError, insert_markdown
 
     tables = {t.id: t for t in case.tables}
+    images = _figure_images(document, root)
     try:
         body_warnings = insert_markdown(
-            docx, anchor, document.body, tables=tables, line_offset=document.source.body_offset
+            docx,
+            anchor,
+            document.body,
+            tables=tables,
+            line_offset=document.source.body_offset,
+            images=images,
         )
     except MissingStyleError as exc:
         raise RenderError(
@@ -462,8 +468,33 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     return RenderedDocx(
         buffer.getvalue(),
         tuple(_located(w, document) for w in body_warnings),
-        inputs=(document.source.path, path, root / PROFILE_FILE),
+        inputs=(
+            document.source.path,
+            path,
+            root / PROFILE_FILE,
+            *sorted({image.source for image in images.values()}),
+        ),
     )
+
+
+def _figure_images(document: CaseDocument, root: Path) -> dict[str, Any]:
+    """Read the images of the body's figures, by address as written; they are inputs of the
+    paper, so an edited image rebuilds it."""
+    from beslut.render.images import ImageProblem, read_image
+    from beslut.validate.figures import figure_path
+
+    images: dict[str, Any] = {}
+    for ref in document.outline.figures:
+        if ref.src in images:
+            continue
+        file, problem = figure_path(ref, document.source.path, root)
+        try:
+            if file is None:
+                raise ImageProblem(problem or "")
+            images[ref.src] = read_image(file)
+        except ImageProblem as exc:
+            raise RenderError(f"{document.rel}:{ref.line}:{ref.column}: {exc}") from None
+    return images
 
 
 def _located(warning: Any, document: CaseDocument) -> Diagnostic:
