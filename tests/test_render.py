@@ -881,7 +881,10 @@ def test_unsupported_markdown_warns_with_file_position_and_keeps_the_text(
     document = docx.Document(str(root / "output" / "ärenden" / "ok.docx"))
     texts = [p.text for p in document.paragraphs]
     assert '<div class="ruta">\nViktig <b>text</b> i en ruta.\n</div>' in texts
-    assert "Se bilden Karta över regionen nedan." in texts
+    # an image inside a sentence is an inline picture, its alt text the description
+    assert "Se bilden  nedan." in texts
+    (shape,) = document.inline_shapes
+    assert shape._inline.docPr.get("descr") == "Karta över regionen"
 
 
 def test_very_long_body_and_table_render(make_workspace: MakeWorkspace) -> None:
