@@ -9,6 +9,7 @@ charts use (text, paths, gradients) faithfully.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
+from PIL import Image as PILImage  # installed with reportlab
 
 _MAX_BYTES = 20 * 1024 * 1024
 _SVG_WIDTH_PX = 1800  # about 280 dpi across a 16 cm text column
@@ -81,6 +83,13 @@ def _bitmap(path: Path, data: bytes) -> LoadedImage:
         raise ImageProblem(
             f"Bilden ”{name}” har ett format som inte stöds. Använd PNG, JPEG eller SVG."
         )
+    try:  # decode it whole: a damaged file would print as an empty frame
+        with PILImage.open(io.BytesIO(data)) as decoded:
+            decoded.load()
+    except Exception:
+        raise ImageProblem(
+            f"Bilden ”{name}” är skadad och kan inte läsas. Spara om den som PNG eller JPEG."
+        ) from None
     if width <= 0 or height <= 0:
         raise ImageProblem(
             f"Bilden ”{name}” saknar storlek (0 bildpunkter). Spara om den som PNG eller JPEG."
