@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from beslut.convert.libreoffice import FakeConverter
 from beslut.pipeline import build
 from beslut.render.images import ImageProblem, read_image
-from conftest import CASE, REPO, MakeWorkspace, findings, need
+from conftest import CASE, MakeWorkspace, findings, need
 
 CASE_REL = "content/ärenden/ok.md"
 ALT = "Stapeldiagram över kostnaderna per år"
@@ -95,17 +95,17 @@ def test_read_image_png_jpeg_and_svg(tmp_path: Path) -> None:
 
 
 def test_read_image_problems_are_swedish(tmp_path: Path) -> None:
-    with pytest.raises(ImageProblem, match="”saknas.png” finns inte"):
+    with pytest.raises(ImageProblem, match=r"”saknas\.png” finns inte"):
         read_image(tmp_path / "saknas.png")
     (tmp_path / "text.png").write_text("inte en bild", encoding="utf-8")
-    with pytest.raises(ImageProblem, match="format som inte stöds. Använd PNG, JPEG eller SVG"):
+    with pytest.raises(ImageProblem, match=r"format som inte stöds\. Använd PNG, JPEG eller SVG"):
         read_image(tmp_path / "text.png")
     (tmp_path / "mapp.png").mkdir()
     with pytest.raises(ImageProblem, match="ingen fil"):
         read_image(tmp_path / "mapp.png")
     need_rsvg()
     (tmp_path / "trasig.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><rect", "utf-8")
-    with pytest.raises(ImageProblem, match="”trasig.svg” är skadad"):
+    with pytest.raises(ImageProblem, match=r"”trasig\.svg” är skadad"):
         read_image(tmp_path / "trasig.svg")
 
 
@@ -175,7 +175,9 @@ def test_figure_is_a_centred_picture_with_alt_text_width_and_caption(
     assert abs(shape.width - text_width // 2) < 2 * 635  # {bredd=50%}
     assert shape.height * 2 == pytest.approx(shape.width, abs=2)
     paragraphs = document.paragraphs
-    index = next(i for i, p in enumerate(paragraphs) if p._p.find(".//" + qn("w:drawing")) is not None)
+    index = next(
+        i for i, p in enumerate(paragraphs) if p._p.find(".//" + qn("w:drawing")) is not None
+    )
     picture, caption = paragraphs[index], paragraphs[index + 1]
     assert picture.style.name == "Bild" and picture.text == ""
     assert picture.paragraph_format.keep_with_next is True  # never apart from its caption

@@ -534,7 +534,7 @@ def test_seed_004_summary_table_sums_per_column(built: Built) -> None:
     ]
     texts = [[c.text for c in row.cells] for row in table.rows]
     # the subtotals the original prints ("Totalt: Personaleffektiviseringar 192 mkr")
-    assert [f"Summa personaleffektiviseringar"] + [
+    assert ["Summa personaleffektiviseringar"] + [
         f"\u2212{v}{NBSP}mnkr" for v in (76, 68, 48, 192)
     ] in texts
     assert ["Summa effektiviseringar"] + [f"\u2212{v}{NBSP}mnkr" for v in (13, 10, 12, 35)] in texts

@@ -225,8 +225,8 @@ class _TableConverter(_ListConverter):
                 align = cell.align if cell else None
                 right = align == "right" or (align is None and numeric[col])
                 jc_right = right and align != "center"
-                style = head_style if is_head else body_style
-                p = self._cell(tr, widths[col], style, jc_right, keep_next=keep[row_index])
+                cell_style = head_style if is_head else body_style
+                p = self._cell(tr, widths[col], cell_style, jc_right, keep_next=keep[row_index])
                 if align == "center":
                     ppr = p.find(qn("w:pPr"))
                     _el("w:jc", ppr if ppr is not None else _el("w:pPr", p), val="center")
@@ -291,18 +291,18 @@ class _TableConverter(_ListConverter):
         for i, col in enumerate(columns):
             p = self._cell(tr, widths[i], head_style, col.numeric, keep_next=keep[0])
             self.run(p, headings[i], bold=head_bold)
-        for row_index, (cells, bold) in enumerate(body, start=1):
+        for row_index, (content, bold) in enumerate(body, start=1):
             tr = self._row(tbl)
-            if isinstance(cells, str):
+            if isinstance(content, str):
                 p = self._cell(
                     tr, sum(widths), body_style, False, keep_next=keep[row_index], span=ncols
                 )
-                self.run(p, cells, bold=True)
+                self.run(p, content, bold=True)
                 continue
             for i, col in enumerate(columns):
                 p = self._cell(tr, widths[i], body_style, col.numeric, keep_next=keep[row_index])
-                if cells[i]:
-                    self.run(p, cells[i], bold=bold)
+                if content[i]:
+                    self.run(p, content[i], bold=bold)
         self.insert(tbl)
 
 
