@@ -296,3 +296,40 @@ def test_seed_004_tables_keep_their_totals_and_signs(
     for p in pages:
         starts, sums = p.count("År Kostnadsreducering"), len(re.findall(r"\nSumma −\d", p))
         assert starts <= sums
+
+
+def _figures(node: Any, found: list[Any]) -> list[Any]:
+    node = node.get_object()
+    if isinstance(node, dict):
+        if node.get("/S") == "/Figure":
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            _figures(kid, found)
+    return found
+
+
+@pytest.mark.libreoffice
+def test_seed_002_chart_is_a_figure_with_caption_and_alt_text(
+    example_pdfs: dict[str, tuple[Any, PdfReader]],
+) -> None:
+    # (here because this module builds the example PDFs once; figures: tests/test_figures.py)
+    document, reader = example_pdfs["RS-730-2018-programdirektiv-nära-vård"]
+    (shape,) = document.inline_shapes
+    alt = shape._inline.docPr.get("descr")
+    assert alt.startswith("Ytdiagram: från 1920 till 2020 minskar andelen akuta tillstånd")
+    paragraphs = document.paragraphs
+    index = next(
+        i for i, p in enumerate(paragraphs) if p._p.find(".//" + qn("w:drawing")) is not None
+    )
+    caption = paragraphs[index + 1]
+    assert (caption.style.name, caption.text) == (
+        "Bildtext",
+        "Bild: Svensk hälso- och sjukvård under 100 år",
+    )
+    assert paragraphs[index - 1].text.startswith("Det är känt att många av de kroniska")
+    figures = _figures(reader.trailer["/Root"]["/StructTreeRoot"], [])
+    assert [str(f["/Alt"]) for f in figures] == [alt]
+    # the cost table's sum row carries the original's comment
+    table = next(t for t in document.tables if t.rows[1].cells[0].text == "Samordnare")
+    assert texts(table)[-1] == ["Summa", f"6{NBSP}550", "Ej förbrukade medel återlämnas!"]
