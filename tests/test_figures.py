@@ -34,15 +34,15 @@ SVG = (
 )
 
 
-def png(width: int, height: int, color: bytes = b"\xff\xff\xff") -> bytes:
-    """An RGB PNG of one colour."""
+def png(width: int, height: int, color: bytes = b"\xff\xff\xff", *, data: bool = True) -> bytes:
+    """An RGB PNG of one colour (``data=False``: only the header says how big it is)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    raw = b"".join(b"\x00" + color * width for _ in range(height))
+    raw = b"".join(b"\x00" + color * width for _ in range(height)) if data else b""
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
@@ -100,6 +100,9 @@ def test_read_image_problems_are_swedish(tmp_path: Path) -> None:
     (tmp_path / "text.png").write_text("inte en bild", encoding="utf-8")
     with pytest.raises(ImageProblem, match=r"format som inte stöds\. Använd PNG, JPEG eller SVG"):
         read_image(tmp_path / "text.png")
+    (tmp_path / "stor.png").write_bytes(png(9000, 9000, data=False))
+    with pytest.raises(ImageProblem, match=r"för stor \(9000 × 9000 bildpunkter\)"):
+        read_image(tmp_path / "stor.png")
     (tmp_path / "mapp.png").mkdir()
     with pytest.raises(ImageProblem, match="ingen fil"):
         read_image(tmp_path / "mapp.png")

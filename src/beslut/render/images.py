@@ -21,6 +21,8 @@ from PIL import Image as PILImage  # installed with reportlab
 
 _MAX_BYTES = 20 * 1024 * 1024
 _SVG_WIDTH_PX = 1800  # about 280 dpi across a 16 cm text column
+_SVG_MAX_HEIGHT_PX = 4 * _SVG_WIDTH_PX  # a very tall drawing is fitted into this box
+_MAX_PIXELS = 40_000_000
 _SVG_TIMEOUT = 60
 _CONTENT_TYPES = {"image/png": "image/png", "image/jpeg": "image/jpeg"}
 
@@ -83,6 +85,11 @@ def _bitmap(path: Path, data: bytes) -> LoadedImage:
         raise ImageProblem(
             f"Bilden ”{name}” har ett format som inte stöds. Använd PNG, JPEG eller SVG."
         )
+    if width * height > _MAX_PIXELS:
+        raise ImageProblem(
+            f"Bilden ”{name}” är för stor ({width} × {height} bildpunkter). Spara den i lägre "
+            "upplösning, till exempel 2000 bildpunkter bred."
+        )
     try:  # decode it whole: a damaged file would print as an empty frame
         with PILImage.open(io.BytesIO(data)) as decoded:
             decoded.load()
@@ -116,7 +123,13 @@ def _rasterise_svg(path: Path, data: bytes) -> bytes:
         )
     try:
         done = subprocess.run(
-            [program, "--format=png", f"--width={_SVG_WIDTH_PX}", "--keep-aspect-ratio"],
+            [
+                program,
+                "--format=png",
+                f"--width={_SVG_WIDTH_PX}",
+                f"--height={_SVG_MAX_HEIGHT_PX}",
+                "--keep-aspect-ratio",
+            ],
             input=data,
             capture_output=True,
             timeout=_SVG_TIMEOUT,
