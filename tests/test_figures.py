@@ -247,3 +247,28 @@ def test_pdf_tags_the_figure_with_its_alt_text(
     assert [str(f.get("/Alt")) for f in figures] == [ALT]
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Bild 1. Kostnader 2020–2022" in text
+
+
+def test_an_image_that_breaks_after_the_check_fails_only_its_paper(
+    make_workspace: MakeWorkspace,
+) -> None:
+    from beslut.render.case import render_case
+    from beslut.validate.workspace import load_workspace
+
+    root = make_workspace({CASE_REL: figure_case(), "content/bilder/diagram.png": png(30, 15)})
+    workspace = load_workspace(root)
+    (document,) = workspace.cases
+    assert workspace.profile is not None
+    (root / "content" / "bilder" / "diagram.png").unlink()
+    rendered = render_case(document, workspace.profile, root)
+    line = (
+        figure_case()
+        .splitlines()
+        .index(next(x for x in figure_case().splitlines() if x.startswith("![")))
+        + 1
+    )
+    assert [d.format() for d in rendered.warnings] == [
+        f"{CASE_REL}:{line}:1: fel: Bilden ”diagram.png” finns inte. Kontrollera filnamnet "
+        "(stora och små bokstäver räknas) och att sökvägen är relativ till filen som använder "
+        "bilden. [bild-fel]"
+    ]

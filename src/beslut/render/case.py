@@ -443,7 +443,7 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     from beslut.render.markdown_docx import MissingStyleError, insert_markdown
 
     tables = {t.id: t for t in case.tables}
-    images = _figure_images(document, root)
+    images, image_problems = _figure_images(document, root)
     try:
         body_warnings = insert_markdown(
             docx,
@@ -467,7 +467,14 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     docx.save(buffer)
     return RenderedDocx(
         buffer.getvalue(),
-        tuple(_located(w, document) for w in body_warnings),
+        (
+            *image_problems,
+            *(
+                _located(w, document)
+                for w in body_warnings
+                if not (w.code == "bild-fel" and w.line in {p.line for p in image_problems})
+            ),
+        ),
         inputs=(
             document.source.path,
             path,
@@ -477,13 +484,15 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     )
 
 
-def _figure_images(document: CaseDocument, root: Path) -> dict[str, Any]:
+def _figure_images(document: CaseDocument, root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Read the images of the body's figures, by address as written; they are inputs of the
-    paper, so an edited image rebuilds it."""
+    paper, so an edited image rebuilds it. An image that cannot be read (``beslut check``
+    reports it first; here it changed since) is a located error, which fails the paper."""
     from beslut.render.images import ImageProblem, read_image
     from beslut.validate.figures import figure_path
 
     images: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
     for ref in document.outline.figures:
         if ref.src in images:
             continue
@@ -493,8 +502,8 @@ def _figure_images(document: CaseDocument, root: Path) -> dict[str, Any]:
                 raise ImageProblem(problem or "")
             images[ref.src] = read_image(file)
         except ImageProblem as exc:
-            raise RenderError(f"{document.rel}:{ref.line}:{ref.column}: {exc}") from None
-    return images
+            problems.append(error(document.rel, ref.line, ref.column, str(exc), "bild-fel"))
+    return images, problems
 
 
 def _located(warning: Any, document: CaseDocument) -> Diagnostic:
