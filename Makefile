@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-liberation2 poppler-utils pandoc
+APT_PACKAGES := libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-liberation2 poppler-utils pandoc librsvg2-bin
 
 .PHONY: demo test check lint system venv templates schema clean bench
 

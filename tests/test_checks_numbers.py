@@ -287,16 +287,16 @@ def test_real_content_tables_add_up(tmp_path: Path) -> None:
     assert "källor:" in text
     case.write_text(
         text.replace(
-            "[Omstrukturering av vården, 90, 42, 41, 173]",
-            "[Omstrukturering av vården, 86, 42, 41, 169]",
+            "[Omstrukturering av vården, -90, -42, -41, -173]",
+            "[Omstrukturering av vården, -86, -42, -41, -169]",
         ),
         encoding="utf-8",
     )
     assert [line.split(": ", 2)[2] for line in findings(tmp_path, "källtabell")] == [
-        "Raden ”Omstrukturering av vården” har 86 i kolumnen ”2020”, men raden ”2020” i "
-        "tabellerna ”omstrukturering-vardnivaer” och ”omstrukturering-patientens-vag” har 90. "
+        "Raden ”Omstrukturering av vården” har -86 i kolumnen ”2020”, men raden ”2020” i "
+        "tabellerna ”omstrukturering-vardnivaer” och ”omstrukturering-patientens-vag” har -90. "
         "Rätta beloppet här eller i källtabellen. [källtabell]",
-        "Raden ”Omstrukturering av vården” har 169 i kolumnen ”Summa”, men tabellerna "
-        "”omstrukturering-vardnivaer” och ”omstrukturering-patientens-vag” summerar till 173. "
+        "Raden ”Omstrukturering av vården” har -169 i kolumnen ”Summa”, men tabellerna "
+        "”omstrukturering-vardnivaer” och ”omstrukturering-patientens-vag” summerar till -173. "
         "Rätta beloppet här eller i källtabellen. [källtabell]",
     ]

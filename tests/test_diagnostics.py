@@ -152,7 +152,8 @@ def test_structured_table_rules(make_workspace: MakeWorkspace) -> None:
     )
     assert _one(make_workspace, text) == [
         "content/ärenden/x.md:23:15: fel: ”tusen” i kolumnen ”Belopp” är inte ett tal. Skriv talet "
-        "utan mellanslag och enhet, t.ex. 1300 eller 12.5. [inte-ett-tal]",
+        "utan enhet, t.ex. 1300 eller 12.5, eller inom citattecken med de decimaler som ska "
+        'synas, t.ex. "6,0". [inte-ett-tal]',
         "content/ärenden/x.md:24:9: fel: Raden har 1 värde men tabellen har 2 kolumner. "
         "[tabellrad-längd]",
         "content/ärenden/x.md:26:27: fel: Summan i kolumnen ”Belopp” är 1800 i originalet men "

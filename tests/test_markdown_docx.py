@@ -105,6 +105,7 @@ def convert(
     *,
     tables: Mapping[str, StructuredTable] | None = None,
     line_offset: int = 0,
+    images: Mapping[str, Any] | None = None,
 ) -> tuple[Any, list[BodyWarning], bytes]:
     """Render the template, insert the body, save; return the reopened document."""
     tpl = DocxTemplate(str(template))
@@ -112,7 +113,9 @@ def convert(
     tpl.render(CONTEXT, jinja_env=env, autoescape=True)
     document = tpl.docx
     anchor = next(p for p in document.paragraphs if p.text == ANCHOR)
-    warnings = insert_markdown(document, anchor, text, tables=tables or {}, line_offset=line_offset)
+    warnings = insert_markdown(
+        document, anchor, text, tables=tables or {}, line_offset=line_offset, images=images
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()
@@ -317,8 +320,8 @@ def test_structured_table(template: Path) -> None:
     assert cells == [
         ["Resurs", "Belopp", "Andel", "Kommentar"],
         ["Samordnare", f"1{NBSP}300{NBSP}tkr", f"19,8{NBSP}%", ""],
-        ["Administrativt stöd", f"400{NBSP}tkr", f"6,1{NBSP}%", "Administrativt stöd 50 %"],
-        ["Återbetalning", f"\u2212250{NBSP}tkr", "", "Ej förbrukade medel"],
+        ["Administrativt stöd", f"400{NBSP}tkr", f"6,1{NBSP}%", f"Administrativt stöd 50{NBSP}%"],
+        ["Återbetalning", f"\u2212250{NBSP}tkr", "\u2013", "Ej förbrukade medel"],
         ["Summa", f"1{NBSP}450{NBSP}tkr", f"25,9{NBSP}%", ""],
     ]
     sum_cells = table.rows[-1].cells
@@ -417,7 +420,7 @@ def test_dash_thematic_break_is_dropped_with_warning(template: Path) -> None:
 # --------------------------------------------------------------------------- warnings
 
 
-def test_html_and_images_are_kept_as_text_with_warnings(template: Path) -> None:
+def test_html_and_unread_images_are_kept_as_text_with_warnings(template: Path) -> None:
     text = (
         "Inledning.\n\n"
         'Text med <span class="x">html</span> och\n'
@@ -435,9 +438,8 @@ def test_html_and_images_are_kept_as_text_with_warnings(template: Path) -> None:
         BodyWarning(
             11,
             9,
-            "bild-stöds-inte",
-            'Bilder stöds inte ännu; bildtexten "Svensk hälso- och sjukvård under 100 år" '
-            "skrivs ut som text.",
+            "bild-fel",
+            "Bilden ”bild.png” kan inte visas här; alternativtexten skrivs ut i stället.",
         ),
         BodyWarning(
             13, 1, "html-stöds-inte", "HTML stöds inte i brödtexten och skrivs ut som vanlig text."

@@ -11,7 +11,9 @@ import hashlib
 import json
 import re
 import shutil
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -521,7 +523,8 @@ def test_seed_002_cost_table_has_swedish_numbers_right_aligned_and_a_bold_sum(
     assert rows[0] == ["Resurs", "Belopp (tkr)", "Kommentar"]
     assert rows[1] == ["Samordnare", f"1{NBSP}300", ""]
     assert rows[4] == ["Utvecklingsmedel", f"2{NBSP}000", "För att stödja omställningsarbetet 2020"]
-    assert rows[-1] == ["Summa", f"6{NBSP}550", ""]
+    # the sum row carries the original's comment (seed 002: "Ej förbrukade medel återlämnas!")
+    assert rows[-1] == ["Summa", f"6{NBSP}550", "Ej förbrukade medel återlämnas!"]
     assert is_header_row(table, 0) and not is_header_row(table, 1)
     for row in table.rows:
         amount, comment = row.cells[1].paragraphs[0], row.cells[2].paragraphs[0]
@@ -540,13 +543,23 @@ def test_seed_002_cost_table_has_swedish_numbers_right_aligned_and_a_bold_sum(
 def test_seed_004_summary_table_sums_per_column(built: Built) -> None:
     document = built.document(BY_STEM["25HSN4120-omställning-hållbar-ekonomi"])
     table = table_with(document, "Åtgärd", "Ett sjukhus på tre orter")
+    # reductions carry their sign from the data, with a true minus sign (seed 004: "– 3 mkr")
     assert [c.text for c in table.rows[-1].cells] == [
         "Totalt",
-        f"213{NBSP}mnkr",
-        f"163{NBSP}mnkr",
-        f"152{NBSP}mnkr",
-        f"528{NBSP}mnkr",
+        f"\u2212213{NBSP}mnkr",
+        f"\u2212163{NBSP}mnkr",
+        f"\u2212152{NBSP}mnkr",
+        f"\u2212528{NBSP}mnkr",
     ]
+    texts = [[c.text for c in row.cells] for row in table.rows]
+    # the subtotals the original prints ("Totalt: Personaleffektiviseringar 192 mkr")
+    assert ["Summa personaleffektiviseringar"] + [
+        f"\u2212{v}{NBSP}mnkr" for v in (76, 68, 48, 192)
+    ] in texts
+    assert ["Summa effektiviseringar"] + [f"\u2212{v}{NBSP}mnkr" for v in (13, 10, 12, 35)] in texts
+    assert ["Personaleffektiviseringar"] * 5 in texts  # a description row over all columns
+    per_year = table_with(document, "År", "2020")
+    assert [c.text for c in per_year.rows[1].cells] == ["2020", f"\u22123{NBSP}mnkr"]
     assert all(run.bold for run in table.rows[-1].cells[4].paragraphs[0].runs)
     period = table_with(document, "Post", "Nyttoeffekt i verksamheterna")
     assert [c.text for c in period.rows[2].cells] == [
@@ -604,6 +617,26 @@ Mer text.
 """
 
 OK_CASE = "content/ärenden/ok.md"
+
+
+def _png(width: int, height: int) -> bytes:
+    """A white RGB PNG of the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    raw = b"".join(b"\x00" + b"\xff" * 3 * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG_1X1 = _png(1, 1)
 DIREKTIV_CASE = "content/ärenden/direktiv.md"
 
 
@@ -844,28 +877,31 @@ def test_unsupported_markdown_warns_with_file_position_and_keeps_the_text(
         "Viktig <b>text</b> i en ruta.\n"
         "</div>\n"
         "\n"
-        "Se bilden ![Karta över regionen](karta.png) nedan.\n"
+        "Se bilden ![Karta över regionen](../bilder/karta.png) nedan.\n"
     )
     text = case_with(body=body)
     root = make_workspace({OK_CASE: text})
     lines = text.splitlines()
     html_line = lines.index('<div class="ruta">') + 1
-    image_line = lines.index("Se bilden ![Karta över regionen](karta.png) nedan.") + 1
+    image_line = lines.index("Se bilden ![Karta över regionen](../bilder/karta.png) nedan.") + 1
     assert (html_line, image_line) == (19, 23)  # 15 lines of front matter, then the body
+    (root / "content" / "bilder").mkdir()
+    (root / "content" / "bilder" / "karta.png").write_bytes(PNG_1X1)
     expected = (
         f"{OK_CASE}:{html_line}:1: varning: HTML stöds inte i brödtexten och skrivs ut som vanlig "
         "text. [html-stöds-inte]\n"
-        f"{OK_CASE}:{image_line}:11: varning: Bilder stöds inte ännu; bildtexten "
-        '"Karta över regionen" skrivs ut som text. [bild-stöds-inte]\n'
     )
     code, out, err = run("build", str(root), "--format", "docx")
     assert (code, out) == (0, expected)
     code, out, err = run("check", str(root))
-    assert (code, out, err) == (0, expected, "beslut: 0 fel, 2 varningar.\n")
+    assert (code, out, err) == (0, expected, "beslut: 0 fel, 1 varning.\n")
     document = docx.Document(str(root / "output" / "ärenden" / "ok.docx"))
     texts = [p.text for p in document.paragraphs]
     assert '<div class="ruta">\nViktig <b>text</b> i en ruta.\n</div>' in texts
-    assert "Se bilden Karta över regionen nedan." in texts
+    # an image inside a sentence is an inline picture, its alt text the description
+    assert "Se bilden  nedan." in texts
+    (shape,) = document.inline_shapes
+    assert shape._inline.docPr.get("descr") == "Karta över regionen"
 
 
 def test_very_long_body_and_table_render(make_workspace: MakeWorkspace) -> None:

@@ -120,6 +120,12 @@ RULES: dict[str, Rule] = {
         ),
         Rule("radsumma", _E, "Tal", "En summakolumn stämmer inte med radens övriga belopp."),
         Rule(
+            "delsumma-stämmer-inte",
+            _E,
+            "Tal",
+            "En angiven delsumma stämmer inte med raderna ovanför.",
+        ),
+        Rule(
             "dubblett-rad", _W, "Tal", "Samma radetikett (t.ex. ett årtal) förekommer två gånger."
         ),
         Rule(

@@ -3,6 +3,8 @@
 * ``summa-stämmer-inte``: a stated sum (``angiven_summa``) must equal its column's sum.
 * ``radsumma``: a row-sum column (``radsumma: true``, or a last numeric column headed Summa,
   Totalt or Total) must equal the sum of the row's other columns of the same type and unit.
+* ``delsumma-stämmer-inte``: a subtotal row's stated values (``angiven``) must equal the sum of
+  the rows since the previous subtotal or description row.
 * ``dubblett-rad``: a row label appears twice in a table's first text column.
 * ``källtabell``: a summary row linked with ``källor`` must agree with the tables it sums up.
 """
@@ -19,7 +21,7 @@ from beslut.checks.base import Context
 from beslut.checks.catalogue import RULES
 from beslut.diagnostics import Diagnostic
 from beslut.load.yamlpos import PathKey
-from beslut.model.models import Cell, ColumnKind, StructuredTable, Unit
+from beslut.model.models import Cell, ColumnKind, StructuredTable, Unit, cell_number
 
 if TYPE_CHECKING:
     from beslut.validate.workspace import CaseDocument
@@ -38,6 +40,7 @@ def check(context: Context) -> Iterator[Diagnostic]:
             yield from _stated_sums(case, index, table)
             yield from _row_sums(case, index, table)
             yield from _duplicate_labels(case, index, table)
+            yield from _subtotals(case, index, table)
             yield from _sources(case, index, table, tables)
 
 
@@ -47,10 +50,9 @@ def check(context: Context) -> Iterator[Diagnostic]:
 
 
 def _value(cell: Cell) -> Decimal | None:
-    """Return a cell's number, or None for an empty or non-numeric cell."""
-    if cell is None or isinstance(cell, str | bool):
-        return None
-    return Decimal(str(cell))
+    """Return a cell's number (also one written as text, "6,0"), or None for an empty or
+    non-numeric cell."""
+    return cell_number(cell)
 
 
 def _show(value: Decimal) -> str:
@@ -72,7 +74,7 @@ def _key(table: StructuredTable, column: int) -> Key:
 def _rows(table: StructuredTable) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     """Yield (index, row) for the rows with one value per column; the others are an error of
     their own (``tabellrad-längd``)."""
-    for index, row in enumerate(table.rows):
+    for index, row in table.data_rows():
         if len(row) == len(table.columns):
             yield index, row
 
@@ -82,7 +84,9 @@ def _label_column(table: StructuredTable) -> int | None:
     return next((i for i, c in enumerate(table.columns) if c.kind is ColumnKind.TEXT), None)
 
 
-def _label(table: StructuredTable, row: Sequence[Cell]) -> str | None:
+def _label(table: StructuredTable, row: object) -> str | None:
+    if not isinstance(row, tuple):
+        return None  # a description or subtotal row
     column = _label_column(table)
     if column is None or column >= len(row) or row[column] is None:
         return None
@@ -208,6 +212,28 @@ def _stated_row_sum(
             f"{label} har {_show(stated)} i kolumnen ”{table.columns[total].heading}”, men "
             f"summorna i {names} blir {_show(parts_sum)}. Rätta summan eller beloppen.",
         )
+
+
+def _subtotals(case: CaseDocument, index: int, table: StructuredTable) -> Iterator[Diagnostic]:
+    for row_index, sums in table.subtotals().items():
+        row = table.rows[row_index]
+        stated_row = getattr(row, "stated", None) or ()
+        for column, (stated, computed) in enumerate(zip(stated_row, sums, strict=False)):
+            value = _value(stated)
+            if value is None or computed is None or value == computed:
+                continue
+            label = getattr(row, "subtotal", "")
+            pos = case.source.positions.find(
+                ("tabeller", index, "rader", row_index, "angiven", column)
+            )
+            yield RULES["delsumma-stämmer-inte"].at(
+                case.rel,
+                pos.line,
+                pos.column,
+                f"Delsumman ”{label}” har {_show(value)} i kolumnen "
+                f"”{table.columns[column].heading}”, men raderna sedan förra delsumman eller beskrivande raden summerar "
+                f"till {_show(computed)}. Rätta delsumman eller raderna.",
+            )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -126,6 +126,7 @@ class Block:
 _INLINE_MASKS = (
     re.compile(r"(`+)(?:(?!\1).)+?\1"),  # code spans
     re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # link and image targets: ](url "title")
+    re.compile(r"\{\s*bredd\s*=[^}]*\}"),  # an image's width: ](bild.png){bredd=60%}
     re.compile(r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>"),  # autolinks
     re.compile(r"<[^>\s@]+@[^>\s]+>"),  # e-mail autolinks
     re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->"),  # inline HTML and comments

@@ -115,12 +115,14 @@ def _unlisted_files(context: Context) -> Iterator[Diagnostic]:
 
 
 def _listed(context: Context) -> set[Path]:
-    """Return every file a case or meeting lists, resolved (also ones with other problems)."""
+    """Return every file a case or meeting lists or shows as a figure, resolved (also ones with
+    other problems)."""
     listed: set[Path] = set()
     for case in context.cases:
         listed |= {p.resolve() for p in case.attachment_files if p is not None}
         folder = case.source.path.parent
         listed |= {(folder / a.file).resolve() for a in case.case.attachments if a.file}
+        listed |= {(folder / f.src).resolve() for f in case.outline.figures if f.src}  # images
     for meeting in context.meetings:
         listed |= {p.resolve() for item in meeting.attachment_files for p in item if p is not None}
         folder = meeting.source.path.parent

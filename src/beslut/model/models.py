@@ -17,8 +17,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -818,6 +820,80 @@ class TableColumn(Frozen):
 Cell = str | int | float | Decimal | None
 
 
+_WRITTEN_NUMBER = re.compile(
+    r"^[-\u2212\u2013+]?\s?\d{1,3}(?:[ \u00a0]?\d{3})*(?:[.,]\d+)?$|^[-\u2212\u2013+]?\s?\d+(?:[.,]\d+)?$"
+)
+
+
+def cell_number(cell: Cell) -> Decimal | None:
+    """Return a cell's number: ints and floats, and numbers written as text ("6,0", "−3",
+    "1 300,50"); None for an empty cell or other text."""
+    if cell is None or isinstance(cell, bool):
+        return None
+    if not isinstance(cell, str):
+        return Decimal(str(cell))
+    written = written_decimals(cell)
+    if written is None:
+        return None
+    text = re.sub(r"[\s\u00a0]", "", cell).replace("\u2212", "-").replace("\u2013", "-")
+    return Decimal(text.replace(",", "."))
+
+
+def written_decimals(cell: Cell) -> int | None:
+    """Return the number of decimals a number written as text has ("6,0" → 1), or None when the
+    cell is not a number written as text. Such a value keeps its decimals when printed."""
+    if not isinstance(cell, str) or not _WRITTEN_NUMBER.match(cell.strip()):
+        return None
+    text = cell.strip()
+    for mark in (",", "."):
+        if mark in text:
+            return len(text.rsplit(mark, 1)[1])
+    return 0
+
+
+class SpecialRow(Frozen):
+    """En rad som inte är data: en beskrivande rad över hela bredden eller en delsumma."""
+
+    description: str | None = Field(
+        None,
+        alias="beskrivning",
+        description="Text över hela tabellens bredd, t.ex. en avsnittsrubrik inne i tabellen.",
+    )
+    subtotal: str | None = Field(
+        None,
+        alias="delsumma",
+        description="Etikett för en delsumma av raderna sedan förra delsumman eller beskrivande raden, t.ex. "
+        '"Summa hälso- och sjukvårdsförvaltningen". beslut räknar ut den.',
+    )
+    stated: tuple[Cell, ...] | None = Field(
+        None,
+        alias="angiven",
+        description="Delsumman som den står i originalet; beslut kontrollerar att den stämmer.",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SpecialRow:
+        if (self.description is None) == (self.subtotal is None):
+            raise ValueError(
+                "En särskild rad har antingen beskrivning eller delsumma, inte båda och inte "
+                "ingen av dem"
+            )
+        if self.stated is not None and self.subtotal is None:
+            raise ValueError("angiven hör till en delsumma; skriv också delsumma: <etikett>")
+        return self
+
+
+def _row_kind(value: object) -> str:
+    return "tagged-särskild" if isinstance(value, dict | SpecialRow) else "tagged-rad"
+
+
+Row = Annotated[
+    Annotated[tuple[Cell, ...], Tag("tagged-rad")] | Annotated[SpecialRow, Tag("tagged-särskild")],
+    Discriminator(_row_kind),
+]
+"""A table row: a list of cells, or a description or subtotal row."""
+
+
 class StructuredTable(Frozen):
     """En tabell given som data, så att belopp formateras och summor kontrolleras."""
 
@@ -828,13 +904,23 @@ class StructuredTable(Frozen):
     columns: tuple[TableColumn, ...] = Field(
         alias="kolumner", min_length=1, description="Kolumnerna."
     )
-    rows: tuple[tuple[Cell, ...], ...] = Field(
-        alias="rader", description="Raderna, en lista per rad."
+    rows: tuple[Row, ...] = Field(
+        alias="rader",
+        description="Raderna, en lista per rad. Ett tal kan skrivas som text för att behålla "
+        'sina decimaler ("6,0"). En rad kan också vara {beskrivning: text} (en rad över hela '
+        "bredden) eller {delsumma: etikett} (summan av raderna sedan förra delsumman eller "
+        "beskrivande raden).",
     )
     sum_label: str | None = Field(
         None,
         alias="summarad",
         description='Etikett för en beräknad summarad, t.ex. "Summa". Utelämna för ingen summarad.',
+    )
+    sum_comment: str | None = Field(
+        None,
+        alias="summarad_kommentar",
+        description='Text i summaraden, t.ex. "Ej förbrukade medel återlämnas!". Står i '
+        "tabellens sista textkolumn (efter etiketten).",
     )
     stated_sum: tuple[Cell, ...] | None = Field(
         None,
@@ -848,20 +934,41 @@ class StructuredTable(Frozen):
         "en lista av id). beslut kontrollerar att raden stämmer med tabellernas summor.",
     )
 
-    def column_sums(self) -> list[Decimal | None]:
-        """Return the sum of every numeric column (None for text columns)."""
+    def data_rows(self) -> list[tuple[int, tuple[Cell, ...]]]:
+        """Return (index in ``rader``, row) for the rows holding data (not descriptions or
+        subtotals)."""
+        return [(i, row) for i, row in enumerate(self.rows) if isinstance(row, tuple)]
+
+    def column_sums(self, rows: list[tuple[Cell, ...]] | None = None) -> list[Decimal | None]:
+        """Return the sum of every numeric column (None for text columns), over ``rows`` or
+        every data row."""
+        chosen = [row for _, row in self.data_rows()] if rows is None else rows
         sums: list[Decimal | None] = []
         for index, column in enumerate(self.columns):
             if not column.numeric:
                 sums.append(None)
                 continue
             total = Decimal(0)
-            for row in self.rows:
-                value = row[index] if index < len(row) else None
-                if value is not None and not isinstance(value, str):
-                    total += Decimal(str(value))
+            for row in chosen:
+                value = cell_number(row[index]) if index < len(row) else None
+                if value is not None:
+                    total += value
             sums.append(total)
         return sums
+
+    def subtotals(self) -> dict[int, list[Decimal | None]]:
+        """Return, per subtotal row's index, the column sums of the data rows since the
+        previous subtotal or description row (or the start of the table)."""
+        found: dict[int, list[Decimal | None]] = {}
+        since: list[tuple[Cell, ...]] = []
+        for index, row in enumerate(self.rows):
+            if isinstance(row, tuple):
+                since.append(row)
+                continue
+            if row.subtotal is not None:
+                found[index] = self.column_sums(since)
+            since = []
+        return found
 
 
 class Exemption(Frozen):

@@ -615,9 +615,15 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     from beslut.render.markdown_docx import MissingStyleError, insert_markdown
 
     tables = {t.id: t for t in case.tables}
+    images, image_problems = _figure_images(document, root)
     try:
         body_warnings = insert_markdown(
-            docx, anchor, document.body, tables=tables, line_offset=document.source.body_offset
+            docx,
+            anchor,
+            document.body,
+            tables=tables,
+            line_offset=document.source.body_offset,
+            images=images,
         )
     except MissingStyleError as exc:
         raise RenderError(
@@ -635,9 +641,44 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
     docx.save(buffer)
     return RenderedDocx(
         buffer.getvalue(),
-        tuple(_located(w, document) for w in body_warnings),
-        inputs=(document.source.path, path, root / PROFILE_FILE, *_logo_inputs(root, head)),
+        (
+            *image_problems,
+            *(
+                _located(w, document)
+                for w in body_warnings
+                if not (w.code == "bild-fel" and w.line in {p.line for p in image_problems})
+            ),
+        ),
+        inputs=(
+            document.source.path,
+            path,
+            root / PROFILE_FILE,
+            *sorted({image.source for image in images.values()}),
+            *_logo_inputs(root, head),
+        ),
     )
+
+
+def _figure_images(document: CaseDocument, root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Read the images of the body's figures, by address as written; they are inputs of the
+    paper, so an edited image rebuilds it. An image that cannot be read (``beslut check``
+    reports it first; here it changed since) is a located error, which fails the paper."""
+    from beslut.render.images import ImageProblem, read_image
+    from beslut.validate.figures import figure_path
+
+    images: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
+    for ref in document.outline.figures:
+        if ref.src in images:
+            continue
+        file, problem = figure_path(ref, document.source.path, root)
+        try:
+            if file is None:
+                raise ImageProblem(problem or "")
+            images[ref.src] = read_image(file)
+        except ImageProblem as exc:
+            problems.append(error(document.rel, ref.line, ref.column, str(exc), "bild-fel"))
+    return images, problems
 
 
 def _logo_inputs(root: Path, head: Any) -> tuple[Path, ...]:

@@ -1,21 +1,35 @@
-"""Reading images for the documents (logo in the header, figures in the body).
+"""Reading an image for a document: PNG and JPEG as they are, SVG rasterised to PNG.
 
-Minimal version for the letterhead (PNG and JPEG); the figures work replaces this module with
-one that also rasterises SVG, behind the same interface.
+Body figures and the letterhead logo read images here, and ``beslut check`` reads them with the
+same function, so a file that passes the check also builds. python-docx cannot embed SVG, so an
+SVG is rasterised with ``rsvg-convert`` (Debian package ``librsvg2-bin``, installed by ``make``):
+a small command-line program with no Python binding to break, which renders the SVG subset
+charts use (text, paths, gradients) faithfully.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ImageProblem", "LoadedImage", "read_image"]
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+from PIL import Image as PILImage  # installed with reportlab
+
+_MAX_BYTES = 20 * 1024 * 1024
+_SVG_WIDTH_PX = 1800  # about 280 dpi across a 16 cm text column
+_SVG_MAX_HEIGHT_PX = 4 * _SVG_WIDTH_PX  # a very tall drawing is fitted into this box
+_MAX_PIXELS = 40_000_000
+_SVG_TIMEOUT = 60
+_CONTENT_TYPES = {"image/png": "image/png", "image/jpeg": "image/jpeg"}
 
 
 @dataclass(frozen=True)
 class LoadedImage:
-    """An image python-docx can embed."""
+    """An image ready for python-docx: PNG or JPEG bytes and their size in pixels."""
 
     data: bytes
     content_type: str
@@ -25,33 +39,115 @@ class LoadedImage:
 
 
 class ImageProblem(Exception):
-    """An image cannot be used; the message is Swedish and says how to fix it."""
-
-
-_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+    """Raised with a Swedish, user-facing message (what is wrong with the file and how to fix it)."""
 
 
 def read_image(path: Path) -> LoadedImage:
-    """Read a PNG or JPEG file; raise ImageProblem when it is missing or unreadable."""
-    from PIL import Image, UnidentifiedImageError
-
+    """Read a PNG, JPEG or SVG file; raise :class:`ImageProblem` when it cannot be used."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ImageProblem(
+            f"Bilden ”{name}” finns inte. Kontrollera filnamnet (stora och små bokstäver räknas) "
+            "och att sökvägen är relativ till filen som använder bilden."
+        ) from None
+    except OSError as exc:
+        raise ImageProblem(f"Bilden ”{name}” kan inte läsas ({exc.strerror}).") from None
     if not path.is_file():
-        raise ImageProblem(f"Bildfilen {path.name} finns inte. Kontrollera sökvägen.")
+        raise ImageProblem(f"”{name}” är ingen fil. Ange en PNG-, JPEG- eller SVG-fil.")
+    if size > _MAX_BYTES:
+        raise ImageProblem(
+            f"Bilden ”{name}” är större än 20 MB. Spara den i lägre upplösning och försök igen."
+        )
     try:
         data = path.read_bytes()
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format or ""
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except OSError as exc:
+        raise ImageProblem(f"Bilden ”{name}” kan inte läsas ({exc.strerror}).") from None
+    if _looks_like_svg(data):
+        data = _rasterise_svg(path, data)
+    return _bitmap(path, data)
+
+
+def _bitmap(path: Path, data: bytes) -> LoadedImage:
+    name = path.name
+    try:
+        image = Image.from_blob(data)
+        content_type = _CONTENT_TYPES.get(image.content_type)
+        width, height = image.px_width, image.px_height
+    except UnrecognizedImageError:
+        content_type, width, height = None, 0, 0
+    except Exception:  # a truncated or damaged header
         raise ImageProblem(
-            f"Bildfilen {path.name} kan inte läsas som PNG eller JPEG (den är skadad eller "
-            "har ett annat format). Spara om den som PNG."
+            f"Bilden ”{name}” är skadad och kan inte läsas. Spara om den som PNG eller JPEG."
         ) from None
-    if kind not in _TYPES:
+    if content_type is None:
         raise ImageProblem(
-            f"Bildfilen {path.name} är {kind or 'i ett okänt format'}; använd PNG eller JPEG."
+            f"Bilden ”{name}” har ett format som inte stöds. Använd PNG, JPEG eller SVG."
         )
-    if width < 1 or height < 1:
-        raise ImageProblem(f"Bildfilen {path.name} är tom (0 bildpunkter).")
-    return LoadedImage(data, _TYPES[kind], width, height, path)
+    if width * height > _MAX_PIXELS:
+        raise ImageProblem(
+            f"Bilden ”{name}” är för stor ({width} × {height} bildpunkter). Spara den i lägre "
+            "upplösning, till exempel 2000 bildpunkter bred."
+        )
+    try:  # decode it whole: a damaged file would print as an empty frame
+        with PILImage.open(io.BytesIO(data)) as decoded:
+            decoded.load()
+    except Exception:
+        raise ImageProblem(
+            f"Bilden ”{name}” är skadad och kan inte läsas. Spara om den som PNG eller JPEG."
+        ) from None
+    if width <= 0 or height <= 0:
+        raise ImageProblem(
+            f"Bilden ”{name}” saknar storlek (0 bildpunkter). Spara om den som PNG eller JPEG."
+        )
+    return LoadedImage(data, content_type, width, height, path)
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return (
+        head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg"))
+        and b"<svg" in data[:65536].lower()
+    )
+
+
+def _rasterise_svg(path: Path, data: bytes) -> bytes:
+    name = path.name
+    program = shutil.which("rsvg-convert")
+    if program is None:
+        raise ImageProblem(
+            f"SVG-bilden ”{name}” kan inte göras om till en bild för Word: programmet "
+            "rsvg-convert saknas. Installera det med ”sudo apt-get install librsvg2-bin” "
+            "(make gör det), eller spara bilden som PNG."
+        )
+    try:
+        done = subprocess.run(
+            [
+                program,
+                "--format=png",
+                f"--width={_SVG_WIDTH_PX}",
+                f"--height={_SVG_MAX_HEIGHT_PX}",
+                "--keep-aspect-ratio",
+            ],
+            input=data,
+            capture_output=True,
+            timeout=_SVG_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ImageProblem(
+            f"SVG-bilden ”{name}” tog för lång tid att rita. Förenkla den eller spara den som PNG."
+        ) from None
+    except OSError as exc:
+        raise ImageProblem(
+            f"SVG-bilden ”{name}” kunde inte ritas: rsvg-convert går inte att köra ({exc.strerror})."
+        ) from None
+    if done.returncode != 0 or not done.stdout:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = f" ({detail[-1]})" if detail else ""
+        raise ImageProblem(
+            f"SVG-bilden ”{name}” är skadad och kan inte ritas{reason}. Öppna den i ett "
+            "ritprogram och spara om den, eller spara den som PNG."
+        )
+    return done.stdout

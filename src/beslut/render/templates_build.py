@@ -555,6 +555,15 @@ def _styles() -> list[_Style]:
             ppr=_ppr(keep_next=True, before=120, after=60),
             rpr=_rpr(size=10, bold=True),
         ),
+        # Figures: the picture centred (kept with a caption below it), the caption in Bildtext.
+        _Style("Bild", "Bild", ppr=_ppr(before=120, after=60, jc="center")),
+        _Style(
+            "Bildtext",
+            "Bildtext",
+            next_style="Normal",
+            ppr=_ppr(before=0, after=200),
+            rpr=_rpr(size=10, italic=True),
+        ),
         _Style(
             "Kodblock",
             "Kodblock",

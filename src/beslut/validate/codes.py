@@ -127,6 +127,15 @@ CODES: dict[str, Code] = {
         Code("tabellrad-längd", _E, _TEXT, "En tabellrad har fel antal värden.", locked=True),
         Code("inte-ett-tal", _E, _TEXT, "Ett värde i en talkolumn är inte ett tal.", locked=True),
         Code("oanvänd-tabell", _W, _TEXT, "En tabell används inte i texten."),
+        Code("bild-alt-saknas", _E, _TEXT, "En bild saknar alternativtext.", locked=True),
+        Code(
+            "bild-fel",
+            _E,
+            _TEXT,
+            "En bild finns inte, kan inte läsas eller har ett format som inte stöds.",
+            locked=True,
+        ),
+        Code("bild-bredd", _E, _TEXT, "En bilds bredd kan inte användas.", locked=True),
         Code("okänt-avsnitt", _W, _TEXT, "En rubrik liknar ett känt avsnitt men är stavad fel."),
         Code(
             "genererat-avsnitt",
@@ -201,7 +210,6 @@ BUILD_CODES: frozenset[str] = frozenset(
         "rubriknivå-stöds-inte",
         "html-stöds-inte",
         "tematisk-brytning",
-        "bild-stöds-inte",
         "lista-för-djup",
     }
 )

@@ -29,9 +29,11 @@ from beslut.model.models import (
     ItemKind,
     Meeting,
     Profile,
+    cell_number,
 )
 from beslut.model.outline import BodyOutline, normal_heading, outline
 from beslut.validate.attachments import Severity, inspect_attachment
+from beslut.validate.figures import check_figures
 from beslut.validate.models import build_model, check_attachment_path, duplicates, note
 
 __all__ = [
@@ -286,6 +288,7 @@ def _validate_case(
     body_outline = outline(body, source.body_offset)
     problems.extend(_placeholders(source, body))
     problems.extend(_tables(source, case, body_outline))
+    problems.extend(check_figures(source, body_outline, root))
     problems.extend(_sections(source, case, profile, body_outline))
     files: list[Path | None] = []
     for index, attachment in enumerate(case.attachments):
@@ -455,6 +458,8 @@ def _tables(source: Source, case: Case, body: BodyOutline) -> list[Diagnostic]:
             )
         width = len(table.columns)
         for row_index, row in enumerate(table.rows):
+            if not isinstance(row, tuple):
+                continue  # a description or subtotal row
             if len(row) != width:
                 problems.append(
                     note(
@@ -468,13 +473,14 @@ def _tables(source: Source, case: Case, body: BodyOutline) -> list[Diagnostic]:
                 )
                 continue
             for col_index, (column, value) in enumerate(zip(table.columns, row, strict=True)):
-                if column.numeric and isinstance(value, str):
+                if column.numeric and isinstance(value, str) and cell_number(value) is None:
                     problems.append(
                         note(
                             source,
                             (*where, "rader", row_index, col_index),
                             f"”{value}” i kolumnen ”{column.heading}” är inte ett tal. Skriv talet "
-                            "utan mellanslag och enhet, t.ex. 1300 eller 12.5.",
+                            "utan enhet, t.ex. 1300 eller 12.5, eller inom citattecken med de decimaler som "
+                            'ska synas, t.ex. "6,0".',
                             "inte-ett-tal",
                             is_error=True,
                         )

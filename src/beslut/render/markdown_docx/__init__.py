@@ -16,16 +16,25 @@ Supported Markdown (CommonMark plus GFM tables, strikethrough and footnotes):
 * bullet and ordered lists, nested up to three levels. Every ordered list restarts its
   numbering (and honours its first number, e.g. a list starting at 3).
 * GFM tables: the header row repeats on every page; columns whose cells are all numbers
-  ("1 300", "−3", "15 %") are right-aligned.
+  ("1 300", "−3", "15 %") are right-aligned, an empty cell in them prints "–".
 * structured tables: a fenced block with the info string ``tabell <id>`` is replaced by the
-  case's table with that id, formatted the Swedish way, with an optional sum row.
+  case's table with that id, formatted the Swedish way, with description rows over the full
+  width, subtotals and an optional sum row (with a comment).
+* every table: columns as wide as their longest unbreakable value (amounts, dates), rows that
+  never split, tables of up to about a dozen rows kept on one page, and a longer table's last
+  row kept with the row above it.
+* figures: a paragraph holding only ``![alt](file "caption"){bredd=60%}`` becomes a centred
+  picture (style Bild) with the caption below it (style Bildtext); an image inside a sentence
+  becomes an inline picture. The alt text is the picture's description (the PDF's /Alt). The
+  caller reads the images (``images``); one it did not read prints its alt text, with a
+  warning (``bild-fel``).
 * footnotes: ``[^1]`` references and ``[^1]: text`` definitions become real Word footnotes.
 * block quotes (style Quote, shown as "Citat" in Swedish Word).
 * page breaks: a paragraph consisting only of ``\\sidbrytning`` (also accepted: an HTML
   comment ``<!-- sidbrytning -->`` on its own, and the thematic break ``***``).
 
-Not supported, kept as plain text with a warning: HTML (``html-stöds-inte``) and images
-(``bild-stöds-inte``). The thematic breaks ``---`` and ``___`` are dropped with a warning.
+Not supported, kept as plain text with a warning: HTML (``html-stöds-inte``). The thematic
+breaks ``---`` and ``___`` are dropped with a warning.
 
 A heading level whose style the document lacks raises :class:`MissingStyleError`.
 """

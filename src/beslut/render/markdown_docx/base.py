@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Emu
 from markdown_it.token import Token
 
 from beslut.model.models import StructuredTable
+from beslut.render.images import LoadedImage
 from beslut.render.markdown_docx.footnotes import _Footnotes
 from beslut.render.markdown_docx.numbering import _Item, _ListLevel, _Numbering
 from beslut.render.markdown_docx.styles import _Styles
-from beslut.render.markdown_docx.xml import Element, _el
+from beslut.render.markdown_docx.xml import Element, _clean, _el
 
 _DEFAULT_TEXT_WIDTH = 9072  # 16 cm in twips
 _SPACE_AFTER_TABLE = 160  # twips (8 pt) before a paragraph that follows a table
@@ -53,8 +56,11 @@ class _ConverterBase:
         text: str,
         tables: Mapping[str, StructuredTable],
         line_offset: int,
+        images: Mapping[str, LoadedImage] | None = None,
     ) -> None:
         self.document = document
+        self.images: Mapping[str, LoadedImage] = images or {}
+        self.figure_count = 0
         self.cursor = anchor
         self.anchor = anchor
         self.tables = tables
@@ -96,6 +102,7 @@ class _ConverterBase:
             self.style("heading 2", "Heading2"),
             self.style("heading 3", "Heading3"),
             self.style("Tabellrubrik", "caption"),
+            self.style("Bildtext", "caption"),
         } - {None}
 
     def style(self, *names: str) -> str | None:
@@ -124,6 +131,43 @@ class _ConverterBase:
         self._insert_raw(element)
         self.last_was_table = is_table
         return element
+
+    def picture(
+        self, run: Element, image: LoadedImage, alt: str, width: tuple[float, str] | None
+    ) -> None:
+        """Put ``image`` in ``run`` as an inline picture with ``alt`` as its description (the
+        PDF's /Alt): ``width`` is (percent of the text width, "%") or (centimetres, "cm");
+        without one the picture keeps its size at 96 dpi, at most the text width."""
+        text_emu = self.text_width * 635
+        if width is None:
+            emu = min(text_emu, image.width_px * 914400 // 96)
+        elif width[1] == "%":
+            emu = int(text_emu * width[0] / 100)
+        else:
+            emu = min(int(width[0] * 360000), text_emu)
+        height = emu * image.height_px // image.width_px
+        inline = self.document.part.new_pic_inline(io.BytesIO(image.data), Emu(emu), Emu(height))
+        self.figure_count += 1
+        doc_pr = inline.find(qn("wp:docPr"))
+        doc_pr.set("name", f"Bild {self.figure_count}")
+        doc_pr.set("descr", _clean(alt))
+        c_nv_pr = inline.find(".//" + qn("pic:cNvPr"))
+        if c_nv_pr is not None:
+            c_nv_pr.set("descr", _clean(alt))
+        _el("w:drawing", run).append(inline)
+
+    def keep_with_next(self, p: Element) -> None:
+        """Give paragraph ``p`` keep-with-next (right after its style, where Word wants it)."""
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            p.insert(0, ppr)
+        keep = OxmlElement("w:keepNext")
+        style = ppr.find(qn("w:pStyle"))
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
 
     def _insert_raw(self, element: Element) -> None:
         self.cursor.addnext(element)

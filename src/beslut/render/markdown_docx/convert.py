@@ -13,6 +13,9 @@ from markdown_it.token import Token
 
 from beslut.model.markdown import parser
 from beslut.model.models import StructuredTable
+from beslut.model.outline import FIGURE_WIDTH
+from beslut.model.typography import hard_spaces
+from beslut.render.images import LoadedImage
 from beslut.render.markdown_docx.base import BodyWarning, MissingStyleError
 from beslut.render.markdown_docx.inline import MSG_HTML
 from beslut.render.markdown_docx.numbering import _Item
@@ -50,6 +53,20 @@ class _Converter(_TableConverter):
             raise MissingStyleError(f"heading {word_level}", line0 + 1 + self.line_offset)
         p = self.paragraph(style)
         self.inline(p, inline.children, token.map[0] if token.map else 0)
+
+    def figure(self, inline: Token) -> None:
+        """A paragraph holding only an image: the picture centred, kept with its caption (the
+        image's title) in the style Bildtext below it."""
+        self.flush_item_marker()
+        image = _lone_image(inline.children)
+        caption = str(image.attrGet("title") or "").strip() if image is not None else ""
+        p = self.paragraph(self.style("Bild"), jc="center")
+        if caption:
+            self.keep_with_next(p)
+        self.inline(p, inline.children, inline.map[0] if inline.map else 0)
+        if caption:
+            style = self.style("Bildtext", "caption", "Tabellrubrik")
+            self.run(self.paragraph(style), hard_spaces(caption))
 
     def page_break_here(self) -> None:
         self.page_break = True
@@ -140,6 +157,8 @@ class _Converter(_TableConverter):
             inline = tokens[index + 1]
             if inline.content.strip() == PAGE_BREAK_TEXT:
                 self.page_break_here()
+            elif _lone_image(inline.children) is not None:
+                self.figure(inline)
             else:
                 p = self.body_paragraph()
                 self.inline(p, inline.children, inline.map[0] if inline.map else 0)
@@ -190,6 +209,23 @@ class _Converter(_TableConverter):
         self.footnotes.flush()
 
 
+def _lone_image(children: Sequence[Token] | None) -> Token | None:
+    """Return the image when it is all a paragraph holds (besides its {bredd=…})."""
+    items = list(children or ())
+    images = [t for t in items if t.type == "image"]
+    if len(images) != 1:
+        return None
+    rest = "".join(
+        FIGURE_WIDTH.sub("", t.content, count=1)
+        if i > 0 and items[i - 1] is images[0]
+        else t.content
+        for i, t in enumerate(items)
+        if t.type == "text"
+    )
+    others = [t for t in items if t.type not in ("image", "text", "softbreak")]
+    return images[0] if not rest.strip() and not others else None
+
+
 def insert_markdown(
     document: Document,
     anchor: Paragraph,
@@ -197,6 +233,7 @@ def insert_markdown(
     *,
     tables: Mapping[str, StructuredTable],
     line_offset: int = 0,
+    images: Mapping[str, LoadedImage] | None = None,
 ) -> list[BodyWarning]:
     """Insert the Markdown ``text`` in place of ``anchor`` (which is removed).
 
@@ -204,7 +241,8 @@ def insert_markdown(
     A paragraph consisting only of ``\\sidbrytning`` (or ``***``) starts a new page; see the
     module docstring for everything supported. ``line_offset`` is the number of file lines
     before the body (the front matter), so that warnings point at lines in the file.
-    Returns the warnings, in document order.
+    ``images`` maps each image's address as written (``![alt](address)``) to the image read
+    by the caller. Returns the warnings, in document order.
     """
     element = anchor._p if hasattr(anchor, "_p") else anchor
-    return _Converter(document, element, text, tables, line_offset).convert()
+    return _Converter(document, element, text, tables, line_offset, images).convert()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from markdown_it.token import Token
 
+from beslut.model.outline import FIGURE_WIDTH, figure_width
 from beslut.model.typography import hard_spaces
 from beslut.render.markdown_docx.base import _ConverterBase
 from beslut.render.markdown_docx.xml import Element, _add_text, _clean, _el
@@ -27,6 +29,17 @@ def _plain(children: Sequence[Token] | None) -> str:
         elif child.type == "image":
             out.append(_plain(child.children) or child.content)
     return "".join(out).strip()
+
+
+def _width_after(children: Sequence[Token] | None, image: Token) -> tuple[float, str] | None:
+    """Return the width written right after ``image`` ({bredd=60%}), if any and valid."""
+    items = list(children or ())
+    index = next(i for i, t in enumerate(items) if t is image)
+    following = items[index + 1] if index + 1 < len(items) else None
+    if following is None or following.type != "text":
+        return None
+    match = FIGURE_WIDTH.match(following.content)
+    return figure_width(match.group(1)) if match else None
 
 
 class _Position:
@@ -126,11 +139,18 @@ class _InlineConverter(_ConverterBase):
             t_elements = r.findall(qn("w:t"))
             last = (r, key, t_elements[-1]) if t_elements and "\t" not in text else None
 
+        previous: Token | None = None
         for token in children or ():
             kind = token.type
             in_link = len(containers) > 1
+            after_image = previous is not None and previous.type == "image"
+            previous = token
             if kind == "text":
-                text_run(hard_spaces(token.content), link=in_link)
+                content = token.content
+                if after_image:
+                    # the {bredd=60%} written right after an image belongs to the image
+                    content = FIGURE_WIDTH.sub("", content, count=1)
+                text_run(hard_spaces(content), link=in_link)
             elif kind == "softbreak":
                 text_run(" ", link=in_link)
                 position.newline()
@@ -162,15 +182,23 @@ class _InlineConverter(_ConverterBase):
                         containers.pop()
                 last = None
             elif kind == "image":
-                alt = _plain(token.children) or token.content
                 line, col = position.locate("![")
-                self.warn(
-                    line,
-                    col,
-                    "bild-stöds-inte",
-                    f'Bilder stöds inte ännu; bildtexten "{alt}" skrivs ut som text.',
-                )
-                text_run(alt, link=in_link)
+                src = unquote(str(token.attrGet("src") or ""))
+                alt = _plain(token.children) or token.content
+                loaded = self.images.get(src)
+                if loaded is None or part is not self.document.part:
+                    # validation reports a missing file; a footnote cannot hold a picture
+                    self.warn(
+                        line,
+                        col,
+                        "bild-fel",
+                        f"Bilden ”{src}” kan inte visas här; alternativtexten skrivs ut i stället.",
+                    )
+                    text_run(alt, link=in_link)
+                else:
+                    width = _width_after(children, token)
+                    self.picture(_el("w:r", containers[-1]), loaded, alt, width)
+                    last = None
             elif kind == "html_inline":
                 line, col = position.locate(token.content)
                 self.warn(line, col, "html-stöds-inte", MSG_HTML)
