@@ -212,6 +212,9 @@ def test_ordinary_line_breaks_are_not_defects() -> None:
             (250, 484.5, "40 mnkr", 10, False),
             (75.5, 469, "Summa", 10, True),
             (250, 469, "126 mnkr", 10, True),
+            # a one-word line of a narrow cell wrapped at its space
+            (400, 500, "Kostnadsreducering ", 10, True),
+            (400, 487.8, "per år", 10, True),
         ]
     )
     assert layout_problems(make_pdf(lines)) == ()
