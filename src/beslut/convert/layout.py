@@ -9,7 +9,9 @@ returns located problems, page by page:
 * ``avbrutet-värde``: a number, amount, date, diarienummer or unit broken across two lines
   (``213 mnk`` / ``r``, ``2019-`` / ``09``, ``400`` / ``000 kr``, ``Person`` / ``al`` in a
   narrow table cell);
-* ``ensam-rubrik``: a heading as the last line of a page, cut off from its text.
+* ``ensam-rubrik``: a heading as the last line of a page, cut off from its text;
+* ``ensam-tabellrad``: a table split so that only its sum row, or one or two of its rows
+  (under the repeated header row), begin the next page.
 
 The check is pure: it reads only the PDF it is given. The running header and footer (small
 text in the top and bottom bands of the page) are not body text. It is written for the PDFs
@@ -90,7 +92,7 @@ class LayoutProblem:
 
     page: int
     code: str
-    """``gles-sida``, ``avbrutet-värde`` or ``ensam-rubrik``."""
+    """``gles-sida``, ``avbrutet-värde``, ``ensam-rubrik`` or ``ensam-tabellrad``."""
     text: str
     """The text concerned (the lines of a sparse page, the two halves of a broken value)."""
     message: str
@@ -341,7 +343,69 @@ def layout_problems(
                         f"rubriken ”{last[0].stripped}” står sist på sidan, skild från sin text.",
                     )
                 )
+        if index and body:
+            problem = _lone_table_row(number, body, pages[index - 1])
+            if problem:
+                problems.append(problem)
     return tuple(problems)
+
+
+def _table_rows(lines: list[Line]) -> list[str]:
+    """The table rows a page begins with, as text, each with its cells' wrapped lines.
+
+    A row is a baseline holding several runs (cells); lines right below a row, closer than a
+    row apart, are its cells' next lines.
+    """
+    by_y: dict[float, list[Line]] = {}
+    for line in lines:
+        by_y.setdefault(line.y, []).append(line)
+    rows: list[list[Line]] = []
+    previous: Line | None = None
+    for y in sorted(by_y, reverse=True):
+        row = sorted(by_y[y], key=lambda line: line.x0)
+        size = max(line.size for line in row)
+        if rows and previous is not None and previous.y - y <= 1.45 * size:
+            rows[-1].extend(row)  # a cell's next line
+        elif len(row) >= 2:
+            rows.append(list(row))
+        else:
+            break
+        previous = row[0]
+    return [" ".join(line.stripped for line in row) for row in rows]
+
+
+_TOTAL = re.compile(r"(summa|totalt|total|s:a)\b", re.IGNORECASE)
+
+
+def _lone_table_row(number: int, body: list[Line], before: list[Line]) -> LayoutProblem | None:
+    """A table split so that only its sum row, or one or two rows, begin the next page."""
+    rows = _table_rows(body)
+    continued = bool(rows) and rows[0] in _header_rows(before)
+    if continued:
+        rows = rows[1:]  # the repeated header row
+    lone_total = len(rows) == 1 and _TOTAL.match(rows[0]) is not None
+    if not rows or not (lone_total or (continued and len(rows) <= 2)):
+        return None
+    text = " | ".join(rows)
+    what = "tabellens summarad" if lone_total else f"{len(rows)} rad(er) av en tabell"
+    return LayoutProblem(
+        number,
+        "ensam-tabellrad",
+        text,
+        f"{what} står ensam överst på sidan, skild från resten av tabellen: ”{text}”.",
+    )
+
+
+def _header_rows(lines: list[Line]) -> list[str]:
+    """The text of every multi-cell baseline of a page (where a repeated header comes from)."""
+    by_y: dict[float, list[Line]] = {}
+    for line in lines:
+        by_y.setdefault(line.y, []).append(line)
+    return [
+        " ".join(line.stripped for line in sorted(row, key=lambda ln: ln.x0))
+        for row in by_y.values()
+        if len(row) >= 2
+    ]
 
 
 def _sparse(
