@@ -137,6 +137,7 @@ def _ppr(
     *,
     keep_next: bool = False,
     keep_lines: bool = False,
+    widow: bool = False,
     num: tuple[int, int] | None = None,
     border_bottom: bool = False,
     tabs: Sequence[tuple[str, int]] = (),
@@ -155,6 +156,8 @@ def _ppr(
         parts.append("<w:keepNext/>")
     if keep_lines:
         parts.append("<w:keepLines/>")
+    if widow:
+        parts.append("<w:widowControl/>")
     if num is not None:
         num_id, ilvl = num
         parts.append(f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
@@ -306,7 +309,7 @@ def _styles() -> list[_Style]:
             custom=False,
             default=True,
             priority=0,
-            ppr=_ppr(after=120, line=264),
+            ppr=_ppr(widow=True, after=120, line=264),
             rpr=body,
         ),
         _Style(
@@ -471,14 +474,20 @@ def _styles() -> list[_Style]:
             "Beslutsinledning",
             "Beslutsinledning",
             next_style="Beslutspunkt",
-            ppr=_ppr(keep_next=True, before=240, after=120),
+            ppr=_ppr(keep_next=True, keep_lines=True, before=240, after=120),
             rpr=_rpr(bold=True),
         ),
         _Style(
             "Beslutspunkt",
             "Beslutspunkt",
+            # the points stay together and with their lead-in
             ppr=_ppr(
-                tabs=(("left", POINT_INDENT),), after=120, left=POINT_INDENT, hanging=POINT_INDENT
+                keep_next=True,
+                keep_lines=True,
+                tabs=(("left", POINT_INDENT),),
+                after=120,
+                left=POINT_INDENT,
+                hanging=POINT_INDENT,
             ),
         ),
         _Style(
@@ -618,7 +627,7 @@ def _setup_styles(document: Any) -> None:
         parse_xml(
             f"<w:docDefaults {nsdecls('w')}>"
             f"<w:rPrDefault><w:rPr>{_rpr(font=BODY_FONT, size=11)}</w:rPr></w:rPrDefault>"
-            f"<w:pPrDefault><w:pPr>{_ppr(after=120, line=264)}</w:pPr></w:pPrDefault>"
+            f"<w:pPrDefault><w:pPr>{_ppr(widow=True, after=120, line=264)}</w:pPr></w:pPrDefault>"
             "</w:docDefaults>"
         ),
     )
@@ -1005,6 +1014,11 @@ def _signature_table() -> Any:
     )
 
 
+CLOSING_PPR = _ppr(keep_next=True, keep_lines=True)
+"""Direct paragraph properties of the items of the closing lists (Beslutsunderlag, Bilagor,
+the recipients): keep with the next line, so a block stays whole and with the signatures."""
+
+
 def _fill_body(document: Any, doc_type: str) -> None:
     writer = _Writer(document.element.body)
     writer.p("Title", "{{ rubrik }}")
@@ -1030,17 +1044,21 @@ def _fill_body(document: Any, doc_type: str) -> None:
     # The Markdown body replaces this paragraph after rendering.
     writer.p("Normal", "{{ brödtext }}")
 
-    # The closing sections, in the order the profile gives (avslutning.ordning).
+    # The closing blocks (Beslutsunderlag, Bilagor, the recipients, the signatures) keep
+    # together and with the body's last lines (see markdown_docx): never a page holding only
+    # two recipient names or only the Delges block. Their order is the profile's
+    # (avslutning.ordning).
+    together = CLOSING_PPR
     writer.tag("for avsnitt in avslutning.ordning")
     writer.tag('if avsnitt == "beslutsunderlag" and beslutsunderlag')
     writer.p("Heading1", "Beslutsunderlag")
     writer.tag("for underlag in beslutsunderlag")
     writer.tag('if avslutning.beslutsunderlag == "numrerad"')
-    writer.p("NumreradForteckning", "{{ underlag }}")
+    writer.p("NumreradForteckning", "{{ underlag }}", together)
     writer.tag('elif avslutning.beslutsunderlag == "punktlista"')
-    writer.p("ListBullet", "{{ underlag }}")
+    writer.p("ListBullet", "{{ underlag }}", together)
     writer.tag("else")
-    writer.p("Forteckning", "{{ underlag }}")
+    writer.p("Forteckning", "{{ underlag }}", together)
     writer.tag("endif")
     writer.tag("endfor")
     writer.tag("endif")
@@ -1051,6 +1069,7 @@ def _fill_body(document: Any, doc_type: str) -> None:
     writer.raw(
         "Bilageforteckning",
         _run("Bilaga {{ bilaga.nummer }}") + _run("{{ bilaga.titel }}", tab_before=True),
+        together,
     )
     writer.tag("endfor")
     writer.tag("endif")
@@ -1058,7 +1077,7 @@ def _fill_body(document: Any, doc_type: str) -> None:
     writer.tag('if avsnitt == "mottagare" and mottagare.namn')
     writer.p("Heading1", "{{ mottagare.rubrik }}")
     writer.tag("for namn in mottagare.namn")
-    writer.p("Forteckning", "{{ namn }}")
+    writer.p("Forteckning", "{{ namn }}", together)
     writer.tag("endfor")
     writer.tag("endif")
 

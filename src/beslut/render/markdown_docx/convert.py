@@ -196,6 +196,7 @@ class _Converter(_TableConverter):
         return index + 1
 
     def _finish(self) -> None:
+        self._keep_last_with_next()
         # Word needs a paragraph after a table at the end of a cell or the body.
         if self.cursor.tag == qn("w:tbl"):
             following = self.cursor.getnext()
@@ -207,6 +208,32 @@ class _Converter(_TableConverter):
             if parent.tag == qn("w:tc") and parent.find(qn("w:p")) is None:
                 parent.append(OxmlElement("w:p"))  # a table cell must keep a paragraph
         self.footnotes.flush()
+
+    def _keep_last_with_next(self) -> None:
+        """Keep the body's last paragraph with what follows it (the closing blocks: Beslutsunderlag,
+        Bilagor, the recipients, the signatures), so that those never stand alone on a page.
+
+        Keep-with-next without keep-lines: a long paragraph still splits, and widow control
+        takes its last two lines along.
+        """
+        last = self.cursor
+        if last is self.anchor or last.tag != qn("w:p") or self.anchor.getparent() is None:
+            return
+        if self.anchor.getparent().tag != qn("w:body"):
+            return
+        if last.find(f".//{qn('w:br')}[@{qn('w:type')}='page']") is not None:
+            return  # a page break ends the body: what follows starts a page anyway
+        ppr = last.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            last.insert(0, ppr)
+        if ppr.find(qn("w:keepNext")) is None:
+            keep = OxmlElement("w:keepNext")
+            style = ppr.find(qn("w:pStyle"))
+            if style is None:
+                ppr.insert(0, keep)
+            else:
+                style.addnext(keep)
 
 
 def _lone_image(children: Sequence[Token] | None) -> Token | None:

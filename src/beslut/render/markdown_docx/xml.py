@@ -27,14 +27,24 @@ def _clean(text: str) -> str:
     return _INVALID_XML_CHARS.sub("", text)
 
 
+_HARD_HYPHEN = re.compile(r"(?<=\d)-(?=[0-9A-ZÅÄÖ])|(?<=[A-ZÅÄÖ])-(?=\d)")
+"""A hyphen inside a date, a period or a diarienummer (2021-01-25, 2019-09, 2020-POL27,
+RS-730): a line must not break there, so it becomes a non-breaking hyphen (w:noBreakHyphen,
+read back as "-")."""
+
+
 def _add_text(run: Element, text: str) -> Element | None:
-    """Append text to a run (tabs become w:tab); return the last w:t element."""
+    """Append text to a run (tabs become w:tab, hyphens inside dates and diarienummer
+    w:noBreakHyphen); return the last w:t element."""
     last = None
     for index, piece in enumerate(_clean(text).split("\t")):
         if index:
             _el("w:tab", run)
-        if piece:
-            last = _el("w:t", run)
-            last.set(qn("xml:space"), "preserve")
-            last.text = piece
+        for part_index, part in enumerate(_HARD_HYPHEN.split(piece)):
+            if part_index:
+                _el("w:noBreakHyphen", run)
+            if part:
+                last = _el("w:t", run)
+                last.set(qn("xml:space"), "preserve")
+                last.text = part
     return last
