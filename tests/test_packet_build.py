@@ -696,3 +696,31 @@ def test_not_published_item_is_listed_as_left_out(hidden: Path) -> None:
     assert "Utelämnade handlingar" not in internal
     assert "Ersättning till Qvintus Zylofon AB" in internal
     assert "Sekretess enligt" not in internal  # not secret: no secrecy marking
+
+
+_ITEM_LINES = ("Punktdetalj", "Punktbilaga", "Punktsekretess", "Namnlista")
+
+
+@pytest.mark.libreoffice
+def test_kallelse_pages_never_begin_inside_an_item(built: Path) -> None:
+    """An item's lines stay with its heading, and the lists of names stay whole: no page of
+    the kallelse begins with a detail line, a bilaga or a name (the known defect of issue 12)."""
+
+    def norm(text: str) -> str:
+        return " ".join(text.replace("\t", " ").replace("\xa0", " ").split())
+
+    for folder in (built, built / "offentlig"):
+        paragraphs = docx.Document(str(folder / "kallelse.docx")).paragraphs
+        inside = [norm(p.text)[:25] for p in paragraphs if p.style.name in _ITEM_LINES]
+        starts = [norm(p.text)[:25] for p in paragraphs if p.style.name in ("Punkt", "Heading 1")]
+        pages = PdfReader(folder / "kallelse.pdf").pages
+        assert len(pages) > 1
+        for number, page in enumerate(pages[1:], start=2):
+            lines = [norm(line) for line in page.extract_text().splitlines()]
+            body = [
+                line
+                for line in lines
+                if line and any(s.startswith(line[:25]) for s in inside + starts)
+            ]
+            first = body[0]
+            assert any(s.startswith(first[:25]) for s in starts), (folder.name, number, first)
