@@ -49,9 +49,9 @@ class ItemView:
     """One agenda item as each audience sees it."""
 
     number: int
-    """The item's number on the agenda (1-based)."""
+    """The item's number on the agenda (from 1, or from 0 when the profile says so)."""
     title: str
-    """The title in internal versions."""
+    """The title in internal versions, with the item's marker: "… (KF)"."""
     public_title: str
     """The title in public versions (``offentlig_rubrik`` when withheld and given)."""
     reason: WithheldReason | None
@@ -74,6 +74,14 @@ class ItemView:
         """Return True when the item's papers are left out of the public versions."""
         return self.reason is not None
 
+    def lists_papers(self, *, public: bool) -> bool:
+        """Return True when the kallelse may name the item's papers (its bilagor) and details.
+
+        A withheld item shows only its notice in public: a paper's title may name what is
+        secret.
+        """
+        return not (public and self.withheld)
+
     def public_document(self, position: int, title: str) -> DocumentView:
         """Return how the item's document number ``position`` (1-based) appears in public.
 
@@ -90,6 +98,8 @@ class MeetingView:
     """A meeting as each audience sees it: one :class:`ItemView` per agenda item, in order."""
 
     items: tuple[ItemView, ...]
+    first: int = 1
+    """The number of the first agenda item (``föredragningslista.första_nummer``)."""
 
     @property
     def left_out(self) -> tuple[str, ...]:
@@ -97,8 +107,8 @@ class MeetingView:
         return tuple(i.left_out for i in self.items if i.left_out is not None)
 
     def item(self, number: int) -> ItemView:
-        """Return the view of agenda item ``number`` (1-based)."""
-        return self.items[number - 1]
+        """Return the view of agenda item ``number`` (as numbered on the agenda)."""
+        return self.items[number - self.first]
 
 
 def item_title(item: AgendaItem, case: Case | None) -> str:
@@ -132,11 +142,15 @@ def notice_text(reason: WithheldReason, provision: str | None, *, plural: bool) 
 def item_view(number: int, item: AgendaItem, case: Case | None) -> ItemView:
     """Return one agenda item's view (see :func:`public_view`)."""
     title = item_title(item, case)
+    if item.marker:
+        title = f"{title} ({item.marker})"
     reason, provision = _reason(item, case)
     has_papers = case is not None or bool(item.attachments)
     if reason is None:
         return ItemView(number, title, title, None, None, has_papers, None, None, None, None)
     public_title = item.public_title or title
+    if item.public_title and item.marker:
+        public_title = f"{public_title} ({item.marker})"
     if reason is WithheldReason.SECRECY:
         why = f"sekretess enligt {provision} OSL"
         marking: str | None = f"Sekretess enligt {provision} OSL"
@@ -157,11 +171,15 @@ def item_view(number: int, item: AgendaItem, case: Case | None) -> ItemView:
     )
 
 
-def public_view(meeting: Meeting, cases: Sequence[Case | None]) -> MeetingView:
-    """Return what each audience sees of ``meeting``; ``cases[i]`` is item i's case or None."""
+def public_view(meeting: Meeting, cases: Sequence[Case | None], *, first: int = 1) -> MeetingView:
+    """Return what each audience sees of ``meeting``; ``cases[i]`` is item i's case or None.
+
+    ``first`` is the number of the first item (the profile's ``föredragningslista``).
+    """
     return MeetingView(
         tuple(
             item_view(number, item, case)
-            for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), 1)
-        )
+            for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), first)
+        ),
+        first,
     )

@@ -562,8 +562,10 @@ class _Run:
     def _failed_items(self, workspace: Workspace, meeting: MeetingDocument) -> list[Diagnostic]:
         """Errors at the agenda items whose case failed in this build (not assembled then)."""
         problems = []
+        first = workspace.profile.agenda.first_number if workspace.profile else 1
         for index, item in enumerate(meeting.meeting.items):
-            case = workspace.case_by_dnr(item.diary_number) if item.diary_number else None
+            dnr = item.diary_number if item.has_case else None
+            case = workspace.case_by_dnr(dnr) if dnr else None
             if case is None or case.rel not in self.failed:
                 continue
             pos = meeting.source.positions.find(("ärenden", index))
@@ -572,7 +574,7 @@ class _Run:
                     meeting.rel,
                     pos.line,
                     pos.column,
-                    f"Ärende {index + 1} ({case.case.diary_number}) kunde inte byggas i det här "
+                    f"Ärende {index + first} ({case.case.diary_number}) kunde inte byggas i det här "
                     f"bygget, så mötets handlingar sätts inte ihop (de tidigare finns kvar). "
                     f"Rätta felen i {case.rel} först.",
                     "ärende-saknas-i-paket",

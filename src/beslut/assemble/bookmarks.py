@@ -1,5 +1,7 @@
 """The packet's outline: "Kallelse och föredragningslista", then "Ärende N: titel" → each
-document → that document's own heading outline. Bookmarks to one place share their action."""
+document → that document's own heading outline; an item whose papers are not in the packet
+("Handlingar lämnas senare") gets one bookmark to the kallelse. Bookmarks to one place share
+their action."""
 
 from __future__ import annotations
 
@@ -54,6 +56,12 @@ class _Bookmarks:
             except Exception:
                 return
             self._import_outline(part, outline, parent, 0)
+
+    def _outline_without_papers(self, item: PacketItem) -> None:
+        """A bookmark for an item without documents, at the kallelse (page 1) that lists it."""
+        title = self._item_title(item) + (f" – {item.note}" if item.note else "")
+        self._outline_item(title, 0, None, Fit.fit(), is_open=False)
+        self.current_outline_item = None
 
     def _import_outline(self, part: _Part, nodes: Any, parent: IndirectObject, depth: int) -> None:
         reader = part.reader

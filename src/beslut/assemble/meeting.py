@@ -40,7 +40,7 @@ from beslut.convert.libreoffice import ConversionJob, Converter
 from beslut.diagnostics import Diagnostic, error, has_errors, warning
 from beslut.model import formatting
 from beslut.model.letterhead import letterhead
-from beslut.model.models import Profile
+from beslut.model.models import PAPERS_NOTES, Profile
 from beslut.render.case import RenderError
 from beslut.render.kallelse import kallelse_context, meeting_view, render_kallelse
 from beslut.render.letterhead import logo_path
@@ -158,11 +158,12 @@ class MeetingBuilder:
         self.converter = converter
         self.staging = staging
         self.result = MeetingResult()
+        # An item declaring ``underlag`` has no case, even if a case has its diarienummer.
         self.cases = [
-            workspace.case_by_dnr(i.diary_number) if i.diary_number else None
+            workspace.case_by_dnr(i.diary_number) if i.diary_number and i.has_case else None
             for i in self.meeting.items
         ]
-        self.view = meeting_view(self.meeting, self.cases)
+        self.view = meeting_view(self.meeting, self.cases, self.profile.agenda.first_number)
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -305,7 +306,7 @@ class MeetingBuilder:
         """The internal variant has every paper; the public one follows the meeting's view."""
         if not public:
             documents = tuple(replace(d, withheld_notice=None) for d in item.documents)
-            return PacketItem(item.number, item.title, documents)
+            return PacketItem(item.number, item.title, documents, item.note)
         shown = self.view.item(item.number)
         public_documents: list[PacketDocument] = []
         for position, document in enumerate(item.documents, start=1):
@@ -313,7 +314,7 @@ class MeetingBuilder:
             public_documents.append(
                 replace(document, title=seen.title, withheld_notice=seen.notice)
             )
-        return PacketItem(item.number, shown.public_title, tuple(public_documents))
+        return PacketItem(item.number, shown.public_title, tuple(public_documents), item.note)
 
     def _kallelse_pdf(
         self, items: list[PacketItem], public: bool
@@ -377,7 +378,8 @@ class MeetingBuilder:
                 paper = self.case_pdfs.get(case.rel)
                 if paper is None:
                     self._error(
-                        f"Ärende {index + 1} ({case.case.diary_number}) kunde inte byggas som PDF, "
+                        f"Ärende {self.view.items[index].number} ({case.case.diary_number}) "
+                        "kunde inte byggas som PDF, "
                         "så handlingarna kan inte sättas ihop. Rätta felen i "
                         f"{case.rel} först.",
                         "ärende-saknas-i-paket",
@@ -413,9 +415,12 @@ class MeetingBuilder:
             documents.append(row)
         if failed or not self._convert_attachments(to_convert, documents):
             return None
-        for index, shown in enumerate(self.view.items):
+        for index, (shown, item) in enumerate(
+            zip(self.view.items, self.meeting.items, strict=True)
+        ):
             docs = tuple(d for d in documents[index] if d is not None)
-            items.append(PacketItem(shown.number, shown.title, docs))
+            note = PAPERS_NOTES[item.papers].rstrip(".") if item.papers and not docs else None
+            items.append(PacketItem(shown.number, shown.title, docs, note))
         return None if failed else items
 
     def _attachment(

@@ -40,6 +40,9 @@ class PacketItem:
     number: int
     title: str
     documents: tuple[PacketDocument, ...]
+    note: str | None = None
+    """Why an item has no documents ("Handlingar lämnas senare"): such an item still gets a
+    bookmark in a packet with a kallelse, pointing at the kallelse."""
 
 
 @dataclass(frozen=True)

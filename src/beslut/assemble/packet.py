@@ -135,8 +135,17 @@ def _assemble(
         raise AssemblyError(str(exc)) from exc
 
     builder = _Builder(PdfWriter(), lang, overlay, stamp_label)
+    # Items without documents but with a note are bookmarked in agenda order (packets only).
+    waiting = [i for i in items if not i.documents and i.note] if front is not None else []
+    order = {item.number: position for position, item in enumerate(items)}
     for part in parts:
+        while (
+            waiting and part.item is not None and order[waiting[0].number] < order[part.item.number]
+        ):
+            builder._outline_without_papers(waiting.pop(0))
         builder.add(part)
+    for item in waiting:
+        builder._outline_without_papers(item)
     if builder.total_pages != total:  # a part changed between counting and merging
         raise AssemblyError(f"Paketet {target.name} fick fel antal sidor; bygg om det.")
     builder.stamp_all()

@@ -155,7 +155,7 @@ class Context:
             (m, index, item)
             for m in self.meetings
             for index, item in enumerate(m.meeting.items)
-            if item.diary_number == dnr
+            if item.diary_number == dnr and item.has_case
         ]
 
     def decision_date(self, case: Case) -> dt.date:

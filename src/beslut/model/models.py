@@ -532,6 +532,16 @@ class CheckSettings(Frozen):
     )
 
 
+class AgendaSettings(Frozen):
+    """Hur föredragningslistan numreras."""
+
+    first_number: Literal[0, 1] = Field(
+        1,
+        alias="första_nummer",
+        description="Numret på föredragningslistans första punkt: 1 (standard) eller 0.",
+    )
+
+
 class Profile(Frozen):
     """Organisationsprofilen: content/profil.yaml."""
 
@@ -579,6 +589,11 @@ class Profile(Frozen):
         alias="avslutning",
         description="Avslutningen: ordning för beslutsunderlag, bilagor, mottagare, underskrifter "
         "och efterskrift, mottagarrubrik, listform och underskrifternas plats.",
+    )
+    agenda: AgendaSettings = Field(
+        default_factory=AgendaSettings,
+        alias="föredragningslista",
+        description="Föredragningslistan i kallelsen: numrering från 0 eller 1.",
     )
 
     def closing_for(self, doc_type: DocumentType) -> ClosingSettings:
@@ -1108,6 +1123,22 @@ PROCEDURAL_TITLES: dict[ItemKind, str] = {
 }
 
 
+class Papers(StrEnum):
+    """Where an agenda item's papers are when they are not a case file in the workspace."""
+
+    LATER = "lämnas_senare"
+    """The papers come later: the kallelse and packet are not complete (a warning)."""
+    ELSEWHERE = "utanför_arbetsytan"
+    """The papers are not in the workspace (another organ's matter, a KF matter)."""
+
+
+PAPERS_NOTES: dict[Papers, str] = {
+    Papers.LATER: "Handlingar lämnas senare.",
+    Papers.ELSEWHERE: "Handlingarna ingår inte i utskicket.",
+}
+"""The line printed under such an item in the kallelse (and its bookmark in the packet)."""
+
+
 class MeetingAttachment(Frozen):
     """En extra handling till en punkt på föredragningslistan (utöver ärendets egna)."""
 
@@ -1128,7 +1159,8 @@ class AgendaItem(Frozen):
     title: str | None = Field(
         None,
         alias="rubrik",
-        description="Rubrik (standard för procedurpunkter, ärendets rubrik för beslut).",
+        description="Rubrik (standard för procedurpunkter, ärendets rubrik för beslut; "
+        "obligatorisk för ett beslutsärende med ”underlag”).",
     )
     diary_number: str | None = Field(
         None, alias="diarienummer", description="För beslutsärenden: ärendets diarienummer."
@@ -1156,6 +1188,25 @@ class AgendaItem(Frozen):
     attachments: tuple[MeetingAttachment, ...] = Field(
         (), alias="handlingar", description="Extra handlingar till punkten, i ordning."
     )
+    papers: Papers | None = Field(
+        None,
+        alias="underlag",
+        description="För en punkt utan ärendefil i arbetsytan: lämnas_senare (”Handlingar "
+        "lämnas senare” skrivs under punkten, och bygget varnar) eller utanför_arbetsytan "
+        "(t.ex. ett ärende för en annan instans eller för fullmäktige). Då krävs ”rubrik”, "
+        "”diarienummer” är valfritt och inget ärende hämtas från content/.",
+    )
+    marker: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = Field(
+        None,
+        alias="markering",
+        description="Markering efter rubriken i kallelsen, t.ex. KF (skrivs ”(KF)”) för ett "
+        "ärende som går vidare till kommunfullmäktige.",
+    )
+
+    @property
+    def has_case(self) -> bool:
+        """Return True when the item presents a case file from the workspace."""
+        return self.kind is ItemKind.BESLUT and self.papers is None
 
     @property
     def withheld(self) -> bool:

@@ -17,7 +17,7 @@ import jinja2
 from beslut.disclosure import ItemView, MeetingView, public_view
 from beslut.model import formatting
 from beslut.model.letterhead import format_date, letterhead
-from beslut.model.models import AgendaItem, Meeting, Profile
+from beslut.model.models import PAPERS_NOTES, AgendaItem, Meeting, Papers, Profile
 from beslut.render.case import RenderError, proposal_lines
 from beslut.render.images import ImageProblem
 from beslut.render.letterhead import header_context, logo_image
@@ -29,17 +29,21 @@ PLACEHOLDER_PAGE = "000"
 """Stands in for a page number in the first pass."""
 
 
-def meeting_view(meeting: Meeting, cases: Sequence[CaseDocument | None]) -> MeetingView:
+def meeting_view(
+    meeting: Meeting, cases: Sequence[CaseDocument | None], first: int = 1
+) -> MeetingView:
     """Return what each audience sees of the meeting (see :mod:`beslut.disclosure`)."""
-    return public_view(meeting, [c.case if c is not None else None for c in cases])
+    return public_view(meeting, [c.case if c is not None else None for c in cases], first=first)
 
 
 def _details(
     item: AgendaItem, case: CaseDocument | None, profile: Profile, view: ItemView, *, public: bool
 ) -> list[str]:
     lines: list[str] = []
-    if public and view.public_note is not None:
-        return [view.public_note]
+    if not view.lists_papers(public=public):
+        return [view.public_note] if view.public_note is not None else []
+    if item.papers is Papers.LATER or (item.papers is not None and not item.attachments):
+        lines.append(PAPERS_NOTES[item.papers])
     if case is not None:
         lines.extend(proposal_lines(case.case, profile))
     lines.extend(f"– {topic}" for topic in item.topics)
@@ -48,6 +52,18 @@ def _details(
     if item.note:
         lines.append(item.note)
     return lines
+
+
+def _papers(item: AgendaItem, case: CaseDocument | None) -> list[str]:
+    """The item's bilagor as the kallelse lists them: the case's, then the item's handlingar."""
+    found: list[str] = []
+    if case is not None:
+        found.extend(
+            f"Bilaga {number} {attachment.title}"
+            for number, attachment in enumerate(case.case.attachments, start=1)
+        )
+    found.extend(extra.title for extra in item.attachments)
+    return found
 
 
 def kallelse_context(
@@ -62,19 +78,20 @@ def kallelse_context(
     organ = profile.organ(meeting.organ)
     organ_name = organ.name if organ else meeting.organ
     head = letterhead(profile, meeting.organ, None)
-    view = meeting_view(meeting, cases)
+    view = meeting_view(meeting, cases, profile.agenda.first_number)
     items = []
-    for number, (item, case) in enumerate(zip(meeting.items, cases, strict=True), start=1):
+    for shown, item, case in zip(view.items, meeting.items, cases, strict=True):
+        number = shown.number
         page = "" if pages is None else str(pages.get(number, ""))
-        shown = view.item(number)
         items.append(
             {
                 "nummer": number,
                 "rubrik": shown.public_title if public else shown.title,
-                "diarienummer": case.case.diary_number if case else None,
+                "diarienummer": case.case.diary_number if case else item.diary_number,
                 "sida": PLACEHOLDER_PAGE if pages is None and page == "" else page,
                 "sekretess": None if public else shown.marking,
                 "detaljer": _details(item, case, profile, shown, public=public),
+                "bilagor": _papers(item, case) if shown.lists_papers(public=public) else [],
             }
         )
     sent = meeting.sent or meeting.date

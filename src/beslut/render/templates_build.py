@@ -521,11 +521,31 @@ def _styles() -> list[_Style]:
             ),
             rpr=_rpr(font=BODY_FONT, size=11, bold=True),
         ),
+        # An item's lines stay together with its heading (Punkt): every detail line keeps with
+        # the next one, and the chain ends at the item's Punktslut paragraph.
         _Style(
             "Punktdetalj",
             "Punktdetalj",
-            ppr=_ppr(after=0, left=POINT_INDENT, right=_tw(1.5)),
+            ppr=_ppr(keep_next=True, keep_lines=True, after=0, left=POINT_INDENT, right=_tw(1.5)),
             rpr=_rpr(font=BODY_FONT, size=10),
+        ),
+        _Style(
+            "Punktbilaga",
+            "Punktbilaga",
+            based_on="Punktdetalj",
+            ppr=_ppr(left=POINT_INDENT + ATTACHMENT_INDENT // 2),
+        ),
+        _Style(
+            "Namnlista",
+            "Namnlista",
+            based_on="Forteckning",
+            ppr=_ppr(keep_next=True, keep_lines=True),
+        ),
+        _Style(
+            "Punktslut",
+            "Punktslut",
+            ppr=_ppr(before=0, after=0, line=20),
+            rpr=_rpr(size=1),
         ),
         _Style(
             "Bilageforteckning",
@@ -1162,14 +1182,23 @@ def _fill_kallelse_body(document: Any) -> None:
     writer.tag("for rad in punkt.detaljer")
     writer.p("Punktdetalj", "{{ rad }}")
     writer.tag("endfor")
+    writer.tag("if punkt.bilagor")
+    writer.p("Punktdetalj", "Bilagor:")
+    writer.tag("for bilaga in punkt.bilagor")
+    writer.p("Punktbilaga", "{{ bilaga }}")
+    writer.tag("endfor")
+    writer.tag("endif")
+    # Ends the item's keep-together chain; empty and one point high.
+    writer.p("Punktslut")
     writer.tag("endfor")
     for heading, key in (("Ledamöter", "möte.ledamöter"), ("Ersättare", "möte.ersättare")):
         writer.tag(f"if {key}")
         writer.p("Heading1", heading)
         writer.tag(f"for namn in {key}")
-        writer.p("Forteckning", "{{ namn }}")
+        writer.p("Namnlista", "{{ namn }}")
         writer.tag("endfor")
         writer.tag("endif")
+    # Ledamöter and ersättare stay together as one block, ended by this empty paragraph.
     writer.p("Forteckning")
 
 

@@ -177,6 +177,26 @@ CODES: dict[str, Code] = {
             "Ett ärende på listan har fel och kan inte tas med.",
             locked=True,
         ),
+        Code(
+            "punkt-utan-rubrik",
+            _E,
+            _MEETING,
+            "En punkt utan ärendefil (”underlag”) saknar rubrik.",
+            locked=True,
+        ),
+        Code(
+            "underlag-men-ärende-finns",
+            _E,
+            _MEETING,
+            "En punkt med ”underlag” har diarienumret för ett ärende i arbetsytan.",
+        ),
+        Code(
+            "handlingar-lämnas-senare",
+            _W,
+            _MEETING,
+            "Handlingarna till en punkt lämnas senare: kallelsen är inte komplett.",
+            locked=True,
+        ),
         Code("okänd-regel", _E, _SETTINGS, "En kod som inte finns.", locked=True),
         Code("nivå-låst", _E, _SETTINGS, "En kod som inte får sänkas har sänkts.", locked=True),
         Code(

@@ -28,6 +28,7 @@ from beslut.model.models import (
     Case,
     ItemKind,
     Meeting,
+    Papers,
     Profile,
     cell_number,
 )
@@ -245,7 +246,7 @@ def _items_with_failing_cases(
     found = []
     for meeting in meetings:
         for index, item in enumerate(meeting.meeting.items):
-            rel = with_errors.get(item.diary_number or "")
+            rel = with_errors.get(item.diary_number or "") if item.has_case else None
             if rel is None:
                 continue
             found.append(
@@ -564,7 +565,8 @@ def _validate_meeting(
     files: list[tuple[Path | None, ...]] = []
     for index, item in enumerate(meeting.items):
         where = ("ärenden", index)
-        problems.extend(_item_rules(source, meeting, item, index, by_dnr, seen, broken))
+        first = profile.agenda.first_number if profile is not None else 1
+        problems.extend(_item_rules(source, meeting, item, index, by_dnr, seen, broken, first))
         resolved: list[Path | None] = []
         for a_index, attachment in enumerate(item.attachments):
             path, problem, code = check_attachment_path(attachment.file, source.path, root)
@@ -585,6 +587,7 @@ def _item_rules(
     by_dnr: dict[str, CaseDocument],
     seen: dict[str, int],
     broken: dict[str, str],
+    first: int = 1,
 ) -> list[Diagnostic]:
     where = ("ärenden", index)
     problems = []
@@ -592,14 +595,19 @@ def _item_rules(
     def add(path: tuple[str | int, ...], message: str, code: str) -> None:
         problems.append(note(source, path, message, code, is_error=True))
 
-    key = item.diary_number if item.kind is ItemKind.BESLUT else f"{item.kind}:{item.title}"
+    if item.kind is ItemKind.BESLUT:
+        key = item.diary_number or f"rubrik:{item.title}"
+    else:
+        key = f"{item.kind}:{item.title}"
     if key in seen and item.kind not in (ItemKind.INFORMATION, ItemKind.OVRIGT):
         add(
             where,
             f"Punkten finns redan som punkt {seen[key]} på föredragningslistan.",
             "dubblett-punkt",
         )
-    seen.setdefault(str(key), index + 1)
+    seen.setdefault(str(key), index + first)
+    if item.papers is Papers.LATER:
+        problems.append(_papers_later(source, item, index + first, index))
     if item.kind is not ItemKind.BESLUT:
         if item.diary_number is not None:
             add(
@@ -607,6 +615,9 @@ def _item_rules(
                 "Bara beslutsärenden (typ: beslut) har diarienummer.",
                 "diarienummer-ej-beslut",
             )
+        return problems
+    if item.papers is not None:
+        problems.extend(_paperless_rules(source, item, index, by_dnr, broken))
         return problems
     if item.diary_number is None:
         add(where, "Beslutsärendet saknar ”diarienummer”; ange ärendets diarienummer.", "saknas")
@@ -644,5 +655,59 @@ def _item_rules(
             f"Ärendet {item.diary_number} är daterat {found.case.date.isoformat()}, efter "
             f"sammanträdet {meeting.date.isoformat()}. Kontrollera datumen.",
             "ärende-efter-möte",
+        )
+    return problems
+
+
+def _papers_later(source: Source, item: AgendaItem, number: int, index: int) -> Diagnostic:
+    """The warning that an item's papers come later: the kallelse is not complete."""
+    title = f" ({item.title})" if item.title else ""
+    return note(
+        source,
+        ("ärenden", index, "underlag"),
+        f"Handlingarna till punkt {number}{title} lämnas senare: kallelsen och handlingarna är "
+        "inte kompletta. Skicka ut dem när handlingarna finns, eller skicka handlingarna som "
+        "komplettering och ta då bort ”underlag: lämnas_senare”.",
+        "handlingar-lämnas-senare",
+        is_error=False,
+    )
+
+
+def _paperless_rules(
+    source: Source,
+    item: AgendaItem,
+    index: int,
+    by_dnr: dict[str, CaseDocument],
+    broken: dict[str, str],
+) -> list[Diagnostic]:
+    """A beslut item whose papers are not a case file here: it needs its own title, and no
+    case in the workspace may have its diarienummer (that case would silently be left out)."""
+    where = ("ärenden", index)
+    problems = []
+    if item.title is None:
+        problems.append(
+            note(
+                source,
+                (*where, "underlag"),
+                f"Punkten har ”underlag: {item.papers}” och inget ärende i content/ att hämta "
+                "rubriken från. Lägg till ”rubrik: …” på punkten.",
+                "punkt-utan-rubrik",
+                is_error=True,
+            )
+        )
+    dnr = item.diary_number
+    case = by_dnr.get(dnr or "")
+    found = case.rel if case is not None else broken.get(dnr or "")
+    if dnr is not None and found is not None:
+        problems.append(
+            note(
+                source,
+                (*where, "underlag"),
+                f"Ärendet {dnr} finns i arbetsytan ({found}), men punkten har ”underlag: "
+                f"{item.papers}” och tar inte med det. Ta bort ”underlag: …” så att ärendet "
+                "kommer med, eller rätta diarienumret.",
+                "underlag-men-ärende-finns",
+                is_error=True,
+            )
         )
     return problems
