@@ -147,3 +147,17 @@ def test_files_listed_by_cases_and_meetings_pass(make_workspace: MakeWorkspace) 
         "content/bilagor/.~lock.planen.docx": b"",
     }
     assert _files(make_workspace, files) == []
+
+
+def test_paper_named_by_its_proposal_heading(make_workspace: MakeWorkspace) -> None:
+    """An ordförandeförslag names itself by its heading, not by its document type."""
+    case = case_file(
+        extra="beslutsunderlag:\n  - Ordförandens förslag den 10 september 2025\n  - Motionen\n"
+    ).replace(
+        "  inledning: Förvaltningens förslag till beslut\n", "  rubrik: Ordförandens förslag\n"
+    )
+    root = make_workspace({NAME: case})
+    assert findings(root, "beslutsunderlag-ordning") == []
+    # without the heading the same list is a finding
+    root = make_workspace({NAME: case.replace("  rubrik: Ordförandens förslag\n", "")})
+    assert len(findings(root, "beslutsunderlag-ordning")) == 1

@@ -98,8 +98,11 @@ def test_read_image_problems_are_swedish(tmp_path: Path) -> None:
     with pytest.raises(ImageProblem, match=r"”saknas\.png” finns inte"):
         read_image(tmp_path / "saknas.png")
     (tmp_path / "text.png").write_text("inte en bild", encoding="utf-8")
-    with pytest.raises(ImageProblem, match=r"format som inte stöds\. Använd PNG, JPEG eller SVG"):
+    with pytest.raises(ImageProblem, match=r"”text\.png” är ingen PNG-bild: innehållet känns inte"):
         read_image(tmp_path / "text.png")
+    (tmp_path / "bild.gif").write_bytes(b"GIF89a" + bytes(20))
+    with pytest.raises(ImageProblem, match=r"format som inte stöds\. Använd PNG, JPEG eller SVG"):
+        read_image(tmp_path / "bild.gif")
     (tmp_path / "stor.png").write_bytes(png(9000, 9000, data=False))
     with pytest.raises(ImageProblem, match=r"för stor \(9000 × 9000 bildpunkter\)"):
         read_image(tmp_path / "stor.png")

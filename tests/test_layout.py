@@ -3,7 +3,7 @@
 * The checker on small PDFs made to have each defect (and on clean ones, which must pass).
 * The checker on a PDF LibreOffice made of a narrow table (the real producer).
 * The example workspace built once with LibreOffice: every paper, the kallelse and the packets
-  are checked. Defects owned by other parts of issue 12 are strict xfails naming the owner.
+  are checked, whatever the build produces.
 * The templates and the Markdown body: keep-with-next, keep-lines, widow control, hard hyphens.
 """
 
@@ -340,23 +340,12 @@ def test_the_check_finds_values_broken_by_libreoffice_in_a_narrow_column(
 MEETING = "möten/2022-06-14-hsn"
 CASES = sorted(p.stem for p in (REPO / "content" / "ärenden").glob("*.md"))
 
-TABLES = pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 punkt 9, tabeller (figurer/tabeller-delen): smala kolumner bryter "
-    "belopp och datum (213 mnk/r, Person/al, 2019-/09); små tabeller delas med Totalt- eller "
-    "Summaraden ensam på nästa sida",
+MEETING_PDFS = (
+    "kallelse.pdf",
+    "offentlig/kallelse.pdf",
+    "handlingar.pdf",
+    "offentlig/handlingar.pdf",
 )
-"""Defects owned by the figures/tables part: column widths. Flip when that part is merged."""
-
-OWNED_BY_OTHERS = {"25HSN4120-omställning-hållbar-ekonomi": TABLES}
-"""Case PDFs with defects another part of issue 12 owns."""
-
-MEETING_PDFS = {
-    "kallelse.pdf": None,
-    "offentlig/kallelse.pdf": None,
-    "handlingar.pdf": TABLES,  # holds 25HSN4120
-    "offentlig/handlingar.pdf": TABLES,
-}
 
 
 @dataclass(frozen=True)
@@ -378,7 +367,7 @@ def problems_text(problems: tuple[LayoutProblem, ...]) -> list[str]:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("stem", [pytest.param(s, marks=OWNED_BY_OTHERS.get(s, ())) for s in CASES])
+@pytest.mark.parametrize("stem", CASES)
 def test_every_example_paper_passes_the_layout_check(example: Example, stem: str) -> None:
     pdf = example.out / "ärenden" / f"{stem}.pdf"
     assert pdf.is_file()
@@ -386,7 +375,7 @@ def test_every_example_paper_passes_the_layout_check(example: Example, stem: str
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", [pytest.param(n, marks=m or ()) for n, m in MEETING_PDFS.items()])
+@pytest.mark.parametrize("name", MEETING_PDFS)
 def test_the_kallelse_and_the_packets_pass_the_layout_check(example: Example, name: str) -> None:
     pdf = example.out / MEETING / name
     assert pdf.is_file()
@@ -405,20 +394,7 @@ def test_every_item_pdf_passes_the_layout_check(example: Example) -> None:
         str(pdf.relative_to(example.out)): problems_text(layout_problems(pdf, check_sparse=False))
         for pdf in items
     }
-    # ärende-09 is 25HSN4120, whose narrow table columns the tables part owns
-    owned = {k for k in found if k.endswith("ärende-09.pdf")}
-    assert {k: v for k, v in found.items() if v and k not in owned} == {}
-    assert all(found[k] for k in owned), "flip: the tables part fixed 25HSN4120's columns"
-
-
-OWNED_FILES = {
-    "ärenden/25HSN4120-omställning-hållbar-ekonomi.pdf",
-    f"{MEETING}/handlingar.pdf",
-    f"{MEETING}/offentlig/handlingar.pdf",
-    f"{MEETING}/ärende-09.pdf",
-    f"{MEETING}/offentlig/ärende-09.pdf",
-}
-"""Every produced PDF holding 25HSN4120, whose table defects the tables part owns."""
+    assert {k: v for k, v in found.items() if v} == {}
 
 
 @pytest.mark.libreoffice
@@ -431,8 +407,7 @@ def test_every_produced_pdf_is_checked(example: Example) -> None:
         name = pdf.relative_to(example.out).as_posix()
         ours = not ("handlingar" in name or "ärende-" in name)  # packets hold attachments
         found[name] = problems_text(layout_problems(pdf, check_sparse=ours))
-    assert {k: v for k, v in found.items() if v and k not in OWNED_FILES} == {}
-    assert all(found[k] for k in OWNED_FILES), "flip: the tables part fixed 25HSN4120"
+    assert {k: v for k, v in found.items() if v} == {}
 
 
 @pytest.mark.libreoffice
@@ -472,12 +447,21 @@ def test_the_templates_keep_headings_proposal_and_closing_blocks_together(name: 
     assert defaults is not None
     assert defaults.find(f"{qn('w:pPr')}/{qn('w:widowControl')}") is not None
     assert "widowControl" in _style_flags(document, "Normal")
-    for style in ("Heading1", "Heading2", "Heading3", "Beslutsinledning", "Beslutspunkt"):
+    for style in (
+        "Heading1",
+        "Heading2",
+        "Heading3",
+        "Beslutsinledning",
+        "Beslutspunkt",
+        "Beslutsmening",
+        "Beslutslista",
+    ):
         assert {"keepNext", "keepLines"} <= _style_flags(document, style), style
-    # the items of Beslutsunderlag, Bilagor and the recipients keep with the next line
+    # the items of Beslutsunderlag (rows, numbered or bulleted), Bilagor and the recipients
+    # keep with the next line
     texts = {"{{ underlag }}", "{{ namn }}"}
     items = [p for p in document.paragraphs if p.text in texts or p.text.startswith("Bilaga {{")]
-    assert len(items) == 3
+    assert len(items) == 5
     for paragraph in items:
         assert {"keepNext", "keepLines"} <= _ppr_flags(paragraph), paragraph.text
 

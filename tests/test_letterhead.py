@@ -187,8 +187,12 @@ def logo_line(text: str) -> tuple[int, int]:
 @pytest.mark.parametrize(
     ("logo", "says"),
     [
-        (None, "Bildfilen logga.png finns inte"),
-        (b"inte en bild", "kan inte läsas som PNG eller JPEG"),
+        (
+            None,
+            "Bilden ”logga.png” finns inte. Kontrollera filnamnet (stora och små bokstäver "
+            "räknas) och att sökvägen är relativ till arbetsytan.",
+        ),
+        (b"inte en bild", "Bilden ”logga.png” är ingen PNG-bild: innehållet känns inte igen"),
     ],
     ids=["saknas", "oläslig"],
 )

@@ -41,7 +41,11 @@ def _basis(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
         return
     document = context.case_document(case)
     doc_type = case.case.doc_type.value
-    names = {context.profile.type_settings(case.case.doc_type).label.casefold(), doc_type}
+    label = context.profile.type_settings(case.case.doc_type).label
+    # The paper may be named by its type, its house label (TJÄNSTEUTLÅTANDE) or its proposal's
+    # heading ("Ordförandens förslag den 1 september 2014").
+    heading = case.case.proposal.heading or context.profile.decision_for(case.case.doc_type).heading
+    names = {label.casefold(), doc_type, *([heading.casefold()] if heading else [])}
     own = [i for i, item in enumerate(items) if any(n in item.casefold() for n in names)]
     rule = RULES["beslutsunderlag-ordning"]
     date = case.case.date.isoformat()
@@ -52,7 +56,7 @@ def _basis(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
             line,
             column,
             "Beslutsunderlaget ska börja med handlingen själv, men den finns inte med. Lägg till "
-            f"”{doc_type.capitalize()} {date}” först i listan.",
+            f"”{label.capitalize()} {date}” först i listan.",
         )
     elif own[0] > 0:
         line, column = document.at((BASIS, own[0]))

@@ -42,15 +42,18 @@ class ImageProblem(Exception):
     """Raised with a Swedish, user-facing message (what is wrong with the file and how to fix it)."""
 
 
-def read_image(path: Path) -> LoadedImage:
-    """Read a PNG, JPEG or SVG file; raise :class:`ImageProblem` when it cannot be used."""
+def read_image(path: Path, *, relative_to: str = "filen som använder bilden") -> LoadedImage:
+    """Read a PNG, JPEG or SVG file; raise :class:`ImageProblem` when it cannot be used.
+
+    ``relative_to`` says in a message what the path is relative to (a logo's is the workspace).
+    """
     name = path.name
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise ImageProblem(
             f"Bilden ”{name}” finns inte. Kontrollera filnamnet (stora och små bokstäver räknas) "
-            "och att sökvägen är relativ till filen som använder bilden."
+            f"och att sökvägen är relativ till {relative_to}."
         ) from None
     except OSError as exc:
         raise ImageProblem(f"Bilden ”{name}” kan inte läsas ({exc.strerror}).") from None
@@ -82,6 +85,11 @@ def _bitmap(path: Path, data: bytes) -> LoadedImage:
             f"Bilden ”{name}” är skadad och kan inte läsas. Spara om den som PNG eller JPEG."
         ) from None
     if content_type is None:
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg"):
+            raise ImageProblem(
+                f"Bilden ”{name}” är ingen {path.suffix[1:].upper()}-bild: innehållet känns inte "
+                "igen, och filen kan vara skadad. Spara om den som PNG eller JPEG."
+            )
         raise ImageProblem(
             f"Bilden ”{name}” har ett format som inte stöds. Använd PNG, JPEG eller SVG."
         )

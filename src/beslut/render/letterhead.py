@@ -141,7 +141,7 @@ def logo_image(tpl: Any, root: Path, head: Letterhead) -> Any:
     if path is None:
         return None
     _inside(root, path)
-    return _Logo(tpl, read_image(path), head.logo_alt)
+    return _Logo(tpl, read_image(path, relative_to="arbetsytan"), head.logo_alt)
 
 
 def _inside(root: Path, path: Path) -> None:
@@ -185,7 +185,7 @@ def _logo_problems(workspace: Workspace) -> tuple[list[Diagnostic], set[str]]:
         try:
             path = workspace.root / logo
             _inside(workspace.root, path)
-            read_image(path)
+            read_image(path, relative_to="arbetsytan")
         except ImageProblem as exc:
             pos = source.positions.find(key) if source else None
             line, column = (pos.line, pos.column) if pos else (1, 1)

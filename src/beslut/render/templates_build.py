@@ -493,13 +493,13 @@ def _styles() -> list[_Style]:
         _Style(
             "Beslutsmening",
             "Beslutsmening",
-            ppr=_ppr(after=120),
+            ppr=_ppr(keep_next=True, keep_lines=True, after=120),
         ),
         # A bulleted list inside a decision point, indented under the point's text.
         _Style(
             "Beslutslista",
             "Beslutslista",
-            ppr=_ppr(num=(DECISION_BULLET_NUM_ID, 0), after=60),
+            ppr=_ppr(num=(DECISION_BULLET_NUM_ID, 0), keep_next=True, keep_lines=True, after=60),
         ),
         _Style("Forteckning", "Förteckning", ppr=_ppr(after=0)),
         # Beslutsunderlag as a numbered list (profile: avslutning.beslutsunderlag: numrerad).
