@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -183,3 +184,27 @@ def findings(root: Path, *codes: str) -> list[str]:
     from beslut.validate.workspace import load_workspace
 
     return [d.format() for d in load_workspace(root).diagnostics if not codes or d.code in codes]
+
+
+def pdf_figures(pdf: Any) -> list[Any]:
+    """Return every /Figure element of a PDF's structure tree (a path or a pypdf reader)."""
+    from pypdf import PdfReader
+
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if node.get("/S") == "/Figure":
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    return found

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from beslut.convert.libreoffice import FakeConverter
 from beslut.pipeline import build
 from beslut.render.images import ImageProblem, read_image
-from conftest import CASE, MakeWorkspace, findings, need
+from conftest import CASE, MakeWorkspace, findings, need, pdf_figures
 
 CASE_REL = "content/ärenden/ok.md"
 ALT = "Stapeldiagram över kostnaderna per år"
@@ -222,17 +222,6 @@ def test_edited_image_rebuilds_the_paper(make_workspace: MakeWorkspace) -> None:
 # --------------------------------------------------------------------------- the PDF
 
 
-def _figures(node: Any, found: list[Any]) -> list[Any]:
-    node = node.get_object()
-    if isinstance(node, dict):
-        if node.get("/S") == "/Figure":
-            found.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            _figures(kid, found)
-    return found
-
-
 @pytest.mark.libreoffice
 def test_pdf_tags_the_figure_with_its_alt_text(
     make_workspace: MakeWorkspace, require_libreoffice: None
@@ -246,7 +235,7 @@ def test_pdf_tags_the_figure_with_its_alt_text(
     report = build(root, formats=("pdf",))
     assert report.ok, [d.format() for d in report.diagnostics]
     reader = PdfReader(str(root / "output" / "ärenden" / "ok.pdf"))
-    figures = _figures(reader.trailer["/Root"]["/StructTreeRoot"], [])
+    figures = pdf_figures(reader)
     assert [str(f.get("/Alt")) for f in figures] == [ALT]
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Bild 1. Kostnader 2020–2022" in text

@@ -24,7 +24,7 @@ from beslut import api
 from beslut.model.letterhead import letterhead
 from beslut.model.models import DocumentType, PageStyle, Profile
 from beslut.validate.workspace import load_profile
-from conftest import CASE, PROFILE, MakeWorkspace, need_libreoffice
+from conftest import CASE, PROFILE, MakeWorkspace, need_libreoffice, pdf_figures
 
 REPO = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"
@@ -431,24 +431,6 @@ def marked_images(path: Path) -> list[tuple[str, list[str]]]:
     return found
 
 
-def figures(path: Path) -> list[Any]:
-    reader = PdfReader(path)
-    found = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if node.get("/S") == "/Figure":
-            found.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids]:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if isinstance(kid, dict):
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
-
-
 @pytest.mark.libreoffice
 def test_pdf_logo_is_an_artifact(example_pdfs: Path) -> None:
     """The logo is part of the repeated letterhead: an artifact, not a Figure (see
@@ -457,7 +439,7 @@ def test_pdf_logo_is_an_artifact(example_pdfs: Path) -> None:
     images = marked_images(path)
     assert len(images) == 1
     assert images[0][1] == ["/Artifact"]
-    assert figures(path) == []
+    assert pdf_figures(path) == []
     assert marked_images(example_pdfs / "22HSN5101-månadsrapport-oktober-2020.pdf") == []
 
 

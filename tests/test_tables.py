@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from beslut.convert.libreoffice import FakeConverter
 from beslut.pipeline import build
 from beslut.render.markdown_docx.tables import _text_twips
-from conftest import CASE, REPO, MakeWorkspace, findings
+from conftest import CASE, REPO, MakeWorkspace, findings, pdf_figures
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -298,17 +298,6 @@ def test_seed_004_tables_keep_their_totals_and_signs(
         assert starts <= sums
 
 
-def _figures(node: Any, found: list[Any]) -> list[Any]:
-    node = node.get_object()
-    if isinstance(node, dict):
-        if node.get("/S") == "/Figure":
-            found.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            _figures(kid, found)
-    return found
-
-
 @pytest.mark.libreoffice
 def test_seed_002_chart_is_a_figure_with_caption_and_alt_text(
     example_pdfs: dict[str, tuple[Any, PdfReader]],
@@ -328,7 +317,7 @@ def test_seed_002_chart_is_a_figure_with_caption_and_alt_text(
         "Bild: Svensk hälso- och sjukvård under 100 år",
     )
     assert paragraphs[index - 1].text.startswith("Det är känt att många av de kroniska")
-    figures = _figures(reader.trailer["/Root"]["/StructTreeRoot"], [])
+    figures = pdf_figures(reader)
     assert [str(f["/Alt"]) for f in figures] == [alt]
     # the cost table's sum row carries the original's comment
     table = next(t for t in document.tables if t.rows[1].cells[0].text == "Samordnare")
