@@ -136,3 +136,11 @@ def test_every_code_the_workspace_reports_is_listed() -> None:
     found -= {"utf-8"}
     assert {"yaml-syntax", "sekretess-på-punkt", "onödigt-undantag", "okänd-tabell"} <= found
     assert found - set(CODES) - set(RULES) == set()
+
+
+def test_a_locked_warning_may_be_named_at_its_own_level(make_workspace: MakeWorkspace) -> None:
+    """handlingar-lämnas-senare is a locked warning: saying varning is allowed, av is not."""
+    root = make_workspace(profile=levels(handlingar_lämnas_senare="varning"))
+    assert findings(root, "nivå-låst") == []
+    root = make_workspace(profile=levels(handlingar_lämnas_senare="av"))
+    assert [f.split(": ")[1] for f in findings(root, "nivå-låst")] == ["fel"]

@@ -297,7 +297,7 @@ def settings_problems(profile: Profile, source: Source | None) -> list[Diagnosti
             problems.append(
                 error(source.rel, pos.line, pos.column, unknown_code(code), "okänd-regel")
             )
-        elif code in LOCKED and _lowers(chosen, Level.ERROR):
+        elif code in LOCKED and _lowers(chosen, default_level(code) or Level.ERROR):
             value = source.positions.find(("kontroller", "regler", code))
             message = (
                 f"”{code}” kan inte sättas till {chosen.value}: då skulle något fel eller "
