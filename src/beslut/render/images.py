@@ -15,10 +15,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
-from PIL import Image as PILImage  # installed with reportlab
-
 _MAX_BYTES = 20 * 1024 * 1024
 _SVG_WIDTH_PX = 1800  # about 280 dpi across a 16 cm text column
 _SVG_MAX_HEIGHT_PX = 4 * _SVG_WIDTH_PX  # a very tall drawing is fitted into this box
@@ -73,6 +69,11 @@ def read_image(path: Path, *, relative_to: str = "filen som använder bilden") -
 
 
 def _bitmap(path: Path, data: bytes) -> LoadedImage:
+    # Imported here: every build and check imports this module, few read an image.
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.image.image import Image
+    from PIL import Image as PILImage
+
     name = path.name
     try:
         image = Image.from_blob(data)
