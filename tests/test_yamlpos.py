@@ -31,6 +31,16 @@ def test_tab_indentation_is_reported_at_the_tab() -> None:
     )
 
 
+UNCLOSED_LIST = (
+    "YAML-syntaxfel: hakparentesen [ som börjar här stängs aldrig. Avsluta listan med ], "
+    "eller sätt värdet inom citattecken om [ hör till texten."
+)
+NO_SPACE = (
+    "YAML-syntaxfel: mellanslag saknas efter kolon. Skriv ”{key}: …” med ett mellanslag efter "
+    "kolonet (eller sätt hela värdet inom citattecken)."
+)
+
+
 @pytest.mark.parametrize(
     ("text", "pos", "message"),
     [
@@ -40,14 +50,60 @@ def test_tab_indentation_is_reported_at_the_tab() -> None:
             "YAML-syntaxfel: ett kolon står på fel ställe. "
             "Sätt värdet inom citattecken om det innehåller ”: ”.",
         ),
-        ("a: [1, 2\n", Pos(2, 1), "YAML-syntaxfel: en lista inom [ ] avslutas aldrig med ]."),
+        # an unclosed bracket is reported where it opens, not where the parser noticed it
+        ("a: [1, 2\n", Pos(1, 4), UNCLOSED_LIST),
+        ("typ: x\nlista: [a, b\nrubrik: y\n", Pos(2, 8), UNCLOSED_LIST),
+        ("a: [1, [2, 3]\nb: 1\n", Pos(1, 4), UNCLOSED_LIST),
+        (
+            "typ: x\ng: {a: 1\nrubrik: y\n",
+            Pos(2, 4),
+            "YAML-syntaxfel: klammerparentesen { som börjar här stängs aldrig. Avsluta gruppen "
+            "med }, eller sätt värdet inom citattecken om { hör till texten.",
+        ),
         (
             "a: 1\na: 2\n",
             Pos(2, 1),
-            "YAML-syntaxfel: samma nyckel förekommer två gånger i samma "
-            "grupp. Ta bort eller byt namn på den ena.",
+            "YAML-syntaxfel: nyckeln ”a” förekommer två gånger i samma grupp (första gången på "
+            "rad 1). Ta bort den ena eller byt namn på den.",
         ),
-        ('a: "öppen\n', Pos(2, 1), "YAML-syntaxfel: ett citattecken avslutas aldrig."),
+        (
+            "g:\n  x: 1\n  rubrik: a\n  rubrik: b\n",
+            Pos(4, 3),
+            "YAML-syntaxfel: nyckeln ”rubrik” förekommer två gånger i samma grupp (första gången "
+            "på rad 3). Ta bort den ena eller byt namn på den.",
+        ),
+        (
+            'a: "öppen\nb: 1\n',
+            Pos(1, 4),
+            'YAML-syntaxfel: citattecknet " som börjar här avslutas aldrig. Lägg till ett '
+            'avslutande " efter texten.',
+        ),
+        (
+            "a: 'öppen\n",
+            Pos(1, 4),
+            "YAML-syntaxfel: citattecknet ' som börjar här avslutas aldrig. Lägg till ett "
+            "avslutande ' efter texten.",
+        ),
+        ("typ: x\nrubrik:Text\nandra: z\n", Pos(2, 7), NO_SPACE.format(key="rubrik")),
+        ("g:\n  a:1\n  b: 2\n", Pos(2, 4), NO_SPACE.format(key="a")),
+        (
+            "lista:\n  - a\n - b\nx: 1\n",
+            Pos(3, 2),
+            "YAML-syntaxfel: listpunkten (-) har ett annat indrag än raderna ovanför. Ge alla "
+            "punkter i samma lista samma indrag, med mellanslag.",
+        ),
+        (
+            "g:\n  a: 1\n   b: 2\n",
+            Pos(3, 4),
+            "YAML-syntaxfel: raden är mer indragen än raden ovanför. Ge nycklar i samma grupp "
+            "samma indrag.",
+        ),
+        (
+            "typ: x\n---\nrubrik: y\n",
+            Pos(2, 1),
+            "YAML-syntaxfel: filen innehåller flera YAML-dokument (en rad med --- eller ... mitt "
+            "i). En fil är ett dokument; ta bort raden.",
+        ),
     ],
 )
 def test_syntax_errors_are_swedish_and_located(text: str, pos: Pos, message: str) -> None:
@@ -55,3 +111,9 @@ def test_syntax_errors_are_swedish_and_located(text: str, pos: Pos, message: str
         load(text)
     assert info.value.message == message
     assert info.value.pos == pos
+
+
+def test_a_url_is_not_taken_for_a_missing_space() -> None:
+    with pytest.raises(YamlSyntaxError) as info:
+        load("a: https://x.se/a: b\n")
+    assert "mellanslag saknas" not in info.value.message

@@ -175,6 +175,9 @@ def _split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnosti
         )
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (FRONT_MATTER_FENCE, "..."):
+            stray = _stray_fence(lines, index)
+            if stray is not None:
+                return stray_fence_error(rel, stray)
             front = "\n".join(lines[1:index]) + "\n"
             body = "\n".join(lines[index + 1 :])
             return front, body, index + 1
@@ -184,6 +187,36 @@ def _split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnosti
         1,
         "Front matter avslutas aldrig: lägg till en rad med --- efter ärendets uppgifter.",
         "front-matter-oavslutad",
+    )
+
+
+_KEY_LINE = re.compile(r"^[\w-]+:(?:\s|$)")
+_YAML_LINE = re.compile(r"^(?:[\w-]+:(?:\s|$)|\s+\S|\s*$)")
+"""A line that looks like front matter: ``nyckel: …``, an indented line or a blank line."""
+
+
+def _stray_fence(lines: list[str], index: int) -> int | None:
+    """Return ``index`` if the fence there is a stray ``---`` inside the front matter: the lines
+    after it, up to another ``---``, are keys rather than Markdown (so they would be lost)."""
+    for after in range(index + 1, len(lines)):
+        if lines[after].rstrip() == FRONT_MATTER_FENCE:
+            between = lines[index + 1 : after]
+            keys = [line for line in between if _KEY_LINE.match(line)]
+            if keys and all(_YAML_LINE.match(line) for line in between):
+                return index
+            return None
+    return None
+
+
+def stray_fence_error(rel: str, index: int) -> Diagnostic:
+    """The error for a stray ``---`` at 0-based line ``index`` of a Markdown file."""
+    return error(
+        rel,
+        index + 1,
+        1,
+        "YAML-syntaxfel: den här raden med --- avslutar front matter för tidigt; nycklarna "
+        "under den, fram till nästa ---, skulle annars läsas som brödtext. Ta bort raden.",
+        "yaml-syntax",
     )
 
 

@@ -7,6 +7,7 @@ so validation errors can point at the exact place in the file, also inside Markd
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,6 +176,105 @@ def _swedish_problem(exc: MarkedYAMLError) -> str:
     return "texten kunde inte tolkas här. Kontrollera indrag, kolon och citattecken."
 
 
+_NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:- +)?([^\s:#'\"\[{][^:#]*?):(?![\s/])(\S.*)$")
+"""A line such as ``rubrik:Text`` (no space after the colon); ``http://`` is left alone."""
+
+
+def _mark_pos(mark: Any, offset: int) -> Pos:
+    return Pos(mark.line + 1 + offset, mark.column + 1)
+
+
+def _no_space_line(lines: list[str], first: int, last: int) -> tuple[int, int, str] | None:
+    """Find a ``nyckel:värde`` line (0-based ``first``..``last``): its index, colon column, key."""
+    for index in range(max(first, 0), min(last, len(lines) - 1) + 1):
+        match = _NO_SPACE_AFTER_COLON.match(lines[index])
+        if match:
+            return index, match.end(1) + 1, match.group(1).strip()
+    return None
+
+
+def _located_problem(exc: MarkedYAMLError, text: str, offset: int) -> tuple[str, Pos]:
+    """Explain a ruamel error in Swedish and place it where the mistake is, not where the
+    parser noticed it (an unclosed [ is noticed on a later line; its context mark is the [)."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    lines = text.split("\n")
+    mark = exc.problem_mark or exc.context_mark
+    pos = _mark_pos(mark, offset) if mark else Pos(1 + offset, 1)
+    opened = exc.context_mark
+    if opened is not None and "flow sequence" in context:
+        return (
+            "YAML-syntaxfel: hakparentesen [ som börjar här stängs aldrig. Avsluta listan med ], "
+            "eller sätt värdet inom citattecken om [ hör till texten.",
+            _mark_pos(opened, offset),
+        )
+    if opened is not None and "flow mapping" in context:
+        return (
+            "YAML-syntaxfel: klammerparentesen { som börjar här stängs aldrig. Avsluta gruppen "
+            "med }, eller sätt värdet inom citattecken om { hör till texten.",
+            _mark_pos(opened, offset),
+        )
+    if opened is not None and "quoted scalar" in context:
+        quote = lines[opened.line][opened.column] if opened.line < len(lines) else '"'
+        quote = quote if quote in "\"'" else '"'
+        return (
+            f"YAML-syntaxfel: citattecknet {quote} som börjar här avslutas aldrig. Lägg till "
+            f"ett avslutande {quote} efter texten.",
+            _mark_pos(opened, offset),
+        )
+    if "duplicate key" in problem and exc.problem_mark is not None:
+        key_pos = _mark_pos(exc.problem_mark, offset)
+        line = lines[exc.problem_mark.line] if exc.problem_mark.line < len(lines) else ""
+        key = line[exc.problem_mark.column :].split(":", 1)[0].strip()
+        first = next(
+            (
+                number + 1 + offset
+                for number in range(
+                    exc.context_mark.line if exc.context_mark else 0, exc.problem_mark.line
+                )
+                if lines[number][exc.problem_mark.column :].split(":", 1)[0].strip() == key
+                and lines[number][: exc.problem_mark.column].strip(" -") == ""
+            ),
+            None,
+        )
+        where = f" (första gången på rad {first})" if first is not None else ""
+        return (
+            f"YAML-syntaxfel: nyckeln ”{key}” förekommer två gånger i samma grupp{where}. "
+            "Ta bort den ena eller byt namn på den.",
+            key_pos,
+        )
+    if ("expected ':'" in problem or "mapping values" in problem) and mark is not None:
+        start = exc.context_mark.line if exc.context_mark is not None else mark.line - 2
+        found = _no_space_line(lines, start, mark.line)
+        if found is not None:
+            index, column, key = found
+            return (
+                f"YAML-syntaxfel: mellanslag saknas efter kolon. Skriv ”{key}: …” med ett "
+                "mellanslag efter kolonet (eller sätt hela värdet inom citattecken).",
+                Pos(index + 1 + offset, column),
+            )
+    if "mapping values" in problem and mark is not None and 0 < mark.line < len(lines):
+        here, above = lines[mark.line], lines[mark.line - 1]
+        indent = len(here) - len(here.lstrip(" "))
+        if (
+            above.strip()
+            and not above.rstrip().endswith(":")
+            and indent > len(above) - len(above.lstrip(" "))
+        ):
+            return (
+                "YAML-syntaxfel: raden är mer indragen än raden ovanför. Ge nycklar i samma "
+                "grupp samma indrag.",
+                Pos(mark.line + 1 + offset, indent + 1),
+            )
+    if "expected <block end>" in problem and "block sequence start" in problem:
+        return (
+            "YAML-syntaxfel: listpunkten (-) har ett annat indrag än raderna ovanför. Ge alla "
+            "punkter i samma lista samma indrag, med mellanslag.",
+            pos,
+        )
+    return f"YAML-syntaxfel: {_swedish_problem(exc)}", pos
+
+
 def _plain(node: Any, path: PathKey, positions: PositionMap, offset: int) -> Any:
     if isinstance(node, CommentedMap):
         result: dict[str, Any] = {}
@@ -250,8 +350,7 @@ def load(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
             "otillåtet-tecken",
         ) from None
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = Pos(mark.line + 1 + line_offset, mark.column + 1) if mark else Pos(1 + line_offset, 1)
-        raise YamlSyntaxError(f"YAML-syntaxfel: {_swedish_problem(exc)}", pos) from None
+        message, pos = _located_problem(exc, text, line_offset)
+        raise YamlSyntaxError(message, pos) from None
     positions = PositionMap(root=Pos(1 + line_offset, 1))
     return _plain(data, (), positions, line_offset), positions

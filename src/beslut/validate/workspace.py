@@ -7,6 +7,7 @@ collects every diagnostic before returning, so one run reports every mistake.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from beslut.load.paths import (
     find_root,
     output_stem,
 )
-from beslut.load.source import CASE_SUFFIXES, Source, load_source, relative
+from beslut.load.source import CASE_SUFFIXES, MAX_FILE_BYTES, Source, load_source, relative
 from beslut.model.models import (
     GENERATED_SECTIONS,
     KNOWN_SECTIONS,
@@ -175,10 +176,12 @@ def load_workspace(root: Path) -> Workspace:
     cases: list[CaseDocument] = []
     meeting_sources: list[Source] = []
     broken: dict[str, str] = {}  # diarienummer of case files that failed validation
+    unreadable: list[str] = []  # case files that could not be read, diarienummer unknown
     for path in case_files(root):
         source, found = load_source(path, root)
         problems.extend(found)
         if source is None:
+            _remember_unloadable(path, root, broken, unreadable)
             continue
         if source.data.get("typ") == MEETING_TYPE:
             meeting_sources.append(source)
@@ -191,7 +194,7 @@ def load_workspace(root: Path) -> Workspace:
             broken[source.data["diarienummer"]] = source.rel
     meetings: list[MeetingDocument] = []
     for source in meeting_sources:
-        meeting_doc, found = _validate_meeting(source, profile, root, cases, broken)
+        meeting_doc, found = _validate_meeting(source, profile, root, cases, broken, unreadable)
         problems.extend(found)
         if meeting_doc is not None:
             meetings.append(meeting_doc)
@@ -211,6 +214,33 @@ def load_workspace(root: Path) -> Workspace:
     with_errors = broken | {c.case.diary_number: c.rel for c in cases if c.rel in failing}
     problems.extend(_items_with_failing_cases(meetings, with_errors))
     return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
+
+
+_DIARY_NUMBER_LINE = re.compile(
+    r"^diarienummer:[ \t]*(?P<q>[\"']?)(?P<dnr>[^\"'#\n]+?)(?P=q)[ \t]*(?:#.*)?$", re.MULTILINE
+)
+_MEETING_LINE = re.compile(r"^typ:[ \t]*[\"']?sammanträde[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _remember_unloadable(
+    path: Path, root: Path, broken: dict[str, str], unreadable: list[str]
+) -> None:
+    """A file that could not be read (YAML syntax, encoding …) is already reported; keep its
+    diarienummer, read leniently from the raw text, so that a meeting naming it says the case
+    has errors instead of "no case with diarienummer …" (no follow-on errors)."""
+    rel = relative(path, root)
+    try:
+        text = path.read_bytes()[:MAX_FILE_BYTES].decode("utf-8", errors="replace")
+    except OSError:
+        unreadable.append(rel)
+        return
+    if _MEETING_LINE.search(text):
+        return
+    match = _DIARY_NUMBER_LINE.search(text)
+    if match is None:
+        unreadable.append(rel)
+    else:
+        broken.setdefault(match.group("dnr").strip(), rel)
 
 
 def _same_outputs(root: Path) -> list[Diagnostic]:
@@ -545,6 +575,7 @@ def _validate_meeting(
     root: Path,
     cases: list[CaseDocument],
     broken: dict[str, str],
+    unreadable: tuple[str, ...] | list[str] = (),
 ) -> tuple[MeetingDocument | None, list[Diagnostic]]:
     meeting, problems = build_model(Meeting, source)
     if meeting is None:
@@ -566,7 +597,9 @@ def _validate_meeting(
     for index, item in enumerate(meeting.items):
         where = ("ärenden", index)
         first = profile.agenda.first_number if profile is not None else 1
-        problems.extend(_item_rules(source, meeting, item, index, by_dnr, seen, broken, first))
+        problems.extend(
+            _item_rules(source, meeting, item, index, by_dnr, seen, broken, first, unreadable)
+        )
         resolved: list[Path | None] = []
         for a_index, attachment in enumerate(item.attachments):
             path, problem, code = check_attachment_path(attachment.file, source.path, root)
@@ -588,6 +621,7 @@ def _item_rules(
     seen: dict[str, int],
     broken: dict[str, str],
     first: int = 1,
+    unreadable: tuple[str, ...] | list[str] = (),
 ) -> list[Diagnostic]:
     where = ("ärenden", index)
     problems = []
@@ -628,6 +662,12 @@ def _item_rules(
     if found is None:
         close = difflib.get_close_matches(item.diary_number, list(by_dnr), n=1, cutoff=0.6)
         hint = f" Menade du ”{close[0]}”?" if close else ""
+        if unreadable:
+            files = ", ".join(unreadable)
+            hint += (
+                f" Ärendet kan finnas i en fil som inte kunde läsas ({files}); rätta felen där "
+                "först."
+            )
         add(
             (*where, "diarienummer"),
             f"Det finns inget ärende med diarienummer ”{item.diary_number}” i content/.{hint}",
