@@ -133,9 +133,43 @@ def _listed(context: Context) -> set[Path]:
         listed |= {
             (folder / a.file).resolve() for item in meeting.meeting.items for a in item.attachments
         }
+    listed |= _listed_by_unloaded(context)
     profile = context.profile
     logos = [profile.organisation.logo, *(a.logo for a in profile.administrations)]
     listed |= {(context.root / logo).resolve() for logo in logos if logo}  # the letterheads'
+    return listed
+
+
+_FILE_LINE = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?(?:fil|src):[ \t]*(?P<q>[\"']?)(?P<file>[^\"'#\n]+?)(?P=q)[ \t]*(?:#.*)?$",
+    re.MULTILINE,
+)
+_IMAGE = re.compile(r"!\[[^\]]*\]\((?P<file>[^)\s]+)")
+
+
+def _listed_by_unloaded(context: Context) -> set[Path]:
+    """Files named by case or meeting files that could not be loaded or validated (a YAML
+    syntax error …), read leniently from the raw text: that file's error is reported already,
+    and its bilagor must not also be reported as unlisted (no follow-on errors)."""
+    content = context.root / CONTENT_DIR
+    loaded = {c.source.path.resolve() for c in context.cases}
+    loaded |= {m.source.path.resolve() for m in context.meetings}
+    profile = (context.root / PROFILE_FILE).resolve()
+    listed: set[Path] = set()
+    for path in content.rglob("*"):
+        if (
+            path.suffix.lower() not in CASE_SUFFIXES
+            or not path.is_file()
+            or path.resolve() in loaded | {profile}
+        ):
+            continue
+        try:
+            text = path.read_bytes()[:1_000_000].decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        names = [m.group("file") for m in _FILE_LINE.finditer(text)]
+        names += [m.group("file") for m in _IMAGE.finditer(text)]
+        listed |= {(path.parent / name.strip()).resolve() for name in names}
     return listed
 
 

@@ -217,7 +217,8 @@ def load_workspace(root: Path) -> Workspace:
 
 
 _DIARY_NUMBER_LINE = re.compile(
-    r"^diarienummer:[ \t]*(?P<q>[\"']?)(?P<dnr>[^\"'#\n]+?)(?P=q)[ \t]*(?:#.*)?$", re.MULTILINE
+    r"^diarienummer:[ \t]*(?P<q>[\"']?)(?P<dnr>[^\"'#\n\[\]{}]+?)(?P=q)[ \t]*(?:#.*)?$",
+    re.MULTILINE,
 )
 _MEETING_LINE = re.compile(r"^typ:[ \t]*[\"']?sammanträde[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
