@@ -154,6 +154,8 @@ def test_what_cannot_be_converted_is_left_with_a_warning(make_workspace: MakeWor
     code, out, err = run("check", str(root), "--fix")
     assert (root / F).read_text("utf-8") == case_file(UNCONVERTIBLE)
     assert err.splitlines()[0] == "beslut: Rättade 0 problem i 0 filer."
+    assert code == 0  # warnings
+    assert out.count("[inklistrad-") == 2
     assert findings(root, *CODES) == [
         f"{F}:18:1: varning: Raderna 18–19 ser ut som en lista inklistrad från Word med olika "
         "punkttecken (”•” och ”o”), troligen flera nivåer, och Markdown slår ihop dem till ett "

@@ -171,7 +171,10 @@ def _list(
         for line, _, prefix in run:
             number = line.text.lstrip(" \t").split(markers[0], 1)[0]
             new.append(f"{number}. " + line.text[prefix:].rstrip(" \t"))
-        what, how = f"en numrerad lista inklistrad från Word (”1{markers[0]}” och tabb)", "”1. text”"
+        what, how = (
+            f"en numrerad lista inklistrad från Word (”1{markers[0]}” och tabb)",
+            "”1. text”",
+        )
     yield rule.at(
         rel,
         *at,
