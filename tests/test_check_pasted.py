@@ -149,6 +149,21 @@ def test_fix_in_yaml_text_block_keeps_indentation(make_workspace: MakeWorkspace)
     )
 
 
+def test_folded_yaml_text_is_reported_but_not_rewritten(make_workspace: MakeWorkspace) -> None:
+    """In a folded ``text: >`` block the new line breaks would be folded away again."""
+    text = (
+        "typ: tjänsteskrivelse\nrubrik: Plan\ndiarienummer: 25HSN1\ninstans: hsn\n"
+        "datum: 2025-09-10\nhandläggare: {namn: Åsa Öberg}\n"
+        "förslag:\n  inledning: Förslag\n  beslutspunkter:\n"
+        "    - Hälso- och sjukvårdsnämnden godkänner planen\n"
+        "text: >\n  ## Sammanfattning\n\n  Vi ska:\n  •\tA\n  •\tB\n"
+    )
+    root = make_workspace({"content/ärenden/b.yaml": text})
+    run("check", str(root), "--fix")
+    assert (root / "content/ärenden/b.yaml").read_text("utf-8") == text
+    assert len(findings(root, "inklistrad-lista")) == 1
+
+
 def test_what_cannot_be_converted_is_left_with_a_warning(make_workspace: MakeWorkspace) -> None:
     root = make_workspace({F: case_file(UNCONVERTIBLE)})
     code, out, err = run("check", str(root), "--fix")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from beslut.checks.base import Context, Document
 from beslut.checks.catalogue import RULES
@@ -33,23 +33,34 @@ class _Line:
     """The line without the block's indentation (YAML block scalars) and without "\\r"."""
 
 
-def _body_lines(document: Document) -> tuple[list[_Line], int]:
-    """Return the body's lines with their file line numbers, and the block's indentation."""
+def _body_lines(document: Document) -> tuple[list[_Line], int, bool]:
+    """Return the body's lines with their file line numbers, the block's indentation, and
+    whether lines may be rewritten (a Markdown file or a literal ``text: |`` block; in a folded
+    ``>`` block new line breaks would not survive)."""
     if not document.body.strip():
-        return [], 0
+        return [], 0, False
     first = document.source.body_offset + 1
     indent = 0
+    literal = True
     if document.source.path.suffix.lower() != ".md":
+        key_line = document.file_lines[first - 2] if first >= 2 else ""
+        literal = key_line.split("#", 1)[0].rstrip().endswith(("|", "|-", "|+"))
         for line in document.file_lines[first - 1 :]:
             if line.strip():
                 indent = len(line) - len(line.lstrip(" "))
                 break
     count = len(document.body.split("\n"))
+    if document.source.path.suffix.lower() != ".md":  # to the end of the YAML block
+        count = 0
+        for line in document.file_lines[first - 1 :]:
+            if line.strip() and len(line) - len(line.lstrip(" ")) < max(indent, 1):
+                break
+            count += 1
     lines = []
     for number in range(first, min(first + count, len(document.file_lines) + 1)):
         raw = document.file_lines[number - 1].rstrip("\r")
         lines.append(_Line(number, raw[indent:] if raw[:indent].strip() == "" else raw))
-    return lines, indent
+    return lines, indent, literal
 
 
 def _kind(text: str) -> tuple[str, str, int] | None:
@@ -112,7 +123,7 @@ def check_document(_: Context, document: Document) -> Iterator[Diagnostic]:
     """Yield a finding for every run of pasted list lines or tab-separated rows in a body."""
     if document.case is None:
         return
-    lines, indent = _body_lines(document)
+    lines, indent, literal = _body_lines(document)
     for kind, run, start in _runs(lines):
         if kind == "row" and len(run) < 2:
             continue  # one line with a tab is not a table
@@ -122,10 +133,14 @@ def check_document(_: Context, document: Document) -> Iterator[Diagnostic]:
         first = run[0][0]
         lead = len(first.text) - len(first.text.lstrip(" \t"))
         line, column = first.number, indent + lead + 1
-        if kind == "row":
-            yield from _table(document.rel, run, (line, column), (before, after), indent)
-        else:
-            yield from _list(document.rel, kind, run, (line, column), (before, after), indent)
+        at = (line, column)
+        diagnostics = (
+            _table(document.rel, run, at, (before, after), indent)
+            if kind == "row"
+            else _list(document.rel, kind, run, at, (before, after), indent)
+        )
+        for item in diagnostics:
+            yield item if literal else replace(item, fix=None)
 
 
 def _fix(
