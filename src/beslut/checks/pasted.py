@@ -22,6 +22,7 @@ _GLYPHS = "•◦▪▫●○■□‣⁃∙·"
 _BULLET = re.compile(rf"^([ \t]*)(?:([{_GLYPHS}])[ \t]+|([-–—o])\t[ \t]*)(?=\S)")
 _NUMBER = re.compile(r"^([ \t]*)(\d{1,3})([.)])\t[ \t]*(?=\S)")
 _MARKDOWN_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)]) ")
+_BY_FIX = " (beslut check --fix gör det)"
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -140,7 +141,9 @@ def check_document(_: Context, document: Document) -> Iterator[Diagnostic]:
             else _list(document.rel, kind, run, at, (before, after), indent)
         )
         for item in diagnostics:
-            yield item if literal else replace(item, fix=None)
+            if not literal:
+                item = replace(item, fix=None, message=item.message.replace(_BY_FIX, ""))
+            yield item
 
 
 def _fix(
@@ -194,7 +197,7 @@ def _list(
         rel,
         *at,
         f"{span} är {what}; Markdown slår ihop raderna till ett stycke. Skriv varje punkt som "
-        f"{how} med en tom rad före och efter listan (beslut check --fix gör det).",
+        f"{how} med en tom rad före och efter listan{_BY_FIX}.",
         _fix(run, new, around, indent),
     )
 
@@ -228,6 +231,6 @@ def _table(
         *at,
         f"{span} är en tabell med tabbar mellan kolumnerna ({counts[0]} kolumner), inklistrad från "
         "Word; Markdown slår ihop raderna till ett stycke. Skriv den som en Markdown-tabell med | "
-        "mellan cellerna och första raden som rubrikrad (beslut check --fix gör det).",
+        f"mellan cellerna och första raden som rubrikrad{_BY_FIX}.",
         _fix(run, new, around, indent),
     )
