@@ -85,6 +85,10 @@ UNCONVERTIBLE = (
     "Ojämn:\n"  # 21
     "Namn\tRoll\n"  # 22
     "Åsa\tOrdförande\tS\n"  # 23
+    "\n"
+    "Indrag:\n"  # 25
+    "•\tHuvudpunkt\n"  # 26
+    "\t•\tUnderpunkt\n"  # 27
 )
 
 
@@ -172,7 +176,7 @@ def test_what_cannot_be_converted_is_left_with_a_warning(make_workspace: MakeWor
     assert (root / F).read_text("utf-8") == case_file(UNCONVERTIBLE)
     assert err.splitlines()[0] == "beslut: Rättade 0 problem i 0 filer."
     assert code == 0  # warnings
-    assert out.count("[inklistrad-") == 2
+    assert out.count("[inklistrad-") == 3
     assert findings(root, *CODES) == [
         f"{F}:18:1: varning: Raderna 18–19 ser ut som en lista inklistrad från Word med olika "
         "punkttecken (”•” och ”o”), troligen flera nivåer, och Markdown slår ihop dem till ett "
@@ -183,6 +187,10 @@ def test_what_cannot_be_converted_is_left_with_a_warning(make_workspace: MakeWor
         "per rad (2 och 3), så beslut kan inte göra om dem till en tabell och Markdown slår ihop "
         "dem till ett stycke. Skriv tabellen för hand med | mellan cellerna och lika många "
         "celler på varje rad, eller ta bort tabbarna om det är vanlig text. [inklistrad-tabell]",
+        f"{F}:26:1: varning: Raderna 26–27 ser ut som en lista inklistrad från Word med olika "
+        "indrag, troligen flera nivåer, och Markdown slår ihop dem till ett stycke. beslut kan "
+        "inte avgöra nivåerna: skriv varje punkt som ”- text” och en underpunkt som ”  - text” "
+        "(två mellanslag in), med en tom rad före och efter listan. [inklistrad-lista]",
     ]
 
 

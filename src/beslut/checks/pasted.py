@@ -170,12 +170,14 @@ def _list(
     rule = RULES["inklistrad-lista"]
     markers = list(dict.fromkeys(marker for _, marker, _ in run))
     span = _span(run)
-    if len(markers) > 1:
+    leads = {line.text[: len(line.text) - len(line.text.lstrip(" \t"))] for line, _, _ in run}
+    if len(markers) > 1 or len(leads) > 1:
         shown = " och ".join(f"”{m}”" for m in markers)
+        differ = f"olika punkttecken ({shown})" if len(markers) > 1 else "olika indrag"
         yield rule.at(
             rel,
             *at,
-            f"{span} ser ut som en lista inklistrad från Word med olika punkttecken ({shown}), "
+            f"{span} ser ut som en lista inklistrad från Word med {differ}, "
             "troligen flera nivåer, och Markdown slår ihop dem till ett stycke. beslut kan inte "
             "avgöra nivåerna: skriv varje punkt som ”- text” och en underpunkt som ”  - text” "
             "(två mellanslag in), med en tom rad före och efter listan.",
