@@ -1,6 +1,7 @@
 """``beslut check --fix``: write the safe fixes of content checks back into the source files.
 
-A fix replaces a few characters on one line. Everything else in the file stays byte for byte
+A fix replaces a few characters on one line, or a run of whole lines (a list or table pasted
+from Word). Everything else in the file stays byte for byte
 as it was: comments, indentation, quoting, line endings (LF or CRLF) and a byte-order mark.
 Before a changed file replaces the old one it is parsed again, and it must give the same data
 apart from the repaired text; otherwise nothing is written. Files are replaced atomically.
@@ -47,32 +48,41 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _apply_to_text(text: str, fixes: list[Fix]) -> tuple[str, int]:
-    """Apply non-overlapping fixes (earliest wins) to ``text``; return it and the count."""
+    """Apply non-overlapping fixes (earliest wins) to ``text``; return it and the count.
+
+    A fix may span lines (a pasted list rewritten as Markdown); a "\n" in its replacement is
+    written with the line end of the line it starts on, so CRLF files stay CRLF.
+    """
     bom = text.startswith(_BOM)
     body = text[1:] if bom else text
     lines = _split_lines(body)
-    chosen: list[Fix] = []
+    starts = [0]
+    for raw in lines:
+        starts.append(starts[-1] + len(raw))
+
+    def offset(line: int, column: int) -> int | None:
+        if not 0 < line <= len(lines):
+            return None
+        content = lines[line - 1].rstrip("\r\n")
+        if not 0 < column <= len(content) + 1:
+            return None
+        return starts[line - 1] + column - 1
+
+    chosen: list[tuple[int, int, str]] = []
     for fix in sorted(fixes, key=lambda f: (f.line, f.column, f.end_line, f.end_column)):
-        if fix.line != fix.end_line or not 0 < fix.line <= len(lines):
+        start, end = offset(fix.line, fix.column), offset(fix.end_line, fix.end_column)
+        if start is None or end is None or end < start:
             continue
         previous = chosen[-1] if chosen else None
-        if (
-            previous is not None
-            and previous.line == fix.line
-            and fix.column < max(previous.end_column, previous.column + 1)
-        ):
+        if previous is not None and start < max(previous[1], previous[0] + 1):
             continue  # overlaps the previous fix; the next run of --fix takes it
-        chosen.append(fix)
-    for fix in reversed(chosen):
-        raw = lines[fix.line - 1]
-        content = raw.rstrip("\r\n")
-        ending = raw[len(content) :]
-        start, end = fix.column - 1, fix.end_column - 1
-        if not 0 <= start <= end <= len(content):
-            continue
-        lines[fix.line - 1] = content[:start] + fix.replacement + content[end:] + ending
-    result = "".join(lines)
-    return (_BOM + result if bom else result), len(chosen)
+        replacement = fix.replacement
+        if lines[fix.line - 1].endswith("\r\n"):
+            replacement = replacement.replace("\n", "\r\n")
+        chosen.append((start, end, replacement))
+    for start, end, replacement in reversed(chosen):
+        body = body[:start] + replacement + body[end:]
+    return (_BOM + body if bom else body), len(chosen)
 
 
 def plan(root: Path, diagnostics: Iterable[Diagnostic]) -> list[FileChange]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from beslut.checks import (
     dates,
     numbers,
+    pasted,
     personal_data,
     proposal,
     readability,
@@ -50,6 +51,7 @@ DOCUMENT_CHECKS: tuple[Callable[[Context, Document], Iterable[Diagnostic]], ...]
     typography.check_document,
     readability.check_document,
     dates.check_document,
+    pasted.check_document,
 )
 """Checks that need only one file and the profile; their findings are cached per file."""
 

@@ -106,6 +106,22 @@ RULES: dict[str, Rule] = {
         Rule("justeringsman", _W, "Typografi", "”Justeringsman” i stället för ”justerare”.", True),
         Rule("dubbla-mellanslag", _W, "Typografi", "Två eller fler mellanslag i rad.", True),
         Rule(
+            "inklistrad-lista",
+            _W,
+            "Typografi",
+            "Punkt- eller numrerad lista inklistrad från Word (•, o, 1) och tabb) som Markdown "
+            "slår ihop till ett stycke.",
+            True,
+        ),
+        Rule(
+            "inklistrad-tabell",
+            _W,
+            "Typografi",
+            "Tabell med tabbar mellan kolumnerna, inklistrad från Word, som Markdown slår ihop "
+            "till ett stycke.",
+            True,
+        ),
+        Rule(
             "datumformat",
             _W,
             "Datum",
