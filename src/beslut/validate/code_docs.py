@@ -68,6 +68,7 @@ DOCS: dict[str, Doc] = {
         'förvaltningen att genomföra den."',
         "Dela upp i två beslutspunkter, en per beslut.",
         _C,
+        True,
     ),
     "beslut-subjekt": Doc(
         "I numrerad stil (profilens ”beslut.stil: numrerad”) ska varje beslutspunkt börja med "
@@ -75,6 +76,7 @@ DOCS: dict[str, Doc] = {
         'förslag:\n  beslutspunkter:\n    - "godkänna planen"',
         "Börja med instansens namn: ”Kommunstyrelsen godkänner planen.”",
         _C,
+        True,
     ),
     "beslutspunkt-normaliserad": Doc(
         "Beslutspunkten har egna ”att”, numrering eller skiljetecken som beslut själv sätter "
@@ -82,6 +84,7 @@ DOCS: dict[str, Doc] = {
         'förslag:\n  beslutspunkter:\n    - "1. att godkänna planen,"',
         "Skriv bara själva beslutet; ”beslut check --fix” tar bort resten.",
         _C,
+        True,
     ),
     "avsnitt-saknas": Doc(
         "Ett avsnitt som profilen kräver för dokumenttypen finns inte i texten.",
@@ -92,6 +95,8 @@ DOCS: dict[str, Doc] = {
         "Ett obligatoriskt avsnitt har en rubrik men ingen text.",
         "## Ärendebeskrivning\n\n## Förvaltningens bedömning",
         "Skriv text under rubriken, eller ta bort avsnittet om det inte krävs.",
+        _T,
+        True,
     ),
     "konsekvens-saknas": Doc(
         "Ett konsekvensavsnitt som profilen kräver saknas, eller säger inte uttryckligen om "
@@ -171,23 +176,40 @@ DOCS: dict[str, Doc] = {
     ),
     "summa-stämmer-inte": Doc(
         "En rad märkt som summa stämmer inte med summan av tabellens rader.",
-        "| Post | Belopp |\n|---|---:|\n| A | 10 |\n| B | 20 |\n| Summa | 40 |",
-        "Rätta beloppen eller summan.",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: Post, typ: text}\n"
+        "      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n"
+        "      - [A, 10]\n      - [B, 20]\n    summarad: Summa\n    angiven_summa: [null, 40]",
+        "Rätta beloppen eller den angivna summan.",
+        _C,
+        True,
     ),
     "radsumma": Doc(
         "En summakolumn stämmer inte med summan av radens övriga belopp.",
-        "| År | Drift | Investering | Summa |\n|---|---:|---:|---:|\n| 2026 | 10 | 5 | 20 |",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n"
+        "      - {rubrik: Drift, typ: belopp, enhet: mnkr}\n"
+        "      - {rubrik: Investering, typ: belopp, enhet: mnkr}\n"
+        "      - {rubrik: Summa, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026, 10, 5, 20]",
         "Rätta beloppen eller summan på raden.",
+        _C,
+        True,
     ),
     "delsumma-stämmer-inte": Doc(
         "En rad märkt delsumma stämmer inte med raderna ovanför den.",
-        "| Post | Belopp |\n|---|---:|\n| A | 10 |\n| B | 20 |\n| Delsumma | 35 |",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: Post, typ: text}\n"
+        "      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n"
+        "      - [A, 10]\n      - [B, 20]\n      - {delsumma: Summa A och B, angiven: [null, 35]}",
         "Rätta beloppen eller delsumman.",
+        _C,
+        True,
     ),
     "dubblett-rad": Doc(
         "Samma radetikett (t.ex. ett årtal) förekommer två gånger i en tabell.",
-        "| År | Belopp |\n|---|---:|\n| 2026 | 10 |\n| 2026 | 20 |",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: Post, typ: text}\n"
+        "      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n"
+        "      - [A, 10]\n      - [A, 20]",
         "Rätta etiketten eller slå ihop raderna.",
+        _C,
+        True,
     ),
     "källtabell": Doc(
         "En sammanställningsrad stämmer inte med tabellen den sammanfattar.",
@@ -272,12 +294,14 @@ DOCS: dict[str, Doc] = {
         "## Sammanfattning\n\nText utan front matter.",
         "Lägg till front matter överst: ---, nycklarna, ---.",
         _F,
+        True,
     ),
     "front-matter-oavslutad": Doc(
         "Front matter börjar med --- men avslutas inte med en rad ---.",
         "---\ntyp: tjänsteskrivelse\n\n## Sammanfattning",
         "Lägg till en rad med --- efter sista nyckeln.",
         _F,
+        True,
     ),
     "yaml-syntax": Doc(
         "YAML-texten går inte att tolka: ofta en saknad hakparentes, ett kolon i en text utan "
@@ -337,6 +361,7 @@ DOCS: dict[str, Doc] = {
         "---\n- typ\n- rubrik\n---",
         "Skriv ”nyckel: värde” på varje rad.",
         _F,
+        True,
     ),
     # -- data ---------------------------------------------------------------------------------
     "profil-saknas": Doc(
@@ -393,7 +418,7 @@ DOCS: dict[str, Doc] = {
     ),
     "för-kort": Doc(
         "En lista som måste ha minst ett värde är tom.",
-        "förslag:\n  beslutspunkter: []",
+        "tabeller:\n  - id: budget\n    kolumner: []\n    rader: []",
         "Lägg till minst ett värde.",
         _C,
         True,
@@ -410,6 +435,7 @@ DOCS: dict[str, Doc] = {
         "förslag:\n  inledning: Förvaltningens förslag till beslut",
         "Lägg till ”beslutspunkter” med minst en punkt.",
         _C,
+        True,
     ),
     "diarienummer-format": Doc(
         "Diarienumret följer inte formatet i profilens ”diarienummer.mönster”.",
@@ -461,28 +487,32 @@ DOCS: dict[str, Doc] = {
         True,
     ),
     "okänd-tabell": Doc(
-        "Texten hänvisar till en tabell (”{{tabell: namn}}”) som inte finns under ”tabeller”.",
-        "{{tabell: budget}}",
+        "Texten hänvisar med ```tabell namn``` till en tabell som inte finns under ”tabeller”.",
+        "```tabell budget\n```",
         "Lägg till tabellen under ”tabeller” eller rätta namnet.",
         _T,
+        True,
     ),
     "tabellrad-längd": Doc(
         "En rad i en tabell under ”tabeller” har fler eller färre värden än kolumnerna.",
-        "tabeller:\n  budget:\n    kolumner: [År, Belopp]\n    rader:\n      - [2026]",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026]",
         "Ge raden ett värde per kolumn.",
         _C,
+        True,
     ),
     "inte-ett-tal": Doc(
         "Ett värde i en kolumn för tal är inte ett tal.",
-        "rader:\n  - [2026, tio]",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026, tio]",
         "Skriv talet med siffror.",
         _C,
+        True,
     ),
     "oanvänd-tabell": Doc(
         "En tabell under ”tabeller” används inte i texten och kommer inte med.",
-        "tabeller:\n  budget: …   # men ingen {{tabell: budget}} i texten",
-        "Sätt in ”{{tabell: budget}}” i texten, eller ta bort tabellen.",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026, 10]",
+        "Sätt in ```tabell budget``` i texten, eller ta bort tabellen.",
         _C,
+        True,
     ),
     "bild-alt-saknas": Doc(
         "En bild saknar alternativtext, som skärmläsare läser upp (krav i PDF/UA och lagen "
@@ -504,6 +534,7 @@ DOCS: dict[str, Doc] = {
         "![Karta](karta.png){bredd=40cm}",
         "Ange bredden i cm eller procent inom sidans bredd.",
         _T,
+        True,
     ),
     "okänt-avsnitt": Doc(
         "En rubrik liknar ett avsnitt som profilen känner till men är stavad annorlunda, så "
@@ -618,12 +649,14 @@ DOCS: dict[str, Doc] = {
         "kontroller:\n  regler:\n    procentt: av",
         "Rätta koden; ”beslut regel” listar alla.",
         _P,
+        True,
     ),
     "nivå-låst": Doc(
         "En kod som inte får sänkas har satts till en lägre nivå i profilen.",
         "kontroller:\n  regler:\n    personnummer: varning",
         "Ta bort raden och rätta det koden pekar på i stället.",
         _P,
+        True,
     ),
     "undantag-ej-tillåtet": Doc(
         "Ett undantag som inte är tillåtet, t.ex. för personnummer.",
@@ -650,6 +683,14 @@ DOCS: dict[str, Doc] = {
         "Mallen använder en uppgift som inte finns i ärendet eller profilen.",
         "{{ rubirk }} i en mall",
         "Rätta namnet i mallen; nyckelreferensen visar vilka uppgifter som finns.",
+        _B,
+    ),
+    "mall-saknar-tagg": Doc(
+        "En mall i templates/ saknar en tagg som dokumenttypen behöver, t.ex. beslutspunkterna; "
+        "handlingen skulle bli ofullständig. Rapporteras också av ”beslut check”.",
+        "templates/tjänsteskrivelse.docx där {{p förslag }} har tagits bort",
+        "Lägg tillbaka taggen (”beslut mallar” listar taggarna) eller bygg om mallarna med "
+        "”beslut mallar --bygg”.",
         _B,
     ),
     "pdf-fel": Doc(
@@ -826,6 +867,6 @@ def listing() -> str:
         lines += ["", group] if lines else [group]
         for entry in members:
             mark = "*" if entry.locked else " "
-            lines.append(f"  {entry.code:<{width}}  {entry.level.value:<7}{mark} {entry.summary}")
+            lines.append(f"  {entry.code:<{width}}  {entry.level.value:<7} {mark} {entry.summary}")
     lines += ["", "* låst: nivån kan bara höjas.  Mer om en kod: beslut regel KOD"]
     return "\n".join(lines) + "\n"

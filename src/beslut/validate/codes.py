@@ -213,13 +213,14 @@ LOCKED: frozenset[str] = frozenset(
 )
 """Codes whose level may only be raised, never lowered (see the module docstring)."""
 
-_BUILD = "Bygga"
+_BUILD = "Mallar och bygge"
 
 BUILD: dict[str, Code] = {
     c.code: c
     for c in (
         Code("mallfel", _E, _BUILD, "Wordmallen kan inte fyllas i."),
         Code("okänd-mallvariabel", _E, _BUILD, "Mallen använder en uppgift som inte finns."),
+        Code("mall-saknar-tagg", _E, _BUILD, "Mallen saknar en tagg som dokumenttypen behöver."),
         Code("pdf-fel", _E, _BUILD, "PDF-filen kan inte skapas."),
         Code("paketfel", _E, _BUILD, "Sammanträdets handlingspaket kan inte sättas ihop."),
         Code("paket-ej-pdfa", _W, _BUILD, "Paketet kan inte märkas som PDF/A eller PDF/UA."),
