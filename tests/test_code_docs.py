@@ -74,9 +74,13 @@ def emitted_codes() -> dict[str, str]:
                 first = node.elts[0]
                 if not isinstance(first, ast.Constant) or " " in str(first.value):
                     candidates = _strings([node.elts[1]])
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if HYPHENATED.match(node.value) and node.value not in NOT_CODES:
-                    candidates = {node.value}
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and HYPHENATED.match(node.value)
+                and node.value not in NOT_CODES
+            ):
+                candidates = {node.value}
             for value in candidates:
                 if CODE.match(value):
                     found.setdefault(value, str(path.relative_to(SRC)))
@@ -114,7 +118,9 @@ def test_every_code_is_documented_in_swedish_with_example_and_fix() -> None:
     for code, doc in DOCS.items():
         assert doc.meaning.endswith((".", ")")), code
         assert doc.example.strip() and doc.fix.strip(), code
-        assert re.search(r"[åäö]|\b(och|en|ett|att|inte|som|eller|med)\b", doc.meaning + doc.fix), code
+        assert re.search(r"[åäö]|\b(och|en|ett|att|inte|som|eller|med)\b", doc.meaning + doc.fix), (
+            code
+        )
 
 
 def test_regel_explains_a_code() -> None:
@@ -220,3 +226,11 @@ def test_the_example_emits_its_code(code: str, base_workspace: Path, tmp_path: P
     _apply(root, code)
     found = [d.code for d in api.check(root)]
     assert code in found, f"{code}: exemplet gav {found}"
+
+
+def test_the_readme_lists_every_code() -> None:
+    readme = (SRC.parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("<!-- referens:start", 1)[1].split("<!-- referens:slut -->", 1)[0]
+    missing = [e.code for e in entries() if f"| `{e.code}` |" not in section]
+    assert not missing, f"saknas i README (kör python -m beslut.authoring.reference): {missing}"
+    assert "`beslut regel KOD`" in section

@@ -48,7 +48,14 @@ class Doc:
     (tested in ``tests/test_code_docs.py``)."""
 
 
-_T, _C, _P, _M, _F, _B = Where.TEXT, Where.CASE, Where.PROFILE, Where.MEETING, Where.FILE, Where.BUILD
+_T, _C, _P, _M, _F, _B = (
+    Where.TEXT,
+    Where.CASE,
+    Where.PROFILE,
+    Where.MEETING,
+    Where.FILE,
+    Where.BUILD,
+)
 
 DOCS: dict[str, Doc] = {
     # -- content rules (beslut.checks.catalogue) -------------------------------------------
@@ -742,8 +749,7 @@ DOCS: dict[str, Doc] = {
         _B,
     ),
     "bilaga-utan-text": Doc(
-        "En PDF-bilaga har ingen sökbar text (troligen en skannad bild) och är inte "
-        "tillgänglig.",
+        "En PDF-bilaga har ingen sökbar text (troligen en skannad bild) och är inte tillgänglig.",
         "En inskannad PDF.",
         "Be om originalet, eller kör textigenkänning (OCR) på filen.",
         _B,
@@ -805,14 +811,30 @@ class Entry:
 def entries() -> list[Entry]:
     """Return every registered code: content rules, load and validate codes, build codes."""
     found = [
-        Entry(r.code, r.level, r.group, r.summary, r.code in LOCKED, r.fixable, False,
-              DOCS.get(r.code))
+        Entry(
+            r.code,
+            r.level,
+            r.group,
+            r.summary,
+            r.code in LOCKED,
+            r.fixable,
+            False,
+            DOCS.get(r.code),
+        )
         for r in RULES.values()
     ]
     for table, build in ((CODES, False), (BUILD, True)):
         found += [
-            Entry(c.code, c.level, c.group, c.summary, c.code in LOCKED, False, build,
-                  DOCS.get(c.code))
+            Entry(
+                c.code,
+                c.level,
+                c.group,
+                c.summary,
+                c.code in LOCKED,
+                False,
+                build,
+                DOCS.get(c.code),
+            )
             for c in table.values()
         ]
     return found
@@ -837,8 +859,12 @@ def explain(code: str) -> str | None:
     entry = next((e for e in entries() if e.code == code), None)
     if entry is None:
         return None
-    lines = [f"{entry.code} – {entry.summary}", "", f"Grupp: {entry.group}",
-             f"Nivå:  {_level_line(entry)}"]
+    lines = [
+        f"{entry.code} – {entry.summary}",
+        "",
+        f"Grupp: {entry.group}",
+        f"Nivå:  {_level_line(entry)}",
+    ]
     if entry.fixable:
         lines.append("Rättas av ”beslut check --fix”.")
     if entry.doc is not None:
@@ -851,8 +877,17 @@ def explain(code: str) -> str | None:
             Where.BUILD: "när handlingarna byggs",
         }[entry.doc.where]
         example = "\n".join("    " + line for line in entry.doc.example.splitlines())
-        lines += ["", "Vad det betyder", f"  {entry.doc.meaning}", "",
-                  f"Exempel ({where})", example, "", "Så rättar du", f"  {entry.doc.fix}"]
+        lines += [
+            "",
+            "Vad det betyder",
+            f"  {entry.doc.meaning}",
+            "",
+            f"Exempel ({where})",
+            example,
+            "",
+            "Så rättar du",
+            f"  {entry.doc.fix}",
+        ]
     return "\n".join(lines) + "\n"
 
 
