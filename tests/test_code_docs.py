@@ -194,6 +194,14 @@ def _apply(root: Path, code: str) -> None:
     if doc.where is Where.FILE:
         path.write_text(doc.example + "\n", encoding="utf-8")
         return
+    if doc.where is Where.MEETING:
+        if code == "ärende-har-fel":  # the case on the list has an error of its own
+            _apply(root, "okänd-nyckel")
+        meeting = _with_keys(MEETING.splitlines(), doc.example)
+        target = root / "content" / "sammanträden" / "ks-2026-12-10.yaml"
+        target.parent.mkdir()
+        target.write_text("\n".join(meeting) + "\n", encoding="utf-8")
+        return
     if doc.where is Where.PROFILE:
         profile = root / "content" / "profil.yaml"
         lines = _with_keys(profile.read_text("utf-8").splitlines(), doc.example)
@@ -209,14 +217,28 @@ def _apply(root: Path, code: str) -> None:
     path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
 
 
+MEETING = """\
+typ: sammanträde
+instans: ks
+datum: 2026-12-10
+tid: "09.00"
+plats: Stadshuset
+ordförande: {namn: Gilbert Tribo}
+sekreterare: {namn: Eva Lind}
+ärenden:
+  - typ: justerare
+"""
+
+
 RUNNABLE = sorted(code for code, doc in DOCS.items() if doc.runnable)
 
 
 def test_a_representative_set_of_examples_is_run() -> None:
     assert len(RUNNABLE) >= 55
     kinds = {DOCS[c].where for c in RUNNABLE}
-    assert kinds == {Where.TEXT, Where.CASE, Where.PROFILE, Where.FILE}
-    for code in ("platshållare", "yaml-syntax", "okänd-nyckel", "bilaga-saknas", "procent"):
+    assert kinds == {Where.TEXT, Where.CASE, Where.PROFILE, Where.FILE, Where.MEETING}
+    named = ("platshållare", "yaml-syntax", "okänd-nyckel", "bilaga-saknas", "ärende-har-fel")
+    for code in (*named, "procent", "okänd-regel", "front-matter-saknas"):
         assert code in RUNNABLE
 
 

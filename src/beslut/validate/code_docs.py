@@ -1,4 +1,4 @@
-"""What every diagnostic code means, an example that triggers it and how to fix it (``beslut regel``).
+"""What each diagnostic code means, an example that triggers it and the fix (``beslut regel``).
 
 The level, group, lock and one-line summary of a code stay where the code is registered
 (:mod:`beslut.checks.catalogue` for content rules, :mod:`beslut.validate.codes` for the rest);
@@ -245,7 +245,8 @@ DOCS: dict[str, Doc] = {
         _F,
     ),
     "beslutsunderlag-ordning": Doc(
-        "Beslutsunderlaget ska börja med handlingen själv (t.ex. tjänsteskrivelsen) med rätt datum.",
+        "Beslutsunderlaget ska börja med handlingen själv (t.ex. tjänsteskrivelsen) med rätt "
+        "datum.",
         "beslutsunderlag:\n  - Bilaga 1 Plan",
         "Sätt handlingen själv först: ”Tjänsteskrivelse 2 december 2026”.",
         _C,
@@ -502,21 +503,24 @@ DOCS: dict[str, Doc] = {
     ),
     "tabellrad-längd": Doc(
         "En rad i en tabell under ”tabeller” har fler eller färre värden än kolumnerna.",
-        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026]",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n"
+        "      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026]",
         "Ge raden ett värde per kolumn.",
         _C,
         True,
     ),
     "inte-ett-tal": Doc(
         "Ett värde i en kolumn för tal är inte ett tal.",
-        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026, tio]",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n"
+        "      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026, tio]",
         "Skriv talet med siffror.",
         _C,
         True,
     ),
     "oanvänd-tabell": Doc(
         "En tabell under ”tabeller” används inte i texten och kommer inte med.",
-        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026, 10]",
+        "tabeller:\n  - id: budget\n    kolumner:\n      - {rubrik: År, typ: text}\n"
+        "      - {rubrik: Belopp, typ: belopp, enhet: mnkr}\n    rader:\n      - [2026, 10]",
         "Sätt in ```tabell budget``` i texten, eller ta bort tabellen.",
         _C,
         True,
@@ -590,64 +594,78 @@ DOCS: dict[str, Doc] = {
     # -- meetings -----------------------------------------------------------------------------
     "dubblett-punkt": Doc(
         "Samma ärende står två gånger på föredragningslistan.",
-        "punkter:\n  - diarienummer: KS 2026/1\n  - diarienummer: KS 2026/1",
+        "ärenden:\n  - typ: beslut\n    diarienummer: KS 2026/1\n  - typ: beslut\n"
+        "    diarienummer: KS 2026/1",
         "Ta bort den ena punkten.",
         _M,
+        True,
     ),
     "diarienummer-ej-beslut": Doc(
         "En punkt som inte är ett beslutsärende (t.ex. information) har diarienummer.",
-        "punkter:\n  - rubrik: Information\n    typ: information\n    diarienummer: KS 2026/1",
+        "ärenden:\n  - typ: information\n    rubrik: Information om budgeten\n"
+        "    diarienummer: KS 2026/1",
         "Ta bort diarienumret, eller gör punkten till ett beslutsärende.",
         _M,
+        True,
     ),
     "okänt-diarienummer": Doc(
         "Det finns inget ärende i arbetsytan med punktens diarienummer.",
-        "punkter:\n  - diarienummer: KS 2026/99",
+        "ärenden:\n  - typ: beslut\n    diarienummer: KS 2026/99",
         "Rätta diarienumret, skapa ärendet, eller ange ”underlag” för en handling utifrån.",
         _M,
+        True,
     ),
     "fel-instans": Doc(
         "Ärendet på listan gäller en annan instans än sammanträdet.",
-        "Ett ärende med ”instans: bn” på kommunstyrelsens lista.",
+        "instans: bn   # men ärendet gäller ks\närenden:\n  - typ: beslut\n"
+        "    diarienummer: KS 2026/1",
         "Flytta punkten till rätt sammanträde eller rätta ärendets instans.",
         _M,
     ),
     "sekretess-på-punkt": Doc(
         "Ett ärende märkt med sekretess står på en lista som publiceras.",
-        "Ett ärende med ”sekretess:” som punkt i ett publicerat sammanträde.",
+        "ärenden:\n  - typ: beslut\n    diarienummer: KS 2026/1\n"
+        "    sekretess: …   # och ärendet publiceras",
         "Ta bort punkten ur den publicerade listan eller hantera ärendet som sekretessärende.",
         _M,
     ),
     "ärende-efter-möte": Doc(
         "Ärendets datum är senare än sammanträdets datum.",
-        "Ett ärende daterat 2026-12-10 på ett sammanträde 2026-12-02.",
+        "datum: 2026-11-20\närenden:\n  - typ: beslut\n"
+        "    diarienummer: KS 2026/1   # ärendet är daterat 2026-12-02",
         "Rätta ärendets eller sammanträdets datum.",
         _M,
+        True,
     ),
     "ärende-har-fel": Doc(
         "Ett ärende på listan har egna fel och kan inte tas med i kallelsen eller paketet.",
-        "En punkt vars ärendefil har ett ”yaml-syntax”-fel.",
+        "ärenden:\n  - typ: beslut\n    diarienummer: KS 2026/1   # ärendet har en okänd nyckel",
         "Rätta felen i ärendefilen; de listas för sig.",
         _M,
+        True,
     ),
     "punkt-utan-rubrik": Doc(
         "En punkt utan ärendefil (med ”underlag”) saknar rubrik.",
-        "punkter:\n  - underlag: handlingar/rapport.pdf",
+        "ärenden:\n  - typ: beslut\n    underlag: lämnas_senare",
         "Ge punkten en ”rubrik”.",
         _M,
+        True,
     ),
     "underlag-men-ärende-finns": Doc(
-        "En punkt med ”underlag” har diarienumret för ett ärende som finns i arbetsytan; då "
-        "ska ärendet självt användas.",
-        "punkter:\n  - rubrik: Budget\n    diarienummer: KS 2026/1\n    underlag: budget.pdf",
+        "En punkt med ”underlag” har diarienumret för ett ärende som finns i arbetsytan; då ska "
+        "ärendet självt användas.",
+        "ärenden:\n  - typ: beslut\n    rubrik: Exempelärende\n    diarienummer: KS 2026/1\n"
+        "    underlag: utanför_arbetsytan",
         "Ta bort ”underlag” så att ärendet i arbetsytan används.",
         _M,
+        True,
     ),
     "handlingar-lämnas-senare": Doc(
         "Handlingarna till en punkt lämnas senare: kallelsen är inte komplett.",
-        "punkter:\n  - rubrik: Budget\n    handlingar-lämnas-senare: ja",
+        "ärenden:\n  - typ: beslut\n    rubrik: Budget 2027\n    underlag: lämnas_senare",
         "Lägg in handlingarna när de finns och bygg igen.",
         _M,
+        True,
     ),
     # -- profile and exemptions ---------------------------------------------------------------
     "okänd-regel": Doc(
