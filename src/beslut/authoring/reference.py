@@ -100,7 +100,7 @@ def markdown_reference() -> str:
 def _rules() -> str:
     """Return the content checks as a Markdown table (from the rule catalogue)."""
     from beslut.checks.catalogue import RULES
-    from beslut.validate.codes import CODES
+    from beslut.validate.codes import BUILD, CODES
 
     rows = [
         "### Innehållskontroller (`beslut check`)",
@@ -109,7 +109,9 @@ def _rules() -> str:
         "både för innehållskontrollerna här och för de övriga koderna nedan. `personnummer` och "
         "koderna markerade ”ja” under Låst får bara höjas, aldrig sänkas. "
         "En fil kan undanta sig från en regel med `undantag:` (regel och skäl), utom "
-        "personnummer. Regler markerade ”ja” rättas av `beslut check --fix`.",
+        "personnummer. Regler markerade ”ja” rättas av `beslut check --fix`. "
+        "`beslut regel KOD` förklarar en kod med ett exempel och hur den rättas; "
+        "`beslut regel` listar alla.",
         "",
         "| Regel | Grupp | Nivå | Rättas | Vad kontrolleras |",
         "|---|---|---|---|---|",
@@ -134,6 +136,17 @@ def _rules() -> str:
             f"| `{code.code}` | {code.group} | {code.level.value} | "
             f"{'ja' if code.locked else ''} | {code.summary} |"
         )
+    rows += [
+        "",
+        "#### Koder när handlingarna byggs",
+        "",
+        "Rapporteras av `beslut build` (mallarnas fel också av `beslut check`); nivån kan inte "
+        "ändras i profilen.",
+        "",
+        "| Kod | Nivå | Vad det betyder |",
+        "|---|---|---|",
+    ]
+    rows += [f"| `{c.code}` | {c.level.value} | {c.summary} |" for c in BUILD.values()]
     return "\n".join(rows) + "\n"
 
 

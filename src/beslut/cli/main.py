@@ -172,6 +172,31 @@ def _shown_level(code: str, default: str, levels: dict[str, RuleLevel]) -> str:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("kod", required=False)
+def regel(kod: str | None) -> None:
+    """Förklara en kod från beslut check eller build: vad den betyder, exempel och rättning.
+
+    Utan KOD listas alla koder med nivå och en rad om vad de betyder."""
+    from beslut.validate.code_docs import explain, listing, suggestion
+
+    if kod is None:
+        click.echo(listing(), nl=False)
+        return
+    text = explain(kod)
+    if text is None:
+        close = suggestion(kod)
+        hint = f" Menade du ”{close}”?" if close else ""
+        click.secho(
+            f"beslut: det finns ingen kod som heter ”{kod}”.{hint} "
+            "Kör ”beslut regel” för att se alla koder.",
+            fg="red",
+            err=True,
+        )
+        sys.exit(2)
+    click.echo(text, nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
 @_user_errors
 def init(mapp: Path) -> None:

@@ -213,26 +213,34 @@ LOCKED: frozenset[str] = frozenset(
 )
 """Codes whose level may only be raised, never lowered (see the module docstring)."""
 
-BUILD_CODES: frozenset[str] = frozenset(
-    {
-        "mallfel",
-        "okänd-mallvariabel",
-        "pdf-fel",
-        "paketfel",
-        "paket-ej-pdfa",
-        "sidnummer-instabila",
-        "ärende-saknas-i-paket",
-        "bilaga-konvertering",
-        "bilaga-krypterad",
-        "bilaga-skadad",
-        "bilaga-utan-text",
-        "bilaga-sidformat",
-        "rubriknivå-stöds-inte",
-        "html-stöds-inte",
-        "tematisk-brytning",
-        "lista-för-djup",
-    }
-)
+_BUILD = "Mallar och bygge"
+
+BUILD: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("mallfel", _E, _BUILD, "Wordmallen kan inte fyllas i."),
+        Code("okänd-mallvariabel", _E, _BUILD, "Mallen använder en uppgift som inte finns."),
+        Code("mall-saknar-tagg", _E, _BUILD, "Mallen saknar en tagg som dokumenttypen behöver."),
+        Code("pdf-fel", _E, _BUILD, "PDF-filen kan inte skapas."),
+        Code("paketfel", _E, _BUILD, "Sammanträdets handlingspaket kan inte sättas ihop."),
+        Code("paket-ej-pdfa", _W, _BUILD, "Paketet kan inte märkas som PDF/A eller PDF/UA."),
+        Code("sidnummer-instabila", _E, _BUILD, "Paketets sidnummer blir inte stabila."),
+        Code("ärende-saknas-i-paket", _E, _BUILD, "Ett ärende på listan kom inte med i paketet."),
+        Code("bilaga-konvertering", _E, _BUILD, "En bilaga kan inte göras om till PDF."),
+        Code("bilaga-krypterad", _E, _BUILD, "En bilaga är lösenordsskyddad."),
+        Code("bilaga-skadad", _E, _BUILD, "En bilaga är skadad eller tom."),
+        Code("bilaga-utan-text", _W, _BUILD, "En PDF-bilaga har ingen sökbar text."),
+        Code("bilaga-sidformat", _W, _BUILD, "En bilaga har sidor som inte är A4."),
+        Code("rubrik-nivå-1", _W, _BUILD, "En rubrik med en # i texten (nivå 1 är titeln)."),
+        Code("rubriknivå-stöds-inte", _W, _BUILD, "En rubrik på nivå 5 eller djupare."),
+        Code("html-stöds-inte", _W, _BUILD, "HTML i Markdowntexten tas inte med."),
+        Code("tematisk-brytning", _W, _BUILD, "En avdelare (---) i texten tas inte med."),
+        Code("lista-för-djup", _W, _BUILD, "En lista i fler nivåer än mallen har."),
+    )
+}
+"""Codes reported only while building (``beslut build``)."""
+
+BUILD_CODES: frozenset[str] = frozenset(BUILD)
 """Codes reported only while building; the profile cannot set their level."""
 
 _LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
