@@ -111,6 +111,24 @@ DOCS: dict[str, Doc] = {
         "## Ekonomiska konsekvenser\n\n-",
         "Skriv vad konsekvenserna är, eller att ärendet inte har några, med en hel mening.",
     ),
+    "inklistrad-lista": Doc(
+        "Rader som börjar med en punkt eller ett nummer och en tabb, som när en lista klistras in "
+        "från Word. Markdown läser dem som ett enda stycke, så listan försvinner i handlingen.",
+        "Åtgärderna är:\n\n•\tfler vårdplatser\n•\tkortare väntetider",
+        "Skriv raderna som en Markdown-lista (”- fler vårdplatser”, ”1. …”); ”beslut check --fix” "
+        "gör det när alla rader har samma tecken och indrag.",
+        _T,
+        True,
+    ),
+    "inklistrad-tabell": Doc(
+        "Rader där cellerna skiljs åt med tabb, som när en tabell klistras in från Word. Markdown "
+        "läser dem som ett stycke text utan kolumner.",
+        "År\tKostnad\n2025\t12 mnkr\n2026\t14 mnkr",
+        "Skriv tabellen som en Markdown-tabell med | mellan cellerna; ”beslut check --fix” gör det "
+        "när alla rader har lika många celler.",
+        _T,
+        True,
+    ),
     "procent": Doc(
         "Procenttecknet skrivs med mellanslag före på svenska.",
         "Kostnaden ökar med 15% nästa år.",
