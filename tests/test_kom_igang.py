@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pypdf
-import pytest
 from click.testing import CliRunner
 
 from beslut.authoring.scaffold import _filled_example
@@ -97,8 +96,12 @@ def test_the_readme_kom_igang_works_as_written(tmp_path: Path) -> None:
             folder = cwd / "output" / "möten" / meeting.stem
             reader = pypdf.PdfReader(folder / "kallelse.pdf")
             kallelse = "\n".join(page.extract_text() for page in reader.pages)
-            for expected in ("Kommunstyrelsen kallas till sammanträde", "Karin Holm",
-                             "Godkännande av föredragningslista", "Ny förskola i Exempelstad"):
+            for expected in (
+                "Kommunstyrelsen kallas till sammanträde",
+                "Karin Holm",
+                "Godkännande av föredragningslista",
+                "Ny förskola i Exempelstad",
+            ):
                 assert expected in kallelse, expected
             assert (folder / "handlingar.pdf").is_file()
             assert (folder / "offentlig" / "kallelse.pdf").is_file()
@@ -176,7 +179,11 @@ def test_new_meeting_writes_the_procedural_items_and_placeholders(
     assert (data["typ"], data["instans"], str(data["datum"])) == ("sammanträde", "rs", "2031-03-11")
     assert data["ordförande"]["titel"] == "Ordförande"
     assert data["sekreterare"]["titel"] == "Nämndsekreterare"
-    assert [item["typ"] for item in data["ärenden"]] == ["justerare", "föredragningslista", "övrigt"]
+    assert [item["typ"] for item in data["ärenden"]] == [
+        "justerare",
+        "föredragningslista",
+        "övrigt",
+    ]
     # check reports each placeholder as one, at its line, and nothing else (not tid's format)
     code, out, err = _run("check", str(root))
     assert code == 1
@@ -203,8 +210,10 @@ def test_new_meeting_needs_a_date_and_an_organ_when_the_profile_has_several(
     code, _, err = _run("new", "sammanträde", "--arbetsyta", str(root))
     assert code == 2 and "ange sammanträdesdagen med --datum ÅÅÅÅ-MM-DD." in err
     code, _, err = _run("new", "sammanträde", "--datum", "2031-03-11", "--arbetsyta", str(root))
-    assert (code, err) == (1, "beslut: Ange vilken instans med --instans; profilen har flera: "
-                           "hsn, rs.\n")
+    assert (code, err) == (
+        1,
+        "beslut: Ange vilken instans med --instans; profilen har flera: hsn, rs.\n",
+    )
     code, _, err = _run(
         "new", "sammanträde", "--datum", "2031-03-11", "--dnr", "1", "--arbetsyta", str(root)
     )

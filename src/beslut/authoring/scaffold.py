@@ -222,9 +222,7 @@ def new_meeting(
     assert found is not None
     path = root / CONTENT_DIR / MEETINGS_DIR / f"{date.isoformat()}-{organ_id}.yaml"
     if path.exists():
-        raise ScaffoldError(
-            f"Filen {path} finns redan; välj ett annat datum eller ta bort filen."
-        )
+        raise ScaffoldError(f"Filen {path} finns redan; välj ett annat datum eller ta bort filen.")
     schema_ref = Path("../..") / SCHEMA_DIR / MEETING_SCHEMA
     text = f"""# yaml-language-server: $schema={schema_ref.as_posix()}
 # Skapad med "beslut new sammanträde". Ersätt allt inom [fyll i …] och kör "beslut check".
