@@ -30,7 +30,8 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_new_offers_the_document_types_of_the_models() -> None:
     command = cli.commands["new"]
     choice = next(p for p in command.params if p.name == "typ").type
-    assert list(choice.choices) == [t.value for t in DocumentType]  # type: ignore[attr-defined]
+    choices = [*(t.value for t in DocumentType), "sammanträde"]
+    assert list(choice.choices) == choices  # type: ignore[attr-defined]
 
 
 def test_new_with_relative_file_is_relative_to_the_current_folder(

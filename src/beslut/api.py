@@ -104,12 +104,13 @@ def new_case(
     doc_type: DocumentType,
     *,
     dnr: str,
-    organ: str,
+    organ: str | None,
     title: str | None = None,
     today: dt.date | None = None,
     target: Path | None = None,
 ) -> Path:
-    """Write a new case file from the profile and return its path."""
+    """Write a new case file from the profile and return its path (``organ`` None: the
+    profile's only organ)."""
     root = _root(path)
     try:
         return scaffold.new_case(
@@ -122,6 +123,15 @@ def new_case(
             today=today,
             target=target,
         )
+    except scaffold.ScaffoldError as exc:
+        raise UserError(str(exc)) from None
+
+
+def new_meeting(path: Path | str, *, date: dt.date, organ: str | None = None) -> Path:
+    """Write a new meeting file (content/möten/<datum>-<instans>.yaml) and return its path."""
+    root = _root(path)
+    try:
+        return scaffold.new_meeting(root, _profile(root), date=date, organ=organ)
     except scaffold.ScaffoldError as exc:
         raise UserError(str(exc)) from None
 

@@ -1,4 +1,5 @@
-"""Scaffolding: ``beslut init`` (a new workspace) and ``beslut new`` (a new case file)."""
+"""Scaffolding: ``beslut init`` (a new workspace) and ``beslut new`` (a new case or meeting
+file)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from importlib import resources
 from pathlib import Path
 
 from beslut.atomic import write_text_atomic
-from beslut.authoring.schema import CASE_SCHEMA, SCHEMA_DIR, write_schemas
+from beslut.authoring.schema import CASE_SCHEMA, MEETING_SCHEMA, SCHEMA_DIR, write_schemas
 from beslut.errors import UsageError
 from beslut.load.source import CASE_SUFFIXES
 from beslut.model import formatting
-from beslut.model.models import DecisionStyle, DocumentType, Profile
+from beslut.model.models import PROCEDURAL_TITLES, DecisionStyle, DocumentType, ItemKind, Profile
 from beslut.validate.workspace import CONTENT_DIR, PLACEHOLDER, PROFILE_FILE, TEMPLATES_DIR
 
 CASES_DIR = "ärenden"
+MEETINGS_DIR = "möten"
 
 
 class ScaffoldError(UsageError):
@@ -95,16 +97,14 @@ def new_case(
     doc_type: DocumentType,
     *,
     dnr: str,
-    organ: str,
+    organ: str | None,
     title: str | None = None,
     today: dt.date | None = None,
     target: Path | None = None,
 ) -> Path:
     """Write a complete, commented case file with every section the profile requires."""
-    found = profile.organ(organ)
-    if found is None:
-        known = ", ".join(o.id for o in profile.organs)
-        raise ScaffoldError(f"Instansen ”{organ}” finns inte i profilen. Kända instanser: {known}.")
+    found = profile.organ(resolve_organ(profile, organ))
+    assert found is not None
     path = (
         _target(root, target)
         if target is not None
@@ -191,3 +191,73 @@ def _target(root: Path, target: Path) -> Path:
 
 def _quote(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def resolve_organ(profile: Profile, organ: str | None) -> str:
+    """Return the organ id to scaffold for: ``organ`` when given, otherwise the profile's only
+    organ; with several organs and none given, ask for ``--instans``."""
+    known = ", ".join(o.id for o in profile.organs)
+    if organ is None:
+        if len(profile.organs) == 1:
+            return profile.organs[0].id
+        raise ScaffoldError(f"Ange vilken instans med --instans; profilen har flera: {known}.")
+    found = profile.organ(organ)
+    if found is None:
+        raise ScaffoldError(f"Instansen ”{organ}” finns inte i profilen. Kända instanser: {known}.")
+    return found.id
+
+
+def new_meeting(
+    root: Path,
+    profile: Profile,
+    *,
+    date: dt.date,
+    organ: str | None = None,
+) -> Path:
+    """Write a meeting file (``typ: sammanträde``) for ``date`` with the standard procedural
+    items; what only the secretary knows (time, place, ordförande, sekreterare, justerare) is
+    a placeholder that ``beslut check`` reports until it is filled in."""
+    organ_id = resolve_organ(profile, organ)
+    found = profile.organ(organ_id)
+    assert found is not None
+    path = root / CONTENT_DIR / MEETINGS_DIR / f"{date.isoformat()}-{organ_id}.yaml"
+    if path.exists():
+        raise ScaffoldError(f"Filen {path} finns redan; välj ett annat datum eller ta bort filen.")
+    schema_ref = Path("../..") / SCHEMA_DIR / MEETING_SCHEMA
+    text = f"""# yaml-language-server: $schema={schema_ref.as_posix()}
+# Skapad med "beslut new sammanträde". Ersätt allt inom [fyll i …] och kör "beslut check".
+typ: sammanträde
+instans: {organ_id}   # {found.name}
+datum: {date.isoformat()}
+tid: "{PLACEHOLDER}: klockslag, t.ex. 09.00]"
+plats: "{PLACEHOLDER}: plats, t.ex. Kommunhuset, sammanträdesrum A]"
+ordförande:
+  namn: "{PLACEHOLDER}: ordförandens namn]"
+  titel: Ordförande
+sekreterare:
+  namn: "{PLACEHOLDER}: sekreterarens namn]"
+  titel: Nämndsekreterare
+# Ledamöter och ersättare (valfritt), en per rad, t.ex. Anna Andersson (S), ordförande
+ledamöter: []
+ersättare: []
+# utskicksdatum: {date.isoformat()}
+# Punkterna på föredragningslistan, i ordning.
+ärenden:
+  - typ: {ItemKind.JUSTERARE.value}   # {PROCEDURAL_TITLES[ItemKind.JUSTERARE]}
+    notering: "{PLACEHOLDER}: förslag till justerare och tid för justering]"
+  - typ: {ItemKind.FOREDRAGNINGSLISTA.value}   # {PROCEDURAL_TITLES[ItemKind.FOREDRAGNINGSLISTA]}
+  # Ett beslutsärende per ärendefil i content/ärenden/, med ärendets diarienummer:
+  # - typ: beslut
+  #   diarienummer: ärendets diarienummer, som i ärendefilen
+  # Information, delegationsbeslut och meddelanden har punkter:
+  # - typ: information
+  #   rubrik: Information från förvaltningen
+  #   punkter: [Ekonomisk uppföljning]
+  # - typ: delegationsbeslut
+  #   punkter: [Anställningsbeslut]
+  # - typ: meddelanden
+  #   punkter: [Protokoll från …]
+  - typ: {ItemKind.OVRIGT.value}   # {PROCEDURAL_TITLES[ItemKind.OVRIGT]}
+"""
+    write_text_atomic(path, text)
+    return path

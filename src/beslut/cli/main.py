@@ -18,6 +18,8 @@ from beslut.errors import UserError
 from beslut.model.doctype import DocumentType
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from beslut.model.models import RuleLevel
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -209,11 +211,26 @@ def init(mapp: Path) -> None:
     click.echo(f"Klart. Redigera {mapp / 'content' / 'profil.yaml'} och kör: beslut check {mapp}")
 
 
+MEETING = "sammanträde"
+"""``beslut new sammanträde``: the meeting's ``typ`` (models.MEETING_TYPE, not imported here)."""
+
+
 @cli.command(context_settings=CONTEXT)
-@click.argument("typ", type=click.Choice([t.value for t in DocumentType]))
-@click.option("--dnr", required=True, help="Diarienummer, t.ex. 25HSN3392.")
-@click.option("--instans", required=True, help="Id för nämnden i profilen, t.ex. hsn.")
+@click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING]))
+@click.option("--dnr", default=None, help="Diarienummer, t.ex. 25HSN3392 (krävs för ärenden).")
+@click.option(
+    "--instans",
+    default=None,
+    help="Id för nämnden i profilen, t.ex. hsn (standard: profilens enda instans).",
+)
 @click.option("--rubrik", default=None, help="Ärendets rubrik.")
+@click.option(
+    "--datum",
+    default=None,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Sammanträdesdag, ÅÅÅÅ-MM-DD (krävs för sammanträde).",
+)
 @click.option(
     "--arbetsyta",
     default=".",
@@ -230,14 +247,32 @@ def init(mapp: Path) -> None:
 )
 @_user_errors
 def new(
-    typ: str, dnr: str, instans: str, rubrik: str | None, arbetsyta: Path, fil: Path | None
+    typ: str,
+    dnr: str | None,
+    instans: str | None,
+    rubrik: str | None,
+    datum: dt.datetime | None,
+    arbetsyta: Path,
+    fil: Path | None,
 ) -> None:
-    """Skapa en ny ärendefil med alla avsnitt som profilen kräver."""
+    """Skapa en ny ärendefil med alla avsnitt som profilen kräver, eller med TYP sammanträde
+    en mötesfil (content/möten/<datum>-<instans>.yaml) med procedurpunkterna."""
     from beslut import api
 
-    path = api.new_case(
-        arbetsyta, DocumentType(typ), dnr=dnr, organ=instans, title=rubrik, target=fil
-    )
+    if typ == MEETING:
+        if datum is None:
+            raise click.UsageError("ange sammanträdesdagen med --datum ÅÅÅÅ-MM-DD.")
+        if dnr is not None or rubrik is not None or fil is not None:
+            raise click.UsageError("--dnr, --rubrik och --fil gäller ärenden, inte sammanträden.")
+        path = api.new_meeting(arbetsyta, date=datum.date(), organ=instans)
+    else:
+        if dnr is None:
+            raise click.UsageError("ange ärendets diarienummer med --dnr.")
+        if datum is not None:
+            raise click.UsageError("--datum gäller sammanträden; ett nytt ärende får dagens datum.")
+        path = api.new_case(
+            arbetsyta, DocumentType(typ), dnr=dnr, organ=instans, title=rubrik, target=fil
+        )
     click.echo(f"skapade {path}")
     click.echo("Fyll i uppgifterna och kör: beslut check")
 

@@ -579,6 +579,10 @@ def _validate_meeting(
     unreadable: tuple[str, ...] | list[str] = (),
 ) -> tuple[MeetingDocument | None, list[Diagnostic]]:
     meeting, problems = build_model(Meeting, source)
+    placeholders = _placeholders(source, "")
+    if placeholders:  # a placeholder is reported as one; not also as a wrong value (tid)
+        lines = {d.line for d in placeholders}
+        problems = [d for d in problems if d.line not in lines] + placeholders
     if meeting is None:
         return None, problems
     by_dnr = {c.case.diary_number: c for c in cases}
