@@ -11,6 +11,7 @@ import signal
 import string
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -198,6 +199,7 @@ def test_ctrl_c_stops_watch_with_avbrutet_and_130(make_workspace: MakeWorkspace)
             if "oförändrade" in line:
                 break
         assert any("bevakar" in line for line in lines), lines
+        time.sleep(1.5)  # let watchfiles start waiting, where it used to swallow Ctrl-C
         process.send_signal(signal.SIGINT)
         out, rest = process.communicate(timeout=30)
     finally:
