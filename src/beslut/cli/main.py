@@ -117,7 +117,11 @@ class _Group(click.Group):
 
             if exc.errno != errno.EPIPE:
                 raise
-            sys.exit(EXIT_CONTENT)  # the reader went away (beslut check | head)
+            # The reader went away (beslut check | head): no second error while flushing at exit.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_CONTENT)
         sys.exit(result if isinstance(result, int) else EXIT_OK)
 
 
