@@ -66,7 +66,7 @@ def watch(
             step=50,
             stop_event=stop,
             yield_on_timeout=False,
-            raise_interrupt=False,
+            raise_interrupt=True,  # Ctrl-C reaches the caller; watchfiles prints nothing
         ):
             _once(root, listener, out_dir, wanted, converter)
     finally:

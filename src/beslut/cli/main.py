@@ -12,10 +12,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from beslut import __version__
-from beslut.diagnostics import Diagnostic, Level, has_errors, sort, summary_line, to_json
-from beslut.errors import UserError
-from beslut.model.doctype import DocumentType
+from beslut.cli import swedish
+
+swedish.install()  # before click's decorators below build their help texts
+
+from beslut import __version__  # noqa: E402
+from beslut.diagnostics import (  # noqa: E402
+    Diagnostic,
+    Level,
+    has_errors,
+    sort,
+    summary_line,
+    to_json,
+)
+from beslut.errors import UserError  # noqa: E402
+from beslut.model.doctype import DocumentType  # noqa: E402
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -25,6 +36,103 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+#: The exit codes; ``beslut --help`` and the README list them.
+EXIT_OK = 0  # everything went well
+EXIT_CONTENT = 1  # errors in the content, or the work could not be done (a Swedish line says why)
+EXIT_USAGE = 2  # the command was called the wrong way (unknown flag, missing argument)
+EXIT_INTERNAL = 3  # an unexpected internal error; the details are saved to a file
+EXIT_INTERRUPTED = 130  # stopped with Ctrl-C
+
+EPILOG = """\b
+Slutkoder:
+  0    allt gick bra
+  1    fel i innehållet, eller något som inte kunde göras (en rad säger varför)
+  2    användningsfel: okänd flagga, saknat eller ogiltigt argument
+  3    oväntat internt fel; detaljerna sparas i en fil
+  130  avbrutet med Ctrl-C
+
+\b
+Färger stängs av med NO_COLOR=1 eller TERM=dumb."""
+
+
+def plain_output() -> bool:
+    """Whether to print without colours and terminal control codes (NO_COLOR, TERM=dumb)."""
+    import os
+
+    return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+
+
+def _console(*, stderr: bool = False, width: int | None = None) -> Any:
+    """A rich console that honours NO_COLOR and TERM=dumb: no escape codes at all then."""
+    from rich.console import Console
+
+    if plain_output():
+        return Console(stderr=stderr, width=width, color_system=None, no_color=True)
+    return Console(stderr=stderr, width=width)
+
+
+class _Command(click.Command):
+    """A command whose usage line is Swedish ("[FLAGGOR]" for "[OPTIONS]")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[FLAGGOR]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    """The ``beslut`` group: Swedish usage line, NO_COLOR, and Ctrl-C → exit code 130.
+
+    click's standalone mode prints "Aborted!" and exits 1 on Ctrl-C; here the group runs click in
+    non-standalone mode and handles each outcome itself, so CliRunner tests and the installed
+    command behave the same.
+    """
+
+    command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[FLAGGOR]")
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENT]...")
+        super().__init__(*args, **kwargs)
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if plain_output():
+            extra.setdefault("color", False)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            _interrupted()
+        except OSError as exc:
+            import errno
+
+            if exc.errno != errno.EPIPE:
+                raise
+            # The reader went away (beslut check | head): no second error while flushing at exit.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_CONTENT)
+        sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _interrupted() -> None:
+    """Print the one Swedish line for Ctrl-C and exit 130."""
+    try:
+        click.echo("beslut: avbrutet.", err=True)
+    finally:
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def _echo_diagnostics(diagnostics: list[Diagnostic], fmt: str, *, quiet: bool = False) -> None:
@@ -56,7 +164,7 @@ def _user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except UserError as exc:
             click.secho(f"beslut: {exc}", fg="red", err=True)
-            sys.exit(1)
+            sys.exit(EXIT_CONTENT)
 
     return wrapper  # type: ignore[return-value]
 
@@ -68,12 +176,13 @@ def _out_dir_option(func: F) -> F:
         "out_dir",
         type=click.Path(path_type=Path),
         default=None,
+        metavar="MAPP",
         help="Mapp att skriva till (standard: output/ i arbetsytan; inte i content/ eller "
         "templates/).",
     )(func)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group("beslut", cls=_Group, context_settings=CONTEXT, epilog=EPILOG)
 @click.version_option(__version__, "--version", message="beslut %(version)s")
 def cli() -> None:
     """beslut gör nämndhandlingar (tjänsteskrivelser, beslutsförslag, direktiv) i Word och PDF
@@ -137,7 +246,6 @@ def check(
 
 
 def _print_rules(arbetsyta: Path) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from beslut.checks import RULES
@@ -159,7 +267,7 @@ def _print_rules(arbetsyta: Path) -> None:
         shown = _shown_level(code.code, code.level.value, levels)
         locked = " (kan bara höjas)" if code.locked else ""
         table.add_row(code.code, code.group, shown, "", code.summary + locked)
-    Console(width=160).print(table)
+    _console(width=160).print(table)
 
 
 def _shown_level(code: str, default: str, levels: dict[str, RuleLevel]) -> str:
@@ -217,13 +325,16 @@ MEETING = "sammanträde"
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING]))
-@click.option("--dnr", default=None, help="Diarienummer, t.ex. 25HSN3392 (krävs för ärenden).")
+@click.option(
+    "--dnr", default=None, metavar="DNR", help="Diarienummer, t.ex. 25HSN3392 (krävs för ärenden)."
+)
 @click.option(
     "--instans",
     default=None,
+    metavar="ID",
     help="Id för nämnden i profilen, t.ex. hsn (standard: profilens enda instans).",
 )
-@click.option("--rubrik", default=None, help="Ärendets rubrik.")
+@click.option("--rubrik", default=None, metavar="TEXT", help="Ärendets rubrik.")
 @click.option(
     "--datum",
     default=None,
@@ -235,12 +346,14 @@ MEETING = "sammanträde"
     "--arbetsyta",
     default=".",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="MAPP",
     help="Arbetsytan (standard: aktuell mapp).",
 )
 @click.option(
     "--fil",
     default=None,
     type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FIL",
     help="Filen att skapa, relativt till aktuell mapp (inte arbetsytan); den ska ligga i "
     "arbetsytans content/. Slutar namnet på .yaml blir ärendet ren YAML med texten under "
     "text: |, annars Markdown med front matter. Standard: content/ärenden/<diarienummer>.md.",
@@ -379,7 +492,7 @@ class _Progress:
         self.quiet = quiet
         self.bar: Any = None
         self.tasks: dict[str, Any] = {}
-        self.terminal = sys.stderr.isatty()
+        self.terminal = sys.stderr.isatty() and not plain_output()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.quiet or total <= 3:  # a handful of documents needs no progress report
@@ -395,6 +508,7 @@ class _Progress:
                 TextColumn("{task.description:>12}"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                console=_console(stderr=True),
                 transient=True,
             )
             self.bar.start()
@@ -441,6 +555,7 @@ def _print_report(report: Any, fmt: str, quiet: bool, verbose: bool = False) -> 
     "formats",
     default="docx,pdf",
     show_default=True,
+    metavar="FORMAT",
     help="Filformat (docx, pdf) och rapportformat (text, json), kommaseparerat.",
 )
 @click.option("--tvinga", "--force", "force", is_flag=True, help="Bygg om allt.")
@@ -538,7 +653,14 @@ def _stop_on_sigterm() -> None:
 @cli.command(context_settings=CONTEXT)
 @_workspace_arg
 @_out_dir_option
-@click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf.")
+@click.option(
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    metavar="FORMAT",
+    help="docx, pdf.",
+)
 @_user_errors
 def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
     """Bygg om automatiskt när en fil sparas (avsluta med Ctrl-C)."""
@@ -583,8 +705,7 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        click.echo("beslut: avbrutet.", err=True)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:
         report = _crash_report(exc)
         click.secho(
@@ -593,4 +714,4 @@ def main(argv: list[str] | None = None) -> None:
             fg="red",
             err=True,
         )
-        sys.exit(3)
+        sys.exit(EXIT_INTERNAL)
