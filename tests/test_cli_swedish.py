@@ -130,7 +130,11 @@ USAGE_ERRORS = [
     (["build", "--nope"], "Fel: Flaggan '--nope' finns inte.", "beslut build"),
     (["bygg"], "Fel: Kommandot 'bygg' finns inte.", "beslut"),
     (["new"], "Fel: Saknat argument", "beslut new"),
-    (["new", "direktiv", "--dnr", "1"], "Fel: Saknad flagga '--instans'.", "beslut new"),
+    (
+        ["new", "sammanträde", "--datum", "13/3"],
+        "Fel: Ogiltigt värde för '--datum': '13/3' följer inte formatet",
+        "beslut new",
+    ),
     (["check", "--format", "x"], "Fel: Ogiltigt värde för '--format': 'x' är inte", "beslut check"),
     (["build", "a", "b", "c"], "Fel: Oväntade extra argument (b c)", "beslut build"),
     (["check", "--format"], "Fel: Flaggan '--format' behöver ett värde.", None),  # no usage
