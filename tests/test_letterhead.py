@@ -24,7 +24,7 @@ from beslut import api
 from beslut.model.letterhead import letterhead
 from beslut.model.models import DocumentType, PageStyle, Profile
 from beslut.validate.workspace import load_profile
-from conftest import CASE, PROFILE, MakeWorkspace, need_libreoffice, pdf_figures
+from conftest import CASE, MEETING, PROFILE, MakeWorkspace, need_libreoffice, pdf_figures
 
 REPO = Path(__file__).resolve().parents[1]
 NBSP = "\u00a0"
@@ -202,6 +202,7 @@ def test_unusable_logo_is_a_located_error_in_check_and_build(
     files: dict[str, str | bytes] = {
         "content/ärenden/ks.md": KS_CASE,
         "content/ärenden/hsn.md": CASE,
+        "content/möten/ks.yaml": MEETING.replace("instans: hsn", "instans: ks"),
     }
     if logo is not None:
         files["content/bilder/logga.png"] = logo
@@ -222,6 +223,9 @@ def test_unusable_logo_is_a_located_error_in_check_and_build(
     assert (root / "ut" / "ärenden" / "hsn.docx").is_file()
     assert not (root / "ut" / "ärenden" / "ks.docx").exists()
     assert "content/ärenden/ks.md" in report.failed
+    # the kommun's meeting is not built either: its kallelse carries the same logo
+    assert "content/möten/ks.yaml" in report.failed
+    assert not list((root / "ut").rglob("kallelse.*"))
 
 
 @pytest.fixture

@@ -230,6 +230,7 @@ class _Run:
         self.digests: dict[str, str | None] = {VERSION_INPUT: __version__}
         self.built: dict[str, _Built] = {}
         self.failed: set[str] = set()
+        self.no_logo: set[str] = set()  # organs with an unusable logo, set by _plan_cases
 
     def close(self) -> None:
         if self.owned is not None:
@@ -371,7 +372,9 @@ class _Run:
             and path != PROFILE_FILE.as_posix()
         }
         cases = []
-        no_logo = broken_organs(workspace)  # reported once, at the profile's logotyp line
+        # Organs whose logo cannot be used (reported once, at the profile's logotyp line):
+        # found once per build, here, and used again when the meetings are planned.
+        no_logo = self.no_logo = broken_organs(workspace)
         for case in workspace.cases:
             template = template_path(self.root, workspace.profile, case.case.doc_type)
             self.digests[_provides(case)] = None  # until it is reused or built
@@ -392,8 +395,7 @@ class _Run:
     ) -> list[MeetingDocument]:
         """Decide which meetings to build, once their cases are built (their keys known)."""
         failing = paths_with_errors(self.diagnostics)
-        no_logo = broken_organs(workspace)
-        failing |= {m.rel for m in workspace.meetings if m.meeting.organ in no_logo}
+        failing |= {m.rel for m in workspace.meetings if m.meeting.organ in self.no_logo}
         self.failed |= {m.rel for m in workspace.meetings if m.rel in failing}
         return [
             m

@@ -44,6 +44,7 @@ from beslut.render.letterhead import (
     logo_image,
     logo_path,
     logo_problems,
+    organisation_context,
 )
 from beslut.render.templating import Template, environment
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
@@ -266,11 +267,7 @@ def context(document: CaseDocument, profile: Profile) -> dict[str, Any]:
     long_date = formatting.long_date(case.date)
     people = people_lines(case, profile)
     return {
-        "organisation": {
-            "namn": head.organisation,
-            "förvaltning": head.administration,
-            "adressrader": head.address.lines(),
-        },
+        "organisation": organisation_context(head),
         "sidhuvud": header_context(
             head,
             label=label,

@@ -20,7 +20,7 @@ from beslut.model.letterhead import format_date, letterhead
 from beslut.model.models import PAPERS_NOTES, AgendaItem, Meeting, Papers, Profile
 from beslut.render.case import RenderError, proposal_lines
 from beslut.render.images import ImageProblem
-from beslut.render.letterhead import header_context, logo_image
+from beslut.render.letterhead import header_context, logo_image, organisation_context
 from beslut.render.templates_build import KALLELSE
 from beslut.render.templating import Template, environment
 from beslut.validate.workspace import TEMPLATES_DIR, CaseDocument
@@ -96,11 +96,7 @@ def kallelse_context(
         )
     sent = meeting.sent or meeting.date
     return {
-        "organisation": {
-            "namn": head.organisation,
-            "förvaltning": head.administration,
-            "adressrader": head.address.lines(),
-        },
+        "organisation": organisation_context(head),
         "sidhuvud": header_context(
             head,
             label="KALLELSE",

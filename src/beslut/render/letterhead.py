@@ -36,11 +36,21 @@ __all__ = [
     "logo_image",
     "logo_path",
     "logo_problems",
+    "organisation_context",
 ]
 
 LOGO_CODE = "logotyp-fel"
 LOGO_HEIGHT = Cm(1.0)
 LOGO_MAX_WIDTH = Cm(8.0)
+
+
+def organisation_context(head: Letterhead) -> dict[str, Any]:
+    """The ``organisation`` context of a paper or kallelse: issuer, förvaltning, footer lines."""
+    return {
+        "namn": head.organisation,
+        "förvaltning": head.administration,
+        "adressrader": head.address.lines(),
+    }
 
 
 def header_context(
