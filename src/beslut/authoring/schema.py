@@ -17,13 +17,8 @@ MEETING_SCHEMA = "mote.schema.json"
 def schemas() -> dict[str, dict[str, object]]:
     """Return the JSON Schemas by file name, keyed by the Swedish aliases."""
     result: dict[str, dict[str, object]] = {}
-    for name, model, title in (
-        (CASE_SCHEMA, Case, "Ärende i beslut"),
-        (PROFILE_SCHEMA, Profile, "Organisationsprofil i beslut"),
-        (MEETING_SCHEMA, Meeting, "Sammanträde i beslut"),
-    ):
+    for name, model in ((CASE_SCHEMA, Case), (PROFILE_SCHEMA, Profile), (MEETING_SCHEMA, Meeting)):
         schema = model.model_json_schema(by_alias=True, mode="validation")
-        schema["title"] = title
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         result[name] = schema
     return result

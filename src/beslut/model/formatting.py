@@ -28,6 +28,8 @@ from enum import StrEnum
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
+from beslut.model.schematext import swedish
+
 __all__ = [
     "AMOUNT_UNITS",
     "FILTERS",
@@ -53,6 +55,16 @@ Numeric = int | float | Decimal | str
 """Anything :func:`number` accepts: int, float, Decimal or a numeric string."""
 
 
+@swedish(
+    "Beloppsenhet",
+    "Enhet för belopp i en tabellkolumn.",
+    {
+        "kr": "Kronor.",
+        "tkr": "Tusen kronor.",
+        "mnkr": "Miljoner kronor.",
+        "mdkr": "Miljarder kronor.",
+    },
+)
 class Unit(StrEnum):
     """Enhet för belopp: kr, tkr, mnkr eller mdkr."""
 

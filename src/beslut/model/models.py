@@ -24,10 +24,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic_core import PydanticCustomError
 
 from beslut.model.doctype import DocumentType as DocumentType
 from beslut.model.formatting import Unit as Unit
+from beslut.model.schematext import swedish
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -45,17 +47,42 @@ YesNo = Annotated[
 """A yes/no setting: ja, nej, true or false."""
 
 
+def _key_title(name: str, field: FieldInfo | ComputedFieldInfo) -> str:
+    """A key's title in the JSON Schema: the Swedish key as words (er_beteckning → "Er
+    beteckning", lix_gräns → "LIX gräns"), so an editor's hover never shows a Python name."""
+    key = (field.alias or name).lstrip("$")
+    text = " ".join("LIX" if word == "lix" else word for word in key.split("_"))
+    return text[:1].upper() + text[1:]
+
+
 class Frozen(BaseModel):
-    """Base for all models: immutable, strict about keys, Swedish aliases."""
+    """Base for all models: immutable, strict about keys, Swedish aliases.
+
+    A model's Swedish docstring is its description in the JSON Schema, and its
+    ``model_config`` title the schema title (tests/test_schema_swedish.py keeps both Swedish).
+    """
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         populate_by_name=False,
         str_strip_whitespace=True,
+        field_title_generator=_key_title,
     )
 
 
+@swedish(
+    "Stil för beslutspunkter",
+    "Hur beslutspunkterna skrivs: att-satser, numrerade eller onumrerade hela meningar.",
+    {
+        "att-satser": "Varje punkt börjar med ”att”, med skiljetecken mellan punkterna och "
+        "”samt” före den sista.",
+        "numrerad": "Numrerade hela meningar som slutar med punkt, t.ex. ”1. Kommunstyrelsen "
+        "godkänner …”.",
+        "onumrerad": "Hela meningar utan nummer, t.ex. en enda mening ”Kommunstyrelsen "
+        "godkänner …”.",
+    },
+)
 class DecisionStyle(StrEnum):
     """How decision points are written."""
 
@@ -65,6 +92,15 @@ class DecisionStyle(StrEnum):
     """Full sentences without numbers, e.g. one sentence "Kommunstyrelsen godkänner …"."""
 
 
+@swedish(
+    "Skiljetecken för att-satser",
+    "Vilket tecken som står efter varje att-sats utom den sista.",
+    {
+        "semikolon": "Semikolon efter varje att-sats (standard).",
+        "komma": "Komma efter varje att-sats.",
+        "ingen": "Inget skiljetecken efter att-satserna.",
+    },
+)
 class Punctuation(StrEnum):
     """Punctuation preset for att-satser (see the conventions, section 2.2)."""
 
@@ -73,6 +109,17 @@ class Punctuation(StrEnum):
     INGEN = "ingen"
 
 
+@swedish(
+    "Sidnumrering",
+    "Hur sidnumret skrivs i sidhuvudet; exemplen gäller sidan 1 av 4.",
+    {
+        "1 (4)": "Sidnumret och antalet sidor inom parentes: 1 (4) (standard).",
+        "1(4)": "Som 1 (4) men utan mellanslag: 1(4).",
+        "Sida 1 (4)": "Med ordet Sida: Sida 1 (4).",
+        "Sida 1 av 4": "Utskrivet: Sida 1 av 4.",
+        "1/4": "Med snedstreck: 1/4.",
+    },
+)
 class PageStyle(StrEnum):
     """How page numbers are printed in the header."""
 
@@ -83,6 +130,14 @@ class PageStyle(StrEnum):
     SNEDSTRECK = "1/4"
 
 
+@swedish(
+    "Datumstil",
+    "Hur datumet skrivs i sidhuvudet.",
+    {
+        "iso": "Med siffror, t.ex. 2022-05-30 (standard).",
+        "ord": "Med månadens namn, t.ex. 1 september 2014.",
+    },
+)
 class DateStyle(StrEnum):
     """How the date is written in the header."""
 
@@ -90,6 +145,19 @@ class DateStyle(StrEnum):
     ORD = "ord"
 
 
+@swedish(
+    "Fält i sidhuvudet",
+    "Ett fält som kan stå i sidhuvudet.",
+    {
+        "organisation": "Organisationens namn (vänster spalt).",
+        "förvaltning": "Förvaltningens namn (vänster spalt).",
+        "organ": "Instansens namn, t.ex. nämnden (vänster spalt).",
+        "etikett": "Dokumenttypens etikett, t.ex. TJÄNSTESKRIVELSE (mittspalten).",
+        "datum": "Handlingens datum (mittspalten).",
+        "nummer": "Diarienumret med sin etikett (mittspalten).",
+        "er_beteckning": "Motpartens beteckning, om ärendet har en (mittspalten).",
+    },
+)
 class HeaderField(StrEnum):
     """The fields that can stand in the header."""
 
@@ -151,6 +219,8 @@ GENERATED_SECTIONS: tuple[str, ...] = (
 class Address(Frozen):
     """Adress- och kontaktblock i sidfoten."""
 
+    model_config = ConfigDict(title="Adress och kontaktuppgifter")
+
     visiting: str | None = Field(None, alias="besöksadress", description="Besöksadress.")
     postal: str | None = Field(None, alias="postadress", description="Postadress.")
     phone: str | None = Field(None, alias="telefon", description="Telefonnummer till växeln.")
@@ -176,6 +246,8 @@ class Address(Frozen):
 class Organisation(Frozen):
     """Organisationen som ger ut handlingarna."""
 
+    model_config = ConfigDict(title="Utgivande organisation")
+
     name: NonEmpty = Field(alias="namn", description="Organisationens namn, t.ex. Region Skåne.")
     administration: str | None = Field(
         None, alias="förvaltning", description="Förvaltning som skriver handlingarna (valfri)."
@@ -198,6 +270,8 @@ class Organisation(Frozen):
 
 class Organ(Frozen):
     """En nämnd, styrelse eller annan instans som fattar beslut."""
+
+    model_config = ConfigDict(title="Instans (nämnd eller styrelse)")
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = Field(
         description="Kort id som används i ärendefiler, t.ex. hsn (små bokstäver a–z, siffror)."
@@ -222,6 +296,8 @@ class HeaderSettings(Frozen):
     profilens ”sidnumrering” (föråldrad), profilens ”sidhuvud”, dokumenttypens
     ”dokumenttyper.<typ>.sidhuvud” och sist förvaltningens ”förvaltningar[].sidhuvud”.
     """
+
+    model_config = ConfigDict(title="Sidhuvud och metadatablock")
 
     number_label: str | None = Field(
         None,
@@ -264,6 +340,8 @@ class HeaderSettings(Frozen):
 class Administration(Frozen):
     """En förvaltning (eller annan enhet) med eget brevhuvud: namn, adress, logotyp, sidhuvud."""
 
+    model_config = ConfigDict(title="Förvaltning med eget brevhuvud")
+
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = Field(
         description="Kort id som organen hänvisar till med ”förvaltning”, t.ex. klk "
         "(små bokstäver a–z, siffror)."
@@ -305,6 +383,8 @@ class Administration(Frozen):
 class DiarieFormat(Frozen):
     """Ett tillåtet format för diarienummer."""
 
+    model_config = ConfigDict(title="Format för diarienummer")
+
     pattern: NonEmpty = Field(
         alias="mönster", description="Reguljärt uttryck som hela diarienumret ska matcha."
     )
@@ -329,6 +409,8 @@ class DiarieFormat(Frozen):
 
 class DecisionSettings(Frozen):
     """Hur beslutspunkter skrivs."""
+
+    model_config = ConfigDict(title="Inställningar för beslutspunkter")
 
     style: DecisionStyle = Field(
         DecisionStyle.NUMRERAD,
@@ -358,6 +440,8 @@ class DecisionSettings(Frozen):
 class Person(Frozen):
     """En person: namn och titel, valfritt kontaktuppgifter."""
 
+    model_config = ConfigDict(title="Person (namn och titel)")
+
     name: NonEmpty = Field(
         alias="namn", max_length=100, description="För- och efternamn (högst 100 tecken)."
     )
@@ -366,6 +450,17 @@ class Person(Frozen):
     email: str | None = Field(None, alias="e-post", description="E-postadress.")
 
 
+@swedish(
+    "Avsnitt i avslutningen",
+    "Ett av avsnitten efter brödtexten.",
+    {
+        "beslutsunderlag": "Listan över handlingar som beslutet grundas på.",
+        "bilagor": "Listan över bilagor.",
+        "mottagare": "Vilka beslutet skickas till (Delges eller profilens mottagarrubrik).",
+        "underskrifter": "Underskrifterna: namn och titel.",
+        "efterskrift": "Ärendets efterskrift, om det har en.",
+    },
+)
 class ClosingSection(StrEnum):
     """The blocks after the body text, in the order the profile gives."""
 
@@ -376,6 +471,15 @@ class ClosingSection(StrEnum):
     EFTERSKRIFT = "efterskrift"
 
 
+@swedish(
+    "Listform",
+    "Hur en genererad lista, t.ex. beslutsunderlaget, skrivs.",
+    {
+        "rader": "En handling per rad, utan nummer eller punkter (standard).",
+        "numrerad": "Numrerad lista: 1, 2, 3 …",
+        "punktlista": "Punktlista.",
+    },
+)
 class ListStyle(StrEnum):
     """How a generated list (Beslutsunderlag) is printed."""
 
@@ -384,6 +488,14 @@ class ListStyle(StrEnum):
     PUNKTLISTA = "punktlista"
 
 
+@swedish(
+    "Underskrifternas plats",
+    "Var underskrifterna står i handlingen.",
+    {
+        "slutet": "I avslutningen, på den plats som ordningen anger (standard).",
+        "efter förslaget": "Direkt efter förslaget till beslut.",
+    },
+)
 class SignaturePlace(StrEnum):
     """Where the signatures stand."""
 
@@ -393,6 +505,8 @@ class SignaturePlace(StrEnum):
 
 class ClosingSettings(Frozen):
     """Avslutningen: ordning, rubriker och listform för avsnitten efter brödtexten."""
+
+    model_config = ConfigDict(title="Avslutning")
 
     order: tuple[ClosingSection, ...] = Field(
         tuple(ClosingSection),
@@ -444,6 +558,8 @@ class ClosingSettings(Frozen):
 class DocumentTypeSettings(Frozen):
     """Inställningar för en dokumenttyp."""
 
+    model_config = ConfigDict(title="Inställningar för en dokumenttyp")
+
     label: NonEmpty = Field(
         alias="etikett",
         description="Etikett i sidhuvudet, t.ex. TJÄNSTESKRIVELSE eller TJÄNSTEUTLÅTANDE.",
@@ -484,6 +600,15 @@ class DocumentTypeSettings(Frozen):
     )
 
 
+@swedish(
+    "Nivå för en kontroll",
+    "Vad beslut check gör när regeln hittar något.",
+    {
+        "av": "Regeln körs inte.",
+        "varning": "En varning; handlingarna byggs ändå.",
+        "fel": "Ett fel; handlingarna byggs inte förrän det är rättat.",
+    },
+)
 class RuleLevel(StrEnum):
     """What a content-check rule does when it finds something."""
 
@@ -494,6 +619,8 @@ class RuleLevel(StrEnum):
 
 class CheckSettings(Frozen):
     """Innehållskontroller: nivå per regel och gränsvärden (se ”beslut check --regler”)."""
+
+    model_config = ConfigDict(title="Innehållskontroller")
 
     rules: dict[str, RuleLevel] = Field(
         default_factory=dict,
@@ -535,6 +662,8 @@ class CheckSettings(Frozen):
 class AgendaSettings(Frozen):
     """Hur föredragningslistan numreras."""
 
+    model_config = ConfigDict(title="Numrering av föredragningslistan")
+
     first_number: Literal[0, 1] = Field(
         1,
         alias="första_nummer",
@@ -544,6 +673,8 @@ class AgendaSettings(Frozen):
 
 class Profile(Frozen):
     """Organisationsprofilen: content/profil.yaml."""
+
+    model_config = ConfigDict(title="Organisationsprofil i beslut")
 
     schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
     organisation: Organisation = Field(description="Organisationen som ger ut handlingarna.")
@@ -638,6 +769,8 @@ def _one_or_more(value: object) -> object:
 class DecisionPoint(Frozen):
     """En beslutspunkt med en punktlista, t.ex. en fördelning av medel."""
 
+    model_config = ConfigDict(title="Beslutspunkt med punktlista")
+
     text: NonEmpty = Field(
         alias="punkt",
         description="Beslutspunkten som enkel sats, utan att, numrering och skiljetecken.",
@@ -693,6 +826,8 @@ class _ProposalStyle(Frozen):
 class ProposalBlock(_ProposalStyle):
     """Ett block i förslaget, t.ex. förslaget till fullmäktige eller beslutet för egen del."""
 
+    model_config = ConfigDict(title="Block i förslaget")
+
     heading: str | None = Field(
         None,
         alias="rubrik",
@@ -715,6 +850,8 @@ class ProposalBlock(_ProposalStyle):
 
 class Proposal(_ProposalStyle):
     """Förslaget till beslut: rubrik, vems förslag och beslutspunkterna, eller flera block."""
+
+    model_config = ConfigDict(title="Förslag till beslut")
 
     heading: str | None = Field(
         None,
@@ -783,6 +920,8 @@ class Proposal(_ProposalStyle):
 class Attachment(Frozen):
     """En bilaga: titel och fil (relativ till ärendefilen)."""
 
+    model_config = ConfigDict(title="Bilaga")
+
     title: NonEmpty = Field(alias="titel", description="Bilagans titel.")
     file: str | None = Field(
         None,
@@ -794,9 +933,21 @@ class Attachment(Frozen):
 class Secrecy(Frozen):
     """Sekretessmarkering enligt offentlighets- och sekretesslagen."""
 
+    model_config = ConfigDict(title="Sekretessmarkering")
+
     provision: NonEmpty = Field(alias="lagrum", description='Lagrum i OSL, t.ex. "25 kap. 1 §".')
 
 
+@swedish(
+    "Kolumntyp",
+    "Vad kolumnen innehåller; avgör justering och hur talen skrivs.",
+    {
+        "text": "Text, vänsterjusterad (standard).",
+        "belopp": "Belopp, högerjusterade och formaterade i kolumnens enhet, t.ex. tkr.",
+        "tal": "Tal, högerjusterade.",
+        "procent": "Procenttal, högerjusterade.",
+    },
+)
 class ColumnKind(StrEnum):
     """What a table column holds; decides alignment and formatting."""
 
@@ -808,6 +959,8 @@ class ColumnKind(StrEnum):
 
 class TableColumn(Frozen):
     """En kolumn i en strukturerad tabell."""
+
+    model_config = ConfigDict(title="Tabellkolumn")
 
     heading: NonEmpty = Field(alias="rubrik", description="Kolumnrubrik.")
     kind: ColumnKind = Field(
@@ -869,6 +1022,8 @@ def written_decimals(cell: Cell) -> int | None:
 class SpecialRow(Frozen):
     """En rad som inte är data: en beskrivande rad över hela bredden eller en delsumma."""
 
+    model_config = ConfigDict(title="Beskrivande rad eller delsumma")
+
     description: str | None = Field(
         None,
         alias="beskrivning",
@@ -911,6 +1066,8 @@ Row = Annotated[
 
 class StructuredTable(Frozen):
     """En tabell given som data, så att belopp formateras och summor kontrolleras."""
+
+    model_config = ConfigDict(title="Strukturerad tabell")
 
     id: Annotated[str, StringConstraints(pattern=r"^[\w-]+$")] = Field(
         description="Id som texten hänvisar till med ```tabell <id>```."
@@ -989,6 +1146,8 @@ class StructuredTable(Frozen):
 class Exemption(Frozen):
     """Ett undantag från en innehållskontroll för hela filen, med skäl."""
 
+    model_config = ConfigDict(title="Undantag från en kontroll")
+
     rule: NonEmpty = Field(alias="regel", description="Regelns kod, t.ex. lix.")
     reason: NonEmpty = Field(
         alias="skäl", description="Varför regeln inte gäller här; visas för nästa läsare."
@@ -997,6 +1156,8 @@ class Exemption(Frozen):
 
 class Case(Frozen):
     """Ett ärende: tjänsteskrivelse, beslutsförslag eller direktiv."""
+
+    model_config = ConfigDict(title="Ärende i beslut")
 
     schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
     doc_type: DocumentType = Field(
@@ -1101,6 +1262,19 @@ class Case(Frozen):
 MEETING_TYPE = "sammanträde"
 
 
+@swedish(
+    "Typ av punkt",
+    "Vilken sorts punkt det är på föredragningslistan.",
+    {
+        "justerare": "Val av justerare och tid för justering.",
+        "föredragningslista": "Godkännande av föredragningslistan.",
+        "delegationsbeslut": "Anmälan av delegationsbeslut (lista dem under punkter).",
+        "meddelanden": "Meddelanden (lista dem under punkter).",
+        "information": "Information, t.ex. från förvaltningen (lista ämnena under punkter).",
+        "beslut": "Ett beslutsärende; ärendefilen hämtas med diarienumret.",
+        "övrigt": "Övriga frågor.",
+    },
+)
 class ItemKind(StrEnum):
     """Kinds of agenda items."""
 
@@ -1123,6 +1297,16 @@ PROCEDURAL_TITLES: dict[ItemKind, str] = {
 }
 
 
+@swedish(
+    "Underlag utanför arbetsytan",
+    "Var handlingarna finns när punkten inte har någon ärendefil i arbetsytan.",
+    {
+        "lämnas_senare": "Handlingarna lämnas senare: kallelsen och handlingarna är inte "
+        "kompletta, och bygget varnar.",
+        "utanför_arbetsytan": "Handlingarna finns inte i arbetsytan, t.ex. en annan instans "
+        "ärende eller ett ärende för fullmäktige.",
+    },
+)
 class Papers(StrEnum):
     """Where an agenda item's papers are when they are not a case file in the workspace."""
 
@@ -1142,6 +1326,8 @@ PAPERS_NOTES: dict[Papers, str] = {
 class MeetingAttachment(Frozen):
     """En extra handling till en punkt på föredragningslistan (utöver ärendets egna)."""
 
+    model_config = ConfigDict(title="Extra handling till en punkt")
+
     title: NonEmpty = Field(alias="titel", description="Handlingens titel.")
     file: NonEmpty = Field(
         alias="fil", description="Sökväg till filen (PDF, DOCX eller ODT), relativ till mötesfilen."
@@ -1150,6 +1336,8 @@ class MeetingAttachment(Frozen):
 
 class AgendaItem(Frozen):
     """En punkt på föredragningslistan."""
+
+    model_config = ConfigDict(title="Punkt på föredragningslistan")
 
     kind: ItemKind = Field(
         alias="typ",
@@ -1216,6 +1404,8 @@ class AgendaItem(Frozen):
 
 class Meeting(Frozen):
     """Ett sammanträde: kallelse, föredragningslista och handlingar."""
+
+    model_config = ConfigDict(title="Sammanträde i beslut")
 
     schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
     doc_type: Literal["sammanträde"] = Field(alias="typ", description="Alltid sammanträde.")
