@@ -5,14 +5,18 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-liberation2 poppler-utils pandoc librsvg2-bin
+# The YAML language server (the one in VS Code's YAML extension), for tests/test_editor_help.py.
+YAML_LS_VERSION := 1.25.0
+NPM_PREFIX := .cache/npm
+YAML_LS_STAMP := $(NPM_PREFIX)/.yaml-language-server-$(YAML_LS_VERSION)
 
-.PHONY: demo test check lint system venv templates schema clean bench
+.PHONY: demo test check lint system venv templates schema clean bench yaml-server
 
 demo: system venv
 	$(BIN)/beslut check .
 	$(BIN)/beslut build .
 
-test: system venv
+test: system venv yaml-server
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -25,6 +29,15 @@ lint: venv
 # otherwise through sudo; if neither works, says exactly what to run.
 system:
 	@bash scripts/install-system.sh $(APT_PACKAGES)
+
+# Node.js from the system packages only when node or npm is missing (a Node.js installed some
+# other way, e.g. from NodeSource, already has npm).
+yaml-server: $(YAML_LS_STAMP)
+
+$(YAML_LS_STAMP):
+	command -v node >/dev/null && command -v npm >/dev/null || bash scripts/install-system.sh nodejs npm
+	npm install --no-audit --no-fund --prefix $(NPM_PREFIX) yaml-language-server@$(YAML_LS_VERSION)
+	touch $@
 
 venv: $(VENV)/.installed
 

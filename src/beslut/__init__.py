@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "load_workspace": "api",
     "new_case": "api",
     "template_tags": "api",
+    "write_editor_settings": "api",
     "write_schemas": "api",
     "watch": "api",
     "ConversionJob": "convert.libreoffice",
@@ -87,6 +88,7 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time __getattr__ impo
         new_case,
         template_tags,
         watch,
+        write_editor_settings,
         write_schemas,
     )
     from beslut.convert.libreoffice import (

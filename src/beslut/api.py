@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from beslut.authoring import scaffold, schema
+from beslut.authoring import editor, scaffold, schema
 from beslut.convert.libreoffice import Converter
 from beslut.diagnostics import Diagnostic
 from beslut.errors import ContentError, UserError
@@ -139,6 +139,12 @@ def new_meeting(path: Path | str, *, date: dt.date, organ: str | None = None) ->
 def write_schemas(path: Path | str = ".") -> list[Path]:
     """Write the JSON Schema files into the workspace's schemas/ folder."""
     return schema.write_schemas(_root(path))
+
+
+def write_editor_settings(path: Path | str = ".") -> editor.EditorSettings:
+    """Associate the schemas with the workspace's files in .vscode/settings.json (merged into
+    the user's settings) and recommend the YAML extension; see ``beslut.authoring.editor``."""
+    return editor.write_editor_settings(_root(path))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from beslut.atomic import write_text_atomic
-from beslut.authoring.schema import CASE_SCHEMA, MEETING_SCHEMA, SCHEMA_DIR, write_schemas
+from beslut.authoring.schema import write_schemas
 from beslut.errors import UsageError
 from beslut.load.source import CASE_SUFFIXES
 from beslut.model import formatting
@@ -123,8 +123,6 @@ def new_case(
     else:
         point = f"{PLACEHOLDER}: en hel mening, t.ex. {found.name} godkänner …]"
         lead = "Förvaltningens förslag till beslut"
-    depth = len(path.resolve().relative_to(root.resolve()).parts) - 1
-    schema_ref = Path("../" * depth) / SCHEMA_DIR / CASE_SCHEMA
     sections = settings.required_sections or ("Sammanfattning",)
     body = "\n".join(
         f"## {name}\n\n{PLACEHOLDER}: text under {name.lower()}]\n" for name in sections
@@ -135,8 +133,7 @@ def new_case(
         "uttryckligen, också när inget påverkas]\n"
         for name in impact
     )
-    front = f"""# yaml-language-server: $schema={schema_ref.as_posix()}
-# Skapad med "beslut new". Ersätt allt inom [fyll i …] och kör "beslut check".
+    front = f"""# Skapad med "beslut new". Ersätt allt inom [fyll i …] och kör "beslut check".
 typ: {doc_type.value}
 rubrik: "{_quote(title) if title else PLACEHOLDER + ": ärendets rubrik]"}"
 diarienummer: "{_quote(dnr)}"
@@ -223,9 +220,7 @@ def new_meeting(
     path = root / CONTENT_DIR / MEETINGS_DIR / f"{date.isoformat()}-{organ_id}.yaml"
     if path.exists():
         raise ScaffoldError(f"Filen {path} finns redan; välj ett annat datum eller ta bort filen.")
-    schema_ref = Path("../..") / SCHEMA_DIR / MEETING_SCHEMA
-    text = f"""# yaml-language-server: $schema={schema_ref.as_posix()}
-# Skapad med "beslut new sammanträde". Ersätt allt inom [fyll i …] och kör "beslut check".
+    text = f"""# Skapad med "beslut new sammanträde". Ersätt allt inom [fyll i …] och kör "beslut check".
 typ: sammanträde
 instans: {organ_id}   # {found.name}
 datum: {date.isoformat()}

@@ -31,6 +31,7 @@ from beslut.model.doctype import DocumentType  # noqa: E402
 if TYPE_CHECKING:
     import datetime as dt
 
+    from beslut.authoring.editor import EditorSettings
     from beslut.model.models import RuleLevel
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -316,6 +317,7 @@ def init(mapp: Path) -> None:
     written = api.init_workspace(mapp)
     for path in written:
         click.echo(f"skapade {path}")
+    _editor_settings(api.write_editor_settings(mapp), "skapade")
     click.echo(f"Klart. Redigera {mapp / 'content' / 'profil.yaml'} och kör: beslut check {mapp}")
 
 
@@ -399,6 +401,20 @@ def schema(arbetsyta: Path) -> None:
 
     for path in api.write_schemas(arbetsyta):
         click.echo(f"skrev {path}")
+    _editor_settings(api.write_editor_settings(arbetsyta), "skrev")
+
+
+def _editor_settings(result: EditorSettings, verb: str) -> None:
+    """Print what ``write_editor_settings`` wrote, and its warnings on stderr."""
+    for path in result.written:
+        click.echo(f"{verb} {path}")
+    for path in result.modelines_removed:
+        click.echo(
+            f"tog bort schemaraden (# yaml-language-server) ur {path}; "
+            ".vscode/settings.json kopplar nu schemat, också om filen flyttas"
+        )
+    for warning in result.warnings:
+        click.secho(f"beslut: varning: {warning}", fg="yellow", err=True)
 
 
 @cli.command(context_settings=CONTEXT)
