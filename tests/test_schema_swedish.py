@@ -76,9 +76,8 @@ def _problems(path: str, kind: str, text: str) -> list[str]:
     english = _ENGLISH_RE.search(text)
     if english:
         found.append(f"{path}: engelska (”{english.group()}”) i {text!r}")
-    if kind == "title" and _CAMEL_RE.search(text):
-        found.append(f"{path}: klassnamn som titel: {text!r}")
-    if kind == "title" and text in CLASS_NAMES and "/properties/" not in path:
+    class_name = text in CLASS_NAMES and "/properties/" not in path
+    if kind == "title" and (_CAMEL_RE.search(text) or class_name):
         found.append(f"{path}: klassnamn som titel: {text!r}")
     return found
 

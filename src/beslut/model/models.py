@@ -33,6 +33,10 @@ from beslut.model.schematext import swedish
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
+SCHEMA_REF_HELP = (
+    "JSON Schema för editorn (behövs inte: arbetsytans .vscode/settings.json kopplar schemat)."
+)
+
 
 def _yes_no(value: object) -> object:
     """``ja``/``nej`` as written in Swedish, besides YAML's true/false."""
@@ -676,7 +680,7 @@ class Profile(Frozen):
 
     model_config = ConfigDict(title="Organisationsprofil i beslut")
 
-    schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
+    schema_ref: str | None = Field(None, alias="$schema", description=SCHEMA_REF_HELP)
     organisation: Organisation = Field(description="Organisationen som ger ut handlingarna.")
     organs: tuple[Organ, ...] = Field(
         alias="organ", min_length=1, description="Nämnder, styrelser och andra instanser."
@@ -1074,7 +1078,7 @@ class StructuredTable(Frozen):
     )
     caption: str | None = Field(None, alias="rubrik", description="Tabellrubrik (valfri).")
     columns: tuple[TableColumn, ...] = Field(
-        alias="kolumner", min_length=1, description="Kolumnerna."
+        alias="kolumner", min_length=1, description="Kolumnerna: rubrik, typ, enhet och decimaler."
     )
     rows: tuple[Row, ...] = Field(
         alias="rader",
@@ -1159,7 +1163,7 @@ class Case(Frozen):
 
     model_config = ConfigDict(title="Ärende i beslut")
 
-    schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
+    schema_ref: str | None = Field(None, alias="$schema", description=SCHEMA_REF_HELP)
     doc_type: DocumentType = Field(
         alias="typ", description="Dokumenttyp: tjänsteskrivelse, beslutsförslag eller direktiv."
     )
@@ -1407,18 +1411,27 @@ class Meeting(Frozen):
 
     model_config = ConfigDict(title="Sammanträde i beslut")
 
-    schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
-    doc_type: Literal["sammanträde"] = Field(alias="typ", description="Alltid sammanträde.")
+    schema_ref: str | None = Field(None, alias="$schema", description=SCHEMA_REF_HELP)
+    doc_type: Literal["sammanträde"] = Field(
+        alias="typ", description="Alltid sammanträde: filen är ett sammanträde, inte ett ärende."
+    )
     organ: NonEmpty = Field(alias="instans", description="Id för nämnden i profilen, t.ex. hsn.")
     date: dt.date = Field(alias="datum", description="Sammanträdesdag, ÅÅÅÅ-MM-DD.")
     time: Annotated[str, StringConstraints(pattern=r"^([01]?\d|2[0-3])[.:][0-5]\d$")] = Field(
         alias="tid", description='Klockslag, t.ex. "09.00".'
     )
     place: NonEmpty = Field(alias="plats", description="Plats, t.ex. Regionens hus, sal A.")
-    chair: Person = Field(alias="ordförande", description="Ordförande.")
-    secretary: Person = Field(alias="sekreterare", description="Nämndsekreterare.")
+    chair: Person = Field(
+        alias="ordförande", description="Sammanträdets ordförande (namn och titel)."
+    )
+    secretary: Person = Field(
+        alias="sekreterare",
+        description="Sammanträdets sekreterare, oftast nämndsekreteraren (namn och titel).",
+    )
     members: tuple[NonEmpty, ...] = Field(
-        (), alias="ledamöter", description="Ledamöter (valfritt)."
+        (),
+        alias="ledamöter",
+        description="Ledamöter, en per rad, t.ex. Anna Andersson (S), ordförande (valfritt).",
     )
     substitutes: tuple[NonEmpty, ...] = Field(
         (), alias="ersättare", description="Ersättare (valfritt)."
