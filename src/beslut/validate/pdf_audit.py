@@ -591,9 +591,10 @@ def _output_intent(doc: _Doc) -> list[Finding]:
 def _fonts(doc: _Doc) -> list[Finding]:
     """One finding per font that is not embedded, at the first page that uses it."""
     missing: dict[str, list[int]] = {}
-    seen: set[int] = set()
+    known: dict[int, str | None] = {}
     for index, page in enumerate(doc.reader.pages):
-        for font_name in _unembedded(_get(page, "/Resources"), seen, depth=0):
+        names = set(_unembedded(_get(page, "/Resources"), known, set(), depth=0))
+        for font_name in sorted(names):
             missing.setdefault(font_name, []).append(index + 1)
     found = []
     for font_name, pages in missing.items():
@@ -609,31 +610,38 @@ def _fonts(doc: _Doc) -> list[Finding]:
     return found
 
 
-def _unembedded(resources: Any, seen: set[int], depth: int) -> Iterator[str]:
+def _unembedded(
+    resources: Any, known: dict[int, str | None], visited: set[int], depth: int
+) -> Iterator[str]:
+    """The names of the fonts not embedded that ``resources`` use (also in form XObjects);
+    ``known`` caches the answer per font object across pages."""
     if resources is None or depth > 8:
         return
     fonts = _get(resources, "/Font")
     if hasattr(fonts, "items"):
         for _, ref in fonts.items():
             key = _idnum(ref)
-            if key is not None:
-                if key in seen:
+            if key is None or key not in known:
+                font = _resolve(ref)
+                name = None if _embedded(font) else _name(_get(font, "/BaseFont")) or "utan namn"
+                if key is None:
+                    if name is not None:
+                        yield name
                     continue
-                seen.add(key)
-            font = _resolve(ref)
-            if not _embedded(font):
-                yield _name(_get(font, "/BaseFont")) or "utan namn"
+                known[key] = name
+            if known[key] is not None:
+                yield str(known[key])
     xobjects = _get(resources, "/XObject")
     if hasattr(xobjects, "items"):
         for _, ref in xobjects.items():
             key = _idnum(ref)
             if key is not None:
-                if -key in seen:
+                if key in visited:
                     continue
-                seen.add(-key)
+                visited.add(key)
             xobject = _resolve(ref)
             if _get(xobject, "/Subtype") == "/Form":
-                yield from _unembedded(_get(xobject, "/Resources"), seen, depth + 1)
+                yield from _unembedded(_get(xobject, "/Resources"), known, visited, depth + 1)
 
 
 def _embedded(font: Any) -> bool:
