@@ -1123,6 +1123,9 @@ def _pages(doc: _Doc, tree_root: Any, tree: _Tree) -> list[Finding]:
     next_key = _get(tree_root, "/ParentTreeNextKey")
     if parent_tree and next_key is not None and max(parent_tree) >= int(next_key):
         found.append(_struct("ParentTreeNextKey är för litet för strukturträdets ParentTree"))
+    by_page: dict[int, set[int]] = {}
+    for page_id, mcid in tree.marked:
+        by_page.setdefault(page_id, set()).add(mcid)
     for index, page in enumerate(doc.reader.pages):
         number = index + 1
         ref = page.indirect_reference
@@ -1130,7 +1133,7 @@ def _pages(doc: _Doc, tree_root: Any, tree: _Tree) -> list[Finding]:
         contents = page.get_contents()
         data = contents.get_data() if contents is not None else b""
         in_content = {int(m) for m in _MCID.findall(data)}
-        in_tree = {mcid for (pid, mcid) in tree.marked if pid == page_id}
+        in_tree = by_page.get(page_id, set())
         if in_content - in_tree:
             found.append(_struct("Taggat innehåll på sidan saknas i strukturträdet", number))
         if in_tree - in_content:
