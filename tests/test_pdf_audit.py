@@ -635,6 +635,20 @@ def test_encrypted(tmp_path: Path) -> None:
     assert "lösenordsskyddad" in finding.message
 
 
+def test_javascript_in_a_bookmark_and_bookmarks_in_a_circle(tmp_path: Path) -> None:
+    def change(built: Built) -> None:
+        first = built.writer.add_outline_item(title="Början", page_number=0)
+        second = built.writer.add_outline_item(title="Slutet", page_number=0)
+        second.get_object()[NameObject("/A")] = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("")}
+        )
+        second.get_object()[NameObject("/Next")] = first  # a circle
+
+    found = audit_pdf(build_pdf(tmp_path / "a.pdf", change))
+    assert [(f.code, f.page) for f in found] == [("pdf-otillåten-åtgärd", None)]
+    assert "JavaScript" in found[0].message
+
+
 def test_broken_xmp(tmp_path: Path) -> None:
     found = audit_pdf(build_pdf(tmp_path / "a.pdf", lambda b: _set_xmp(b, b"<x:xmpmeta><oops")))
     assert "pdf-xmp-fel" in _codes(found)

@@ -160,6 +160,8 @@ def audit_pdf(path: Path | str) -> list[Finding]:
     try:
         reader = PdfReader(str(path))
         encrypted = reader.is_encrypted
+        if not encrypted:
+            reader.root_object  # noqa: B018 (reads the trailer and the catalog)
     except Exception as exc:  # pypdf raises many kinds for a broken file
         return [_unreadable(f"filen är skadad ({type(exc).__name__})")]
     if encrypted:
@@ -359,6 +361,8 @@ class _Xmp:
             return cls(False)
         try:
             data = stream.get_data()
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # XMP has none; refuse entity tricks
+                return cls(True, broken=True)
             tree = ET.fromstring(re.sub(rb"<\?xpacket[^>]*\?>", b"", data).strip())
         except Exception:
             return cls(True, broken=True)
@@ -435,7 +439,7 @@ def _pdfa_rules(doc: _Doc) -> list[Finding]:
                 f"XMP-metadata), som krävs för arkivering. {_WORD_PDFA}",
             )
         ]
-    elif part not in ("1", "2", "3", "4") or conformance.upper() not in ("A", "B", "U", "E", "F"):
+    if part not in ("1", "2", "3", "4") or conformance.upper() not in ("A", "B", "U", "E", "F"):
         found.append(
             _finding(
                 "pdf-ej-pdfa",
@@ -660,7 +664,7 @@ def _embedded(font: Any) -> bool:
 def _actions(doc: _Doc) -> list[Finding]:
     found: list[Finding] = []
 
-    def check(holder: Any, page: int | None, depth: int = 0) -> None:
+    def check(holder: Any, page: int | None) -> None:
         for key in ("/A", "/OpenAction"):
             _action_chain(_get(holder, key), page, found)
         additional = _get(holder, "/AA")
@@ -676,15 +680,25 @@ def _actions(doc: _Doc) -> list[Finding]:
         check(page, index + 1)
         for annot in _as_list(_get(page, "/Annots")):
             check(_resolve(annot), index + 1)
-    outline = _get(_get(doc.root, "/Outlines"), "/First")
-    stack, steps = [outline], 0
-    while stack and steps < 100_000:
-        item = _resolve(stack.pop())
-        steps += 1
-        if item is None:
+    outlines = _get(doc.root, "/Outlines")
+    stack = (
+        [outlines.raw_get("/First")]
+        if hasattr(outlines, "raw_get") and "/First" in outlines
+        else []
+    )
+    visited: set[int] = set()
+    while stack:  # the bookmarks, each once even if the file links them in a circle
+        ref = stack.pop()
+        key = _idnum(ref)
+        if key is not None:
+            if key in visited:
+                continue
+            visited.add(key)
+        item = _resolve(ref)
+        if not hasattr(item, "raw_get"):
             continue
         check(item, None)
-        stack += [_get(item, "/Next"), _get(item, "/First")]
+        stack += [item.raw_get(link) for link in ("/Next", "/First") if link in item]
     return found
 
 
@@ -739,14 +753,14 @@ def _ua_catalog_rules(doc: _Doc) -> list[Finding]:
     title = xmp.get("dc", "title")
     if not _true(display) or not title:
         what = (
-            "filen saknar titel i XMP-metadata (dc:title)"
+            "Filen saknar titel i XMP-metadata (dc:title)"
             if not title
-            else "filen visar filnamnet i stället för titeln (DisplayDocTitle saknas)"
+            else "Filen visar filnamnet i stället för titeln (DisplayDocTitle är inte på)"
         )
         found.append(
             _finding(
                 "pdf-titel",
-                f"{what[0].upper()}{what[1:]}; PDF/UA kräver att titeln visas. Skriv en titel "
+                f"{what}; PDF/UA kräver att titeln visas. Skriv en titel "
                 f"under Arkiv → Egenskaper i Word och exportera igen med "
                 f"”Dokumentstrukturtaggar för hjälpmedel”.",
             )
