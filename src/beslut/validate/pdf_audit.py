@@ -935,6 +935,8 @@ def _walk(doc: _Doc, tree_root: Any, role_map: Any) -> _Tree:
                 continue
             kid_obj = _resolve(kid)
             kind = _get(kid_obj, "/Type")
+            if kind is None and hasattr(kid_obj, "get") and "/S" not in kid_obj:
+                kind = "/MCR" if "/MCID" in kid_obj else "/OBJR" if "/Obj" in kid_obj else None
             if kind == "/MCR":
                 if "/Stm" in kid_obj:
                     continue  # marked content in a form XObject: not on the page itself
