@@ -40,6 +40,7 @@ from beslut.assemble import (
     assemble_packet,
     plan_pages,
 )
+from beslut.validate.pdf_audit import structure_findings
 from conftest import need
 
 # ------------------------------------------------------------------------------------------
@@ -301,78 +302,9 @@ def _idnum(value: Any) -> int:
 
 
 def _structure_problems(reader: PdfReader) -> list[str]:
-    """Everything wrong with the structure tree against the pages, their MCIDs and annotations."""
-    problems: list[str] = []
-    pages = {_idnum(page.indirect_reference): i for i, page in enumerate(reader.pages)}
-    tree = _root(reader)["/StructTreeRoot"].get_object()
-    parent_tree = dict(_number_tree(tree["/ParentTree"]))
-    next_key = int(tree["/ParentTreeNextKey"])
-    if parent_tree and max(parent_tree) >= next_key:
-        problems.append(f"ParentTreeNextKey {next_key} <= {max(parent_tree)}")
-    marked: dict[tuple[int, int], int] = {}
-    objr: dict[int, int] = {}
-    seen: set[int] = set()
-    stack: list[tuple[IndirectObject, int]] = [
-        (ref, _idnum(tree.indirect_reference)) for ref in _as_list(tree["/K"])
-    ]
-    while stack:
-        ref, parent = stack.pop()
-        element: Any = ref.get_object()
-        if ref.idnum in seen:
-            problems.append(f"element {ref.idnum} förekommer två gånger")
-            continue
-        seen.add(ref.idnum)
-        if _idnum(element.raw_get("/P")) != parent:
-            problems.append(f"element {ref.idnum} har fel /P")
-        page = element.raw_get("/Pg") if "/Pg" in element else None
-        if page is not None and _idnum(page) not in pages:
-            problems.append(f"element {ref.idnum} /Pg pekar utanför paketet")
-        for kid in _as_list(element.get("/K")):
-            if isinstance(kid, int):
-                assert page is not None
-                marked[(_idnum(page), int(kid))] = ref.idnum
-                continue
-            kid_obj = kid.get_object()
-            kind = kid_obj.get("/Type")
-            if kind == "/MCR":
-                mcr_page = kid_obj.raw_get("/Pg") if "/Pg" in kid_obj else page
-                if _idnum(mcr_page) not in pages:
-                    problems.append(f"MCR i {ref.idnum} pekar utanför paketet")
-                marked[(_idnum(mcr_page), int(kid_obj["/MCID"]))] = ref.idnum
-            elif kind == "/OBJR":
-                objr[_idnum(kid_obj.raw_get("/Obj"))] = ref.idnum
-            else:
-                stack.append((kid, ref.idnum))
-    for index, page in enumerate(reader.pages):
-        page_id = _idnum(page.indirect_reference)
-        contents = page.get_contents()
-        in_content = {
-            int(m)
-            for m in re.findall(
-                rb"/MCID\s+(\d+)", contents.get_data() if contents is not None else b""
-            )
-        }
-        in_tree = {mcid for (pid, mcid) in marked if pid == page_id}
-        if in_content != in_tree:
-            problems.append(
-                f"sida {index + 1}: MCID i innehållet {in_content} ≠ i trädet {in_tree}"
-            )
-        if in_content:
-            key = page.get("/StructParents")
-            if key is None or int(key) not in parent_tree:
-                problems.append(f"sida {index + 1}: saknar /StructParents i ParentTree")
-                continue
-            entry = parent_tree[int(key)].get_object()
-            for mcid in in_content:
-                if _idnum(entry[mcid]) != marked[(page_id, mcid)]:
-                    problems.append(f"sida {index + 1}: ParentTree[{key}][{mcid}] fel element")
-        for annot in page.get("/Annots", []):
-            annot_obj = annot.get_object()
-            if "/StructParent" in annot_obj:
-                target = parent_tree.get(int(annot_obj["/StructParent"]))
-                if target is None or _idnum(target) != objr.get(annot.idnum):
-                    problems.append(f"sida {index + 1}: annoteringens /StructParent fel")
-    return problems
+    """Everything wrong with the structure tree against the pages, their MCIDs and annotations
+    (the same function ``beslut granska`` runs)."""
+    return [f.format("paketet") for f in structure_findings(reader)]
 
 
 def _root(reader: PdfReader) -> Any:
@@ -382,13 +314,6 @@ def _root(reader: PdfReader) -> Any:
 
 def _any(value: object) -> Any:
     return value
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    resolved = value.get_object() if isinstance(value, IndirectObject) else value
-    return list(resolved) if isinstance(resolved, ArrayObject) else [value]
 
 
 def _all_strings(reader: PdfReader) -> str:

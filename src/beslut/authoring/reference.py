@@ -100,7 +100,7 @@ def markdown_reference() -> str:
 def _rules() -> str:
     """Return the content checks as a Markdown table (from the rule catalogue)."""
     from beslut.checks.catalogue import RULES
-    from beslut.validate.codes import BUILD, CODES
+    from beslut.validate.codes import AUDIT, BUILD, CODES
 
     rows = [
         "### Innehållskontroller (`beslut check`)",
@@ -147,6 +147,17 @@ def _rules() -> str:
         "|---|---|---|",
     ]
     rows += [f"| `{c.code}` | {c.level.value} | {c.summary} |" for c in BUILD.values()]
+    rows += [
+        "",
+        "#### Koder från `beslut granska`",
+        "",
+        "Rapporteras av `beslut granska FIL…` om en PDF-fil (beslut egna handlingar eller en "
+        "bilaga utifrån) mot PDF/A-2b och PDF/UA-1; nivån kan inte ändras.",
+        "",
+        "| Kod | Nivå | Vad det betyder |",
+        "|---|---|---|",
+    ]
+    rows += [f"| `{c.code}` | {c.level.value} | {c.summary} |" for c in AUDIT.values()]
     return "\n".join(rows) + "\n"
 
 

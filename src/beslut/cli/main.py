@@ -308,6 +308,86 @@ def regel(kod: str | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument(
+    "filer",
+    nargs=-1,
+    required=True,
+    metavar="FIL...",
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Utskriftsformat: text för människor, json för verktyg.",
+)
+def granska(filer: tuple[Path, ...], fmt: str) -> None:
+    """Granska PDF-filer inför mötet: arkivering (PDF/A-2b) och tillgänglighet (PDF/UA-1).
+
+    Fungerar på beslut egna handlingar och på bilagor från andra. En mapp granskas med alla
+    PDF-filer i den. Varje problem skrivs på en rad med sida eller plats i dokumentets struktur
+    och hur det rättas; ”beslut regel KOD” förklarar en kod. Granskningen läser filens
+    uppbyggnad och ersätter inte en fullständig kontroll med veraPDF eller PAC.
+
+    Slutkod 0 när inga fel hittades (varningar räknas inte), 1 när någon fil har fel."""
+    from beslut.validate.pdf_audit import audit_pdf
+
+    paths = _pdf_paths(filer)
+    results = [(str(path), audit_pdf(path)) for path in paths]
+    findings = [f for _, found in results for f in found]
+    errors = sum(1 for f in findings if f.level is Level.ERROR)
+    warnings = len(findings) - errors
+    if fmt == "json":
+        import json
+
+        files = [
+            {
+                "path": path,
+                "findings": [
+                    {
+                        "code": f.code,
+                        "level": f.level.value,
+                        "message": f.message,
+                        "page": f.page,
+                        "where": f.where,
+                    }
+                    for f in found
+                ],
+            }
+            for path, found in results
+        ]
+        summary = {"filer": len(results), "fel": errors, "varningar": warnings}
+        click.echo(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2))
+    else:
+        for path, found in results:
+            for finding in found:
+                colour = "red" if finding.level is Level.ERROR else "yellow"
+                click.secho(finding.format(path), fg=colour)
+            if not found:
+                click.echo(f"{path}: inga problem hittades.")
+        count = f"{len(results)} {'fil' if len(results) == 1 else 'filer'}"
+        words = f"{warnings} {'varning' if warnings == 1 else 'varningar'}"
+        click.echo(f"beslut: granskade {count}: {errors} fel, {words}.", err=True)
+    sys.exit(EXIT_CONTENT if errors else EXIT_OK)
+
+
+def _pdf_paths(given: tuple[Path, ...]) -> list[Path]:
+    """The files to audit: each file as given, each folder's PDF files (also in subfolders)."""
+    paths: list[Path] = []
+    for path in given:
+        if not path.is_dir():
+            paths.append(path)
+            continue
+        found = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+        if not found:
+            raise click.UsageError(f"Mappen ”{path}” innehåller inga PDF-filer.")
+        paths += found
+    return paths
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
 @_user_errors
 def init(mapp: Path) -> None:

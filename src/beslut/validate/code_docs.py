@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from beslut.checks.catalogue import RULES
 from beslut.diagnostics import Level
-from beslut.validate.codes import BUILD, CODES, LOCKED
+from beslut.validate.codes import AUDIT, BUILD, CODES, LOCKED
 
 
 class Where(StrEnum):
@@ -33,6 +33,8 @@ class Where(StrEnum):
     """A whole file, or something about the file itself."""
     BUILD = "bygge"
     """Something that shows only while building."""
+    PDF = "pdf"
+    """Something ``beslut granska`` finds in a PDF file."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,25 @@ class Doc:
     (tested in ``tests/test_code_docs.py``)."""
 
 
-_T, _C, _P, _M, _F, _B = (
+_T, _C, _P, _M, _F, _B, _PDF = (
     Where.TEXT,
     Where.CASE,
     Where.PROFILE,
     Where.MEETING,
     Where.FILE,
     Where.BUILD,
+    Where.PDF,
+)
+
+_RESAVE_PDFA = (
+    "Exportera originalet igen som PDF/A (i Word: Spara som → PDF → Alternativ → "
+    "”PDF/A-kompatibel”), eller be avsändaren om en PDF/A-fil. Gäller det en handling från "
+    "beslut: meddela den som förvaltar beslut."
+)
+_RESAVE_TAGS = (
+    "Exportera originalet igen som taggad PDF (i Word: Spara som → PDF → Alternativ → "
+    "”Dokumentstrukturtaggar för hjälpmedel”), eller be avsändaren om en tillgänglig PDF. "
+    "Gäller det en handling från beslut: meddela den som förvaltar beslut."
 )
 
 DOCS: dict[str, Doc] = {
@@ -826,6 +840,182 @@ DOCS: dict[str, Doc] = {
         "Använd högst tre nivåer.",
         _B,
     ),
+    # -- beslut granska (beslut.validate.pdf_audit) -----------------------------------------
+    "pdf-oläslig": Doc(
+        "Filen kan inte läsas som PDF: den finns inte, är en annan sorts fil eller är skadad.",
+        "beslut granska protokoll.docx",
+        "Kontrollera att det är rätt fil; spara om originalet som PDF.",
+        _PDF,
+    ),
+    "pdf-krypterad": Doc(
+        "PDF-filen är lösenordsskyddad eller har behörighetsskydd; PDF/A tillåter inte det och "
+        "filen kan inte granskas.",
+        "En PDF som kräver lösenord för att öppnas eller skrivas ut.",
+        "Spara en version utan lösenord och behörighetsskydd.",
+        _PDF,
+    ),
+    "pdf-ej-pdfa": Doc(
+        "Filen är inte märkt som PDF/A (pdfaid:part och pdfaid:conformance i XMP-metadata), "
+        "det format som krävs för arkivering.",
+        "En PDF sparad med Skriv ut → Microsoft Print to PDF.",
+        _RESAVE_PDFA,
+        _PDF,
+    ),
+    "pdf-xmp-fel": Doc(
+        "Filens XMP-metadata (egenskaperna i XML-form) är inte giltig XML.",
+        "En PDF vars metadata har redigerats för hand.",
+        _RESAVE_PDFA,
+        _PDF,
+    ),
+    "pdf-xmp-schema-saknas": Doc(
+        "XMP-metadata använder en namnrymd som inte ingår i PDF/A (t.ex. pdfuaid för PDF/UA) "
+        "utan ett tilläggsschema under pdfaExtension:schemas som beskriver den och dess "
+        "egenskaper.",
+        "<pdfuaid:part>1</pdfuaid:part> utan pdfaExtension:schemas",
+        _RESAVE_PDFA,
+        _PDF,
+    ),
+    "pdf-metadata-olika": Doc(
+        "Dokumentegenskaperna (Title, Author, Subject, Keywords, Producer, Creator, "
+        "CreationDate, ModDate) och XMP-metadata säger olika saker; PDF/A kräver att de "
+        "stämmer.",
+        "Titeln i dokumentegenskaperna men ingen dc:title i XMP-metadata.",
+        _RESAVE_PDFA,
+        _PDF,
+    ),
+    "pdf-färgprofil-saknas": Doc(
+        "Filen saknar en färgprofil för PDF/A (OutputIntent GTS_PDFA1 med en ICC-profil), så "
+        "färgerna inte kan återges säkert i framtiden.",
+        "En PDF utan /OutputIntents.",
+        _RESAVE_PDFA,
+        _PDF,
+    ),
+    "pdf-typsnitt-ej-inbäddat": Doc(
+        "Ett typsnitt finns inte i filen; då kan texten se annorlunda ut hos mottagaren och "
+        "PDF/A tillåter det inte.",
+        "En PDF som använder Helvetica utan att bädda in det.",
+        _RESAVE_PDFA,
+        _PDF,
+    ),
+    "pdf-otillåten-åtgärd": Doc(
+        "Filen innehåller JavaScript, start av andra program eller en annan åtgärd som PDF/A "
+        "förbjuder.",
+        "Ett formulär med en knapp som kör ett skript.",
+        "Ta bort skript, knappar och makron i originalet och spara om som PDF/A.",
+        _PDF,
+    ),
+    "pdf-ej-pdfua": Doc(
+        "Filen är inte märkt som tillgänglig PDF/UA (pdfuaid:part saknas i XMP-metadata).",
+        "En PDF exporterad utan tillgänglighetsinställningar.",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-språk": Doc(
+        "Filen anger inte vilket språk texten är på (/Lang), så en skärmläsare kan läsa upp "
+        "den med fel uttal.",
+        "En PDF utan /Lang i katalogen.",
+        "Ange språket i originalet (i Word: Granska → Språk → svenska) och exportera igen.",
+        _PDF,
+    ),
+    "pdf-titel": Doc(
+        "Filen saknar titel i XMP-metadata (dc:title) eller visar filnamnet i stället för "
+        "titeln (ViewerPreferences/DisplayDocTitle).",
+        "En PDF som visar ”dokument1.pdf” i fönstrets namnlist.",
+        "Skriv en titel under Arkiv → Egenskaper i Word och exportera igen som taggad PDF.",
+        _PDF,
+    ),
+    "pdf-ej-taggad": Doc(
+        "Filen är inte taggad (inget strukturträd eller MarkInfo /Marked saknas), så en "
+        "skärmläsare inte kan följa rubriker, listor och tabeller.",
+        "En inskannad PDF, eller en PDF gjord med Skriv ut till PDF.",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-rollmappning": Doc(
+        "Filens RoleMap gör om en standardtyp (t.ex. Quote till P); PDF/UA tillåter bara att "
+        "egna typer mappas till standardtyper.",
+        "/RoleMap << /Quote /P >>",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-okänd-strukturtyp": Doc(
+        "Ett strukturelement har en typ som varken är standard eller mappas till en "
+        "standardtyp i RoleMap, så en skärmläsare inte vet vad det är.",
+        "Ett element /S /Rubrik utan /RoleMap << /Rubrik /H1 >>",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-rubriknivå": Doc(
+        "Den första rubriken är inte H1, eller en rubriknivå hoppas över på vägen ned "
+        "(H1 följd av H3), så rubrikstrukturen blir fel i en skärmläsare.",
+        "Rubrik 1 följd direkt av Rubrik 3 i Word.",
+        "Använd rubrikformaten i ordning (Rubrik 1, Rubrik 2, …) och exportera igen.",
+        _PDF,
+    ),
+    "pdf-tabell-utan-th": Doc(
+        "En tabell har ingen rubrikcell (TH), så en skärmläsare inte kan säga vilken kolumn "
+        "ett värde hör till.",
+        "En tabell i Word utan markerad rubrikrad.",
+        "Markera första raden som rubrikrad (Tabellegenskaper → Rad → ”Upprepa som rubrikrad” "
+        "i Word) och exportera igen.",
+        _PDF,
+    ),
+    "pdf-th-utan-scope": Doc(
+        "En rubrikcell (TH) anger inte om den gäller en kolumn eller en rad (/Scope i dess "
+        "attribut).",
+        "/S /TH utan /A << /O /Table /Scope /Column >>",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-bild-utan-alt": Doc(
+        "En bild (Figure) saknar alternativtext (/Alt), så en skärmläsare inte kan beskriva den.",
+        "En bild i Word utan alternativtext.",
+        "Högerklicka på bilden i Word → ”Redigera alternativtext”, skriv vad bilden visar och "
+        "exportera igen.",
+        _PDF,
+    ),
+    "pdf-not-id": Doc(
+        "En fotnot (Note) saknar /ID eller har samma /ID som en annan; PDF/UA kräver ett unikt "
+        "ID per not.",
+        "/S /Note utan /ID",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-länk-otaggad": Doc(
+        "En länk på sidan finns inte i strukturträdet som ett Link-element (med en OBJR som "
+        "pekar på länken), så en skärmläsare inte hittar den.",
+        "En länkannotering utan /StructParent.",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-annotering-otaggad": Doc(
+        "En annotering (kommentar, formulärfält eller liknande) finns inte i strukturträdet.",
+        "En kommentar tillagd i en PDF-läsare efter exporten.",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-tabs": Doc(
+        "En sida med länkar eller andra annoteringar saknar tabbordning efter strukturen "
+        "(/Tabs /S), så tabbtangenten hoppar i fel ordning.",
+        "En sida med en länk men utan /Tabs.",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-struktur": Doc(
+        "Strukturträdet stämmer inte med sidornas innehåll: taggat innehåll som saknas i "
+        "trädet eller tvärtom, fel förälder, ett element som förekommer två gånger eller en "
+        "felaktig ParentTree.",
+        "En PDF där sidor har satts ihop utan att strukturträden följt med.",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
+    "pdf-otaggat-innehåll": Doc(
+        "Text på en sida som inte är taggad (inte heller markerad som sidhuvud eller annat "
+        "dekorativt), så en skärmläsare kan hoppa över den.",
+        "En sida som lagts till med ett annat program efter exporten.",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
 }
 """The documentation of every code beslut can report."""
 
@@ -842,6 +1032,8 @@ class Entry:
     fixable: bool
     build: bool
     doc: Doc | None
+    audit: bool = False
+    """True for the codes of ``beslut granska`` (about a PDF file, not the workspace)."""
 
 
 def entries() -> list[Entry]:
@@ -873,6 +1065,10 @@ def entries() -> list[Entry]:
             )
             for c in table.values()
         ]
+    found += [
+        Entry(c.code, c.level, c.group, c.summary, False, False, False, DOCS.get(c.code), True)
+        for c in AUDIT.values()
+    ]
     return found
 
 
@@ -883,6 +1079,8 @@ def suggestion(code: str) -> str | None:
 
 
 def _level_line(entry: Entry) -> str:
+    if entry.audit:
+        return f"{entry.level.value} (rapporteras av ”beslut granska”; nivån kan inte ändras)"
     if entry.build:
         return f"{entry.level.value} (rapporteras när handlingarna byggs; nivån kan inte ändras)"
     if entry.locked:
@@ -911,6 +1109,7 @@ def explain(code: str) -> str | None:
             Where.MEETING: "i en sammanträdesfil",
             Where.FILE: "om en fil",
             Where.BUILD: "när handlingarna byggs",
+            Where.PDF: "i en PDF-fil som beslut granska läser",
         }[entry.doc.where]
         example = "\n".join("    " + line for line in entry.doc.example.splitlines())
         lines += [

@@ -243,6 +243,49 @@ BUILD: dict[str, Code] = {
 BUILD_CODES: frozenset[str] = frozenset(BUILD)
 """Codes reported only while building; the profile cannot set their level."""
 
+_AUDIT = "PDF-granskning"
+
+AUDIT: dict[str, Code] = {
+    c.code: c
+    for c in (
+        Code("pdf-oläslig", _E, _AUDIT, "Filen kan inte läsas som PDF."),
+        Code("pdf-krypterad", _E, _AUDIT, "PDF-filen är lösenordsskyddad."),
+        Code("pdf-ej-pdfa", _E, _AUDIT, "PDF-filen är inte märkt som PDF/A."),
+        Code("pdf-xmp-fel", _E, _AUDIT, "PDF-filens XMP-metadata går inte att läsa."),
+        Code(
+            "pdf-xmp-schema-saknas",
+            _E,
+            _AUDIT,
+            "XMP-metadata använder en namnrymd utan tilläggsschema.",
+        ),
+        Code(
+            "pdf-metadata-olika", _E, _AUDIT, "Dokumentegenskaperna och XMP-metadata skiljer sig."
+        ),
+        Code("pdf-färgprofil-saknas", _E, _AUDIT, "PDF/A-färgprofilen (OutputIntent) saknas."),
+        Code("pdf-typsnitt-ej-inbäddat", _E, _AUDIT, "Ett typsnitt är inte inbäddat."),
+        Code("pdf-otillåten-åtgärd", _E, _AUDIT, "Skript eller annan åtgärd som PDF/A förbjuder."),
+        Code("pdf-ej-pdfua", _E, _AUDIT, "PDF-filen är inte märkt som PDF/UA."),
+        Code("pdf-språk", _E, _AUDIT, "PDF-filen anger inte språk (/Lang)."),
+        Code("pdf-titel", _E, _AUDIT, "PDF-filen saknar titel eller visar inte titeln."),
+        Code("pdf-ej-taggad", _E, _AUDIT, "PDF-filen är inte taggad (inget strukturträd)."),
+        Code("pdf-rollmappning", _E, _AUDIT, "RoleMap mappar om en standardtyp."),
+        Code("pdf-okänd-strukturtyp", _E, _AUDIT, "En strukturtyp som inte är standard."),
+        Code(
+            "pdf-rubriknivå", _E, _AUDIT, "Första rubriken är inte H1, eller en nivå hoppas över."
+        ),
+        Code("pdf-tabell-utan-th", _E, _AUDIT, "En tabell utan rubrikcell (TH)."),
+        Code("pdf-th-utan-scope", _E, _AUDIT, "En rubrikcell (TH) utan /Scope."),
+        Code("pdf-bild-utan-alt", _E, _AUDIT, "En bild utan alternativtext."),
+        Code("pdf-not-id", _E, _AUDIT, "En fotnot (Note) utan unikt /ID."),
+        Code("pdf-länk-otaggad", _E, _AUDIT, "En länk som inte är taggad som Link."),
+        Code("pdf-annotering-otaggad", _E, _AUDIT, "En annotering utanför strukturträdet."),
+        Code("pdf-tabs", _E, _AUDIT, "En sida med annoteringar saknar /Tabs /S."),
+        Code("pdf-struktur", _E, _AUDIT, "Strukturträdet stämmer inte med sidornas innehåll."),
+        Code("pdf-otaggat-innehåll", _W, _AUDIT, "Text på en sida som inte är taggad."),
+    )
+}
+"""Codes reported by ``beslut granska`` about a PDF (:mod:`beslut.validate.pdf_audit`)."""
+
 _LEVELS = {RuleLevel.FEL: Level.ERROR, RuleLevel.VARNING: Level.WARNING}
 
 
