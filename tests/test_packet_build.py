@@ -27,9 +27,10 @@ from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfgen import canvas
 
 from beslut import api
+from beslut.assemble import PacketDocument, PacketItem, assemble_packet
 from beslut.convert.libreoffice import FakeConverter
 from conftest import CASE, MEETING, PROFILE, REPO, MakeWorkspace, need_libreoffice
-from test_pdf_tags import tag_problems
+from test_pdf_tags import structure_elements, tag_problems
 from test_render import copy_example_workspace
 
 MEETING_DIR = "möten/2022-06-14-hsn"
@@ -556,6 +557,24 @@ def test_every_pdf_of_the_example_meets_the_tagging_rules(built: Path) -> None:
         for name in sorted(names)
     }
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+@pytest.mark.libreoffice
+def test_a_paper_twice_in_one_packet_keeps_its_note_ids_unique(built: Path, tmp_path: Path) -> None:
+    paper = built.parents[1] / "ärenden" / "RS-730-2018-programdirektiv-nära-vård.pdf"
+    items = [
+        PacketItem(number, f"Ärende {number}", (PacketDocument(paper, "Programdirektiv"),))
+        for number in (1, 2)
+    ]
+    packet = tmp_path / "paket.pdf"
+    assemble_packet(None, items, packet, title="Två gånger samma papper")
+    reader = PdfReader(packet)
+    tree = reader.root_object["/StructTreeRoot"].get_object()
+    notes = [e for e in structure_elements(tree) if e.get("/S") == "/Note"]
+    assert len(notes) == 4
+    listed = tree["/IDTree"]["/Names"][::2]
+    assert len({str(note["/ID"]) for note in notes}) == 4 == len(set(map(str, listed)))
+    assert tag_problems(packet) == []
 
 
 @pytest.mark.libreoffice

@@ -89,7 +89,7 @@ def _kids(node: DictionaryObject) -> list[Any]:
     return list(kids) if isinstance(kids, ArrayObject) else [kids]
 
 
-def _elements(node: Any, depth: int = 0) -> Iterator[DictionaryObject]:
+def structure_elements(node: Any, depth: int = 0) -> Iterator[DictionaryObject]:
     """Every structure element under ``node``, in document order."""
     node = node.get_object() if isinstance(node, IndirectObject) else node
     if not isinstance(node, DictionaryObject) or node.get("/Type") in ("/MCR", "/OBJR"):
@@ -98,7 +98,7 @@ def _elements(node: Any, depth: int = 0) -> Iterator[DictionaryObject]:
         yield node
     for kid in _kids(node):
         if isinstance(kid, (IndirectObject, DictionaryObject)) and depth < 200:
-            yield from _elements(kid, depth + 1)
+            yield from structure_elements(kid, depth + 1)
 
 
 def _element_kids(node: DictionaryObject) -> list[DictionaryObject]:
@@ -216,7 +216,7 @@ def tag_problems(
         str(k): str(v) for k, v in (tree_root.get("/RoleMap") or DictionaryObject()).items()
     }
     problems += [f"RoleMap remaps the standard type {k}" for k in role_map if k in STANDARD]
-    elements = list(_elements(tree_root))
+    elements = list(structure_elements(tree_root))
     layout_roles = {f"/{name}" for name in layout}
     headings: list[tuple[int, DictionaryObject]] = []
     ids: list[bytes] = []
@@ -225,7 +225,7 @@ def tag_problems(
         if role == "/Table":
             cells = [
                 c
-                for row in _elements(element)
+                for row in structure_elements(element)
                 if _role(row, role_map) == "/TR"
                 for c in _element_kids(row)
             ]
@@ -341,7 +341,7 @@ def raw_and_finished(
 
 def _roles(data: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(data))
-    return [str(e["/S"]) for e in _elements(reader.root_object["/StructTreeRoot"])]
+    return [str(e["/S"]) for e in structure_elements(reader.root_object["/StructTreeRoot"])]
 
 
 @pytest.mark.libreoffice
@@ -367,7 +367,9 @@ def test_the_converter_finishes_what_libreoffice_writes(
     assert [r for r in roles if re.fullmatch(r"/H\d", r)] == ["/H1", "/H2", "/H3"]
     assert roles.count("/Table") == 1 and roles.count("/TH") == 2
     reader = PdfReader(io.BytesIO(finished))
-    first = next(e for e in _elements(reader.root_object["/StructTreeRoot"]) if e["/S"] == "/H1")
+    first = next(
+        e for e in structure_elements(reader.root_object["/StructTreeRoot"]) if e["/S"] == "/H1"
+    )
     assert marked_text(reader, first) == "Provpapper om taggar"
     assert reader.metadata is not None and reader.metadata["/CreationDate"].endswith("+00'00'")
 
@@ -463,7 +465,7 @@ def test_a_th_without_scope_gets_one() -> None:
     reader = PdfReader(io.BytesIO(finish_pdf(buffer.getvalue())))
     scopes = [
         [a.get("/Scope") for a in _attributes(e)]
-        for e in _elements(reader.root_object["/StructTreeRoot"])
+        for e in structure_elements(reader.root_object["/StructTreeRoot"])
         if e["/S"] == "/TH"
     ]
     assert scopes == [["/Column"], ["/Row"]]
