@@ -27,8 +27,10 @@ from reportlab.lib.pagesizes import A3, A4
 from reportlab.pdfgen import canvas
 
 from beslut import api
+from beslut.assemble import PacketDocument, PacketItem, assemble_packet
 from beslut.convert.libreoffice import FakeConverter
 from conftest import CASE, MEETING, PROFILE, REPO, MakeWorkspace, need_libreoffice
+from test_pdf_tags import structure_elements, tag_problems
 from test_render import copy_example_workspace
 
 MEETING_DIR = "möten/2022-06-14-hsn"
@@ -531,13 +533,58 @@ def test_internal_kallelse_marks_the_secret_item(built: Path) -> None:
 
 
 @pytest.mark.libreoffice
+def test_every_pdf_of_the_example_meets_the_tagging_rules(built: Path) -> None:
+    """Papers, kallelse, packets, public versions and item PDFs (issue 13, points 1–5)."""
+    output = built.parents[1]
+    pdfs = sorted(output.rglob("*.pdf"))
+    claiming = [p for p in pdfs if b"pdfaid:part" in p.read_bytes() or b"pdfuaid" in p.read_bytes()]
+    names = {p.relative_to(output).as_posix() for p in claiming}
+    # what the audit looked at is among them: papers with a footnote, a block quote, a
+    # signature table, data tables; the kallelse; the packet and an item PDF
+    assert {
+        "ärenden/RS-730-2018-programdirektiv-nära-vård.pdf",
+        "ärenden/25HSN3392-direktiv-strukturförändring.pdf",
+        "ärenden/KS-2025-131-sammanträdesplan-2026.pdf",
+        "ärenden/22HSN5101-månadsrapport-oktober-2020.pdf",
+        f"{MEETING_DIR}/kallelse.pdf",
+        f"{MEETING_DIR}/offentlig/kallelse.pdf",
+        f"{MEETING_DIR}/ärende-04.pdf",
+    } <= names
+    # the kallelse's document title names the meeting; its visible title is the invitation
+    invitation = "Hälso- och sjukvårdsnämnden kallas till sammanträde"
+    problems = {
+        name: tag_problems(output / name, title=invitation if "kallelse" in name else None)
+        for name in sorted(names)
+    }
+    assert {name: found for name, found in problems.items() if found} == {}
+
+
+@pytest.mark.libreoffice
+def test_a_paper_twice_in_one_packet_keeps_its_note_ids_unique(built: Path, tmp_path: Path) -> None:
+    paper = built.parents[1] / "ärenden" / "RS-730-2018-programdirektiv-nära-vård.pdf"
+    items = [
+        PacketItem(number, f"Ärende {number}", (PacketDocument(paper, "Programdirektiv"),))
+        for number in (1, 2)
+    ]
+    packet = tmp_path / "paket.pdf"
+    assemble_packet(None, items, packet, title="Två gånger samma papper")
+    reader = PdfReader(packet)
+    tree = reader.root_object["/StructTreeRoot"].get_object()
+    notes = [e for e in structure_elements(tree) if e.get("/S") == "/Note"]
+    assert len(notes) == 4
+    listed = tree["/IDTree"]["/Names"][::2]
+    assert len({str(note["/ID"]) for note in notes}) == 4 == len(set(map(str, listed)))
+    assert tag_problems(packet) == []
+
+
+@pytest.mark.libreoffice
 def test_secrecy_mark_on_the_paper_is_tagged_text(built: Path) -> None:
     paper = built.parents[1] / "ärenden" / "22HSN5105-upphandling-antikroppstester.pdf"
     mark = "SEKRETESS enligt 19 kap. 3 § OSL – HSN, 2022-05-27"
     tagged = _tagged_text(PdfReader(paper))
-    # a paragraph in the structure tree, in its own named style, right under the title
+    # a paragraph in the structure tree, in its own named style, right under the title (H1)
     assert tagged[:2] == [
-        ("/Title", "/P", "Upphandling av antikroppstester – tilldelningsbeslut"),
+        ("/H1", "/H1", "Upphandling av antikroppstester – tilldelningsbeslut"),
         ("/Sekretessmarkering", "/P", mark),
     ]
     # the header line is still there on every page, as an artifact

@@ -284,7 +284,12 @@ class _Builder(_Bookmarks, _Stamps):
         if id_tree is not None:
             for name, value in _name_tree(id_tree):
                 copy = value.clone(self.writer, ignore_fields=(1, "/P"))
-                self.ids.setdefault(name, copy)
+                if name in self.ids:  # the same ID in two parts: this part's element renamed
+                    name = _unique_id(name, self.ids)
+                    element = copy.get_object()
+                    if isinstance(element, DictionaryObject):
+                        element[NameObject("/ID")] = ByteStringObject(name)
+                self.ids[name] = copy
         return renames
 
     # -- catalog ------------------------------------------------------------------------------
@@ -356,6 +361,14 @@ class _Builder(_Bookmarks, _Stamps):
         # SOURCE_DATE_EPOCH) give a byte-identical packet.
         identifier = ByteStringObject(self.digest.digest()[:16])
         writer._ID = ArrayObject([identifier, identifier])
+
+
+def _unique_id(name: bytes, taken: dict[bytes, PdfObject]) -> bytes:
+    """``name`` with the lowest ``-2``, ``-3`` … suffix that no element of the packet has."""
+    number = 2
+    while (candidate := name + b"-%d" % number) in taken:
+        number += 1
+    return candidate
 
 
 def _has_mcids(page: Any) -> bool:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
-from xml.sax.saxutils import escape
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -28,6 +27,7 @@ from beslut.assemble.model import PRODUCER, _reading
 from beslut.assemble.objects import _resolve
 from beslut.assemble.parts import _Part
 from beslut.assemble.stamp import PageBox
+from beslut.convert.pdf_metadata import XmpFields, pdf_date, xmp_packet
 
 _A4_MM = (210.0, 297.0)
 _PT_PER_MM = 72.0 / 25.4
@@ -246,60 +246,19 @@ def _timestamp() -> datetime:
 
 
 def _pdf_date(when: datetime) -> str:
-    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+    return pdf_date(when)
 
 
 def _xmp(title: str, lang: str, when: datetime, *, claim: bool) -> bytes:
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    ids = ""
-    if claim:
-        ids = (
-            '  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
-            "   <pdfaid:part>2</pdfaid:part>\n"
-            "   <pdfaid:conformance>B</pdfaid:conformance>\n"
-            "  </rdf:Description>\n"
-            '  <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
-            "   <pdfuaid:part>1</pdfuaid:part>\n"
-            "  </rdf:Description>\n"
-            '  <rdf:Description rdf:about=""'
-            ' xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
-            ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
-            ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
-            '   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\n'
-            "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n"
-            "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
-            "    <pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>\n"
-            '    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\n'
-            "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
-            "     <pdfaProperty:description>PDF/UA version identifier</pdfaProperty:description>\n"
-            "     <pdfaProperty:name>part</pdfaProperty:name>\n"
-            "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
-            "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
-            "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
-            "  </rdf:Description>\n"
+    return xmp_packet(
+        XmpFields(
+            title=title,
+            producer=PRODUCER,
+            creator_tool="beslut",
+            created=when,
+            modified=when,
+            lang=lang,
+            pdfa=(2, "B") if claim else None,
+            pdfua=1 if claim else None,
         )
-    body = (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        + ids
-        + '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
-        f'   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li>'
-        "</rdf:Alt></dc:title>\n"
-        f"   <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>\n"
-        "   <dc:format>application/pdf</dc:format>\n"
-        "  </rdf:Description>\n"
-        '  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">\n'
-        f"   <pdf:Producer>{escape(PRODUCER)}</pdf:Producer>\n"
-        "  </rdf:Description>\n"
-        '  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
-        "   <xmp:CreatorTool>beslut</xmp:CreatorTool>\n"
-        f"   <xmp:CreateDate>{stamp}</xmp:CreateDate>\n"
-        f"   <xmp:ModifyDate>{stamp}</xmp:ModifyDate>\n"
-        f"   <xmp:MetadataDate>{stamp}</xmp:MetadataDate>\n"
-        "  </rdf:Description>\n"
-        " </rdf:RDF>\n"
-        "</x:xmpmeta>\n"
     )
-    padding = (" " * 99 + "\n") * 20
-    return (body + padding + '<?xpacket end="w"?>').encode("utf-8")

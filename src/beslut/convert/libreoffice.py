@@ -7,7 +7,8 @@ Two implementations of :class:`Converter`:
   ``_uno_worker.py``, a small UNO client that runs under the system Python (the one that has
   LibreOffice's ``uno`` module) and talks JSON lines with this module. Jobs are shared out over
   the processes by one thread per process. Hung conversions are killed, crashed processes are
-  restarted, each document gets one retry, and every PDF is checked before it counts.
+  restarted, each document gets one retry, and every PDF is checked before it counts, then
+  finished for PDF/A-2b and PDF/UA-1 (:mod:`.pdf_finish`) before it is renamed into place.
 * :class:`FakeConverter` writes a blank one-page PDF per job; for the unit tests of other modules.
 
 Every message meant for a user is in Swedish and names the job's label.
@@ -39,6 +40,7 @@ from typing import IO, Any, Protocol, Self
 
 from pypdf import PdfReader, PdfWriter
 
+from beslut.convert.pdf_finish import FinishError, finish_file
 from beslut.errors import ConversionError
 
 __all__ = [
@@ -839,6 +841,17 @@ class LibreOfficeConverter:
                 if reason is not None:
                     return _failed(
                         job, started, f"{label}: LibreOffice skrev ingen giltig PDF: {reason}."
+                    )
+                try:
+                    finish_file(tmp)
+                except (FinishError, OSError) as exc:
+                    detail = exc.strerror or exc if isinstance(exc, OSError) else exc
+                    return _failed(
+                        job,
+                        started,
+                        f"{label}: PDF-filen från LibreOffice kunde inte göras färdig för PDF/A "
+                        f"och PDF/UA: {detail}. Konvertera igen; kvarstår felet, rapportera det "
+                        "med dokumentet.",
                     )
                 try:
                     os.replace(tmp, job.target)

@@ -65,6 +65,16 @@ KALLELSE = "kallelse"
 
 NBSP = "\u00a0"
 
+TITLE_STYLE = "Title"
+"""The paper's title paragraph (Word's built-in "Title", Swedish "Rubrik"). LibreOffice tags it
+``/Title`` (role-mapped to ``/P``); :mod:`beslut.convert.pdf_finish` makes it the ``/H1``."""
+
+SIGNATURE_STYLE = "Underskrift"
+SIGNATURE_TITLE_STYLE = "Underskrift titel"
+SIGNATURE_STYLES: tuple[str, ...] = (SIGNATURE_STYLE, SIGNATURE_TITLE_STYLE)
+"""The names (as Word and LibreOffice show them) of the paragraphs in the signature table, a
+layout table: :mod:`beslut.convert.pdf_finish` tags a table of only these as ``/Div``."""
+
 # --------------------------------------------------------------------------- geometry
 
 _TWIPS_PER_CM = 1440 / 2.54
@@ -349,8 +359,8 @@ def _styles() -> list[_Style]:
             quick=False,
         ),
         _Style(
-            "Title",
-            "Title",
+            TITLE_STYLE,
+            TITLE_STYLE,
             next_style="Normal",
             custom=False,
             priority=10,
@@ -558,12 +568,12 @@ def _styles() -> list[_Style]:
             ),
         ),
         _Style(
-            "Underskrift",
-            "Underskrift",
+            SIGNATURE_STYLE,
+            SIGNATURE_STYLE,
             next_style="Underskrifttitel",
             ppr=_ppr(keep_next=True, before=720, after=0),
         ),
-        _Style("Underskrifttitel", "Underskrift titel", ppr=_ppr(after=0)),
+        _Style("Underskrifttitel", SIGNATURE_TITLE_STYLE, ppr=_ppr(after=0)),
         _Style(
             "Tabelltext",
             "Tabelltext",
@@ -1013,7 +1023,7 @@ def _signature_table() -> Any:
             name = '{{ par[1].namn if par|length > 1 else "" }}'
             condition = "par|length > 1 and par[1].titel"
         return (
-            p("Underskrift", name)
+            p(SIGNATURE_STYLE, name)
             + p("Forteckning", "{%p if " + condition + " %}")
             + p("Underskrifttitel", f"{{{{ par[{index}].titel }}}}")
             + p("Forteckning", "{%p endif %}")
@@ -1041,7 +1051,7 @@ the recipients): keep with the next line, so a block stays whole and with the si
 
 def _fill_body(document: Any, doc_type: str) -> None:
     writer = _Writer(document.element.body)
-    writer.p("Title", "{{ rubrik }}")
+    writer.p(TITLE_STYLE, "{{ rubrik }}")
     writer.tag("if underrubrik")
     writer.p("Subtitle", "{{ underrubrik }}")
     writer.tag("endif")
@@ -1145,7 +1155,7 @@ def _proposal(writer: _Writer) -> None:
 def _fill_kallelse_body(document: Any) -> None:
     """Kallelse with the föredragningslista: number, title, page in the packet, details."""
     writer = _Writer(document.element.body)
-    writer.p("Title", "{{ rubrik }}")
+    writer.p(TITLE_STYLE, "{{ rubrik }}")
     for label, key in (
         ("Dag", "möte.dag"),
         ("Tid", "möte.tid"),
