@@ -39,8 +39,6 @@ KNOWN_EXCEPTIONS = {
     ("validate", "assemble"),
     # one function reads a figure's image, for check and for build
     ("validate", "render"),
-    # the PDF finisher reads the template's style names (title, signatures) where they are made
-    ("convert", "render"),
 }
 
 

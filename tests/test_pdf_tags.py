@@ -28,7 +28,7 @@ from beslut.convert import libreoffice
 from beslut.convert.libreoffice import ConversionJob, LibreOfficeConverter
 from beslut.convert.pdf_finish import FinishError, finish_pdf
 from beslut.convert.pdf_metadata import parse_pdf_date
-from beslut.render.templates_build import SIGNATURE_STYLES, TITLE_STYLE
+from beslut.model.styles import SIGNATURE_STYLES, TITLE_STYLE
 from conftest import need_libreoffice
 
 # The standard structure types of PDF 1.7 (ISO 32000-1, 14.8.4), written out here on purpose.

@@ -52,7 +52,9 @@ from beslut.validate.workspace import (
     Workspace,
 )
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
+"""Part of every cache key: raise it when the same inputs convert or assemble to something else
+(2: LibreOffice's PDFs are finished for PDF/A and PDF/UA, attachments get the profile language)."""
 
 
 def file_digest(path: Path) -> str:

@@ -7,7 +7,7 @@ appended (the original bytes stay as they are, only the changed objects are writ
 * Metadata: the XMP is written anew from the Info dictionary (:mod:`.pdf_metadata`), so both say
   the same, with the dates to the second in one form, and with the PDF/A extension schema that
   defines ``pdfuaid:part`` (LibreOffice writes the property without it).
-* Headings: the paper's title (style :data:`~beslut.render.templates_build.TITLE_STYLE`, tagged
+* Headings: the paper's title (style :data:`~beslut.model.styles.TITLE_STYLE`, tagged
   ``/Title``) becomes ``/H1`` and every ``/Hn`` below it ``/H(n+1)`` (at most ``/H6``), so that
   heading navigation starts at the title.
 * Role map: no standard structure type is mapped to another (LibreOffice names an element after
@@ -15,7 +15,7 @@ appended (the original bytes stay as they are, only the changed objects are writ
   paragraphs become one ``/BlockQuote`` with ``/P`` inside, other such elements get the type
   they were mapped to.
 * Tables: the signature table (cells of only the
-  :data:`~beslut.render.templates_build.SIGNATURE_STYLES` paragraphs) is layout, not data: its
+  :data:`~beslut.model.styles.SIGNATURE_STYLES` paragraphs) is layout, not data: its
   ``/Table``, rows and cells become ``/Div``. Every ``/TH`` gets a ``/Scope`` if it lacks one.
 * Annotations: every page with annotations gets ``/Tabs /S``; an annotation without a structure
   parent (LibreOffice leaves the footnote's link back to its reference untagged) gets a ``/Link``
@@ -52,6 +52,7 @@ from pypdf.generic import (
 )
 
 from beslut.convert.pdf_metadata import XmpFields, parse_pdf_date, pdf_date, xmp_packet
+from beslut.model.styles import SIGNATURE_STYLES, TITLE_STYLE
 
 __all__ = ["STANDARD_TYPES", "FinishError", "finish_file", "finish_pdf"]
 
@@ -103,8 +104,6 @@ def finish_pdf(data: bytes) -> bytes:
 
     Raises :class:`FinishError` when the file is not shaped as LibreOffice writes PDFs.
     """
-    from beslut.render.templates_build import SIGNATURE_STYLES, TITLE_STYLE
-
     try:
         document = _Document(data)
         document.finish_structure(

@@ -43,6 +43,11 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate
 
 from beslut.model.doctype import DocumentType
+from beslut.model.styles import (
+    SIGNATURE_STYLE,
+    SIGNATURE_TITLE_STYLE,
+    TITLE_STYLE,
+)
 
 __all__ = [
     "BODY_FONT",
@@ -65,15 +70,8 @@ KALLELSE = "kallelse"
 
 NBSP = "\u00a0"
 
-TITLE_STYLE = "Title"
-"""The paper's title paragraph (Word's built-in "Title", Swedish "Rubrik"). LibreOffice tags it
-``/Title`` (role-mapped to ``/P``); :mod:`beslut.convert.pdf_finish` makes it the ``/H1``."""
+# the style names other stages rely on live in model.styles
 
-SIGNATURE_STYLE = "Underskrift"
-SIGNATURE_TITLE_STYLE = "Underskrift titel"
-SIGNATURE_STYLES: tuple[str, ...] = (SIGNATURE_STYLE, SIGNATURE_TITLE_STYLE)
-"""The names (as Word and LibreOffice show them) of the paragraphs in the signature table, a
-layout table: :mod:`beslut.convert.pdf_finish` tags a table of only these as ``/Div``."""
 
 # --------------------------------------------------------------------------- geometry
 
