@@ -547,6 +547,14 @@ class Profile(Frozen):
 
     schema_ref: str | None = Field(None, alias="$schema", description="JSON Schema för editorn.")
     organisation: Organisation = Field(description="Organisationen som ger ut handlingarna.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = Field(
+        "sv-SE",
+        alias="språk",
+        description="Språket handlingarna skrivs på, som språkkod (standard sv-SE). "
+        "Handlingspaketen märks med det, och bilagor i Word- eller ODT-format får det när de "
+        "konverteras till PDF, om de inte själva anger ett annat språk med avsikt (en-US med "
+        "engelsk text, de-DE, en-GB …).",
+    )
     organs: tuple[Organ, ...] = Field(
         alias="organ", min_length=1, description="Nämnder, styrelser och andra instanser."
     )
