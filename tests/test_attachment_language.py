@@ -28,8 +28,8 @@ from beslut.convert.language import (
     looks_english,
     read_language_and_text,
 )
-from beslut.convert.libreoffice import ConversionJob, LibreOfficeConverter
-from conftest import need_libreoffice
+from beslut.convert.libreoffice import ConversionJob, FakeConverter, LibreOfficeConverter
+from conftest import CASE, PROFILE, MakeWorkspace, need_libreoffice
 from test_render import copy_example_workspace
 
 SWEDISH = (
@@ -310,3 +310,37 @@ def test_the_example_verksamhetsplan_is_swedish(example_out: Path) -> None:
         ), name
         assert reader.trailer["/Root"]["/Lang"] == "sv-SE"
         assert [lang for _kind, lang in span_languages(reader)] == [], name
+
+
+# ------------------------------------------------------------------------------------------
+# The profile key (fake converter: which language the build asks for)
+# ------------------------------------------------------------------------------------------
+
+
+def test_the_build_gives_attachments_and_packets_the_profile_language(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    from test_packet_build import _meeting_with
+
+    root = make_workspace(
+        {"content/ärenden/a.md": CASE, "content/möten/m.yaml": _meeting_with(["plan.docx"])},
+        profile="språk: fi-FI\n" + PROFILE,
+    )
+    (root / "content/bilagor").mkdir()
+    make_docx(root / "content/bilagor/plan.docx", "en-US", "Verksamhetsplan", SWEDISH)
+    converter = FakeConverter()
+    report = api.build(root, converter=converter)
+    assert report.ok, [d.format() for d in report.diagnostics]
+    jobs = [job for call in converter.calls for job in call if job.source.name == "plan.docx"]
+    assert [job.language for job in jobs] == ["fi-FI"]
+    packet = PdfReader(root / "output/möten/m/handlingar.pdf")
+    assert packet.trailer["/Root"]["/Lang"] == "fi-FI"
+
+
+def test_a_wrong_language_code_says_how_to_write_it(make_workspace: MakeWorkspace) -> None:
+    root = make_workspace({"content/ärenden/a.md": CASE}, profile="språk: svenska\n" + PROFILE)
+    found = api.check(root)
+    assert (
+        "content/profil.yaml:1:8: fel: ”språk”: ”svenska” är ingen språkkod; skriv språket med "
+        "små och landet med stora bokstäver, t.ex. sv-SE, fi-FI eller en-GB. [ogiltigt-värde]"
+    ) in [d.format() for d in found]
