@@ -323,11 +323,11 @@ def test_the_build_gives_attachments_and_packets_the_profile_language(
     from test_packet_build import _meeting_with
 
     root = make_workspace(
-        {"content/ärenden/a.md": CASE, "content/möten/m.yaml": _meeting_with(["plan.docx"])},
-        profile="språk: fi-FI\n" + PROFILE,
+        {"content/ärenden/a.md": CASE, "content/möten/m.yaml": _meeting_with(["plan.docx"])}
     )
     (root / "content/bilagor").mkdir()
     make_docx(root / "content/bilagor/plan.docx", "en-US", "Verksamhetsplan", SWEDISH)
+    (root / "content/profil.yaml").write_text("språk: fi-FI\n" + PROFILE, encoding="utf-8")
     converter = FakeConverter()
     report = api.build(root, converter=converter)
     assert report.ok, [d.format() for d in report.diagnostics]
@@ -335,6 +335,20 @@ def test_the_build_gives_attachments_and_packets_the_profile_language(
     assert [job.language for job in jobs] == ["fi-FI"]
     packet = PdfReader(root / "output/möten/m/handlingar.pdf")
     assert packet.trailer["/Root"]["/Lang"] == "fi-FI"
+
+
+def test_item_pdfs_are_not_reused_across_a_change_of_language(
+    make_workspace: MakeWorkspace,
+) -> None:
+    from test_packet_build import MEETING_OK
+
+    root = make_workspace({"content/ärenden/a.md": CASE, "content/möten/m.yaml": MEETING_OK})
+    assert api.build(root, converter=FakeConverter()).ok
+    item = root / "output/möten/m/ärende-02.pdf"  # the case paper only: the same bytes
+    assert PdfReader(item).trailer["/Root"]["/Lang"] == "sv-SE"
+    (root / "content/profil.yaml").write_text("språk: fi-FI\n" + PROFILE, encoding="utf-8")
+    assert api.build(root, converter=FakeConverter()).ok
+    assert PdfReader(item).trailer["/Root"]["/Lang"] == "fi-FI"
 
 
 def test_a_wrong_language_code_says_how_to_write_it(make_workspace: MakeWorkspace) -> None:

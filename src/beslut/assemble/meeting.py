@@ -278,8 +278,11 @@ class MeetingBuilder:
                     None, (item,), self._stage(item_name), item_title, lang=self.profile.language
                 )
                 kind = "item-public" if public else "item"
-                # An item's own PDF depends only on its documents: reuse it when they are equal.
-                item_key = self.cache.key("item", item_title, self.cache.documents(item))
+                # An item's own PDF depends only on its documents and the language: reuse it when
+                # they are equal.
+                item_key = self.cache.key(
+                    "item", item_title, self.profile.language, self.cache.documents(item)
+                )
                 if self.cache.fetch(item_key, {".pdf": job.target}):
                     self.result.outputs.append(MeetingOutput(job.target, item_name, kind))
                 else:
