@@ -358,3 +358,37 @@ def test_a_wrong_language_code_says_how_to_write_it(make_workspace: MakeWorkspac
         "content/profil.yaml:1:8: fel: ”språk”: ”svenska” är ingen språkkod; skriv språket med "
         "små och landet med stora bokstäver, t.ex. sv-SE, fi-FI eller en-GB. [ogiltigt-värde]"
     ) in [d.format() for d in found]
+
+
+@pytest.mark.libreoffice
+def test_an_odt_saved_by_libreoffice_gets_the_profile_language(
+    converted: Converted, tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    assert soffice is not None
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(tmp_path),
+            str(converted.jobs["swedish"].source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    odt = tmp_path / "svensk.odt"
+    assert read_language_and_text(odt)[0] == "en-US"  # LibreOffice kept the Word default
+    job = ConversionJob(odt, tmp_path / "svensk.pdf", odt.name, attachment_language(odt, "sv-SE"))
+    assert job.language == "sv-SE"
+    with LibreOfficeConverter(workers=1) as converter:
+        [result] = converter.convert([job])
+    assert result.ok, result.message
+    assert PdfReader(job.target).trailer["/Root"]["/Lang"] == "sv-SE"
