@@ -36,6 +36,7 @@ from beslut.assemble import (
     plan_pages,
 )
 from beslut.atomic import write_bytes_atomic
+from beslut.convert.language import attachment_language
 from beslut.convert.libreoffice import ConversionJob, Converter
 from beslut.diagnostics import Diagnostic, error, has_errors, warning
 from beslut.model import formatting
@@ -266,17 +267,24 @@ class MeetingBuilder:
                 return
             name = self._name("handlingar", public, "pdf")
             title = self._packet_title(public)
-            packet = PacketJob(front, tuple(variant), self._stage(name), title, pages)
+            packet = PacketJob(
+                front, tuple(variant), self._stage(name), title, pages, self.profile.language
+            )
             jobs.append((packet, "packet-public" if public else "packet"))
             for item in variant:
                 if not item.documents:
                     continue
                 item_name = self._name(f"ärende-{item.number:02d}", public, "pdf")
                 item_title = f"Ärende {item.number}: {item.title}"
-                job = PacketJob(None, (item,), self._stage(item_name), item_title)
+                job = PacketJob(
+                    None, (item,), self._stage(item_name), item_title, lang=self.profile.language
+                )
                 kind = "item-public" if public else "item"
-                # An item's own PDF depends only on its documents: reuse it when they are equal.
-                item_key = self.cache.key("item", item_title, self.cache.documents(item))
+                # An item's own PDF depends only on its documents and the language: reuse it when
+                # they are equal.
+                item_key = self.cache.key(
+                    "item", item_title, self.profile.language, self.cache.documents(item)
+                )
                 if self.cache.fetch(item_key, {".pdf": job.target}):
                     self.result.outputs.append(MeetingOutput(job.target, item_name, kind))
                 else:
@@ -437,9 +445,9 @@ class MeetingBuilder:
         if path.suffix.lower() == ".pdf":  # inspected by the validate stage already
             return PacketDocument(path, title, inspected=True)
         target = self._stage(f"bilagor/{item_index + 1:02d}-{position:02d}-{path.stem}.pdf")
-        to_convert.append(
-            (item_index, position, ConversionJob(path, target, f"{self.document.rel}: {path.name}"))
-        )
+        language = attachment_language(path, self.profile.language)
+        job = ConversionJob(path, target, f"{self.document.rel}: {path.name}", language)
+        to_convert.append((item_index, position, job))
         return PacketDocument(target, title)
 
     def _convert_attachments(

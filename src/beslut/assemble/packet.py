@@ -189,12 +189,14 @@ class PacketJob:
     target: Path
     title: str
     planned: Mapping[int, int] | None = None
+    lang: str = "sv-SE"
+    """The packet's language (the profile's ``språk``)."""
 
 
 def _run_job(job: PacketJob) -> PacketResult | AssemblyError:
     try:
         return assemble_packet(
-            job.front, job.items, job.target, title=job.title, planned=job.planned
+            job.front, job.items, job.target, title=job.title, planned=job.planned, lang=job.lang
         )
     except AssemblyError as exc:
         return exc

@@ -11,7 +11,9 @@ Protocol: JSON, one object per line, ASCII only.
 * worker -> parent, once: ``{"event": "ready", "pid": N}`` or
   ``{"event": "fatal", "kind": "no_uno"|"connect", "error": "..."}`` (then exit).
 * parent -> worker: ``{"id": N, "source": "/abs/in.docx", "target": "/abs/out.pdf",
-  "filter_data": {"SelectPdfVersion": 2, ...}}`` or ``{"cmd": "quit"}``.
+  "filter_data": {"SelectPdfVersion": 2, ...}, "language": "sv-SE"}`` or ``{"cmd": "quit"}``.
+  ``language`` (optional) is given to the document before export, see ``_set_language``;
+  whether to give it is decided by beslut (``beslut.convert.language``), not here.
 * worker -> parent per job: ``{"id": N, "ok": true}`` or
   ``{"id": N, "ok": false, "kind": "load"|"store"|"crash", "error": "LibreOffice's words"}``
   or ``{"id": N, "ok": false, "kind": "not_document", "error": "<detected filter name>"}``
@@ -117,6 +119,46 @@ def _update_fields_and_indexes(doc: Any) -> None:
         doc.refresh()
 
 
+def _locale(tag: str) -> Any:
+    language, _, country = tag.partition("-")
+    locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+    locale.Language = language
+    locale.Country = country
+    return locale
+
+
+def _same_locale(a: Any, b: Any) -> bool:
+    return bool(a.Language == b.Language and a.Country == b.Country and a.Variant == b.Variant)
+
+
+def _set_language(doc: Any, tag: str) -> None:
+    """Give the document the language ``tag`` (e.g. ``sv-SE``) in place of its default one.
+
+    The document default (what the PDF export writes as the catalog's /Lang) is set, and so is
+    every paragraph and character style that itself carries the old default language, so that
+    the text's language agrees with the catalog's and no span is marked with the old one.
+    Text that the author marked with a language of its own (direct formatting) keeps it.
+    """
+    new = _locale(tag)
+    defaults = doc.createInstance("com.sun.star.text.Defaults")
+    old = defaults.getPropertyValue("CharLocale")
+    defaults.setPropertyValue("CharLocale", new)
+    families = doc.getStyleFamilies()
+    for family in ("ParagraphStyles", "CharacterStyles"):
+        styles = families.getByName(family)
+        for name in styles.getElementNames():
+            style = styles.getByName(name)
+            try:
+                state = style.getPropertyState("CharLocale")
+                if getattr(state, "value", state) != "DIRECT_VALUE":
+                    continue
+                if _same_locale(style.getPropertyValue("CharLocale"), old):
+                    style.setPropertyValue("CharLocale", new)
+            except Exception as exc:
+                if _is_disconnect(exc):
+                    raise
+
+
 _PLAIN_TEXT_FILTERS = ("Text", "Text (encoded)", "Text (StarWriter/Web)")
 
 
@@ -165,6 +207,9 @@ def _convert(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
                 "kind": "load",
                 "error": "not a text document",
             }
+        language = job.get("language")
+        if isinstance(language, str) and language:
+            _set_language(doc, language)
         _update_fields_and_indexes(doc)
         filter_data = tuple(_prop(k, v) for k, v in sorted(job.get("filter_data", {}).items()))
         store_props = (

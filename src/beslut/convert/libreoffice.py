@@ -39,6 +39,7 @@ from types import TracebackType
 from typing import IO, Any, Protocol, Self
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 
 from beslut.convert.pdf_finish import FinishError, finish_file
 from beslut.errors import ConversionError
@@ -86,6 +87,10 @@ class ConversionJob:
     """The .pdf to write; written to a temporary name in the same folder, checked, then renamed."""
     label: str
     """What messages call the document, e.g. the case file ``content/ärenden/x.md``."""
+    language: str | None = None
+    """A language tag (``sv-SE``) to give the document before export, in place of its default
+    language (catalog /Lang and text); None keeps the document's own. For attachments it is
+    chosen by :func:`beslut.convert.language.attachment_language`."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,8 @@ def check_pdf(path: Path) -> str | None:
 
 
 class FakeConverter:
-    """Writes a blank one-page A4 PDF (``/Title`` = the source's stem) for each job.
+    """Writes a blank one-page A4 PDF (``/Title`` = the source's stem, ``/Lang`` = the job's
+    ``language`` when given) for each job.
 
     Jobs whose label is in ``fail`` fail with a message shaped like LibreOffice's. A missing
     source file fails as it does with LibreOffice. ``calls`` records every ``convert`` call.
@@ -208,6 +214,8 @@ class FakeConverter:
             writer = PdfWriter()
             writer.add_blank_page(width=_A4_WIDTH_PT, height=_A4_HEIGHT_PT)
             writer.add_metadata({"/Title": job.source.stem})
+            if job.language:
+                writer._root_object[NameObject("/Lang")] = TextStringObject(job.language)
             with tmp.open("wb") as fh:
                 writer.write(fh)
             os.replace(tmp, job.target)
@@ -793,6 +801,8 @@ class LibreOfficeConverter:
             "target": str(tmp.resolve()),
             "filter_data": self.pdf_options.filter_data(),
         }
+        if job.language:
+            payload["language"] = job.language
         last = ""
         start_failures = 0
         hangs = 0

@@ -682,6 +682,15 @@ class Profile(Frozen):
 
     schema_ref: str | None = Field(None, alias="$schema", description=SCHEMA_REF_HELP)
     organisation: Organisation = Field(description="Organisationen som ger ut handlingarna.")
+    language: str = Field(
+        "sv-SE",
+        alias="språk",
+        json_schema_extra={"pattern": "^[a-z]{2,3}(-[A-Z]{2})?$"},
+        description="Språket handlingarna skrivs på, som språkkod (standard sv-SE). "
+        "Handlingspaketen märks med det, och bilagor i Word- eller ODT-format får det när de "
+        "konverteras till PDF, om de inte själva anger ett annat språk med avsikt (en-US med "
+        "engelsk text, de-DE, en-GB …).",
+    )
     organs: tuple[Organ, ...] = Field(
         alias="organ", min_length=1, description="Nämnder, styrelser och andra instanser."
     )
@@ -730,6 +739,16 @@ class Profile(Frozen):
         alias="föredragningslista",
         description="Föredragningslistan i kallelsen: numrering från 0 eller 1.",
     )
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value):
+            raise ValueError(
+                f"”{value}” är ingen språkkod; skriv språket med små och landet med stora "
+                "bokstäver, t.ex. sv-SE, fi-FI eller en-GB"
+            )
+        return value
 
     def closing_for(self, doc_type: DocumentType) -> ClosingSettings:
         """Return the closing settings for a document type (type override, else profile)."""
