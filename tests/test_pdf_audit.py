@@ -466,6 +466,16 @@ FAULTS: dict[str, Fault] = {
         lambda b: b.elements["Link"].__setitem__(NameObject("/S"), NameObject("/Span")),
         page=1,
     ),
+    "link without text or Alt": Fault(
+        "pdf-länk-utan-text",
+        lambda b: b.elements["Link"].__setitem__(
+            NameObject("/K"), ArrayObject([b.elements["Link"]["/K"][1]])
+        ),
+        page=1,
+        where="Document › Link",
+        message="varken text eller alternativtext",
+        also=("pdf-struktur",),
+    ),
     "link without StructParent": Fault(
         "pdf-länk-otaggad", lambda b: _del(b.annot, "/StructParent"), page=1
     ),

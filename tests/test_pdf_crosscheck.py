@@ -214,7 +214,6 @@ def in_bottom_margin(found: Found, limit: float = 100.0) -> bool:
 # ------------------------------------------------------------------------------------------
 
 FALSE_POSITIVE = "falskt larm"
-KNOWN = "känt fel, åtgärdas"
 
 
 @dataclass(frozen=True)
@@ -290,48 +289,6 @@ ENTRIES: tuple[Entry, ...] = (
         lambda f, _content: (
             "tagged twice" in f.message and notes_doubled_only_by_their_own_paragraph(f.file)
         ),
-    ),
-    Entry(
-        ("pdfua UA-15-003", "outloud TBL-001"),
-        KNOWN,
-        "the signature block is a one-row layout table tagged /Table without /TH (Matterhorn "
-        "15-003); being fixed",
-        lambda f, _content: f.data.get("rows") == 1 or "table of 1 row(s)" in f.message,
-    ),
-    Entry(
-        ("outloud TAG-012",),
-        KNOWN,
-        "/RoleMap maps the standard type /Quote to /P (Matterhorn 02-004); being fixed",
-        lambda f, _content: f.evidence == "Quote -> P",
-    ),
-    Entry(
-        ("outloud LNK-005",),
-        KNOWN,
-        "pages with annotations lack /Tabs /S (ISO 14289-1 §7.18.3, Matterhorn 28-004); being "
-        "fixed",
-        lambda f, _content: True,
-    ),
-    Entry(
-        ("outloud NOTE-001",),
-        KNOWN,
-        "/Note elements have no /ID (ISO 14289-1 §7.9, Matterhorn 19-003); being fixed",
-        lambda f, _content: True,
-    ),
-    Entry(
-        ("pdfua UA-28-004", "outloud DOC-012"),
-        KNOWN,
-        "a file of withheld-document notices only (the public item PDF of a secret case) "
-        "claims neither PDF/A nor PDF/UA: the assembler takes the output intent from a part, "
-        "and there is none; real, not yet fixed",
-        lambda f, _content: claims(f.file) == (False, False) and only_withheld_notices(f.file),
-    ),
-    Entry(
-        ("outloud LNK-001",),
-        KNOWN,
-        "LibreOffice's link from a footnote's number in the footnote area back to its "
-        "reference is not tagged /Link (ISO 14289-1 §7.18.5, Matterhorn 28-011); real, not "
-        "yet fixed",
-        lambda f, content: in_bottom_margin(f),
     ),
 )
 

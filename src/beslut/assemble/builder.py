@@ -30,7 +30,7 @@ from pypdf.generic import (
 )
 
 from beslut.assemble.bookmarks import _Bookmarks
-from beslut.assemble.conformance import _pdf_date, _timestamp, _xmp
+from beslut.assemble.conformance import _pdf_date, _timestamp, _xmp, srgb_profile
 from beslut.assemble.model import PRODUCER, RESAVE_PDF, AssemblyError, PacketItem
 from beslut.assemble.objects import (
     _as_list,
@@ -318,6 +318,23 @@ class _Builder(_Bookmarks, _Stamps):
                 names.append(self.ids[name])
             root[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): names})
 
+    def _srgb_intent(self) -> IndirectObject:
+        """A PDF/A output intent with beslut's sRGB profile (no part brought one)."""
+        profile = DecodedStreamObject()
+        profile.set_data(srgb_profile())
+        profile[NameObject("/N")] = NumberObject(3)
+        condition = TextStringObject("sRGB IEC61966-2.1")
+        intent = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/OutputIntent"),
+                NameObject("/S"): NameObject("/GTS_PDFA1"),
+                NameObject("/OutputConditionIdentifier"): condition,
+                NameObject("/Info"): condition,
+                NameObject("/DestOutputProfile"): self._add(profile),
+            }
+        )
+        return self._add(intent)
+
     def set_catalog(self, *, title: str, intent: DictionaryObject | None, claim: bool) -> None:
         writer = self.writer
         when = _timestamp()
@@ -339,9 +356,12 @@ class _Builder(_Bookmarks, _Stamps):
                 )
             }
         )
-        if claim and intent is not None:
-            copy = intent.clone(writer)
-            reference = copy.indirect_reference or self._add(copy)
+        if claim:
+            if intent is None:
+                reference = self._srgb_intent()
+            else:
+                copy = intent.clone(writer)
+                reference = copy.indirect_reference or self._add(copy)
             catalog[NameObject("/OutputIntents")] = ArrayObject([reference])
         writer.add_metadata(
             {
@@ -353,7 +373,7 @@ class _Builder(_Bookmarks, _Stamps):
             }
         )
         metadata = DecodedStreamObject()
-        metadata.set_data(_xmp(title, self.lang, when, claim=claim and intent is not None))
+        metadata.set_data(_xmp(title, self.lang, when, claim=claim))
         metadata[NameObject("/Type")] = NameObject("/Metadata")
         metadata[NameObject("/Subtype")] = NameObject("/XML")
         catalog[NameObject("/Metadata")] = self._add(metadata)

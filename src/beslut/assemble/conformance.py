@@ -7,6 +7,7 @@ PDF/UA with the same RGB output intent; otherwise each part that stops it is nam
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -140,11 +141,21 @@ def _inspect(
                 f"paketsidan {part.start + i + 1}: {width:.0f} × {height:.0f} mm); "
                 "sidstämpeln hamnar i den sidans egen marginal."
             )
-    if parts and profile is None and not problems:
-        problems.append(
-            "Ingen del har en färgprofil (OutputIntent); paketet kan inte anges som PDF/A-2b."
-        )
+    # No part brings an output intent only when no part is a PDF (e.g. an item of notice pages
+    # alone): beslut's own pages are RGB, so the packet gets the sRGB intent (:func:`srgb_profile`).
     return problems, warnings, profile, known
+
+
+@functools.cache
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile (littleCMS's, through Pillow) for a packet none of whose parts has an
+    output intent, with the creation time cleared so that equal inputs give equal bytes."""
+    from PIL import ImageCms
+
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    data[24:36] = bytes(12)  # dateTimeNumber
+    data[84:100] = bytes(16)  # profile ID: zero means "not computed"
+    return bytes(data)
 
 
 def _xmp_of(root: DictionaryObject) -> bytes:

@@ -573,10 +573,14 @@ class _Document:
         next_key = self._next_key(root)
         for index, (page_ref, annot_ref, annot) in enumerate(untagged):
             role = _ANNOTATION_ROLES.get(str(annot.get("/Subtype")), "/Annot")
+            label = str(annot.get("/Contents", "") or "").strip()
             if role == "/Link" and len(notes) == len(untagged):
                 holder = notes[index]
+                # its number is the footnote's own text: the element needs words of its own
+                alt = f"Tillbaka till hänvisningen till fotnot {label} i texten".replace("  ", " ")
             elif top is not None:
                 holder = top
+                alt = label or ("Länk" if role == "/Link" else "Anteckning")
             else:
                 raise FinishError("en länk saknar plats i strukturträdet")
             element = DictionaryObject(
@@ -585,6 +589,7 @@ class _Document:
                     NameObject("/S"): NameObject(role),
                     NameObject("/P"): self.ref(holder),
                     NameObject("/Pg"): page_ref,
+                    NameObject("/Alt"): TextStringObject(alt),
                     NameObject("/K"): ArrayObject(
                         [
                             DictionaryObject(

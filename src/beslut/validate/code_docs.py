@@ -981,6 +981,13 @@ DOCS: dict[str, Doc] = {
         _RESAVE_TAGS,
         _PDF,
     ),
+    "pdf-länk-utan-text": Doc(
+        "Ett Link-element har varken text (märkt innehåll) eller alternativtext (/Alt), så en "
+        "skärmläsare läser bara ”länk” utan att säga vart den leder.",
+        "/S /Link /K [<< /Type /OBJR … >>] utan /Alt och utan text",
+        _RESAVE_TAGS,
+        _PDF,
+    ),
     "pdf-länk-otaggad": Doc(
         "En länk på sidan finns inte i strukturträdet som ett Link-element (med en OBJR som "
         "pekar på länken), så en skärmläsare inte hittar den.",

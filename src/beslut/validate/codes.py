@@ -277,6 +277,7 @@ AUDIT: dict[str, Code] = {
         Code("pdf-th-utan-scope", _E, _AUDIT, "En rubrikcell (TH) utan /Scope."),
         Code("pdf-bild-utan-alt", _E, _AUDIT, "En bild utan alternativtext."),
         Code("pdf-not-id", _E, _AUDIT, "En fotnot (Note) utan unikt /ID."),
+        Code("pdf-länk-utan-text", _E, _AUDIT, "En länk utan text och utan alternativtext."),
         Code("pdf-länk-otaggad", _E, _AUDIT, "En länk som inte är taggad som Link."),
         Code("pdf-annotering-otaggad", _E, _AUDIT, "En annotering utanför strukturträdet."),
         Code("pdf-tabs", _E, _AUDIT, "En sida med annoteringar saknar /Tabs /S."),

@@ -840,6 +840,7 @@ def _tagged_rules(doc: _Doc) -> list[Finding]:
     found += _tables(tree.nodes)
     found += _figures(tree.nodes)
     found += _notes(tree.nodes)
+    found += _links(tree.nodes)
     found += _pages(doc, tree_root, tree)
     return found
 
@@ -1092,6 +1093,35 @@ def _figures(nodes: list[_Node]) -> list[Finding]:
         )
         for node in nodes
         if node.std == "Figure" and "/Alt" not in node.obj and "/ActualText" not in node.obj
+    ]
+
+
+def _has_content(node: _Node) -> bool:
+    """Whether the element or an element below it holds marked content (text on a page)."""
+    for kid in _as_list(node.obj.get("/K")):
+        if isinstance(kid, int):
+            return True
+        kid = _resolve(kid)
+        if isinstance(kid, dict) and _name(kid.get("/Type")) == "MCR":
+            return True
+    return any(_has_content(child) for child in node.children)
+
+
+def _links(nodes: list[_Node]) -> list[Finding]:
+    return [
+        _finding(
+            "pdf-länk-utan-text",
+            "Länken har varken text eller alternativtext (/Alt), så en skärmläsare kan bara säga "
+            "”länk”. Skriv länken som text i dokumentet (inte bara som en ruta) och exportera "
+            "igen, eller be avsändaren om det.",
+            node.first_page(),
+            node.path(),
+        )
+        for node in nodes
+        if node.std == "Link"
+        and "/Alt" not in node.obj
+        and "/ActualText" not in node.obj
+        and not _has_content(node)
     ]
 
 
