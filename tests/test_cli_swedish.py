@@ -132,7 +132,8 @@ USAGE_ERRORS = [
     (["new"], "Fel: Saknat argument", "beslut new"),
     (
         ["new", "sammanträde", "--datum", "13/3"],
-        "Fel: Ogiltigt värde för '--datum': '13/3' följer inte formatet",
+        "Fel: Ogiltigt värde för '--datum': ”13/3” är inget datum skrivet ÅÅÅÅ-MM-DD, t.ex. "
+        "2026-03-13.",
         "beslut new",
     ),
     (["check", "--format", "x"], "Fel: Ogiltigt värde för '--format': 'x' är inte", "beslut check"),

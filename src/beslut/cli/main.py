@@ -323,6 +323,22 @@ MEETING = "sammanträde"
 """``beslut new sammanträde``: the meeting's ``typ`` (models.MEETING_TYPE, not imported here)."""
 
 
+class _Date(click.ParamType):
+    """A date written ÅÅÅÅ-MM-DD; a wrong one is explained in Swedish with an example."""
+
+    name = "datum"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime
+
+        if isinstance(value, datetime.datetime):
+            return value
+        try:
+            return datetime.datetime.strptime(str(value), "%Y-%m-%d")
+        except ValueError:
+            self.fail(f"”{value}” är inget datum skrivet ÅÅÅÅ-MM-DD, t.ex. 2026-03-13.", param, ctx)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING]))
 @click.option(
@@ -338,7 +354,7 @@ MEETING = "sammanträde"
 @click.option(
     "--datum",
     default=None,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_Date(),
     metavar="ÅÅÅÅ-MM-DD",
     help="Sammanträdesdag, ÅÅÅÅ-MM-DD (krävs för sammanträde).",
 )
