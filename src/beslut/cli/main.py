@@ -323,7 +323,7 @@ MEETING = "sammanträde"
 """``beslut new sammanträde``: the meeting's ``typ`` (models.MEETING_TYPE, not imported here)."""
 
 
-class _Date(click.ParamType):
+class _Date(click.ParamType):  # type: ignore[type-arg]
     """A date written ÅÅÅÅ-MM-DD; a wrong one is explained in Swedish with an example."""
 
     name = "datum"
