@@ -156,6 +156,12 @@ YAML_CASES = {
         "6:1",
         "en listpunkt (-) står där en nyckel väntades",
     ),
+    "bindestreck-efter-värde": (
+        "instans: hsn",
+        "instans: - hsn",
+        "5:10",
+        "ett bindestreck (-) står där det inte kan inleda en listpunkt",
+    ),
     "mellanslag-efter-kolon": (
         "instans: hsn",
         "instans:hsn",
@@ -225,6 +231,11 @@ JINJA_CASES = {
     "punkt-utan-fält": ("{{ handläggare. }}", None, "efter en punkt ska ett fältnamn stå"),
     "slutar-efter-plus": ("{{ rubrik ~ }}", None, "taggen slutar mitt i ett uttryck"),
     "filter-utan-namn": ("{{ rubrik | }}", None, "ett namn väntades"),
+    "tilldela-text": (
+        "{% set 'x' = rubrik %}",
+        None,
+        "i {% set %} och {% for %} ska ett namn stå före = eller in",
+    ),
     "likhetstecken": ("{{ rubrik = 1 }}", None, "”=” står där taggen borde sluta"),
 }
 

@@ -164,7 +164,7 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Sätt värdet inom citattecken.",
         ),
         (
-            r"while (?:scanning|parsing) a tag",
+            r"while (?:scanning|parsing) an? tag",
             "en tagg (det som börjar med !) är ofullständig. Ta bort den, eller sätt värdet inom "
             "citattecken.",
         ),
@@ -172,6 +172,16 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"YAML directive|TAG directive|while scanning a directive",
             "en rad som börjar med % (ett YAML-direktiv) kan inte tolkas. Ta bort raden, eller "
             "sätt texten inom citattecken.",
+        ),
+        (
+            r"sequence entries are not allowed here",
+            "ett bindestreck (-) står där det inte kan inleda en listpunkt. Sätt listpunkten på "
+            "en egen rad under sin nyckel, eller sätt värdet inom citattecken om - hör till "
+            "texten.",
+        ),
+        (
+            r"mapping keys are not allowed here",
+            "ett frågetecken (?) står där det inte kan stå. Sätt värdet inom citattecken.",
         ),
         (
             r"mapping values are not allowed",
@@ -196,7 +206,7 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"expected <block end>", "indraget stämmer inte med raderna ovanför."),
         (
-            r"expected <document start>",
+            r"expected '?<document start>",
             "texten kan inte tolkas som nycklar med värden; kontrollera indraget.",
         ),
         (r"unexpected end of stream", "ett citattecken avslutas aldrig."),

@@ -232,6 +232,13 @@ _SYNTAX: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tu
             ),
         ),
         (
+            r"^can't assign to ",
+            lambda _m: (
+                "i {% set %} och {% for %} ska ett namn stå före = eller in, t.ex. "
+                "{% set namn = rubrik %} eller {% for p in personer %}."
+            ),
+        ),
+        (
             r"^block '(?P<name>[^']+)' defined twice$",
             lambda m: f"blocket ”{m['name']}” finns två gånger. Byt namn på det ena.",
         ),
