@@ -109,10 +109,12 @@ def test_progress_on_a_terminal_uses_a_bar_and_still_prints_the_steps(
     for done in range(1, 6):
         progress(pipeline.RENDERING, done, 5)
     assert progress.bar is not None and progress.tasks.keys() == {pipeline.RENDERING}
+    assert progress.bar.tasks == []  # a finished stage leaves its line, not its bar
     progress(f"{pipeline.ASSEMBLING} m", 1, 2)
     progress.stop()
     err = capsys.readouterr().err
     assert err.count("beslut: läser innehållet…") == 1
+    assert err.count("beslut: renderar klart (5)") == 1
     assert "beslut: sätter ihop handlingar för m (1 av 2)…" in err
 
 

@@ -564,6 +564,9 @@ class _Progress:
         if stage not in self.tasks:
             self.tasks[stage] = self.bar.add_task(stage, total=total)
         self.bar.update(self.tasks[stage], completed=done)
+        if done == total:  # the finished stage leaves a line, as without a terminal
+            self.bar.remove_task(self.tasks[stage])
+            self._line(f"beslut: {stage} klart ({total})")
 
     def stop(self) -> None:
         if self.bar is not None:
