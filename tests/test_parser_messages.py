@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from beslut.cli.main import cli
 from beslut.render.templating import SYNTAX_FALLBACK, environment, syntax_message
 from beslut.validate.workspace import load_workspace
-from conftest import CASE, MakeWorkspace
+from conftest import CASE, MEETING, MakeWorkspace
 
 REL = "content/ärenden/x.md"
 
@@ -332,3 +332,31 @@ def test_every_listed_jinja_case_is_a_distinct_real_error() -> None:
     messages = {name: _jinja_original(tag) for name, (tag, _, _) in JINJA_CASES.items()}
     swedish = {syntax_message(jinja2.TemplateSyntaxError(m, 1)) for m in messages.values()}
     assert SYNTAX_FALLBACK not in swedish
+
+
+@pytest.mark.parametrize(
+    ("tag", "swedish"),
+    [
+        (
+            "{{ möte.finns_inte }}",
+            "använder ett värde ”finns_inte” som inte finns i kallelsens data",
+        ),
+        ("{{ möte.instans + 1 }}", "kunde inte fyllas i: en tagg använder ett värde på ett sätt"),
+    ],
+    ids=["okänt-fält", "text-plus-tal"],
+)
+def test_kallelse_that_cannot_be_filled_in_is_swedish(
+    make_workspace: MakeWorkspace, tag: str, swedish: str
+) -> None:
+    meeting = MEETING + "  - typ: beslut\n    diarienummer: 25HSN1\n"
+    root = make_workspace({REL: CASE, "content/möten/m.yaml": meeting})
+    path = root / "templates" / "kallelse.docx"
+    path.write_bytes(_with_paragraph(path, tag))
+    result = CliRunner().invoke(cli, ["build", str(root), "--format", "docx"])
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith(
+        "content/möten/m.yaml:1:1: fel: Mallen templates/kallelse.docx, som används för kallelsen, "
+    ), line
+    assert swedish in line and line.endswith("[paketfel]"), line
+    assert not ENGLISH.search(line) and not re.search(r"\b(attribute|str|int)\b", line), line
