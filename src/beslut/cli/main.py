@@ -793,6 +793,8 @@ class _WatchPrinter:
                 fg="red",
                 err=True,
             )
+        for note in result.notes:
+            self.echo(f"beslut: {note}", err=True)
         errors = sum(d.level is Level.ERROR for d in result.diagnostics) + len(result.messages)
         warnings = sum(d.level is Level.WARNING for d in result.diagnostics)
         changed = len(result.changed)
