@@ -132,7 +132,8 @@ USAGE_ERRORS = [
     (["new"], "Fel: Saknat argument", "beslut new"),
     (
         ["new", "sammanträde", "--datum", "13/3"],
-        "Fel: Ogiltigt värde för '--datum': '13/3' följer inte formatet",
+        "Fel: Ogiltigt värde för '--datum': ”13/3” är inget datum skrivet ÅÅÅÅ-MM-DD, t.ex. "
+        "2026-03-13.",
         "beslut new",
     ),
     (["check", "--format", "x"], "Fel: Ogiltigt värde för '--format': 'x' är inte", "beslut check"),
@@ -200,7 +201,7 @@ def test_ctrl_c_stops_watch_with_avbrutet_and_130(make_workspace: MakeWorkspace)
     try:
         for line in process.stderr:  # wait for the first build, then press Ctrl-C
             lines.append(line)
-            if "oförändrade" in line:
+            if "] klart" in line:
                 break
         assert any("bevakar" in line for line in lines), lines
         time.sleep(1.5)  # let watchfiles start waiting, where it used to swallow Ctrl-C

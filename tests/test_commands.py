@@ -118,8 +118,8 @@ def _with_paragraph(root: Path, text: str) -> bytes:
     [
         (
             b"bara text, inte Word",
-            "Mallen templates/x.docx är ingen giltig Word-fil (File is not a zip file). Spara om "
-            "den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”. [mallfel]",
+            "Mallen templates/x.docx är ingen giltig Word-fil (filen är inte ett zip-arkiv, "
+            "vilket en .docx-fil är). Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”. [mallfel]",
         ),
         (
             _zip({"mimetype": "application/zip", "a.txt": "hej"}),
@@ -128,10 +128,9 @@ def _with_paragraph(root: Path, text: str) -> bytes:
         ),
         (
             "jinja",
-            "Mallen templates/x.docx har ett syntaxfel i en tagg (Jinja: Unexpected end of "
-            "template. … The innermost block that needs to be closed is 'if'.). Rätta taggen i "
-            "mallen: kontrollera {{ }} och {% %} och att varje {% if %} och {% for %} har sitt "
-            "{% endif %} och {% endfor %}. [mallfel]",
+            "Mallen templates/x.docx har ett syntaxfel i taggen ”{% if rubrik %}” i "
+            "dokumentets text: blocket {% if … %} avslutas aldrig. Lägg till {% endif %} där "
+            "blocket ska sluta. Rätta taggen i mallen. [mallfel]",
         ),
     ],
     ids=["text-file", "zip-not-word", "jinja-syntax"],
@@ -146,9 +145,8 @@ def test_mallar_reports_a_broken_template_at_its_path(
     code, out, err = run("mallar", str(root))
     assert code == 1
     lines = out.splitlines()
-    start, _, end = f"templates/x.docx:1:1: fel: {message}".partition(" … ")
     (line,) = [line for line in lines if line.startswith("templates/")]
-    assert line.startswith(start) and line.endswith(end), line  # the middle is Jinja's own text
+    assert line == f"templates/x.docx:1:1: fel: {message}"
     assert any(line.startswith("tjänsteskrivelse.docx: ") for line in lines)
     assert err == "beslut: 1 fel, 0 varningar.\n"
 

@@ -308,7 +308,8 @@ def test_full_disk_in_the_cli_is_one_swedish_line_and_exit_1(
     monkeypatch.setattr("beslut.pipeline.write_bytes_atomic", full)
     result = CliRunner().invoke(cli, ["build", str(root), "--format", "docx"])
     assert result.exit_code == 1
-    assert result.output.startswith("beslut: Disken är full: ")
+    assert result.stderr.startswith("beslut: läser innehållet…\nbeslut: Disken är full: ")
+    assert result.stderr.count("\n") == 2 and result.stdout == ""
     assert "Traceback" not in result.output
     assert not (root / "output" / "ärenden").exists()
 

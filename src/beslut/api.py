@@ -13,10 +13,12 @@ from beslut.convert.libreoffice import Converter
 from beslut.diagnostics import Diagnostic
 from beslut.errors import ContentError, UserError
 from beslut.model.models import DocumentType, Profile
+from beslut.pipeline import ASSEMBLING as ASSEMBLING
+from beslut.pipeline import READING as READING
 from beslut.pipeline import BuildReport, Progress
 from beslut.validate.workspace import NotAWorkspace, Workspace, find_root, load_profile
 from beslut.validate.workspace import load_workspace as _load_workspace
-from beslut.watch import Listener
+from beslut.watch import Listener, Starting
 
 if TYPE_CHECKING:
     from beslut.authoring.fix import FileChange
@@ -258,8 +260,12 @@ def watch(
     formats: tuple[str, ...] = ("docx", "pdf"),
     stop: threading.Event | None = None,
     converter: Converter | None = None,
+    on_start: Starting | None = None,
 ) -> None:
-    """Build, then rebuild after every saved change until ``stop`` is set (or Ctrl-C)."""
+    """Build, then rebuild after every saved change until ``stop`` is set (or Ctrl-C).
+
+    ``on_start(files)`` is called as each build starts, with the workspace-relative files whose
+    change started it (an empty tuple for the first build)."""
     from beslut.watch import watch as _watch
 
     _watch(
@@ -269,4 +275,5 @@ def watch(
         formats=formats,
         stop=stop,
         converter=converter,
+        on_start=on_start,
     )

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from beslut import __version__
 from beslut.assemble.meeting import MeetingBuilder
@@ -71,7 +71,19 @@ from beslut.validate.workspace import load_workspace as _load_workspace
 FORMATS = ("docx", "pdf")
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)``; stages are Swedish words for people."""
+"""Called as ``progress(stage, done, total)``; stages are Swedish phrases for people.
+
+With ``total == 0`` the call announces a step that starts now (``READING``, ``STARTING``,
+``PUBLISHING``); ``RENDERING`` and ``CONVERTING`` count documents done; ``ASSEMBLING`` followed
+by a meeting's name is called as that meeting (number ``done`` of ``total``) starts. The
+pipeline prints nothing; front ends render these calls (``beslut.cli.main``)."""
+
+READING = "läser innehållet"
+STARTING = "startar LibreOffice"
+RENDERING = "renderar"
+CONVERTING = "konverterar"
+ASSEMBLING = "sätter ihop handlingar för"
+PUBLISHING = "publicerar"
 
 
 @dataclass(frozen=True)
@@ -244,6 +256,7 @@ class _Run:
         try:
             # Profiles kept in the workspace start faster than fresh ones (about 0.1–0.5 s).
             self.owned = LibreOfficeConverter(profile_root=self.root / CACHE_DIR / "libreoffice")
+            self.progress(STARTING, 0, 0)
             self.owned.warm_up()
             self.converter = self.owned
         except ConverterUnavailable as exc:
@@ -256,6 +269,7 @@ class _Run:
         return [d.with_level(Level.ERROR) for d in found]
 
     def execute(self, started: float) -> BuildReport:
+        self.progress(READING, 0, 0)
         previous, reason = (None, None) if self.force else state.load(self.root, __version__)
         if reason:
             self.notes.append(reason)
@@ -287,6 +301,7 @@ class _Run:
             self._start_converter()
         self._assemble(workspace, meetings)
         # 6. publish
+        self.progress(PUBLISHING, 0, 0)
         live = _live(workspace)
         outputs = self._publish(live, units, stamps)
         unchanged = sorted(
@@ -420,7 +435,7 @@ class _Run:
             assert self.converter is not None
             results = self.converter.convert(jobs)
             converted += len(jobs)
-            self.progress("konverterar", converted, len(cases))
+            self.progress(CONVERTING, converted, len(cases))
             return results
 
         pdfs: dict[str, Path] = {}
@@ -439,7 +454,7 @@ class _Run:
                     self._fail(document.rel, [error(template, 1, 1, str(exc), "mallfel")])
                     continue
                 finally:
-                    self.progress("renderar", index, len(cases))
+                    self.progress(RENDERING, index, len(cases))
                 path = self.staging / f"{output_stem(document)}.docx"
                 write_bytes_atomic(path, result.data)
                 rendered[document.rel] = (
@@ -525,7 +540,7 @@ class _Run:
         case_pdfs = self._case_pdfs(workspace) if self.want_pdf else {}
         converter = self.converter if self.unavailable is None else None
         for index, meeting in enumerate(meetings, start=1):
-            self.progress("sätter ihop", index, len(meetings))
+            self.progress(f"{ASSEMBLING} {PurePosixPath(meeting.rel).stem}", index, len(meetings))
             blocked = self._failed_items(workspace, meeting)
             if blocked:
                 self._fail(meeting.rel, blocked)

@@ -24,6 +24,8 @@ from beslut.load.paths import (
 from beslut.pipeline import FORMATS, BuildReport, build
 
 Listener = Callable[[BuildReport | Exception], None]
+Starting = Callable[[tuple[str, ...]], None]
+"""Called as a build starts, with the workspace-relative files that changed (none at first)."""
 
 
 def _relevant(_change: watchfiles.Change, path: str) -> bool:
@@ -40,11 +42,13 @@ def watch(
     debounce_ms: int = 200,
     stop: threading.Event | None = None,
     converter: Converter | None = None,
+    on_start: Starting | None = None,
 ) -> None:
     """Build once, then again after every change under content/ or templates/ until ``stop``.
 
-    ``listener`` gets each build's report, or the exception of a build that failed outright;
-    watching goes on either way.
+    ``on_start`` is told as each build starts which files changed; ``listener`` gets each
+    build's report, or the exception of a build that failed outright; watching goes on either
+    way.
     """
     wanted = tuple(formats)
     check_out_dir(root, out_dir or default_out_dir(root))  # refuse before watching
@@ -57,8 +61,10 @@ def watch(
             owned = None  # each build then reports that LibreOffice is missing
         converter = owned
     try:
+        if on_start is not None:
+            on_start(())
         _once(root, listener, out_dir, wanted, converter)
-        for _changes in watchfiles.watch(
+        for changes in watchfiles.watch(
             root / CONTENT_DIR,
             root / TEMPLATES_DIR,
             watch_filter=_relevant,
@@ -68,10 +74,23 @@ def watch(
             yield_on_timeout=False,
             raise_interrupt=True,  # Ctrl-C reaches the caller; watchfiles prints nothing
         ):
+            if on_start is not None:
+                on_start(_changed(root, changes))
             _once(root, listener, out_dir, wanted, converter)
     finally:
         if owned is not None:
             owned.close()
+
+
+def _changed(root: Path, changes: Iterable[tuple[watchfiles.Change, str]]) -> tuple[str, ...]:
+    """The changed files, workspace-relative with forward slashes, sorted, each once."""
+    found = set()
+    for _change, path in changes:
+        try:
+            found.add(Path(path).resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            found.add(Path(path).as_posix())
+    return tuple(sorted(found))
 
 
 def _once(

@@ -405,6 +405,22 @@ MEETING = "sammanträde"
 """``beslut new sammanträde``: the meeting's ``typ`` (models.MEETING_TYPE, not imported here)."""
 
 
+class _Date(click.ParamType):  # type: ignore[type-arg]
+    """A date written ÅÅÅÅ-MM-DD; a wrong one is explained in Swedish with an example."""
+
+    name = "datum"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime
+
+        if isinstance(value, datetime.datetime):
+            return value
+        try:
+            return datetime.datetime.strptime(str(value), "%Y-%m-%d")
+        except ValueError:
+            self.fail(f"”{value}” är inget datum skrivet ÅÅÅÅ-MM-DD, t.ex. 2026-03-13.", param, ctx)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING]))
 @click.option(
@@ -420,7 +436,7 @@ MEETING = "sammanträde"
 @click.option(
     "--datum",
     default=None,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_Date(),
     metavar="ÅÅÅÅ-MM-DD",
     help="Sammanträdesdag, ÅÅÅÅ-MM-DD (krävs för sammanträde).",
 )
@@ -581,22 +597,55 @@ def _report_json(report: Any) -> str:
     )
 
 
-class _Progress:
-    """A rich progress bar on a terminal; one plain line per finished stage otherwise."""
+READING = "läser innehållet"
+"""The first progress line of a build, printed before the pipeline is even imported
+(``api.READING``; a test keeps them equal)."""
 
-    def __init__(self, quiet: bool) -> None:
+
+class _Progress:
+    """Renders the pipeline's progress calls on stderr, from the first second of a build.
+
+    A step that starts (``total == 0``) and each meeting being assembled is one line,
+    ``beslut: läser innehållet…``. Counted stages (rendering, converting) are a transient rich
+    bar on a terminal; otherwise (a pipe, NO_COLOR, TERM=dumb) one plain line when a stage with
+    more than three documents is done. Nothing at all with ``quiet``.
+    """
+
+    def __init__(self, quiet: bool, *, terminal: bool | None = None) -> None:
         self.quiet = quiet
         self.bar: Any = None
         self.tasks: dict[str, Any] = {}
-        self.terminal = sys.stderr.isatty() and not plain_output()
+        self.announced: set[str] = set()
+        self.terminal = sys.stderr.isatty() and not plain_output() if terminal is None else terminal
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.quiet or total <= 3:  # a handful of documents needs no progress report
+        if self.quiet:
             return
-        if not self.terminal:
+        if total == 0:
+            if stage not in self.announced:  # the CLI announces READING before the import
+                self.announced.add(stage)
+                self._line(f"beslut: {stage}…")
+            return
+        from beslut.api import ASSEMBLING
+
+        if stage.startswith(ASSEMBLING):
+            counter = f" ({done} av {total})" if total > 1 else ""
+            self._line(f"beslut: {stage}{counter}…")
+        elif total <= 3:  # a handful of documents needs no progress report
+            return
+        elif not self.terminal:
             if done == total:
                 click.echo(f"beslut: {stage} klart ({total})", err=True)
-            return
+        else:
+            self._bar(stage, done, total)
+
+    def _line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(text, markup=False, highlight=False)
+        else:
+            click.echo(text, err=True)
+
+    def _bar(self, stage: str, done: int, total: int) -> None:
         if self.bar is None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -611,6 +660,9 @@ class _Progress:
         if stage not in self.tasks:
             self.tasks[stage] = self.bar.add_task(stage, total=total)
         self.bar.update(self.tasks[stage], completed=done)
+        if done == total:  # the finished stage leaves a line, as without a terminal
+            self.bar.remove_task(self.tasks[stage])
+            self._line(f"beslut: {stage} klart ({total})")
 
     def stop(self) -> None:
         if self.bar is not None:
@@ -696,9 +748,10 @@ def build(
         saved = state.up_to_date(root, target, files, version)
         if saved is not None:  # nothing changed: answer without loading anything
             _report_unchanged(saved, fmt, quiet, strict, time.perf_counter() - started)
+    progress = _Progress(quiet or fmt == "json")
+    progress(READING, 0, 0)  # at once: loading the pipeline itself takes a moment
     from beslut import api
 
-    progress = _Progress(quiet or fmt == "json")
     try:
         report = api.build(
             root, out_dir=target, formats=files, force=force, strict=strict, progress=progress
@@ -770,19 +823,97 @@ def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
         raise UserError(str(exc)) from None
     check_out_dir(root, out_dir.resolve() if out_dir else default_out_dir(root))
     click.echo("beslut: bevakar content/ och templates/ – avsluta med Ctrl-C.", err=True)
+    if "pdf" in files:
+        click.echo("beslut: startar LibreOffice…", err=True)
+    printer = _WatchPrinter()
+    api.watch(arbetsyta, printer.finished, out_dir=out_dir, formats=files, on_start=printer.started)
 
-    def listener(result: Any) -> None:
+
+SHOWN_FILES = 3
+"""How many changed files a watch line names before ”och N till”."""
+
+
+class _WatchPrinter:
+    """What ``beslut watch`` prints: a timestamped line as a build starts (which files changed),
+    the build's findings, a timestamped result line, and, when a build has no errors after one
+    that had, that the earlier errors are fixed. Plain lines only (no terminal control), so a
+    pipe, NO_COLOR and TERM=dumb read the same; ``now`` and ``echo`` are replaceable for tests.
+    """
+
+    def __init__(
+        self,
+        now: Callable[[], dt.datetime] | None = None,
+        echo: Callable[..., None] | None = None,
+    ) -> None:
+        import datetime
+
+        self.now = now or datetime.datetime.now
+        self.echo = echo or click.secho
+        self.had_errors = False
+
+    def _stamp(self) -> str:
+        return self.now().strftime("[%H:%M:%S]")
+
+    def started(self, files: tuple[str, ...]) -> None:
+        if not files:
+            self.echo(f"{self._stamp()} bygger…", err=True)
+            return
+        named = ", ".join(files[:SHOWN_FILES])
+        if len(files) > SHOWN_FILES:
+            named += f" och {len(files) - SHOWN_FILES} till"
+        self.echo(f"{self._stamp()} ändrat: {named} — bygger om…", err=True)
+
+    def finished(self, result: Any) -> None:
         if isinstance(result, Exception):
             message = (
                 str(result)
                 if isinstance(result, UserError)
-                else (f"bygget misslyckades ({type(result).__name__}: {result})")
+                else f"ett oväntat fel ({type(result).__name__}) stoppade bygget"
             )
-            click.secho(f"beslut: {message}; bevakar vidare.", fg="red", err=True)
+            self.echo(
+                f"{self._stamp()} bygget misslyckades: {message} Bevakar vidare.",
+                fg="red",
+                err=True,
+            )
+            self.had_errors = True
+            return
+        for item in sort(list(result.diagnostics)):
+            colour = "red" if item.level is Level.ERROR else "yellow"
+            self.echo(item.format(), fg=colour)
+        for message in result.messages:
+            self.echo(f"beslut: {message}", fg="red", err=True)
+        if result.failed:
+            self.echo(
+                f"beslut: {len(result.failed)} kunde inte byggas och publicerades inte: "
+                f"{', '.join(result.failed)}",
+                fg="red",
+                err=True,
+            )
+        for note in result.notes:
+            self.echo(f"beslut: {note}", err=True)
+        errors = sum(d.level is Level.ERROR for d in result.diagnostics) + len(result.messages)
+        warnings = sum(d.level is Level.WARNING for d in result.diagnostics)
+        changed = len(result.changed)
+        counts = (
+            f"{changed} {'ändrad' if changed == 1 else 'ändrade'}, {errors} fel, "
+            f"{warnings} {'varning' if warnings == 1 else 'varningar'} · "
+            f"{_decimal(result.seconds)} s"
+        )
+        if errors:
+            self.echo(
+                f"{self._stamp()} klart med fel: {counts}. Rätta felen ovan och spara igen.",
+                fg="red",
+                err=True,
+            )
         else:
-            _print_report(result, "text", quiet=False)
-
-    api.watch(arbetsyta, listener, out_dir=out_dir, formats=files)
+            self.echo(f"{self._stamp()} klart: {counts}", err=True)
+            if self.had_errors:
+                self.echo(
+                    f"{self._stamp()} felen från förra bygget är åtgärdade; de visas inte längre.",
+                    fg="green",
+                    err=True,
+                )
+        self.had_errors = bool(errors)
 
 
 def _crash_report(exc: BaseException) -> Path:

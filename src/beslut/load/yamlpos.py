@@ -134,46 +134,116 @@ def _timestamp_as_text(constructor: Any, node: Any) -> str:
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
-# ruamel's English problem texts → Swedish explanations (first match wins).
-_PROBLEMS: tuple[tuple[str, str], ...] = (
-    (
-        "found duplicate key",
-        "samma nyckel förekommer två gånger i samma grupp. Ta bort eller byt namn på den ena.",
-    ),
-    (
-        "mapping values are not allowed",
-        "ett kolon står på fel ställe. Sätt värdet inom citattecken om det innehåller ”: ”.",
-    ),
-    (
-        "but found another document",
-        "filen innehåller flera YAML-dokument (en rad med --- eller ... mitt i). En fil är ett "
-        "dokument; ta bort raden.",
-    ),
-    ("could not find expected ':'", "ett kolon saknas efter nyckeln (skriv nyckel: värde)."),
-    ("found character '\\t'", "tabbtecken är inte tillåtet; använd mellanslag för indrag."),
-    ("expected <block end>", "indraget stämmer inte med raderna ovanför."),
-    (
-        "expected <document start>",
-        "texten kan inte tolkas som nycklar med värden; kontrollera indraget.",
-    ),
-    ("found unexpected end of stream", "ett citattecken avslutas aldrig."),
-    ("unexpected end of stream", "ett citattecken avslutas aldrig."),
-    ("expected ',' or ']'", "en lista inom [ ] avslutas aldrig med ]."),
-    ("expected ',' or '}'", "en grupp inom { } avslutas aldrig med }."),
-    ("expected the node content", "ett värde saknas."),
-    ("found undefined alias", "en hänvisning med * pekar på ett ankare (&) som inte finns."),
-    ("found character", "ett tecken kan inte inleda ett värde här; sätt värdet inom citattecken."),
-    ("did not find expected key", "en nyckel saknas eller indraget är fel."),
-    ("did not find expected", "indraget eller skiljetecknen stämmer inte."),
+# ruamel's English problem texts (problem and context joined) → Swedish explanations, first
+# match wins. Anything not listed gets PROBLEM_FALLBACK; ruamel's English is never shown.
+_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), swedish)
+    for pattern, swedish in (
+        (
+            r"found duplicate key",
+            "samma nyckel förekommer två gånger i samma grupp. Ta bort eller byt namn på den ena.",
+        ),
+        (
+            r"found unknown escape character '(?P<char>.)'",
+            "ett omvänt snedstreck (\\) inom dubbla citattecken följs av ett tecken som inte "
+            "kan stå där. Skriv \\\\ för ett snedstreck, eller använd enkla citattecken.",
+        ),
+        (
+            r"expected escape sequence of \d+ hexdecimal numbers",
+            "en teckenkod (\\u eller \\x) inom dubbla citattecken är ofullständig. Skriv "
+            "tecknet direkt i stället, eller använd enkla citattecken.",
+        ),
+        (
+            r"while scanning a block scalar",
+            "tecknet efter | eller > är fel. Skriv bara | (eller >) efter kolonet och texten "
+            "indragen på raderna under.",
+        ),
+        (
+            r"while scanning an? (?:anchor|alias)",
+            "efter & eller * ska ett namn stå, men ankare och hänvisningar stöds inte i beslut. "
+            "Sätt värdet inom citattecken.",
+        ),
+        (
+            r"while (?:scanning|parsing) an? tag",
+            "en tagg (det som börjar med !) är ofullständig. Ta bort den, eller sätt värdet inom "
+            "citattecken.",
+        ),
+        (
+            r"YAML directive|TAG directive|while scanning a directive",
+            "en rad som börjar med % (ett YAML-direktiv) kan inte tolkas. Ta bort raden, eller "
+            "sätt texten inom citattecken.",
+        ),
+        (
+            r"sequence entries are not allowed here",
+            "ett bindestreck (-) står där det inte kan inleda en listpunkt. Sätt listpunkten på "
+            "en egen rad under sin nyckel, eller sätt värdet inom citattecken om - hör till "
+            "texten.",
+        ),
+        (
+            r"mapping keys are not allowed here",
+            "ett frågetecken (?) står där det inte kan stå. Sätt värdet inom citattecken.",
+        ),
+        (
+            r"mapping values are not allowed",
+            "ett kolon står på fel ställe. Sätt värdet inom citattecken om det innehåller ”: ”.",
+        ),
+        (
+            r"but found another document",
+            "filen innehåller flera YAML-dokument (en rad med --- eller ... mitt i). En fil är "
+            "ett dokument; ta bort raden.",
+        ),
+        (r"could not find expected ':'", "ett kolon saknas efter nyckeln (skriv nyckel: värde)."),
+        (r"found character '\\t'", "tabbtecken är inte tillåtet; använd mellanslag för indrag."),
+        (
+            r"expected <block end>, but found '-'",
+            "en listpunkt (-) står där en nyckel väntades. Ge punkten samma indrag som listans "
+            "andra punkter under sin nyckel, eller skriv nyckel: värde.",
+        ),
+        (
+            r"expected <block end>, but found '\?'",
+            "en nyckel står där en listpunkt (-) väntades. Börja raden med - , eller ge den samma "
+            "indrag som nycklarna ovanför.",
+        ),
+        (r"expected <block end>", "indraget stämmer inte med raderna ovanför."),
+        (
+            r"expected '?<document start>",
+            "texten kan inte tolkas som nycklar med värden; kontrollera indraget.",
+        ),
+        (r"unexpected end of stream", "ett citattecken avslutas aldrig."),
+        (r"expected ',' or '\]'", "en lista inom [ ] avslutas aldrig med ]."),
+        (r"expected ',' or '\}'", "en grupp inom { } avslutas aldrig med }."),
+        (
+            r"expected the node content, but found '(?:\]|\})'",
+            "en ] eller } stänger något som aldrig öppnades. Ta bort tecknet, eller sätt hela "
+            "värdet inom citattecken.",
+        ),
+        (
+            r"expected the node content, but found ','",
+            "ett värde saknas mellan två kommatecken. Ta bort det ena kommatecknet.",
+        ),
+        (r"expected the node content", "ett värde saknas."),
+        (
+            r"found undefined alias",
+            "en hänvisning med * pekar på ett ankare (&) som inte finns.",
+        ),
+        (
+            r"found character",
+            "ett tecken kan inte inleda ett värde här; sätt värdet inom citattecken.",
+        ),
+        (r"did not find expected key", "en nyckel saknas eller indraget är fel."),
+        (r"did not find expected", "indraget eller skiljetecknen stämmer inte."),
+    )
 )
+
+PROBLEM_FALLBACK = "texten kunde inte tolkas här. Kontrollera indrag, kolon och citattecken."
 
 
 def _swedish_problem(exc: MarkedYAMLError) -> str:
     text = f"{exc.problem or ''} {exc.context or ''}"
-    for needle, swedish in _PROBLEMS:
-        if needle in text:
+    for pattern, swedish in _PROBLEMS:
+        if pattern.search(text):
             return swedish
-    return "texten kunde inte tolkas här. Kontrollera indrag, kolon och citattecken."
+    return PROBLEM_FALLBACK
 
 
 _NO_SPACE_AFTER_COLON = re.compile(r"^\s*(?:- +)?([^\s:#'\"\[{][^:#]*?):(?![\s/])(\S.*)$")
@@ -214,7 +284,7 @@ def _located_problem(exc: MarkedYAMLError, text: str, offset: int) -> tuple[str,
             "med }, eller sätt värdet inom citattecken om { hör till texten.",
             _mark_pos(opened, offset),
         )
-    if opened is not None and "quoted scalar" in context:
+    if opened is not None and "quoted scalar" in context and "end of stream" in problem:
         quote = lines[opened.line][opened.column] if opened.line < len(lines) else '"'
         quote = quote if quote in "\"'" else '"'
         return (
@@ -265,6 +335,20 @@ def _located_problem(exc: MarkedYAMLError, text: str, offset: int) -> tuple[str,
                 "YAML-syntaxfel: raden är mer indragen än raden ovanför. Ge nycklar i samma "
                 "grupp samma indrag.",
                 Pos(mark.line + 1 + offset, indent + 1),
+            )
+    if "escape" in problem and exc.problem_mark is not None:
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        backslash = line.rfind("\\", 0, mark.column + 1)
+        if backslash >= 0:  # point at the backslash, not the character after it
+            pos = Pos(mark.line + 1 + offset, backslash + 1)
+    if "but found '<scalar>'" in problem and exc.problem_mark is not None:
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        before = line[: mark.column].rstrip()
+        if before.endswith(("'", '"')) and before.count(before[-1]) >= 2:
+            return (
+                "YAML-syntaxfel: text står efter det avslutande citattecknet. Sätt hela värdet "
+                "inom citattecken, eller ta bort citattecknen.",
+                pos,
             )
     if "expected <block end>" in problem and "block sequence start" in problem:
         return (

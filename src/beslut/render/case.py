@@ -46,7 +46,7 @@ from beslut.render.letterhead import (
     logo_problems,
     organisation_context,
 )
-from beslut.render.templating import Template, environment
+from beslut.render.templating import Template, environment, runtime_message, syntax_message
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
@@ -382,8 +382,13 @@ def _template_texts(path: Path, rel: str, case_rel: str) -> tuple[tuple[str, str
                 kind = re.sub(r"\d+$", "", name[len("word/") : -len(".xml")])
                 texts.append((_WHERE[kind], text))
     except (zipfile.BadZipFile, OSError) as exc:
+        why = (
+            "filen är inte ett zip-arkiv, vilket en .docx-fil är"
+            if isinstance(exc, zipfile.BadZipFile)
+            else "filen kunde inte läsas"
+        )
         raise RenderError(
-            f"{_subject(rel, case_rel)} är ingen giltig Word-fil ({exc}). "
+            f"{_subject(rel, case_rel)} är ingen giltig Word-fil ({why}). "
             "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
         ) from None
     result = tuple(texts)
@@ -490,15 +495,103 @@ def _template_problem(
             return _unknown_field(template, case_rel, attribute.group("name"), data)
         return (
             f"{_subject(rel, case_rel)} använder ett värde som inte finns i "
-            f"ärendets data (Jinja: {message}). {_FIX_TAG}"
+            f"ärendets data. {_FIX_TAG}"
         )
     if isinstance(exc, jinja2.TemplateSyntaxError):
+        found = _syntax_location(template)
+        where = f" i taggen ”{found[0]}” i {found[1]}" if found else " i en tagg"
         return (
-            f"{_subject(rel, case_rel)} har ett syntaxfel i en tagg "
-            f"(Jinja: {exc.message}). Rätta taggen i mallen: kontrollera {{{{ }}}} och {{% %}} "
-            "och att varje {% if %} och {% for %} har sitt {% endif %} och {% endfor %}."
+            f"{_subject(rel, case_rel)} har ett syntaxfel{where}: {syntax_message(exc)} "
+            "Rätta taggen i mallen."
         )
-    return f"Mallen {rel} kunde inte användas för {case_rel}: {exc}."
+    return _runtime_problem(exc, rel, case_rel)
+
+
+def template_error_message(path: Path, rel: str, exc: Exception, used_for: str) -> str:
+    """A Swedish sentence for a template that fails for something other than a case (the
+    kallelse): a syntax error names the tag, anything else says what kind of problem it is."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        template = _Template(Template(str(path)), rel, _template_texts(path, rel, used_for))
+        return _template_problem(exc, template, used_for, {})
+    if isinstance(exc, jinja2.UndefinedError):
+        name = _UNDEFINED.match(exc.message or "") or _NO_ATTRIBUTE.match(exc.message or "")
+        what = f" ”{name.group('name')}”" if name else ""
+        return (
+            f"{_subject(rel, used_for)} använder ett värde{what} som inte finns i "
+            f"{used_for}s data. {_FIX_TAG}"
+        )
+    return _runtime_problem(exc, rel, used_for)
+
+
+def _runtime_problem(exc: Exception, rel: str, case_rel: str) -> str:
+    """A template that fails while filling in: beslut's own filters explain themselves in
+    Swedish; anything else (Jinja's English) gets a generic Swedish sentence."""
+    subject = _subject(rel, case_rel)
+    known = runtime_message(exc) if isinstance(exc, jinja2.TemplateError) else None
+    if known is not None:
+        return f"{subject} kunde inte fyllas i: {known} Rätta taggen i mallen."
+    if isinstance(exc, ValueError | TypeError) and _SWEDISH_FILTER_ERROR.match(str(exc)):
+        return f"{subject} kunde inte fyllas i: {exc} Rätta taggen i mallen eller värdet i filen."
+    return (
+        f"{subject} kunde inte fyllas i: en tagg använder ett värde på ett sätt som inte går "
+        f"(till exempel räknar med en text eller anropar något som inte är en funktion). {_FIX_TAG}"
+    )
+
+
+_SWEDISH_FILTER_ERROR = re.compile(r"^(Kan inte|Ogiltig|Okänd|Talet|Antalet)")
+_DOCXTPL_PREFIX = re.compile(r"(\{[{%])(?:p|tr|tc|r)(?=\s)")
+
+
+_UNKNOWN_TAG = re.compile(r"^Encountered unknown tag '(\w+)'")
+_UNCLOSED = re.compile(r"^Unexpected end of template.*closed is '(\w+)'", re.DOTALL)
+
+
+def _open_block(text: str, block: str) -> list[str]:
+    """The opening tag of the ``block`` (if, for) that is never closed, as a one-item list."""
+    stack: list[str] = []
+    for match in _TAG.finditer(text):
+        inside = match.group()[2:-2].strip("-+ \t\n")
+        if match.group().startswith("{%") and re.match(rf"{block}\b", inside):
+            stack.append(match.group())
+        elif match.group().startswith("{%") and re.match(rf"end{block}\b", inside) and stack:
+            stack.pop()
+    return stack[-1:]
+
+
+def _syntax_location(template: _Template) -> tuple[str, str] | None:
+    """The tag and part (body, header, footer) that Jinja stumbles on.
+
+    docxtpl gives Jinja the whole XML, so Jinja's line number means nothing to a Word user;
+    instead each part's text (one line per paragraph) is parsed again on its own, and the tag
+    on the line Jinja names is shown. A mistake in a single tag is found by parsing that tag
+    alone; an unclosed block is shown by its opening tag.
+    """
+    env = environment()
+    for where, text in template.texts:
+        plain = _DOCXTPL_PREFIX.sub(r"\1", text)
+        try:
+            env.compile(plain)  # compiling also finds unknown filters
+        except jinja2.TemplateSyntaxError as exc:
+            lines = plain.split("\n")
+            line = lines[min(max(exc.lineno, 1), len(lines)) - 1]
+            tags = [m.group() for m in _TAG.finditer(line)]
+            unclosed = _UNCLOSED.search(exc.message or "")
+            unknown = _UNKNOWN_TAG.search(exc.message or "")
+            if unclosed:
+                tags = _open_block(plain, unclosed.group(1)) or tags
+            elif unknown:
+                name = unknown.group(1)
+                tags = [t for t in tags if re.match(rf"\{{%-?\s*{name}\b", t)] or tags
+            for tag in tags:
+                if tag.startswith("{{"):
+                    try:
+                        env.compile(tag)
+                    except jinja2.TemplateSyntaxError:
+                        return " ".join(tag.split()), where
+            if tags:
+                return " ".join(tags[0].split()), where
+            return None
+    return None
 
 
 def _style_label(style: str) -> str:
@@ -567,9 +660,10 @@ def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
     template = _Template(Template(str(path)), rel, _template_texts(path, rel, case_rel))
     try:
         template.docx.init_docx()
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, KeyError, ValueError):
         raise RenderError(
-            f"{_subject(rel, case_rel)} är ingen giltig Word-fil ({exc}). "
+            f"{_subject(rel, case_rel)} är ingen giltig Word-fil (delar av filen saknas eller är "
+            "trasiga). "
             "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
         ) from None
     problem = _syntax_problem(template, case_rel)
@@ -595,7 +689,7 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
         ) from None
     try:
         tpl.render(data, jinja_env=environment(), autoescape=True)
-    except (jinja2.TemplateError, ValueError) as exc:
+    except (jinja2.TemplateError, ValueError, TypeError) as exc:
         raise RenderError(_template_problem(exc, template, document.rel, data)) from None
     docx = tpl.docx
     missing = _missing_styles(docx)

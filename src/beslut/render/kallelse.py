@@ -18,7 +18,7 @@ from beslut.disclosure import ItemView, MeetingView, public_view
 from beslut.model import formatting
 from beslut.model.letterhead import format_date, letterhead
 from beslut.model.models import PAPERS_NOTES, AgendaItem, Meeting, Papers, Profile
-from beslut.render.case import RenderError, proposal_lines
+from beslut.render.case import RenderError, proposal_lines, template_error_message
 from beslut.render.images import ImageProblem
 from beslut.render.letterhead import header_context, logo_image, organisation_context
 from beslut.render.templates_build import KALLELSE
@@ -154,8 +154,8 @@ def render_kallelse(
             ) from None
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"Mallen {rel} kunde inte användas för kallelsen: {exc}.") from None
+    except (jinja2.TemplateError, ValueError, TypeError) as exc:
+        raise RenderError(template_error_message(path, rel, exc, "kallelsen")) from None
     props = tpl.docx.core_properties
     props.title = title
     props.language = "sv-SE"
