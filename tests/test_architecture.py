@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "validate": FOUNDATION | {"model", "load", "checks"},
     "checks": FOUNDATION | {"model", "load", "validate"},
     "render": FOUNDATION | {"model", "load", "validate", "disclosure"},
-    "convert": FOUNDATION,
+    "convert": FOUNDATION | {"model"},
     "assemble": FOUNDATION | {"model", "load", "validate", "disclosure", "render", "convert"},
     "publish": FOUNDATION | {"load"},
     "pipeline": FOUNDATION
