@@ -40,7 +40,7 @@ from beslut.assemble import (
     assemble_packet,
     plan_pages,
 )
-from beslut.validate.pdf_audit import structure_findings
+from beslut.validate.pdf_audit import audit_pdf, structure_findings
 from conftest import need
 
 # ------------------------------------------------------------------------------------------
@@ -387,6 +387,35 @@ def test_order_start_pages_and_plan(papers: Papers, packet: tuple[Path, Any]) ->
     assert "TJANSTESKRIVELSE" in texts[6]
     assert result.conformance_problems == ()
     assert result.warnings == ()
+
+
+@pytest.mark.libreoffice
+def test_notice_only_file_takes_the_output_intent_of_intent_from(
+    papers: Papers, tmp_path: Path
+) -> None:
+    """A file of only a withheld document's notice has no part with an ICC profile: it is not
+    claimed, unless ``intent_from`` (the kallelse) lends its PDF/A output intent."""
+    item = _items(papers)[2]
+    plain = tmp_path / "utan.pdf"
+    result = assemble_packet(None, [item], plain, title="Ärende 3: Ansökan om bistånd")
+    assert result.conformance_problems == (
+        "Ingen del har en färgprofil (OutputIntent); paketet kan inte anges som PDF/A-2b.",
+    )
+    assert "/OutputIntents" not in PdfReader(plain).trailer["/Root"]
+    borrowed = tmp_path / "med.pdf"
+    result = assemble_packet(
+        None, [item], borrowed, title="Ärende 3: Ansökan om bistånd", intent_from=papers.front
+    )
+    assert result.conformance_problems == ()
+    root = PdfReader(borrowed).trailer["/Root"]
+    [intent] = root["/OutputIntents"]
+    front_intent = PdfReader(papers.front).trailer["/Root"]["/OutputIntents"][0].get_object()
+    profile = intent.get_object()["/DestOutputProfile"].get_object().get_data()
+    assert profile == front_intent["/DestOutputProfile"].get_object().get_data()
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfaid:part[>=\"']+2", xmp) and re.search(r"pdfuaid:part[>=\"']+1", xmp)
+    assert audit_pdf(borrowed) == []
+    assert NOTICE in PdfReader(borrowed).pages[0].extract_text().replace("\n", " ")
 
 
 @pytest.mark.libreoffice

@@ -14,9 +14,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -94,10 +96,11 @@ def conformance_problem(label: str, missing: Sequence[str]) -> str:
 
 
 def _inspect(
-    parts: Sequence[_Part], lang: str
+    parts: Sequence[_Part], lang: str, fallback: DictionaryObject | None = None
 ) -> tuple[list[str], list[str], DictionaryObject | None, set[str]]:
-    """Conformance problems and warnings per part; the output intent to keep; the problems
-    already reported by the validate stage (of inspected attachments)."""
+    """Conformance problems and warnings per part; the output intent to keep (``fallback`` when
+    no part has one); the problems already reported by the validate stage (of inspected
+    attachments)."""
     problems: list[str] = []
     known: set[str] = set()
     warnings: list[str] = []
@@ -140,11 +143,22 @@ def _inspect(
                 f"paketsidan {part.start + i + 1}: {width:.0f} × {height:.0f} mm); "
                 "sidstämpeln hamnar i den sidans egen marginal."
             )
+    if parts and profile is None and not problems and fallback is not None:
+        profile = fallback
     if parts and profile is None and not problems:
         problems.append(
             "Ingen del har en färgprofil (OutputIntent); paketet kan inte anges som PDF/A-2b."
         )
     return problems, warnings, profile, known
+
+
+def _fallback_intent(path: Path) -> DictionaryObject | None:
+    """The RGB PDF/A output intent of the PDF at ``path`` (which beslut made), or None."""
+    try:
+        found = part_conformance(PdfReader(path))
+    except (OSError, PdfReadError):
+        return None
+    return found.intent if not found.missing else None
 
 
 def _xmp_of(root: DictionaryObject) -> bytes:

@@ -273,10 +273,16 @@ class MeetingBuilder:
                     continue
                 item_name = self._name(f"ärende-{item.number:02d}", public, "pdf")
                 item_title = f"Ärende {item.number}: {item.title}"
-                job = PacketJob(None, (item,), self._stage(item_name), item_title)
+                # A file of only notice pages (a withheld item, public) has no ICC profile of
+                # its own: it takes the kallelse's, so that it can be claimed as PDF/A too.
+                job = PacketJob(
+                    None, (item,), self._stage(item_name), item_title, intent_from=front
+                )
                 kind = "item-public" if public else "item"
                 # An item's own PDF depends only on its documents: reuse it when they are equal.
-                item_key = self.cache.key("item", item_title, self.cache.documents(item))
+                item_key = self.cache.key(
+                    "item", item_title, self.cache.documents(item), "intent-from-kallelse"
+                )
                 if self.cache.fetch(item_key, {".pdf": job.target}):
                     self.result.outputs.append(MeetingOutput(job.target, item_name, kind))
                 else:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from beslut.assemble.builder import _Builder
-from beslut.assemble.conformance import _inspect
+from beslut.assemble.conformance import _fallback_intent, _inspect
 from beslut.assemble.model import AssemblyError, PacketItem, PacketResult
 from beslut.assemble.overlays import _render_overlays
 from beslut.assemble.parts import (
@@ -58,6 +58,7 @@ def assemble_packet(
     stamp_label: str = "Ärende",
     lang: str = "sv-SE",
     planned: Mapping[int, int] | None = None,
+    intent_from: Path | None = None,
 ) -> PacketResult:
     """Write the packet to ``target`` (atomically) and report what it contains.
 
@@ -66,9 +67,13 @@ def assemble_packet(
     :func:`plan_pages` returned when the föredragningslista was filled in: when given, the
     packet's real start pages must match it, or :class:`AssemblyError` is raised and nothing is
     written. Damaged, encrypted or missing files also raise :class:`AssemblyError`.
+
+    ``intent_from`` is a PDF/A file of the same build (the meeting's kallelse) whose output
+    intent (ICC profile) the packet takes when no part has one, i.e. when every part is a notice
+    page for a withheld document; a packet of only beslut's own pages can then be claimed too.
     """
     with _collector_paused():
-        return _assemble(front, items, target, title, stamp_label, lang, planned)
+        return _assemble(front, items, target, title, stamp_label, lang, planned, intent_from)
 
 
 class _CollectorPause:
@@ -112,6 +117,7 @@ def _assemble(
     stamp_label: str,
     lang: str,
     planned: Mapping[int, int] | None,
+    intent_from: Path | None = None,
 ) -> PacketResult:
     _check_items(items)
     parts = _open_parts(front, items, stamp_label)
@@ -127,7 +133,8 @@ def _assemble(
     if planned is not None and dict(planned) != starts:
         raise AssemblyError(_plan_mismatch(planned, starts))
 
-    problems, warnings, profile, known = _inspect(parts, lang)
+    fallback = _fallback_intent(intent_from) if intent_from is not None else None
+    problems, warnings, profile, known = _inspect(parts, lang, fallback)
     claim = not problems
     try:
         overlay = PdfReader(io.BytesIO(_render_overlays(parts, total, stamp_label)))
@@ -189,12 +196,18 @@ class PacketJob:
     target: Path
     title: str
     planned: Mapping[int, int] | None = None
+    intent_from: Path | None = None
 
 
 def _run_job(job: PacketJob) -> PacketResult | AssemblyError:
     try:
         return assemble_packet(
-            job.front, job.items, job.target, title=job.title, planned=job.planned
+            job.front,
+            job.items,
+            job.target,
+            title=job.title,
+            planned=job.planned,
+            intent_from=job.intent_from,
         )
     except AssemblyError as exc:
         return exc
