@@ -281,7 +281,7 @@ class MeetingBuilder:
                 kind = "item-public" if public else "item"
                 # An item's own PDF depends only on its documents: reuse it when they are equal.
                 item_key = self.cache.key(
-                    "item", item_title, self.cache.documents(item), "intent-from-kallelse"
+                    "item", item_title, self.cache.documents(item), "intent from the kallelse"
                 )
                 if self.cache.fetch(item_key, {".pdf": job.target}):
                     self.result.outputs.append(MeetingOutput(job.target, item_name, kind))
