@@ -40,7 +40,7 @@ from beslut.assemble import (
     assemble_packet,
     plan_pages,
 )
-from beslut.validate.pdf_audit import structure_findings
+from beslut.validate.pdf_audit import audit_pdf, structure_findings
 from conftest import need
 
 # ------------------------------------------------------------------------------------------
@@ -387,6 +387,32 @@ def test_order_start_pages_and_plan(papers: Papers, packet: tuple[Path, Any]) ->
     assert "TJANSTESKRIVELSE" in texts[6]
     assert result.conformance_problems == ()
     assert result.warnings == ()
+
+
+@pytest.mark.libreoffice
+def test_notice_only_file_is_claimed_with_the_srgb_intent(papers: Papers, tmp_path: Path) -> None:
+    """A file of only a withheld document's notice has no part with an ICC profile: beslut's
+    own pages are RGB, so it carries beslut's sRGB output intent and is claimed."""
+    item = _items(papers)[2]
+    target = tmp_path / "utan.pdf"
+    result = assemble_packet(None, [item], target, title="Ärende 3: Ansökan om bistånd")
+    assert result.conformance_problems == ()
+    root = PdfReader(target).trailer["/Root"]
+    [intent] = root["/OutputIntents"]
+    intent = intent.get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    assert intent["/OutputConditionIdentifier"] == "sRGB IEC61966-2.1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3
+    data = profile.get_data()
+    assert data[12:20] == b"mntrRGB " and data[36:40] == b"acsp"  # an RGB display profile
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfaid:part[>=\"']+2", xmp) and re.search(r"pdfuaid:part[>=\"']+1", xmp)
+    assert audit_pdf(target) == []
+    assert NOTICE in PdfReader(target).pages[0].extract_text().replace("\n", " ")
+    again = tmp_path / "igen.pdf"
+    assemble_packet(None, [item], again, title="Ärende 3: Ansökan om bistånd")
+    assert again.read_bytes() == target.read_bytes()  # the profile carries no creation time
 
 
 @pytest.mark.libreoffice

@@ -29,6 +29,7 @@ from reportlab.pdfgen import canvas
 from beslut import api
 from beslut.assemble import PacketDocument, PacketItem, assemble_packet
 from beslut.convert.libreoffice import FakeConverter
+from beslut.validate.workspace import load_workspace
 from conftest import CASE, MEETING, PROFILE, REPO, MakeWorkspace, need_libreoffice
 from test_pdf_tags import structure_elements, tag_problems
 from test_render import copy_example_workspace
@@ -356,16 +357,75 @@ def test_public_version_leaks_nothing_from_the_secret_item(built: Path) -> None:
     assert SECRET_MARKERS[0] in _all_text(built / "handlingar.pdf")
 
 
+def _claims(path: Path) -> tuple[bool, bool]:
+    """Whether the PDF's XMP claims PDF/A-2b and PDF/UA-1."""
+    xmp = PdfReader(path).trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    pdfa = bool(re.search(r"pdfaid:part[>=\"']+2", xmp)) and bool(
+        re.search(r"pdfaid:conformance[>=\"']+B", xmp)
+    )
+    return pdfa, bool(re.search(r"pdfuaid:part[>=\"']+1", xmp))
+
+
 @pytest.mark.libreoffice
-def test_packet_with_external_attachment_does_not_claim_conformance(built: Path) -> None:
-    reader = PdfReader(built / "handlingar.pdf")
-    root = reader.trailer["/Root"]
-    assert root["/Lang"] == "sv-SE"
-    assert bool(root["/MarkInfo"]["/Marked"])
-    assert "/StructTreeRoot" in root
-    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
-    assert "pdfaid:part" not in xmp  # the external PDF is neither PDF/A nor tagged: no claim
-    assert "Handlingar Hälso- och sjukvårdsnämnden 2022-06-14" in xmp
+def test_example_packets_with_conformant_attachments_claim_pdfa_and_pdfua(built: Path) -> None:
+    """The example's external attachments are PDF/A-2b and PDF/UA-1, so every packet is too."""
+    names = ("handlingar.pdf", "offentlig/handlingar.pdf", "ärende-06.pdf", "ärende-09.pdf")
+    # the public file of the secret item is only the notice page: it takes the kallelse's ICC
+    for name in (*names, "offentlig/ärende-12.pdf"):
+        reader = PdfReader(built / name)
+        root = reader.trailer["/Root"]
+        assert _claims(built / name) == (True, True), name
+        assert "/OutputIntents" in root, name
+        assert root["/Lang"] == "sv-SE"
+    # the attachments themselves are in the packet, with their text
+    packet = _all_text(built / "handlingar.pdf")
+    assert "Förbundsdirektionen har tre ledamöter och tre ersättare från varje region." in packet
+    assert "tydliggöra ansvaret för det fallförebyggande arbetet" in packet
+
+
+@pytest.fixture(scope="module")
+def built_with_plain_attachment(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built example whose Norra attachment is replaced by a plain reportlab PDF
+    (not PDF/A, not tagged); rebuilt from the copied cache, so only the packets change."""
+    root = tmp_path_factory.mktemp("vanlig-bilaga") / "arbetsyta"
+    shutil.copytree(built.parents[2], root)
+    _pdf(
+        root / "content" / "bilagor" / "norra-sjukvårdsregionförbundet-2020.pdf",
+        text="Samverkan i Norra sjukvårdsregionen 2020",
+    )
+    report = api.build(root)
+    assert report.ok, [d.format() for d in report.diagnostics] + list(report.messages)
+    found = [(d.path, d.line, d.code) for d in report.diagnostics if d.code == "paket-ej-pdfa"]
+    assert found == [("content/möten/2022-06-14-hsn.yaml", 70, "paket-ej-pdfa")]
+    return root / "output" / MEETING_DIR
+
+
+@pytest.mark.libreoffice
+def test_packet_with_external_attachment_does_not_claim_conformance(
+    built_with_plain_attachment: Path,
+) -> None:
+    built = built_with_plain_attachment
+    for name in ("handlingar.pdf", "offentlig/handlingar.pdf", "ärende-09.pdf"):
+        reader = PdfReader(built / name)
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "sv-SE"
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert "/StructTreeRoot" in root
+        xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert "pdfaid:part" not in xmp, name  # the plain PDF is neither PDF/A nor tagged
+        assert "pdfuaid:part" not in xmp, name
+        assert "/OutputIntents" not in root, name
+    xmp = PdfReader(built / "handlingar.pdf").trailer["/Root"]["/Metadata"].get_object()
+    assert "Handlingar Hälso- och sjukvårdsnämnden 2022-06-14" in xmp.get_data().decode("utf-8")
+    # the items without that attachment still claim both
+    assert _claims(built / "ärende-06.pdf") == (True, True)
+    # and the check before any build says so, at the attachment's place in the meeting
+    found = [d.format() for d in load_workspace(built.parents[2]).diagnostics]
+    assert (
+        "content/möten/2022-06-14-hsn.yaml:70:14: varning: Bilagan "
+        "”content/bilagor/norra-sjukvårdsregionförbundet-2020.pdf” är inte PDF/A och inte "
+        "taggad; paketet kan inte anges som PDF/A-2b eller PDF/UA. [paket-ej-pdfa]"
+    ) in found
 
 
 @pytest.mark.libreoffice

@@ -28,7 +28,7 @@ from typing import Any
 
 from beslut.load.paths import CACHE_DIR
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 """Raise it when the state file changes shape or the same inputs now build to something else
 (3: PDFs finished for PDF/A and PDF/UA); an older state means a clean full build."""
 STATE_FILE = "state.json"
