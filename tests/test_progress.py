@@ -284,3 +284,20 @@ def test_watch_in_a_pipe_prints_plain_lines_without_escape_codes(
     assert lines[1].endswith(" bygger…\n") and lines[1].startswith("[")
     assert lines[2].split("] ", 1)[1].startswith("klart: 1 ändrad, 0 fel, 0 varningar · ")
     assert not any("\x1b" in line for line in lines)
+
+
+def test_watch_ignores_temporary_files_of_editors_and_tools(tmp_path: Path) -> None:
+    """``sed -i`` and editors write temporary files next to the real one: they are not shown
+    as changed and do not start a build; files the build reads and folders do."""
+    import watchfiles
+
+    from beslut.watch import _relevant
+
+    folder = tmp_path / "content" / "ärenden"
+    folder.mkdir(parents=True)
+    modified = watchfiles.Change.modified
+    for name in ("sedLuWcH1", "~$mall.docx", ".KS-1.md.swp", "KS-1.md~", "4913", "x.tmp"):
+        assert not _relevant(modified, str(folder / name)), name
+    for name in ("KS-1.md", "möte.yaml", "bilaga.PDF", "logga.svg", "mall.docx"):
+        assert _relevant(modified, str(folder / name)), name
+    assert _relevant(watchfiles.Change.added, str(folder))

@@ -17,6 +17,7 @@ from beslut.convert.libreoffice import Converter, ConverterUnavailable, LibreOff
 from beslut.load.paths import (
     CACHE_DIR,
     CONTENT_DIR,
+    INPUT_SUFFIXES,
     TEMPLATES_DIR,
     check_out_dir,
     default_out_dir,
@@ -29,8 +30,12 @@ Starting = Callable[[tuple[str, ...]], None]
 
 
 def _relevant(_change: watchfiles.Change, path: str) -> bool:
+    """A file the build reads (by suffix), or a folder; not an editor's or a tool's temporary
+    file (``sed -i`` writes ``sedXXXXXX``, Word ``~$x.docx``), which would show up as changed."""
     name = Path(path).name
-    return not name.startswith((".", "~$", "#")) and not name.endswith(("~", ".tmp", ".swp"))
+    if name.startswith((".", "~$", "#")) or name.endswith(("~", ".tmp", ".swp")):
+        return False
+    return Path(path).suffix.lower() in INPUT_SUFFIXES or Path(path).is_dir()
 
 
 def watch(

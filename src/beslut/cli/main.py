@@ -397,7 +397,7 @@ def init(mapp: Path) -> None:
     written = api.init_workspace(mapp)
     for path in written:
         click.echo(f"skapade {path}")
-    _editor_settings(api.write_editor_settings(mapp), "skapade")
+    _editor_settings(api.write_editor_settings(mapp), "skapade", mapp)
     click.echo(f"Klart. Redigera {mapp / 'content' / 'profil.yaml'} och kör: beslut check {mapp}")
 
 
@@ -496,17 +496,26 @@ def schema(arbetsyta: Path) -> None:
     from beslut import api
 
     for path in api.write_schemas(arbetsyta):
-        click.echo(f"skrev {path}")
-    _editor_settings(api.write_editor_settings(arbetsyta), "skrev")
+        click.echo(f"skrev {_relative(path, arbetsyta)}")
+    _editor_settings(api.write_editor_settings(arbetsyta), "skrev", arbetsyta)
 
 
-def _editor_settings(result: EditorSettings, verb: str) -> None:
-    """Print what ``write_editor_settings`` wrote, and its warnings on stderr."""
+def _relative(path: Path, root: Path) -> str:
+    """``path`` as the user sees it: relative to the workspace when it lies inside."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _editor_settings(result: EditorSettings, verb: str, root: Path) -> None:
+    """Print what ``write_editor_settings`` wrote (relative to the workspace, like the other
+    lines), and its warnings on stderr."""
     for path in result.written:
-        click.echo(f"{verb} {path}")
+        click.echo(f"{verb} {_relative(path, root)}")
     for path in result.modelines_removed:
         click.echo(
-            f"tog bort schemaraden (# yaml-language-server) ur {path}; "
+            f"tog bort schemaraden (# yaml-language-server) ur {_relative(path, root)}; "
             ".vscode/settings.json kopplar nu schemat, också om filen flyttas"
         )
     for warning in result.warnings:

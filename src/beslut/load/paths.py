@@ -10,6 +10,9 @@ PROFILE_FILE = Path("content") / "profil.yaml"
 CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
 CACHE_DIR = ".beslut-cache"
+INPUT_SUFFIXES = (".md", ".yaml", ".yml", ".pdf", ".docx", ".odt", ".png", ".jpg", ".jpeg", ".svg")
+"""Suffixes of the files under content/ a build may read (images: logos and figures); templates
+are .docx. The build state stamps these, and ``beslut watch`` rebuilds when one changes."""
 """The build cache and state, inside the workspace (never published)."""
 
 

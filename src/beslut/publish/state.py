@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from beslut.load.paths import CACHE_DIR
+from beslut.load.paths import CACHE_DIR, INPUT_SUFFIXES
 
 STATE_VERSION = 4
 """Raise it when the state file changes shape or the same inputs now build to something else
@@ -34,8 +34,6 @@ STATE_VERSION = 4
 STATE_FILE = "state.json"
 PDF_CACHE = "pdf"
 """Folder under CACHE_DIR with each built case's PDF, named by unit key: what assembly reads."""
-INPUT_SUFFIXES = (".md", ".yaml", ".yml", ".pdf", ".docx", ".odt", ".png", ".jpg", ".jpeg", ".svg")
-"""Suffixes of the files under content/ a build may read (images: logos and figures)."""
 
 VERSION_INPUT = "beslut"
 """Input id of the beslut version: every unit depends on it."""
