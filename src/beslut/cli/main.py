@@ -183,6 +183,16 @@ def _out_dir_option(func: F) -> F:
     )(func)
 
 
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Utskriftsformat: text för människor, json för verktyg.",
+)
+
+
 @click.group("beslut", cls=_Group, context_settings=CONTEXT, epilog=EPILOG)
 @click.version_option(__version__, "--version", message="beslut %(version)s")
 def cli() -> None:
@@ -192,14 +202,7 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT)
 @_workspace_arg
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Utskriftsformat: text för människor, json för verktyg.",
-)
+@_format_option
 @click.option("--strikt", "--strict", "strikt", is_flag=True, help="Behandla varningar som fel.")
 @click.option(
     "--fix",
@@ -315,14 +318,7 @@ def regel(kod: str | None) -> None:
     metavar="FIL...",
     type=click.Path(exists=True, path_type=Path),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Utskriftsformat: text för människor, json för verktyg.",
-)
+@_format_option
 def granska(filer: tuple[Path, ...], fmt: str) -> None:
     """Granska PDF-filer inför mötet: arkivering (PDF/A-2b) och tillgänglighet (PDF/UA-1).
 
