@@ -497,9 +497,10 @@ def schema(arbetsyta: Path) -> None:
 
 
 def _relative(path: Path, root: Path) -> str:
-    """``path`` as the user sees it: relative to the workspace when it lies inside."""
+    """``path`` as the user named the workspace (``schemas/x.json`` for ``.``, ``ny/schemas/x.json``
+    for ``ny``), like the other lines ``init`` prints."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return str(root / path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
 
