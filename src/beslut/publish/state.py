@@ -30,7 +30,8 @@ from beslut.load.paths import CACHE_DIR, INPUT_SUFFIXES
 
 STATE_VERSION = 4
 """Raise it when the state file changes shape or the same inputs now build to something else
-(3: PDFs finished for PDF/A and PDF/UA); an older state means a clean full build."""
+(3: PDFs finished for PDF/A and PDF/UA; 4: files of notice pages only claimed too); an older
+state means a clean full build."""
 STATE_FILE = "state.json"
 PDF_CACHE = "pdf"
 """Folder under CACHE_DIR with each built case's PDF, named by unit key: what assembly reads."""
