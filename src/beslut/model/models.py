@@ -686,10 +686,11 @@ class Profile(Frozen):
         "sv-SE",
         alias="språk",
         json_schema_extra={"pattern": "^[a-z]{2,3}(-[A-Z]{2})?$"},
-        description="Språket handlingarna skrivs på, som språkkod (standard sv-SE). "
+        description="Språket för handlingspaketen och bilagorna, som språkkod (standard sv-SE). "
         "Handlingspaketen märks med det, och bilagor i Word- eller ODT-format får det när de "
         "konverteras till PDF, om de inte själva anger ett annat språk med avsikt (en-US med "
-        "engelsk text, de-DE, en-GB …).",
+        "engelsk text, de-DE, en-GB …). Ärendena och kallelsen skrivs med mallarnas svenska "
+        "rubriker och är alltid märkta sv-SE.",
     )
     organs: tuple[Organ, ...] = Field(
         alias="organ", min_length=1, description="Nämnder, styrelser och andra instanser."
