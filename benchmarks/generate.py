@@ -45,7 +45,10 @@ def _case(index: int, rng: random.Random, corpus: list[str]) -> str:
         for verb, obj in rng.sample(
             [
                 ("godkänner", "förslaget till handlingsplan för vårdplatser"),
-                ("uppdrar åt", "hälso- och sjukvårdsdirektören att återrapportera senast i juni"),
+                (
+                    "uppdrar åt",
+                    "hälso- och sjukvårdsdirektören att återrapportera senast i juni 2027",
+                ),
                 ("avsätter", "400 000 kronor för uppföljning under 2027"),
                 ("fastställer", "riktlinjer för samverkan med kommunerna"),
                 ("överlämnar", "ärendet till regionstyrelsen för kännedom"),
@@ -119,6 +122,8 @@ def generate(dest: Path, n: int, seed: int = 1) -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "content" / "ärenden").mkdir(parents=True)
     shutil.copy(REPO / "content" / "profil.yaml", dest / "content" / "profil.yaml")
+    # the profile names logos (content/bilder/): without them the build stops at logotyp-fel
+    shutil.copytree(REPO / "content" / "bilder", dest / "content" / "bilder")
     shutil.copytree(REPO / "templates", dest / "templates")
     for index in range(n):
         (dest / "content" / "ärenden" / f"syntetiskt-{index:04d}.md").write_text(
