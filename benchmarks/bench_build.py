@@ -34,6 +34,21 @@ FILTER = (
 )
 
 
+def soffice(profile: Path, out: Path, files: list[str]) -> list[str]:
+    """A plain ``soffice`` batch conversion of ``files`` with beslut's PDF/A filter."""
+    return [
+        "soffice",
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        FILTER,
+        "--outdir",
+        str(out),
+        *files,
+    ]
+
+
 def time_beslut(workspace: Path) -> float:
     """Return the wall time of a cold ``beslut build`` (docx + pdf)."""
     shutil.rmtree(workspace / "output", ignore_errors=True)
@@ -57,21 +72,7 @@ def time_naive(workspace: Path, scratch: Path) -> float:
     for index, document in enumerate(loaded.cases):
         docx = out / f"{index:04d}.docx"
         docx.write_bytes(render_case(document, loaded.profile, loaded.root).data)
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                FILTER,
-                "--outdir",
-                str(out),
-                str(docx),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        subprocess.run(soffice(profile, out, [str(docx)]), check=True, capture_output=True)
         if not docx.with_suffix(".pdf").is_file():
             raise SystemExit(f"naive conversion lost {docx}")
     return time.perf_counter() - started
@@ -92,17 +93,7 @@ def time_limit(workspace: Path, scratch: Path, processes: int = 2) -> float:
     started = time.perf_counter()
     running = [
         subprocess.Popen(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{scratch / f'limit-profile-{index}'}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                FILTER,
-                "--outdir",
-                str(out),
-                *files[index::processes],
-            ],
+            soffice(scratch / f"limit-profile-{index}", out, files[index::processes]),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

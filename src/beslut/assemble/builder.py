@@ -30,7 +30,7 @@ from pypdf.generic import (
 )
 
 from beslut.assemble.bookmarks import _Bookmarks
-from beslut.assemble.conformance import _pdf_date, _timestamp, _xmp, srgb_profile
+from beslut.assemble.conformance import _timestamp, _xmp, srgb_profile
 from beslut.assemble.model import PRODUCER, RESAVE_PDF, AssemblyError, PacketItem
 from beslut.assemble.objects import (
     _as_list,
@@ -44,6 +44,7 @@ from beslut.assemble.overlays import _Stamps
 from beslut.assemble.parts import _Part
 from beslut.assemble.stamp import NOTICE_TAGS
 from beslut.assemble.structure import _rename_roles, _shift_forms, _StructCopier
+from beslut.convert.pdf_metadata import pdf_date
 
 
 class _Builder(_Bookmarks, _Stamps):
@@ -368,8 +369,8 @@ class _Builder(_Bookmarks, _Stamps):
                 "/Title": title,
                 "/Producer": PRODUCER,
                 "/Creator": "beslut",
-                "/CreationDate": _pdf_date(when),
-                "/ModDate": _pdf_date(when),
+                "/CreationDate": pdf_date(when),
+                "/ModDate": pdf_date(when),
             }
         )
         metadata = DecodedStreamObject()

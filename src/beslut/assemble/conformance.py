@@ -28,7 +28,7 @@ from beslut.assemble.model import PRODUCER, _reading
 from beslut.assemble.objects import _resolve
 from beslut.assemble.parts import _Part
 from beslut.assemble.stamp import PageBox
-from beslut.convert.pdf_metadata import XmpFields, pdf_date, xmp_packet
+from beslut.convert.pdf_metadata import XmpFields, xmp_packet
 
 _A4_MM = (210.0, 297.0)
 _PT_PER_MM = 72.0 / 25.4
@@ -254,10 +254,6 @@ def _timestamp() -> datetime:
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     return datetime.fromtimestamp(int(time.time()), UTC)
-
-
-def _pdf_date(when: datetime) -> str:
-    return pdf_date(when)
 
 
 def _xmp(title: str, lang: str, when: datetime, *, claim: bool) -> bytes:
