@@ -27,6 +27,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -426,22 +427,30 @@ class _Run:
         if self.want_pdf and not converting and cases:
             self._unavailable_message()
         batches: list[Future[list[ConversionResult]]] = []
-        batch: list[ConversionJob] = []
         rendered: dict[str, tuple[CaseDocument, Path, list[Diagnostic], tuple[Path, ...]]] = {}
         converted = 0
+        counting = threading.Lock()
 
         def convert(jobs: list[ConversionJob]) -> list[ConversionResult]:
             nonlocal converted
             assert self.converter is not None
             results = self.converter.convert(jobs)
-            converted += len(jobs)
-            self.progress(CONVERTING, converted, len(cases))
+            with counting:
+                converted += len(jobs)
+                self.progress(CONVERTING, converted, len(cases))
             return results
+
+        # One job per call, from as many threads as the converter has processes, so that each
+        # document is converted as soon as it is rendered and no process waits for a batch.
+        parallel = getattr(self.converter, "workers", 1)
+        parallel = parallel if isinstance(parallel, int) and parallel > 0 else 1
 
         pdfs: dict[str, Path] = {}
         stage_problems: dict[str, list[Diagnostic]] = {}
         broken: set[str] = set()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beslut-konvertera") as pool:
+        with ThreadPoolExecutor(
+            max_workers=parallel, thread_name_prefix="beslut-konvertera"
+        ) as pool:
             for index, document in enumerate(cases, start=1):
                 template = template_rel(self.root, workspace.profile, document.case.doc_type)
                 if template in broken:  # reported already, at the template
@@ -456,7 +465,7 @@ class _Run:
                 finally:
                     self.progress(RENDERING, index, len(cases))
                 path = self.staging / f"{output_stem(document)}.docx"
-                write_bytes_atomic(path, result.data)
+                write_bytes_atomic(path, result.data, durable=False)  # publish makes it durable
                 rendered[document.rel] = (
                     document,
                     path,
@@ -464,12 +473,8 @@ class _Run:
                     result.inputs,
                 )
                 if converting:
-                    batch.append(ConversionJob(path, path.with_suffix(".pdf"), document.rel))
-                    if len(batch) >= 8:
-                        batches.append(pool.submit(convert, batch))
-                        batch = []
-            if converting and batch:
-                batches.append(pool.submit(convert, batch))
+                    job = ConversionJob(path, path.with_suffix(".pdf"), document.rel)
+                    batches.append(pool.submit(convert, [job]))
             for future in batches:
                 try:
                     results = future.result()

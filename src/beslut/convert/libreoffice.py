@@ -585,7 +585,9 @@ class LibreOfficeConverter:
         self.profile_root = profile_root
         self._closed = False
         self._uno_checked = False
-        self._convert_lock = threading.Lock()
+        self._free: list[_Worker] = []
+        """Workers no thread is using now; see :meth:`_checkout`."""
+        self._free_changed = threading.Condition()
         self._state_lock = threading.Lock()
         self._run_state = _RunState()
         self._tag = f"beslut-lo-{os.getpid()}-{secrets.token_hex(4)}"
@@ -600,27 +602,31 @@ class LibreOfficeConverter:
     def convert(self, jobs: Sequence[ConversionJob]) -> list[ConversionResult]:
         """Convert ``jobs`` in parallel; results in the order of ``jobs``.
 
+        May be called from several threads at once: the calls share the processes, each job
+        taking whichever is free (a build hands over one document at a time as it is rendered,
+        so that no process waits for the others to finish a batch).
         Raises ConverterUnavailable when the system Python has no ``uno`` module.
         """
         jobs = list(jobs)
         if not jobs:
             return []
-        with self._convert_lock:
-            pool = self._ensure_pool()
-            results: list[ConversionResult | None] = [None] * len(jobs)
-            todo: queue.SimpleQueue[int] = queue.SimpleQueue()
-            for i in range(len(jobs)):
-                todo.put(i)
-            state = self._run_state
-            # Warm workers first, so that a single job never waits for a cold start.
-            chosen = sorted(pool, key=lambda w: not w.running())[: len(jobs)]
+        pool = self._ensure_pool()
+        results: list[ConversionResult | None] = [None] * len(jobs)
+        todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for i in range(len(jobs)):
+            todo.put(i)
+        state = self._run_state
+        helpers = min(len(jobs), len(pool))
+        if helpers == 1:
+            self._serve(jobs, todo, results, state)
+        else:
             threads = [
                 threading.Thread(
-                    target=self._drain,
-                    args=(worker, jobs, todo, results, state),
-                    name=f"beslut-lo-{worker.index}",
+                    target=self._serve,
+                    args=(jobs, todo, results, state),
+                    name=f"beslut-lo-{index}",
                 )
-                for worker in chosen
+                for index in range(helpers)
             ]
             for thread in threads:
                 thread.start()
@@ -639,29 +645,75 @@ class LibreOfficeConverter:
         """Start the LibreOffice processes in the background and return at once.
 
         A build calls this before it loads and renders, so LibreOffice's start-up (about a
-        second) overlaps with that work; the next :meth:`convert` waits until it is done.
+        second) overlaps with that work; a job waits only for the first process that is up.
         Problems are not raised here: :meth:`convert` reports them.
         """
 
         def run() -> None:
-            with self._convert_lock:
-                try:
-                    pool = self._ensure_pool()
-                except (ConverterUnavailable, RuntimeError):
-                    return
-                starters = [
-                    threading.Thread(target=self._start_quietly, args=(worker,)) for worker in pool
-                ]
-                for thread in starters:
-                    thread.start()
-                for thread in starters:
-                    thread.join()
+            try:
+                pool = self._ensure_pool()
+            except (ConverterUnavailable, RuntimeError):
+                return
+            for worker in pool:
+                threading.Thread(
+                    target=self._start_quietly,
+                    args=(worker,),
+                    name=f"beslut-lo-warm-up-{worker.index}",
+                    daemon=True,
+                ).start()
 
         threading.Thread(target=run, name="beslut-lo-warm-up", daemon=True).start()
 
     def _start_quietly(self, worker: _Worker) -> None:
-        with contextlib.suppress(_StartError, OSError):
-            self._ready(worker)
+        if not self._checkout(worker):
+            return
+        try:
+            with contextlib.suppress(_StartError, OSError):
+                self._ready(worker)
+        finally:
+            self._checkin(worker)
+
+    def _checkout(self, wanted: _Worker | None = None) -> _Worker | None:
+        """Take a free worker (``wanted``, or any, running ones first) for this thread alone.
+
+        Waits while all are busy. Returns None only when ``wanted`` is given and the converter
+        was closed meanwhile.
+        """
+        with self._free_changed:
+            while True:
+                if wanted is not None:
+                    if self._closed:
+                        return None
+                    if wanted in self._free:
+                        self._free.remove(wanted)
+                        return wanted
+                elif self._free:
+                    chosen = next((w for w in self._free if w.running()), self._free[0])
+                    self._free.remove(chosen)
+                    return chosen
+                self._free_changed.wait()
+
+    def _checkin(self, worker: _Worker) -> None:
+        with self._free_changed:
+            self._free.append(worker)
+            self._free.sort(key=lambda w: w.index)
+            self._free_changed.notify_all()
+
+    def _serve(
+        self,
+        jobs: list[ConversionJob],
+        todo: queue.SimpleQueue[int],
+        results: list[ConversionResult | None],
+        state: _RunState,
+    ) -> None:
+        """Convert jobs from ``todo`` on whichever worker is free, until ``todo`` is empty."""
+        while not todo.empty():
+            worker = self._checkout()
+            assert worker is not None
+            try:
+                self._drain(worker, jobs, todo, results, state)
+            finally:
+                self._checkin(worker)
 
     def soffice_pids(self) -> list[int]:
         """Process ids of the running soffice processes (each its own process group)."""
@@ -673,6 +725,8 @@ class LibreOfficeConverter:
             if self._closed:
                 return
             self._closed = True
+        with self._free_changed:
+            self._free_changed.notify_all()  # a warm-up waiting for its worker gives up
         atexit.unregister(self.close)
         stoppers = [
             threading.Thread(target=worker.stop, name=f"beslut-lo-stop-{worker.index}")
@@ -726,6 +780,8 @@ class LibreOfficeConverter:
                         self._tag,
                     )
                 )
+            with self._free_changed:
+                self._free = list(self._pool)
             return self._pool
 
     def _check_uno(self) -> None:
