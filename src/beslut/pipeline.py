@@ -473,7 +473,7 @@ class _Run:
                     result.inputs,
                 )
                 if converting:
-                    job = ConversionJob(path, path.with_suffix(".pdf"), document.rel)
+                    job = ConversionJob(path, path.with_suffix(".pdf"), document.rel, preview=True)
                     batches.append(pool.submit(convert, [job]))
             for future in batches:
                 try:

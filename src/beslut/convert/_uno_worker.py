@@ -12,6 +12,7 @@ Protocol: JSON, one object per line, ASCII only.
   ``{"event": "fatal", "kind": "no_uno"|"connect", "error": "..."}`` (then exit).
 * parent -> worker: ``{"id": N, "source": "/abs/in.docx", "target": "/abs/out.pdf",
   "filter_data": {"SelectPdfVersion": 2, ...}, "language": "sv-SE"}`` or ``{"cmd": "quit"}``.
+  ``"preview": true`` (optional) loads it in preview mode (beslut's own documents).
   ``language`` (optional) is given to the document before export, see ``_set_language``;
   whether to give it is decided by beslut (``beslut.convert.language``), not here.
 * worker -> parent per job: ``{"id": N, "ok": true}`` or
@@ -183,6 +184,9 @@ def _convert(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
         _prop("MacroExecutionMode", 0),  # NEVER_EXECUTE
         _prop("UpdateDocMode", 0),  # NO_UPDATE: no external links
     )
+    if job.get("preview"):
+        # Read for export only: no spell checking, word completion or other idle work.
+        load_props = (*load_props, _prop("Preview", True))
     try:
         doc = desktop.loadComponentFromURL(url_in, "_blank", 0, load_props)
     except Exception as exc:
