@@ -178,7 +178,7 @@ def _convert(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
     job_id = job.get("id")
     url_in = uno.systemPathToFileUrl(job["source"])
     url_out = uno.systemPathToFileUrl(job["target"])
-    load_props = (
+    load_props: tuple[Any, ...] = (
         _prop("Hidden", True),
         _prop("ReadOnly", True),
         _prop("MacroExecutionMode", 0),  # NEVER_EXECUTE

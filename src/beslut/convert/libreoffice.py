@@ -858,7 +858,7 @@ class LibreOfficeConverter:
         if problem is not None:
             return _failed(job, started, problem)
         tmp = _temp_target(job.target)
-        payload = {
+        payload: dict[str, Any] = {
             "source": str(job.source.resolve()),
             "target": str(tmp.resolve()),
             "filter_data": self.pdf_options.filter_data(),
