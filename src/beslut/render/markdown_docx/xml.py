@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 
 Element = Any
 """An lxml element (python-docx's oxml classes are untyped)."""
@@ -14,10 +15,25 @@ Element = Any
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+@cache
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    """Clark name and namespace map of ``w:p`` and the like (what OxmlElement works out each
+    time; the body of a case creates thousands of elements, so it is worked out once)."""
+    name = NamespacePrefixedTag(tag)
+    return name.clark_name, name.nsmap
+
+
+@cache
+def _attr(key: str) -> str:
+    return str(qn(f"w:{key}"))
+
+
 def _el(tag: str, parent: Element | None = None, **attrs: str) -> Element:
-    element = OxmlElement(tag)
+    clark, nsmap = _tag(tag)
+    # What OxmlElement(tag) does, without parsing the tag again.
+    element = oxml_parser.makeelement(clark, nsmap=nsmap)
     for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), value)
+        element.set(_attr(key), value)
     if parent is not None:
         parent.append(element)
     return element
