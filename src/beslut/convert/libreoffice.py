@@ -5,10 +5,12 @@ Two implementations of :class:`Converter`:
 * :class:`LibreOfficeConverter` keeps a pool of warm, headless LibreOffice processes, one per
   core, each with its own private profile. Each process listens on a named pipe and is driven by
   ``_uno_worker.py``, a small UNO client that runs under the system Python (the one that has
-  LibreOffice's ``uno`` module) and talks JSON lines with this module. Jobs are shared out over
-  the processes by one thread per process. Hung conversions are killed, crashed processes are
-  restarted, each document gets one retry, and every PDF is checked before it counts, then
-  finished for PDF/A-2b and PDF/UA-1 (:mod:`.pdf_finish`) before it is renamed into place.
+  LibreOffice's ``uno`` module) and talks JSON lines with this module. Each job takes whichever
+  process is free, also across ``convert`` calls made from several threads at once (a build
+  hands over every document as soon as it is rendered). Hung conversions are killed, crashed
+  processes are restarted, each document gets one retry, and every PDF is finished for
+  PDF/A-2b and PDF/UA-1 (:mod:`.pdf_finish`, which also checks that it has pages) before it
+  counts and is renamed into place.
 * :class:`FakeConverter` writes a blank one-page PDF per job; for the unit tests of other modules.
 
 Every message meant for a user is in Swedish and names the job's label.
@@ -911,14 +913,16 @@ class LibreOfficeConverter:
                         started,
                         f"{label}: LibreOffice kunde inte konvertera dokumentet: {words}",
                     )
-                reason = check_pdf(tmp)
-                if reason is not None:
-                    return _failed(
-                        job, started, f"{label}: LibreOffice skrev ingen giltig PDF: {reason}."
-                    )
+                # Finishing parses the file and walks its pages; only when that fails is it
+                # read again with pypdf (check_pdf), for the plainest reason to give.
                 try:
-                    finish_file(tmp)
+                    pages = finish_file(tmp)
                 except (FinishError, OSError) as exc:
+                    reason = check_pdf(tmp)
+                    if reason is not None:
+                        return _failed(
+                            job, started, f"{label}: LibreOffice skrev ingen giltig PDF: {reason}."
+                        )
                     detail = exc.strerror or exc if isinstance(exc, OSError) else exc
                     return _failed(
                         job,
@@ -926,6 +930,12 @@ class LibreOfficeConverter:
                         f"{label}: PDF-filen från LibreOffice kunde inte göras färdig för PDF/A "
                         f"och PDF/UA: {detail}. Konvertera igen; kvarstår felet, rapportera det "
                         "med dokumentet.",
+                    )
+                if pages < 1:
+                    return _failed(
+                        job,
+                        started,
+                        f"{label}: LibreOffice skrev ingen giltig PDF: PDF-filen har inga sidor.",
                     )
                 try:
                     os.replace(tmp, job.target)

@@ -91,12 +91,17 @@ class FinishError(Exception):
     """The PDF could not be finished; ``str()`` is a Swedish reason (without the file's name)."""
 
 
-def finish_file(path: Path) -> None:
-    """Finish the PDF at ``path`` in place (the converter's temporary file)."""
+def finish_file(path: Path) -> int:
+    """Finish the PDF at ``path`` in place (the converter's temporary file).
+
+    Returns its number of pages (found while finishing), so the converter needs no second
+    parse of the file to check that it has pages.
+    """
     data = path.read_bytes()
-    finished = finish_pdf(data)
+    finished, pages = _finish(data)
     if finished != data:
         path.write_bytes(finished)
+    return pages
 
 
 def finish_pdf(data: bytes) -> bytes:
@@ -104,13 +109,17 @@ def finish_pdf(data: bytes) -> bytes:
 
     Raises :class:`FinishError` when the file is not shaped as LibreOffice writes PDFs.
     """
+    return _finish(data)[0]
+
+
+def _finish(data: bytes) -> tuple[bytes, int]:
     try:
         document = _Document(data)
         document.finish_structure(
             title="/" + TITLE_STYLE, layout=frozenset("/" + name for name in SIGNATURE_STYLES)
         )
         document.finish_metadata()
-        return document.updated()
+        return document.updated(), document.pages
     except FinishError:
         raise
     except MemoryError:
@@ -153,6 +162,8 @@ class _Document:
             raise FinishError("PDF-filen saknar katalog (/Root)")
         self.catalog_id = root.idnum
         self.catalog = self._dict(self.catalog_id)
+        self.pages = 0
+        """Pages found in the page tree (set by :meth:`finish_structure`)."""
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -540,6 +551,7 @@ class _Document:
                 stack.extend(reversed(list(self.resolve(node.get("/Kids")) or [])))
                 continue
             pages.append((ref, node))
+            self.pages = len(pages)
             if self.resolve(node.get("/Annots")) and node.get("/Tabs") != "/S":
                 node[NameObject("/Tabs")] = NameObject("/S")
                 self.mark(ref.idnum)
