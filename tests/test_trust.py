@@ -302,7 +302,7 @@ def test_full_disk_in_the_cli_is_one_swedish_line_and_exit_1(
 ) -> None:
     root = make_workspace({A: CASE})
 
-    def full(_path: Path, _data: bytes) -> None:
+    def full(_path: Path, _data: bytes, **_options: bool) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(root / ".beslut-cache" / "x"))
 
     monkeypatch.setattr("beslut.pipeline.write_bytes_atomic", full)
