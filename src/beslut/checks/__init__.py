@@ -53,18 +53,43 @@ DOCUMENT_CHECKS: tuple[Callable[[Context, Document], Iterable[Diagnostic]], ...]
     dates.check_document,
     pasted.check_document,
 )
-"""Checks that need only one file and the profile; their findings are cached per file."""
+"""Checks that need only one file and the profile; their findings are cached per file, in
+memory and on disk (:func:`_document_findings`). Each reads only the document (its text, YAML
+data and model, all made from the file alone) and ``context.settings``: never
+``context.cases``/``meetings``, an attachment, an image or another file. A check that does
+belongs in :data:`CHECKS`, or its other inputs must go into the cache key."""
 
 
 def _document_findings(context: Context) -> Iterator[Diagnostic]:
     """Run the one-file checks, reusing the findings of files that have not changed.
 
-    A document lives while its file is unchanged (see :meth:`Context.case_document`), so in
-    watch mode only the edited file is checked again; the profile is part of the key.
+    Two layers: a document lives while its file is unchanged (see
+    :meth:`Context.case_document`), so in watch mode only the edited file is looked up again;
+    a new process (``beslut check``, ``beslut build``) finds the other files' findings in the
+    disk cache (:mod:`beslut.validate.findings_cache`). The key is the file's text and path,
+    the whole profile and the code fingerprint: the one-file checks read nothing else (no
+    attachment, image or other case; see :data:`DOCUMENT_CHECKS`).
     """
-    settings = f"fynd:{hash(context.profile.model_dump_json())}"
+    from beslut.validate.findings_cache import FindingsCache, entry_key, settings_key
+
+    settings = settings_key(DOCUMENT_CACHE, context.profile.model_dump_json())
+    cache = FindingsCache(context.root, DOCUMENT_CACHE)
     for document in context.documents():
-        yield from document.memo(settings, partial(_one_file, context, document))
+        kind = "sammanträde" if document.case is None else "ärende"
+        key = document.memo(
+            f"fynd-nyckel:{settings}",
+            partial(entry_key, settings, kind, document.rel, document.source.text),
+        )
+        found = document.memo(
+            f"fynd:{settings}", partial(cache.get, key, partial(_one_file, context, document))
+        )
+        cache.use(key, found)
+        yield from found
+    cache.save()
+
+
+DOCUMENT_CACHE = "dokument"
+"""The disk cache of the one-file checks' findings (``.beslut-cache/fynd/dokument.json``)."""
 
 
 def _one_file(context: Context, document: Document) -> list[Diagnostic]:
