@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import beslut.checks as checks
 import beslut.render.case as render_case
-from beslut.checks import base
+from beslut.checks import base, dates, sections
 from beslut.cli.main import cli
 from beslut.diagnostics import Diagnostic
 from beslut.load import source as load_source
@@ -33,7 +33,8 @@ TEMPLATES = Path(".beslut-cache/fynd/mallar.json")
 PROBLEMS = """
 
 Kostnaden ökar med 5% och  det finns dubbla mellanslag. Det blev -5 grader. Mötet hölls
-måndagen den 4 mars 2025 och budgeten är 12 miljoner kronor, dvs 12 mkr.
+måndagen den 4 mars 2025 och budgeten är 12 miljoner kronor, dvs 12 mkr. Svaret ska
+lämnas senast den 1 januari 2020.
 
 Detta är en mycket lång mening som har alldeles för många ord för att en läsare ska kunna
 följa den från början till slut utan att tappa tråden någonstans på vägen mellan det första
@@ -58,8 +59,11 @@ def example(tmp_path: Path) -> Path:
     root = tmp_path / "exempel"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
-    with (root / DIRECTIVE).open("a", encoding="utf-8") as handle:
-        handle.write(PROBLEMS)
+    path = root / DIRECTIVE
+    text = path.read_text("utf-8")
+    assert text.count("\n## Sammanfattning\n") == 1
+    empty = "\n## Sammanfattning\n\n## Bakgrund\n"  # a required section left empty
+    path.write_text(text.replace("\n## Sammanfattning\n", empty) + PROBLEMS, "utf-8")
     fresh()
     return root
 
@@ -75,6 +79,27 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         return real(context, document)
 
     monkeypatch.setattr(checks, "_one_file", counting)
+    return counted
+
+
+@pytest.fixture
+def parts(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count what the cross-file checks compute per file (sections, deadlines) and how often
+    a Markdown body is cut into prose blocks."""
+    counted: Counter[str] = Counter()
+
+    def count(module: Any, name: str, label: str) -> None:
+        real = getattr(module, name)
+
+        def counting(*args: Any) -> Any:
+            counted[label] += 1
+            return real(*args)
+
+        monkeypatch.setattr(module, name, counting)
+
+    count(sections, "_case_findings", "avsnitt")
+    count(dates, "_deadline_dates", "tidsfrister")
+    count(base, "markdown_blocks", "prosa")
     return counted
 
 
@@ -94,28 +119,46 @@ def document_count(root: Path) -> int:
     )
 
 
-def test_cached_findings_equal_a_fresh_check_exactly(example: Path, calls: Counter[str]) -> None:
+def entry_count(root: Path) -> int:
+    """Entries in the store: per case its one-file findings, sections and deadlines; per
+    meeting its one-file findings."""
+    meetings = len(list((root / "content" / "möten").glob("*.yaml")))
+    return 3 * (document_count(root) - meetings) + meetings
+
+
+def test_cached_findings_equal_a_fresh_check_exactly(
+    example: Path, calls: Counter[str], parts: Counter[str]
+) -> None:
     first = run(example)
     assert sum(calls.values()) == document_count(example)
+    cases = document_count(example) - 1  # one meeting
+    assert parts["avsnitt"] == parts["tidsfrister"] == cases and parts["prosa"] >= cases
     codes = {d.code for d in first if d.path == DIRECTIVE}
-    assert {"procent", "dubbla-mellanslag", "lång-mening", "fel-veckodag"} <= codes, codes
+    expected = {"procent", "dubbla-mellanslag", "lång-mening", "fel-veckodag", "inklistrad-lista"}
+    assert expected | {"tomt-avsnitt", "tidsfrist"} <= codes, codes
     assert any(d.fix is not None for d in first if d.path == DIRECTIVE)
     calls.clear()
+    parts.clear()
     second = run(example)
     assert sum(calls.values()) == 0
+    assert not parts  # no Markdown body parsed into prose: every file's findings were cached
     assert with_fixes(second) == with_fixes(first)
     assert [d.format() for d in second] == [d.format() for d in first]
     shutil.rmtree(example / ".beslut-cache")  # always safe: the same findings, computed again
     assert with_fixes(run(example)) == with_fixes(first)
 
 
-def test_a_cold_check_rechecks_only_the_edited_file(example: Path, calls: Counter[str]) -> None:
+def test_a_cold_check_rechecks_only_the_edited_file(
+    example: Path, calls: Counter[str], parts: Counter[str]
+) -> None:
     run(example)
     calls.clear()
     path = example / MONTHLY
     path.write_text(path.read_text("utf-8") + "\nEtt nytt stycke med  två mellanslag.\n", "utf-8")
+    parts.clear()
     found = run(example)
     assert dict(calls) == {MONTHLY: 1}
+    assert dict(parts) == {"avsnitt": 1, "tidsfrister": 1, "prosa": 1}
     assert any(d.path == MONTHLY and d.code == "dubbla-mellanslag" for d in found)
     calls.clear()
     run(example)
@@ -163,7 +206,7 @@ def test_a_damaged_store_is_ignored_and_rewritten(
     assert with_fixes(run(example)) == with_fixes(first)
     assert sum(calls.values()) == document_count(example)
     stored = json.loads((example / STORE).read_text("utf-8"))
-    assert len(stored["entries"]) == document_count(example)
+    assert len(stored["entries"]) == entry_count(example)
     calls.clear()
     run(example)
     assert not calls
@@ -173,7 +216,7 @@ def test_a_damaged_entry_is_computed_again(example: Path, calls: Counter[str]) -
     first = run(example)
     stored = json.loads((example / STORE).read_text("utf-8"))
     entries = stored["entries"]
-    damaged = next(k for k, v in entries.items() if v and v[0]["path"] == DIRECTIVE)
+    damaged = next(k for k, v in entries.items() if '"procent"' in json.dumps(v))
     entries[damaged] = [{"path": DIRECTIVE, "line": "x"}]
     entries["0" * 64] = "kvarglömt"  # an entry no file uses: pruned
     (example / STORE).write_text(json.dumps(stored), "utf-8")
@@ -181,7 +224,7 @@ def test_a_damaged_entry_is_computed_again(example: Path, calls: Counter[str]) -
     assert with_fixes(run(example)) == with_fixes(first)
     assert dict(calls) == {DIRECTIVE: 1}
     entries = json.loads((example / STORE).read_text("utf-8"))["entries"]
-    assert "0" * 64 not in entries and len(entries) == document_count(example)
+    assert "0" * 64 not in entries and len(entries) == entry_count(example)
 
 
 def test_the_store_holds_only_the_workspace_files(example: Path) -> None:
@@ -189,8 +232,8 @@ def test_the_store_holds_only_the_workspace_files(example: Path) -> None:
     (example / MONTHLY).unlink()
     run(example)
     entries = json.loads((example / STORE).read_text("utf-8"))["entries"]
-    assert len(entries) == document_count(example)
-    assert not any(d["path"] == MONTHLY for found in entries.values() for d in found)
+    assert len(entries) == entry_count(example)
+    assert MONTHLY not in (example / STORE).read_text("utf-8")
 
 
 def test_exemptions_apply_to_cached_findings(example: Path, calls: Counter[str]) -> None:

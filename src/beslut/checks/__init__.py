@@ -29,6 +29,8 @@ from beslut.checks.base import Context, Document
 from beslut.checks.catalogue import RULES, Rule
 from beslut.diagnostics import Diagnostic, error, warning
 from beslut.model.models import Exemption
+from beslut.validate.findings_cache import decode_findings as decode
+from beslut.validate.findings_cache import encode_findings as encode
 
 if TYPE_CHECKING:
     from beslut.load.source import Source
@@ -63,33 +65,21 @@ belongs in :data:`CHECKS`, or its other inputs must go into the cache key."""
 def _document_findings(context: Context) -> Iterator[Diagnostic]:
     """Run the one-file checks, reusing the findings of files that have not changed.
 
-    Two layers: a document lives while its file is unchanged (see
+    Two layers (:meth:`Context.one_file`): a document lives while its file is unchanged (see
     :meth:`Context.case_document`), so in watch mode only the edited file is looked up again;
     a new process (``beslut check``, ``beslut build``) finds the other files' findings in the
     disk cache (:mod:`beslut.validate.findings_cache`). The key is the file's text and path,
     the whole profile and the code fingerprint: the one-file checks read nothing else (no
     attachment, image or other case; see :data:`DOCUMENT_CHECKS`).
     """
-    from beslut.validate.findings_cache import FindingsCache, entry_key, settings_key
-
-    settings = settings_key(DOCUMENT_CACHE, context.profile.model_dump_json())
-    cache = FindingsCache(context.root, DOCUMENT_CACHE)
     for document in context.documents():
-        kind = "sammanträde" if document.case is None else "ärende"
-        key = document.memo(
-            f"fynd-nyckel:{settings}",
-            partial(entry_key, settings, kind, document.rel, document.source.text),
+        yield from context.one_file(
+            document, "fynd", partial(_one_file, context, document), encode, decode
         )
-        found = document.memo(
-            f"fynd:{settings}", partial(cache.get, key, partial(_one_file, context, document))
-        )
-        cache.use(key, found)
-        yield from found
-    cache.save()
 
 
 DOCUMENT_CACHE = "dokument"
-"""The disk cache of the one-file checks' findings (``.beslut-cache/fynd/dokument.json``)."""
+"""The disk cache of what checks find in one file (``.beslut-cache/fynd/dokument.json``)."""
 
 
 def _one_file(context: Context, document: Document) -> list[Diagnostic]:
@@ -107,11 +97,15 @@ def run(
     """Run every content check and return all diagnostics (``validation`` included), with the
     files' exemptions applied and the profile's ``kontroller.regler`` checked (the levels are
     applied by the caller, :func:`beslut.validate.codes.apply_levels`)."""
-    context = Context(root, profile, tuple(cases), tuple(meetings))
+    from beslut.validate.findings_cache import FindingsCache
+
+    cache = FindingsCache(root, DOCUMENT_CACHE)
+    context = Context(root, profile, tuple(cases), tuple(meetings), cache)
     found = list(validation)
     found.extend(_document_findings(context))
     for check in CHECKS:
         found.extend(check(context))
+    cache.save()
     from beslut.validate.codes import settings_problems
 
     problems = settings_problems(profile, profile_source)

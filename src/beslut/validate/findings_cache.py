@@ -26,12 +26,14 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from beslut.atomic import write_text_atomic
 from beslut.diagnostics import Diagnostic, Fix
 from beslut.fingerprint import code_fingerprint
 from beslut.load.paths import CACHE_DIR
+
+T = TypeVar("T")
 
 FINDINGS_DIR = "fynd"
 """Folder under CACHE_DIR with one store per kind of finding."""
@@ -58,7 +60,8 @@ def entry_key(settings: str, *parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def _encode(found: Sequence[Diagnostic]) -> list[dict[str, object]]:
+def encode_findings(found: Sequence[Diagnostic]) -> list[dict[str, object]]:
+    """Return findings as JSON: :meth:`Diagnostic.to_dict` and the fix, if any."""
     encoded = []
     for item in found:
         data = item.to_dict()
@@ -69,8 +72,8 @@ def _encode(found: Sequence[Diagnostic]) -> list[dict[str, object]]:
     return encoded
 
 
-def _decode(raw: Any) -> list[Diagnostic] | None:
-    """Return the findings of a stored entry, or None when it is not what :func:`_encode`
+def decode_findings(raw: Any) -> list[Diagnostic] | None:
+    """Return the findings of a stored entry, or None when it is not what :func:`encode_findings`
     wrote (a damaged or foreign file)."""
     try:
         found = []
@@ -118,20 +121,32 @@ class FindingsCache:
 
     def get(self, key: str, compute: Callable[[], Sequence[Diagnostic]]) -> list[Diagnostic]:
         """Return the stored findings for ``key``, else ``compute()`` (and store them)."""
+        return self.lookup(key, lambda: list(compute()), encode_findings, decode_findings)
+
+    def lookup(
+        self,
+        key: str,
+        compute: Callable[[], T],
+        encode: Callable[[T], Any],
+        decode: Callable[[Any], T | None],
+    ) -> T:
+        """Return the stored value for ``key`` (``decode`` of its JSON; None means damaged),
+        else ``compute()``, stored as ``encode`` of it: for what a check found in one file
+        before it compares with other files (a case's deadlines)."""
         raw = self._load().get(key)
-        found = None if raw is None else _decode(raw)
+        found = None if raw is None else decode(raw)
         if found is None:
-            found = list(compute())
-            raw = _encode(found)
+            found = compute()
+            raw = encode(found)
             self._computed = True
         self._used[key] = raw
         return found
 
-    def use(self, key: str, found: Sequence[Diagnostic]) -> None:
-        """Record that the run used ``key`` with findings it already had in memory, so that
-        :meth:`save` keeps the entry."""
+    def use(self, key: str, found: Any, encode: Callable[[Any], Any] | None = None) -> None:
+        """Record that the run used ``key`` with a value it already had in memory (findings,
+        or what ``encode`` turns into JSON), so that :meth:`save` keeps the entry."""
         if key not in self._used:
-            self._used[key] = _encode(found)
+            self._used[key] = (encode or encode_findings)(found)
 
     def save(self) -> None:
         """Write the entries this run used, if the file does not hold exactly those."""
@@ -146,4 +161,11 @@ class FindingsCache:
         self._computed = False
 
 
-__all__ = ["FINDINGS_DIR", "FindingsCache", "entry_key", "settings_key"]
+__all__ = [
+    "FINDINGS_DIR",
+    "FindingsCache",
+    "decode_findings",
+    "encode_findings",
+    "entry_key",
+    "settings_key",
+]
