@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import beslut.checks as checks
 import beslut.render.case as render_case
-from beslut.checks import base, dates, sections
+from beslut.checks import base, dates, proposal, sections
 from beslut.cli.main import cli
 from beslut.diagnostics import Diagnostic
 from beslut.load import source as load_source
@@ -63,6 +63,9 @@ def example(tmp_path: Path) -> Path:
     text = path.read_text("utf-8")
     assert text.count("\n## Sammanfattning\n") == 1
     empty = "\n## Sammanfattning\n\n## Bakgrund\n"  # a required section left empty
+    point = "antar handlingsplan för klarspråk 2026–2027"
+    assert text.count(point + "\n") == 1
+    text = text.replace(point + "\n", point + " i enlighet med föreliggande förslag;\n")
     path.write_text(text.replace("\n## Sammanfattning\n", empty) + PROBLEMS, "utf-8")
     fresh()
     return root
@@ -84,8 +87,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 @pytest.fixture
 def parts(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Count what the cross-file checks compute per file (sections, deadlines) and how often
-    a Markdown body is cut into prose blocks."""
+    """Count what the cross-file checks compute per file (sections, deadlines, decision
+    points) and how often a Markdown body is cut into prose blocks."""
     counted: Counter[str] = Counter()
 
     def count(module: Any, name: str, label: str) -> None:
@@ -98,6 +101,7 @@ def parts(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         monkeypatch.setattr(module, name, counting)
 
     count(sections, "_case_findings", "avsnitt")
+    count(proposal, "_case_findings", "förslag")
     count(dates, "_deadline_dates", "tidsfrister")
     count(base, "markdown_blocks", "prosa")
     return counted
@@ -120,10 +124,11 @@ def document_count(root: Path) -> int:
 
 
 def entry_count(root: Path) -> int:
-    """Entries in the store: per case its one-file findings, sections and deadlines; per
+    """Entries in the store: per case its one-file findings, sections, deadlines and decision
+    points; per
     meeting its one-file findings."""
     meetings = len(list((root / "content" / "möten").glob("*.yaml")))
-    return 3 * (document_count(root) - meetings) + meetings
+    return 4 * (document_count(root) - meetings) + meetings
 
 
 def test_cached_findings_equal_a_fresh_check_exactly(
@@ -132,10 +137,13 @@ def test_cached_findings_equal_a_fresh_check_exactly(
     first = run(example)
     assert sum(calls.values()) == document_count(example)
     cases = document_count(example) - 1  # one meeting
-    assert parts["avsnitt"] == parts["tidsfrister"] == cases and parts["prosa"] >= cases
+    assert parts["avsnitt"] == parts["tidsfrister"] == parts["förslag"] == cases
+    assert parts["prosa"] >= cases
     codes = {d.code for d in first if d.path == DIRECTIVE}
     expected = {"procent", "dubbla-mellanslag", "lång-mening", "fel-veckodag", "inklistrad-lista"}
-    assert expected | {"tomt-avsnitt", "tidsfrist"} <= codes, codes
+    cross = {"tomt-avsnitt", "tidsfrist", "beslut-hänvisar", "beslutspunkt-normaliserad"}
+    assert expected | cross <= codes, codes
+    assert any(d.fix is not None for d in first if d.code == "beslutspunkt-normaliserad")
     assert any(d.fix is not None for d in first if d.path == DIRECTIVE)
     calls.clear()
     parts.clear()
@@ -158,7 +166,7 @@ def test_a_cold_check_rechecks_only_the_edited_file(
     parts.clear()
     found = run(example)
     assert dict(calls) == {MONTHLY: 1}
-    assert dict(parts) == {"avsnitt": 1, "tidsfrister": 1, "prosa": 1}
+    assert dict(parts) == {"avsnitt": 1, "tidsfrister": 1, "förslag": 1, "prosa": 1}
     assert any(d.path == MONTHLY and d.code == "dubbla-mellanslag" for d in found)
     calls.clear()
     run(example)
