@@ -1,8 +1,10 @@
 """A disk cache of check findings that depend on one file: a new process checks only what
 changed.
 
-Used for the one-file content checks (:data:`beslut.checks.DOCUMENT_CHECKS`) and for the
-templates' static problems (:func:`beslut.render.case.template_problems`). An entry's key is a
+Used for what the content checks find in one file (:meth:`beslut.checks.base.Context.one_file`:
+the one-file checks, :data:`beslut.checks.DOCUMENT_CHECKS`, and the one-file parts of the others:
+sections, decision points, the deadlines a case names) and for the templates' static problems
+(:func:`beslut.render.case.template_problems`). An entry's key is a
 SHA-256 of everything the findings depend on: the file's content and workspace path, the
 profile, and :func:`beslut.fingerprint.code_fingerprint` (other beslut code, other findings).
 Its value is the findings themselves, fixes included, so a cached finding is exactly the one a
