@@ -376,3 +376,13 @@ def test_check_and_build_share_the_cache_across_processes(
     result = CliRunner().invoke(cli, argv)
     assert "procent" in result.output, result.output
     assert dict(calls) == {"content/ärenden/b.md": 1} and not template_calls
+
+
+def test_two_files_with_the_same_text_keep_their_own_findings(example: Path) -> None:
+    copy = DIRECTIVE.replace("KS-2025-118", "KS-2025-119")
+    shutil.copy(example / DIRECTIVE, example / copy)
+    for found in (run(example), run(example)):
+        found = [d for d in found if d.code != "dubblett-diarienummer"]  # the copy's dnr
+        mine = sorted((d.line, d.column, d.code, repr(d.fix)) for d in found if d.path == DIRECTIVE)
+        theirs = sorted((d.line, d.column, d.code, repr(d.fix)) for d in found if d.path == copy)
+        assert "procent" in {item[2] for item in mine} and theirs == mine
