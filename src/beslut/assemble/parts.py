@@ -76,10 +76,11 @@ class _ReaderCache:
     :func:`~.plain._parse_plain` parse on demand are cached by the reader the same way on a
     first use), so a reused reader gives the same packet. A reader is taken out while it is used
     and given back after, so two threads never share one (the second parses its own copy).
-    Bounded by the bytes of the files held and by their number.
+    Bounded by the bytes of the files held and by their number (a parsed file takes a few times
+    its size in memory; a 40-item meeting's files are a few MB).
     """
 
-    def __init__(self, max_bytes: int = 256 * 1024 * 1024, max_entries: int = 512) -> None:
+    def __init__(self, max_bytes: int = 128 * 1024 * 1024, max_entries: int = 256) -> None:
         self.max_bytes = max_bytes
         self.max_entries = max_entries
         self.lock = threading.Lock()
