@@ -4,6 +4,7 @@ page's content stream is copied onto its packet page as a pagination artifact.""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -61,6 +62,15 @@ _OVERLAYS: OrderedDict[bytes, bytes] = OrderedDict()
 draws the same stamps); the few last used, a few hundred kB each."""
 _OVERLAYS_KEPT = 8
 _OVERLAY_LOCK = threading.Lock()
+
+
+def _new_overlay_lock() -> None:
+    """A forked assembly worker gets a fresh lock (another thread may have held it at the fork)."""
+    global _OVERLAY_LOCK
+    _OVERLAY_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_overlay_lock)
 
 
 class _Stamps:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -116,9 +117,15 @@ class _ReaderCache:
             self.entries.clear()
             self.held = 0
 
+    def _after_fork(self) -> None:
+        # A forked assembly worker has only the thread that forked: a lock another thread held
+        # at the fork would never be released in the child.
+        self.lock = threading.Lock()
+
 
 READERS = _ReaderCache()
 """The process's parsed PDFs (see :class:`_ReaderCache`)."""
+os.register_at_fork(after_in_child=READERS._after_fork)
 
 
 def _check_items(items: Sequence[PacketItem]) -> None:
