@@ -37,9 +37,15 @@ from beslut.assemble import (
     AssemblyError,
     PacketDocument,
     PacketItem,
+    PacketJob,
+    PacketResult,
+    assemble_many,
     assemble_packet,
     plan_pages,
 )
+from beslut.assemble import packet as packet_module
+from beslut.assemble.overlays import _OVERLAYS
+from beslut.assemble.parts import READERS
 from beslut.validate.pdf_audit import audit_pdf, structure_findings
 from conftest import need
 
@@ -916,3 +922,126 @@ def test_collector_is_left_as_it_was(tmp_path: Path) -> None:
             assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+# ------------------------------------------------------------------------------------------
+# Warm caches (a long-lived process assembles again): only changed files parsed, never stale
+# ------------------------------------------------------------------------------------------
+
+
+def _text_pdf(path: Path, text: str, pages: int = 2) -> Path:
+    canvas = Canvas(str(path), pagesize=A4, invariant=1)
+    for n in range(pages):
+        canvas.drawString(72, 700, f"{text} sida {n + 1}")
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def _cold() -> None:
+    """Forget every parsed file and drawn overlay, as a new process would."""
+    READERS.clear()
+    _OVERLAYS.clear()
+
+
+def test_warm_rebuild_parses_only_the_changed_part_and_shows_its_new_text(
+    papers: Papers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    case = _text_pdf(tmp_path / "arende.pdf", "FORSTAVERSIONEN")
+    items = [
+        PacketItem(1, "Utredning", (PacketDocument(papers.report, "Tjänsteskrivelse"),)),
+        PacketItem(2, "Ändrat ärende", (PacketDocument(case, "Bilaga 1"),)),
+        PacketItem(3, "Direktiv", (PacketDocument(papers.directive, "Bilaga 2"),)),
+    ]
+    _cold()
+    before = READERS.parsed
+    assemble_packet(papers.front, items, tmp_path / "a.pdf", title=TITLE)
+    parsed = READERS.parsed
+    assert parsed - before == 5  # four files and the stamp overlay
+    assemble_packet(papers.front, items, tmp_path / "b.pdf", title=TITLE)
+    assert READERS.parsed == parsed  # nothing changed: nothing parsed again
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+    # The same path, the same size and page count, new text: an edited and rebuilt case.
+    _text_pdf(case, "ANDRAVERSIONEN")
+    assemble_packet(papers.front, items, tmp_path / "c.pdf", title=TITLE)
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "c.pdf").pages)
+    assert "ANDRAVERSIONEN" in text
+    assert "FORSTAVERSIONEN" not in text
+    assert READERS.parsed == parsed + 1  # only the changed part (the overlay is the same)
+
+
+def test_warm_and_cold_assembly_give_identical_bytes(
+    papers: Papers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers reused across packets (other variants first, in another order) change nothing."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    items = [
+        PacketItem(4, "Utredning", (PacketDocument(papers.report, "Tjänsteskrivelse"),)),
+        PacketItem(
+            5,
+            "Direktiv",
+            (
+                PacketDocument(papers.directive, "Bilaga 1"),
+                PacketDocument(papers.english, "Bilaga 2"),
+                PacketDocument(papers.external, "Bilaga 3"),
+            ),
+        ),
+        PacketItem(6, "Sekretess", (PacketDocument(papers.secret, "Bilaga 1"),)),
+    ]
+    public = [
+        items[0],
+        items[1],
+        PacketItem(6, "Sekretess", (PacketDocument(papers.secret, "Bilaga 1", NOTICE),)),
+    ]
+    _cold()
+    assemble_packet(papers.front, items, tmp_path / "cold.pdf", title=TITLE)
+    cold_public = tmp_path / "cold-public.pdf"
+    _cold()
+    assemble_packet(papers.front, public, cold_public, title=TITLE)
+    _cold()
+    # Warm: the parts were read for other packets first, in another order and other variants.
+    assemble_packet(None, [items[1]], tmp_path / "item.pdf", title="Ärende 5")
+    assemble_packet(papers.front, list(reversed(items)), tmp_path / "other.pdf", title=TITLE)
+    assemble_packet(papers.front, public, tmp_path / "warm-public.pdf", title=TITLE)
+    assemble_packet(papers.front, items, tmp_path / "warm.pdf", title=TITLE)
+    assert (tmp_path / "warm.pdf").read_bytes() == (tmp_path / "cold.pdf").read_bytes()
+    assert (tmp_path / "warm-public.pdf").read_bytes() == cold_public.read_bytes()
+
+
+def test_assemble_many_forks_and_gives_what_one_process_gives(
+    papers: Papers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    monkeypatch.setattr(packet_module, "_FORK_WORTH", 1)  # fork even for this small work
+    items = (
+        PacketItem(1, "Utredning", (PacketDocument(papers.report, "Tjänsteskrivelse"),)),
+        PacketItem(2, "Direktiv", (PacketDocument(papers.directive, "Bilaga 1"),)),
+    )
+    broken = tmp_path / "trasig.pdf"
+    broken.write_bytes(b"%PDF-1.7\nno PDF\n")
+
+    def jobs(folder: Path) -> list[PacketJob]:
+        folder.mkdir()
+        return [
+            PacketJob(None, items[1:], folder / "item.pdf", "Ärende 2"),
+            PacketJob(papers.front, items, folder / "packet.pdf", TITLE),
+            PacketJob(
+                None,
+                (PacketItem(3, "X", (PacketDocument(broken, "Bilaga X"),)),),
+                folder / "x.pdf",
+                "X",
+            ),
+            PacketJob(None, items[:1], folder / "item1.pdf", "Ärende 1"),
+        ]
+
+    forked = assemble_many(jobs(tmp_path / "forked"), workers=2)
+    here = [packet_module._run_job(job) for job in jobs(tmp_path / "here")]
+    assert [type(r) for r in forked] == [type(r) for r in here]
+    assert isinstance(forked[2], AssemblyError) and "trasig.pdf" in str(forked[2])
+    assert [r.page_count for r in forked if isinstance(r, PacketResult)] == [
+        r.page_count for r in here if isinstance(r, PacketResult)
+    ]
+    for name in ("item.pdf", "packet.pdf", "item1.pdf"):
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from beslut.convert.libreoffice import FakeConverter
 from beslut.pipeline import build
+from beslut.render import images
 from beslut.render.images import ImageProblem, read_image
 from conftest import CASE, MakeWorkspace, findings, need, pdf_figures
 
@@ -92,6 +93,34 @@ def test_read_image_png_jpeg_and_svg(tmp_path: Path) -> None:
     # python-docx cannot embed SVG: it becomes a PNG in the SVG's proportions
     assert loaded.content_type == "image/png" and loaded.data.startswith(b"\x89PNG")
     assert loaded.width_px == 2 * loaded.height_px and loaded.width_px >= 1200
+
+
+def test_an_svg_is_rasterised_once_per_content_and_again_after_an_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long-lived process (watch, the build service) rasterises an unchanged logo once."""
+    need_rsvg()
+    calls: list[bytes] = []
+    real = images._rasterise_svg
+
+    def counted(path: Path, data: bytes) -> bytes:
+        calls.append(data)
+        return real(path, data)
+
+    monkeypatch.setattr(images, "_rasterise_svg", counted)
+    monkeypatch.setattr(images, "_IMAGES", images._ImageCache())
+    logo, copy = tmp_path / "logo.svg", tmp_path / "kopia.svg"
+    logo.write_text(SVG, encoding="utf-8")
+    copy.write_text(SVG, encoding="utf-8")
+    first = read_image(logo)
+    again = read_image(copy)  # the same bytes under another name
+    assert len(calls) == 1
+    assert again.data == first.data and again.source == copy
+    # Edited in place (same path): rasterised again, and the new drawing is what is returned.
+    logo.write_text(SVG.replace('width="400" height="200"', 'width="400" height="400"'), "utf-8")
+    edited = read_image(logo)
+    assert len(calls) == 2
+    assert edited.width_px == edited.height_px and first.width_px == 2 * first.height_px
 
 
 def test_read_image_problems_are_swedish(tmp_path: Path) -> None:

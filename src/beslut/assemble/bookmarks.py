@@ -49,11 +49,16 @@ class _Bookmarks:
                 part.title, part.start, self.item_outline, Fit.fit(), is_open=False
             )
         if part.reader is not None:
-            try:
-                outline = part.reader.outline
-            except MemoryError:
-                raise
-            except Exception:
+            memo = part.opened.memo if part.opened is not None else {}
+            if "outline" not in memo:  # read once per file's bytes (see parts._ReaderCache)
+                try:
+                    memo["outline"] = part.reader.outline
+                except MemoryError:
+                    raise
+                except Exception:
+                    memo["outline"] = None
+            outline = memo["outline"]
+            if outline is None:
                 return
             self._import_outline(part, outline, parent, 0)
 

@@ -199,7 +199,8 @@ class _Builder(_Bookmarks, _Stamps):
         writer = self.writer
         source_root = cast(DictionaryObject, reader.root_object["/StructTreeRoot"].get_object())
         kids = _as_list(source_root.get("/K"))
-        copier = _StructCopier(self, reader)
+        memo = part.opened.memo if part.opened is not None else {}
+        copier = _StructCopier(self, reader, memo.setdefault("source_text", {}))
         cloned: list[DictionaryObject] = []
         for kid in kids:
             kid_obj = kid.get_object() if isinstance(kid, IndirectObject) else kid

@@ -108,8 +108,12 @@ def _inspect(
         reader = part.reader
         if reader is None:
             continue
-        with _reading(part.label):
-            found = part_conformance(reader)
+        # Depends only on the file's bytes: remembered with its reader (see parts._ReaderCache).
+        memo = part.opened.memo if part.opened is not None else {}
+        found = memo.get("conformance")
+        if found is None:
+            with _reading(part.label):
+                found = memo["conformance"] = part_conformance(reader)
         part.tagged = found.tagged
         part_lang = found.lang
         missing = list(found.missing)
@@ -127,7 +131,9 @@ def _inspect(
                 f"{part.label} har språket {part_lang}, inte {lang}; skärmläsare läser den delen "
                 f"som {part_lang}."
             )
-        if not part.tagged and not _has_fonts(reader):
+        if not part.tagged and "fonts" not in memo:
+            memo["fonts"] = _has_fonts(reader)
+        if not part.tagged and not memo["fonts"]:
             warnings.append(
                 f"{part.label} saknar text (inskannad bild?): den går inte att söka i eller läsa "
                 "med skärmläsare."

@@ -3,7 +3,11 @@ page's content stream is copied onto its packet page as a pagination artifact.""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,7 +25,7 @@ from pypdf.generic import (
 from beslut.assemble.model import FRONT_STAMP_LABEL
 from beslut.assemble.objects import _content_refs, _raw_contents
 from beslut.assemble.parts import _Part
-from beslut.assemble.stamp import PageBox, Stamp, render_overlays
+from beslut.assemble.stamp import PageBox, Stamp, font_name, render_overlays
 
 _RL_FONT = re.compile(rb"/(F\d+\+\d+)(?=\s+[\d.]+\s+Tf\b)")  # only in "/F1+0 8 Tf"
 
@@ -36,7 +40,37 @@ def _render_overlays(parts: Sequence[_Part], total: int, stamp_label: str) -> by
         for offset, box in enumerate(boxes):
             page = part.start + offset + 1
             stamps.append(Stamp(f"{prefix} · Sida {page} av {total}", box))
-    return render_overlays(notices, stamps)
+    # Why it is safe: the key is every input of render_overlays (frozen dataclasses of str and
+    # float, whose repr is exact) and reportlab runs with invariant=1, so equal keys give equal
+    # bytes; the font is the one font_name() registered once per process.
+    key = hashlib.sha256(repr((font_name(), notices, stamps)).encode("utf-8")).digest()
+    with _OVERLAY_LOCK:
+        data = _OVERLAYS.get(key)
+        if data is not None:
+            _OVERLAYS.move_to_end(key)
+            return data
+    data = render_overlays(notices, stamps)
+    with _OVERLAY_LOCK:
+        _OVERLAYS[key] = data
+        while len(_OVERLAYS) > _OVERLAYS_KEPT:
+            _OVERLAYS.popitem(last=False)
+    return data
+
+
+_OVERLAYS: OrderedDict[bytes, bytes] = OrderedDict()
+"""Overlay PDFs by the hash of what was drawn (a packet rebuilt with its page numbers unchanged
+draws the same stamps); the few last used, a few hundred kB each."""
+_OVERLAYS_KEPT = 8
+_OVERLAY_LOCK = threading.Lock()
+
+
+def _new_overlay_lock() -> None:
+    """A forked assembly worker gets a fresh lock (another thread may have held it at the fork)."""
+    global _OVERLAY_LOCK
+    _OVERLAY_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_overlay_lock)
 
 
 class _Stamps:

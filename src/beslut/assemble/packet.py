@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import gc
-import io
+import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 from beslut.assemble.builder import _Builder
 from beslut.assemble.conformance import _inspect
 from beslut.assemble.model import AssemblyError, PacketItem, PacketResult
 from beslut.assemble.overlays import _render_overlays
 from beslut.assemble.parts import (
+    READERS,
     _check_items,
     _counted_pages,
     _document_label,
     _front_label,
+    _open_data,
     _open_parts,
+    _release_parts,
 )
 from beslut.assemble.stamp import FontMissing
 from beslut.assemble.writer import _deduplicate, _write_atomic
@@ -130,11 +133,11 @@ def _assemble(
     problems, warnings, profile, known = _inspect(parts, lang)
     claim = not problems
     try:
-        overlay = PdfReader(io.BytesIO(_render_overlays(parts, total, stamp_label)))
+        overlay = _open_data(_render_overlays(parts, total, stamp_label), "Sidstämplarna")
     except FontMissing as exc:
         raise AssemblyError(str(exc)) from exc
 
-    builder = _Builder(PdfWriter(), lang, overlay, stamp_label)
+    builder = _Builder(PdfWriter(), lang, overlay.reader, stamp_label)
     # Items without documents but with a note are bookmarked in agenda order (packets only).
     waiting = [i for i in items if not i.documents and i.note] if front is not None else []
     order = {item.number: position for position, item in enumerate(items)}
@@ -153,6 +156,11 @@ def _assemble(
     builder.set_catalog(title=title, intent=profile if claim else None, claim=claim)
     _deduplicate(builder.writer)
     _write_atomic(builder.writer, target)
+    # The packet's objects and the writer refer to each other; letting go of the list frees
+    # them at once instead of leaving thousands of cycles to the collector.
+    builder.writer._objects.clear()
+    _release_parts(parts)
+    READERS.give(overlay)
     return PacketResult(
         page_count=total,
         item_start_pages=starts,
@@ -207,16 +215,39 @@ def assemble_many(
 ) -> list[PacketResult | AssemblyError]:
     """Run independent assembly jobs on all cores; results (or errors) in job order.
 
-    Assembly is pure-Python CPU work, so threads would not help; a process pool does, and
-    LibreOffice is idle by the time packets are assembled.
+    Assembly is pure-Python CPU work, so threads would not help; forked processes do, and
+    LibreOffice is idle by the time packets are assembled. This process assembles the largest
+    job itself while the others run in forked workers: its parsed files stay in
+    :data:`~.parts.READERS` for the next build of a long-lived process (``watch``, the build
+    service), and the workers, forked from it, start with them too. Small work is not worth a
+    fork of a large process: it all runs here.
     """
+    count = min(len(jobs), workers or os.cpu_count() or 1)
+    if count <= 1 or len(jobs) <= 1:
+        return [_run_job(job) for job in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -_weight(jobs[i]))
+    mine, rest = order[0], order[1:]
+    if sum(_weight(jobs[i]) for i in rest) < _FORK_WORTH:
+        return [_run_job(job) for job in jobs]
     import multiprocessing
-    import os
     from concurrent.futures import ProcessPoolExecutor
 
-    count = min(len(jobs), workers or os.cpu_count() or 1)
-    if count <= 1:
-        return [_run_job(job) for job in jobs]
+    results: list[PacketResult | AssemblyError | None] = [None] * len(jobs)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        return list(pool.map(_run_job, jobs, chunksize=max(1, len(jobs) // (4 * count))))
+    workers_used = min(count - 1, len(rest)) or 1
+    with ProcessPoolExecutor(max_workers=workers_used, mp_context=context) as pool:
+        futures = [(i, pool.submit(_run_job, jobs[i])) for i in rest]
+        results[mine] = _run_job(jobs[mine])
+        for i, future in futures:
+            results[i] = future.result()
+    return [r for r in results if r is not None]
+
+
+_FORK_WORTH = 12
+"""Documents (plus a front) in the jobs besides the largest below which forking does not pay:
+a fork of a large process and the pickled results cost about as much as assembling a dozen
+papers (measured on a 40-item meeting: an item PDF takes 0.04 s, a fork 0.05–0.1 s)."""
+
+
+def _weight(job: PacketJob) -> int:
+    return sum(len(item.documents) for item in job.items) + (job.front is not None)

@@ -41,9 +41,17 @@ class _StructCopier:
     ``/A`` is left to pypdf's clone.
     """
 
-    def __init__(self, builder: _Builder, reader: PdfReader) -> None:
+    def __init__(
+        self,
+        builder: _Builder,
+        reader: PdfReader,
+        texts: dict[tuple[int, int], bytes | None] | None = None,
+    ) -> None:
         self.writer = builder.writer
         self.reader = reader
+        self.texts: dict[tuple[int, int], bytes | None] = {} if texts is None else texts
+        """Object → its source text (:meth:`_source_text`); kept with a cached reader, since it
+        depends only on the file's bytes (see parts._ReaderCache)."""
         self.attr_text = builder.attr_text
         self.attr_value = builder.attr_value
         translated = self.writer._id_translated
@@ -173,6 +181,13 @@ class _StructCopier:
 
     def _source_text(self, ref: IndirectObject) -> bytes | None:
         """The object's text between ``obj`` and ``endobj`` in the file, if it is plainly there."""
+        key = (ref.idnum, ref.generation)
+        if key in self.texts:
+            return self.texts[key]
+        text = self.texts[key] = self._find_source_text(ref)
+        return text
+
+    def _find_source_text(self, ref: IndirectObject) -> bytes | None:
         data = self.data
         reader = self.reader
         offset = reader.xref.get(ref.generation, {}).get(ref.idnum)

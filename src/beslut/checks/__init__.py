@@ -29,6 +29,8 @@ from beslut.checks.base import Context, Document
 from beslut.checks.catalogue import RULES, Rule
 from beslut.diagnostics import Diagnostic, error, warning
 from beslut.model.models import Exemption
+from beslut.validate.findings_cache import decode_findings as decode
+from beslut.validate.findings_cache import encode_findings as encode
 
 if TYPE_CHECKING:
     from beslut.load.source import Source
@@ -53,18 +55,31 @@ DOCUMENT_CHECKS: tuple[Callable[[Context, Document], Iterable[Diagnostic]], ...]
     dates.check_document,
     pasted.check_document,
 )
-"""Checks that need only one file and the profile; their findings are cached per file."""
+"""Checks that need only one file and the profile; their findings are cached per file, in
+memory and on disk (:func:`_document_findings`). Each reads only the document (its text, YAML
+data and model, all made from the file alone) and ``context.settings``: never
+``context.cases``/``meetings``, an attachment, an image or another file. A check that does
+belongs in :data:`CHECKS`, or its other inputs must go into the cache key."""
 
 
 def _document_findings(context: Context) -> Iterator[Diagnostic]:
     """Run the one-file checks, reusing the findings of files that have not changed.
 
-    A document lives while its file is unchanged (see :meth:`Context.case_document`), so in
-    watch mode only the edited file is checked again; the profile is part of the key.
+    Two layers (:meth:`Context.one_file`): a document lives while its file is unchanged (see
+    :meth:`Context.case_document`), so in watch mode only the edited file is looked up again;
+    a new process (``beslut check``, ``beslut build``) finds the other files' findings in the
+    disk cache (:mod:`beslut.validate.findings_cache`). The key is the file's text and path,
+    the whole profile and the code fingerprint: the one-file checks read nothing else (no
+    attachment, image or other case; see :data:`DOCUMENT_CHECKS`).
     """
-    settings = f"fynd:{hash(context.profile.model_dump_json())}"
     for document in context.documents():
-        yield from document.memo(settings, partial(_one_file, context, document))
+        yield from context.one_file(
+            document, "fynd", partial(_one_file, context, document), encode, decode
+        )
+
+
+DOCUMENT_CACHE = "dokument"
+"""The disk cache of what checks find in one file (``.beslut-cache/fynd/dokument.json``)."""
 
 
 def _one_file(context: Context, document: Document) -> list[Diagnostic]:
@@ -82,11 +97,15 @@ def run(
     """Run every content check and return all diagnostics (``validation`` included), with the
     files' exemptions applied and the profile's ``kontroller.regler`` checked (the levels are
     applied by the caller, :func:`beslut.validate.codes.apply_levels`)."""
-    context = Context(root, profile, tuple(cases), tuple(meetings))
+    from beslut.validate.findings_cache import FindingsCache
+
+    cache = FindingsCache(root, DOCUMENT_CACHE)
+    context = Context(root, profile, tuple(cases), tuple(meetings), cache)
     found = list(validation)
     found.extend(_document_findings(context))
     for check in CHECKS:
         found.extend(check(context))
+    cache.save()
     from beslut.validate.codes import settings_problems
 
     problems = settings_problems(profile, profile_source)

@@ -17,6 +17,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from beslut.load.source import Source
+    from beslut.validate.findings_cache import FindingsCache
     from beslut.validate.workspace import CaseDocument, MeetingDocument
 
 
@@ -105,6 +106,10 @@ def _block_indent(lines: list[str], first: int) -> int:
     return 0
 
 
+def _kind(document: Document) -> str:
+    return "sammanträde" if document.case is None else "ärende"
+
+
 _DOCUMENTS: dict[str, Document] = {}
 
 
@@ -128,6 +133,42 @@ class Context:
     profile: Profile
     cases: tuple[CaseDocument, ...]
     meetings: tuple[MeetingDocument, ...]
+    cache: FindingsCache | None = None
+    """The disk cache of what checks find in one file (see :meth:`one_file`)."""
+
+    @cached_property
+    def _cache_settings(self) -> str:
+        from beslut.validate.findings_cache import settings_key
+
+        return settings_key("dokument", self.profile.model_dump_json())
+
+    def one_file(
+        self,
+        document: Document,
+        part: str,
+        compute: Callable[[], T],
+        encode: Callable[[T], Any],
+        decode: Callable[[Any], T | None],
+    ) -> T:
+        """Return ``compute()``, which must depend only on ``document``'s file and the
+        profile: remembered while the file is unchanged (watch mode) and kept in the disk
+        cache under the file's text and path, the profile and the code fingerprint (a new
+        process). ``encode``/``decode`` turn the value into JSON and back (None: damaged)."""
+        from beslut.validate.findings_cache import entry_key
+
+        settings = self._cache_settings
+        if self.cache is None:
+            return document.memo(f"{part}:{settings}", compute)
+        cache = self.cache
+        key = document.memo(
+            f"{part}-nyckel:{settings}",
+            lambda: entry_key(settings, part, _kind(document), document.rel, document.source.text),
+        )
+        found = document.memo(
+            f"{part}:{settings}", lambda: cache.lookup(key, compute, encode, decode)
+        )
+        cache.use(key, found, encode)
+        return found
 
     @property
     def settings(self) -> CheckSettings:

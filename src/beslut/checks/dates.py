@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from functools import partial
+from typing import Any
 
 from beslut.checks.base import Context, Document
 from beslut.checks.catalogue import RULES
@@ -38,10 +39,14 @@ _WEEKDAY = re.compile(
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
-    """Yield deadlines before the decision date (which depends on the meetings)."""
+    """Yield deadlines before the decision date (which depends on the meetings); the
+    deadlines a file names are kept per file (:meth:`Context.one_file`), the comparison with
+    the meetings is made every time."""
     for case in context.cases:
         document = context.case_document(case)
-        found = document.memo("tidsfrister", partial(_deadline_dates, document))
+        found = context.one_file(
+            document, "tidsfrister", partial(_deadline_dates, document), _encode, _decode
+        )
         yield from _deadlines(context, case.rel, case.case, found)
 
 
@@ -68,6 +73,21 @@ def _deadline_dates(document: Document) -> list[tuple[dt.date, str, int, int]]:
                 line, column = block.position(match.start("date"))
                 found.append((deadline, " ".join(match.group(0).split()), line, column))
     return found
+
+
+def _encode(found: list[tuple[dt.date, str, int, int]]) -> list[list[object]]:
+    return [[day.isoformat(), written, line, column] for day, written, line, column in found]
+
+
+def _decode(raw: Any) -> list[tuple[dt.date, str, int, int]] | None:
+    """The deadlines :func:`_encode` stored, or None when the entry is damaged."""
+    try:
+        return [
+            (dt.date.fromisoformat(day), str(written), int(line), int(column))
+            for day, written, line, column in raw
+        ]
+    except (TypeError, ValueError):
+        return None
 
 
 def long_date(day: dt.date) -> str:

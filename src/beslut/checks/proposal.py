@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from beslut.checks.base import Context
@@ -18,6 +19,7 @@ from beslut.checks.prose import Block
 from beslut.diagnostics import Diagnostic, Fix
 from beslut.model.decisions import normalise_point
 from beslut.model.models import DecisionStyle, Punctuation
+from beslut.validate.findings_cache import decode_findings, encode_findings
 from beslut.validate.workspace import PLACEHOLDER
 
 if TYPE_CHECKING:
@@ -126,9 +128,20 @@ _YAML_INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
-    """Yield findings for every decision point of every case."""
+    """Yield findings for every decision point of every case.
+
+    What is found depends only on the case file and the profile, so it is kept per file
+    (:meth:`Context.one_file`), fixes included.
+    """
     for case in context.cases:
-        yield from _case_points(context, case)
+        compute = partial(_case_findings, context, case)
+        yield from context.one_file(
+            context.case_document(case), "förslag", compute, encode_findings, decode_findings
+        )
+
+
+def _case_findings(context: Context, case: CaseDocument) -> list[Diagnostic]:
+    return list(_case_points(context, case))
 
 
 def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from beslut.checks.base import Context
@@ -16,6 +17,7 @@ from beslut.checks.catalogue import RULES
 from beslut.checks.prose import MASK
 from beslut.diagnostics import Diagnostic
 from beslut.model.outline import normal_heading
+from beslut.validate.findings_cache import decode_findings, encode_findings
 
 if TYPE_CHECKING:
     from beslut.validate.workspace import CaseDocument
@@ -35,46 +37,61 @@ _EXAMPLES = (
 
 
 def check(context: Context) -> Iterator[Diagnostic]:
-    """Yield empty required sections and missing or empty impact sections."""
+    """Yield empty required sections and missing or empty impact sections.
+
+    What is found depends only on the case file and the profile, so it is kept per file
+    (:meth:`Context.one_file`): a new process does not cut unchanged files into prose again.
+    """
     for case in context.cases:
-        settings = context.profile.type_settings(case.case.doc_type)
-        doc_type = case.case.doc_type.value
-        impact = {normal_heading(name) for name in settings.impact_sections}
-        required = {normal_heading(name) for name in settings.required_sections} - impact
-        sections = _sections(context, case)
-        for heading, line, text, table in sections:
-            if normal_heading(heading) in required and not text and not table:
-                yield RULES["tomt-avsnitt"].at(
-                    case.rel,
-                    line,
-                    1,
-                    f"Avsnittet ”{heading}” är tomt, men profilen kräver det för {doc_type}. "
-                    "Skriv avsnittets text under rubriken.",
-                )
-        for name in settings.impact_sections:
-            found = [s for s in sections if normal_heading(s[0]) == normal_heading(name)]
-            example = _example(name)
-            if not found:
-                line, column = context.case_document(case).at(("typ",))
-                yield RULES["konsekvens-saknas"].at(
-                    case.rel,
-                    line,
-                    column,
-                    f"Konsekvensavsnittet ”{name}” saknas; profilen kräver det för {doc_type}. "
-                    f"Lägg till rubriken ”## {name}” och skriv uttryckligen om förslaget "
-                    f"påverkar, t.ex. ”{example}”",
-                )
-            for heading, line, text, table in found:
-                if table or not _weak(text):
-                    continue
-                said = f"säger bara ”{text}”" if text else "är tomt"
-                yield RULES["konsekvens-saknas"].at(
-                    case.rel,
-                    line,
-                    1,
-                    f"Konsekvensavsnittet ”{heading}” {said}. Skriv uttryckligen om förslaget "
-                    f"påverkar, även när det inte gör det, t.ex. ”{example}”",
-                )
+        document = context.case_document(case)
+        compute = partial(_case_findings, context, case)
+        yield from context.one_file(document, "avsnitt", compute, encode_findings, decode_findings)
+
+
+def _case_findings(context: Context, case: CaseDocument) -> list[Diagnostic]:
+    return list(_check_case(context, case))
+
+
+def _check_case(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
+    """Yield the section findings of one case (its outline and prose, the profile)."""
+    settings = context.profile.type_settings(case.case.doc_type)
+    doc_type = case.case.doc_type.value
+    impact = {normal_heading(name) for name in settings.impact_sections}
+    required = {normal_heading(name) for name in settings.required_sections} - impact
+    sections = _sections(context, case)
+    for heading, line, text, table in sections:
+        if normal_heading(heading) in required and not text and not table:
+            yield RULES["tomt-avsnitt"].at(
+                case.rel,
+                line,
+                1,
+                f"Avsnittet ”{heading}” är tomt, men profilen kräver det för {doc_type}. "
+                "Skriv avsnittets text under rubriken.",
+            )
+    for name in settings.impact_sections:
+        found = [s for s in sections if normal_heading(s[0]) == normal_heading(name)]
+        example = _example(name)
+        if not found:
+            line, column = context.case_document(case).at(("typ",))
+            yield RULES["konsekvens-saknas"].at(
+                case.rel,
+                line,
+                column,
+                f"Konsekvensavsnittet ”{name}” saknas; profilen kräver det för {doc_type}. "
+                f"Lägg till rubriken ”## {name}” och skriv uttryckligen om förslaget "
+                f"påverkar, t.ex. ”{example}”",
+            )
+        for heading, line, text, table in found:
+            if table or not _weak(text):
+                continue
+            said = f"säger bara ”{text}”" if text else "är tomt"
+            yield RULES["konsekvens-saknas"].at(
+                case.rel,
+                line,
+                1,
+                f"Konsekvensavsnittet ”{heading}” {said}. Skriv uttryckligen om förslaget "
+                f"påverkar, även när det inte gör det, t.ex. ”{example}”",
+            )
 
 
 def _sections(context: Context, case: CaseDocument) -> list[tuple[str, int, str, bool]]:

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -934,21 +935,45 @@ def template_problems(workspace: Workspace) -> list[Diagnostic]:
     """
     if workspace.profile is None:
         return []
+    from beslut.validate.findings_cache import FindingsCache, entry_key, settings_key
+
     problems: list[Diagnostic] = logo_problems(workspace)
     checked: set[Path] = set()
+    # Parsing a template and asking docxtpl for its variables costs ~0.1 s per template, every
+    # build: the findings are cached on disk under the template's bytes (nothing else is read).
+    settings = settings_key(TEMPLATE_CACHE, workspace.profile.model_dump_json())
+    cache = FindingsCache(workspace.root, TEMPLATE_CACHE)
     for document in workspace.cases:
         path = template_path(workspace.root, workspace.profile, document.case.doc_type)
         if path in checked:
             continue
         checked.add(path)
-        rel = f"{TEMPLATES_DIR}/{path.name}"
+        compute = partial(_template_findings, path, document.rel, document.case.doc_type)
         try:
-            template = _load_template(path, rel, document.rel)
-            static = _static_problems(template, document.rel, document.case.doc_type)
-            problems.extend(error(rel, 1, 1, message, code) for message, code in static)
-        except RenderError as exc:
-            problems.append(error(rel, 1, 1, str(exc), "mallfel"))
+            content = path.read_bytes()
+        except OSError:  # missing or unreadable: reported by _load_template, never cached
+            problems.extend(compute())
+            continue
+        kind = document.case.doc_type.value
+        key = entry_key(settings, path.name, document.rel, kind, content)
+        problems.extend(cache.get(key, compute))
+    cache.save()
     return problems
+
+
+TEMPLATE_CACHE = "mallar"
+"""The disk cache of the templates' static problems (``.beslut-cache/fynd/mallar.json``)."""
+
+
+def _template_findings(path: Path, case_rel: str, doc_type: DocumentType) -> list[Diagnostic]:
+    """The static problems of one template, named after the first case that uses it."""
+    rel = f"{TEMPLATES_DIR}/{path.name}"
+    try:
+        template = _load_template(path, rel, case_rel)
+        static = _static_problems(template, case_rel, doc_type)
+        return [error(rel, 1, 1, message, code) for message, code in static]
+    except RenderError as exc:
+        return [error(rel, 1, 1, str(exc), "mallfel")]
 
 
 def check_templates(workspace: Workspace) -> list[Diagnostic]:

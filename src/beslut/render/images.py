@@ -9,10 +9,13 @@ charts use (text, paths, gradients) faithfully.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 _MAX_BYTES = 20 * 1024 * 1024
@@ -63,9 +66,56 @@ def read_image(path: Path, *, relative_to: str = "filen som använder bilden") -
         data = path.read_bytes()
     except OSError as exc:
         raise ImageProblem(f"Bilden ”{name}” kan inte läsas ({exc.strerror}).") from None
-    if _looks_like_svg(data):
-        data = _rasterise_svg(path, data)
-    return _bitmap(path, data)
+    # Why it is safe: the key is the hash of the file's bytes, read just above, so an edited
+    # image is a new key; the path plays no part (the result names its own path). What is kept is
+    # what the bytes alone decide: rsvg-convert reads the SVG from stdin (no base folder, so it
+    # reads no other file) and _bitmap looks only at the data. Failures are not kept.
+    key = hashlib.sha256(data).digest()
+    known = _IMAGES.get(key)
+    if known is not None:
+        return replace(known, source=path)
+    loaded = _bitmap(path, _rasterise_svg(path, data) if _looks_like_svg(data) else data)
+    _IMAGES.put(key, loaded)
+    return loaded
+
+
+class _ImageCache:
+    """Read images (SVG rasterised, bitmaps decoded once) by the hash of the file's bytes.
+
+    Every build reads the letterhead logo for every paper and for the logo check; a long-lived
+    process (``watch``, the build service) then rasterises an SVG logo once, not per build.
+    The least recently used are dropped beyond ``max_bytes`` of image data.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self.held = 0
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[bytes, LoadedImage] = OrderedDict()
+        self.made = 0
+        """How many images were read (not found here): for tests."""
+
+    def get(self, key: bytes) -> LoadedImage | None:
+        with self.lock:
+            loaded = self.entries.get(key)
+            if loaded is not None:
+                self.entries.move_to_end(key)
+            return loaded
+
+    def put(self, key: bytes, loaded: LoadedImage) -> None:
+        size = len(loaded.data)
+        with self.lock:
+            self.made += 1
+            if size > self.max_bytes or key in self.entries:
+                return
+            self.entries[key] = loaded
+            self.held += size
+            while self.held > self.max_bytes:
+                _, dropped = self.entries.popitem(last=False)
+                self.held -= len(dropped.data)
+
+
+_IMAGES = _ImageCache()
 
 
 def _bitmap(path: Path, data: bytes) -> LoadedImage:
