@@ -331,9 +331,8 @@ def raw_and_finished(
     folder = tmp_path_factory.mktemp("taggar")
     source = _paper(folder / "papper.docx")
     with pytest.MonkeyPatch.context() as patch, LibreOfficeConverter(workers=1) as converter:
-        patch.setattr(
-            libreoffice, "finish_file", lambda path: 1
-        )  # leaves the file as LibreOffice wrote it
+        # leaves the file as LibreOffice wrote it (and says it has a page)
+        patch.setattr(libreoffice, "finish_file", lambda path: 1)
         [raw] = converter.convert([ConversionJob(source, folder / "raw.pdf", "raw")])
         patch.undo()
         [done] = converter.convert([ConversionJob(source, folder / "klar.pdf", "klar")])
