@@ -256,7 +256,8 @@ class Service:
             "idle_limit": self.idle,
             "builds": self.builds,
             "soffice_pids": pids,
-            "rss_kb": {str(pid): _rss_kb(pid) for pid in [os.getpid(), *pids]},
+            "rss_kb": {str(os.getpid()): _rss_kb(os.getpid())}
+            | {str(pid): _group_rss_kb(pid) for pid in pids},
             "fingerprint": code_fingerprint(),
             "version": __version__,
         }
@@ -354,6 +355,24 @@ def _rss_kb(pid: int) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def _group_rss_kb(pgid: int) -> int | None:
+    """Resident memory of a whole process group (soffice runs as oosplash and soffice.bin)."""
+    total = None
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid):
+            rss = _rss_kb(int(entry))
+            if rss is not None:
+                total = (total or 0) + rss
+    return total
 
 
 def _remove_if_own(path: Path, inode: int | None) -> None:
