@@ -22,7 +22,7 @@ import json
 import os
 import socket
 import struct
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 MAX_LINE = 64 * 1024 * 1024
@@ -81,7 +81,7 @@ def report_to_json(report: Any) -> dict[str, Any]:
             {"path": o.path, "source": o.source, "kind": o.kind, "sha256": o.sha256}
             for o in report.outputs
         ],
-        "diagnostics": [d.to_dict() for d in report.diagnostics],
+        "diagnostics": [_diagnostic_to_json(d) for d in report.diagnostics],
         "messages": list(report.messages),
         "seconds": report.seconds,
         "changed": list(report.changed),
@@ -93,14 +93,28 @@ def report_to_json(report: Any) -> dict[str, Any]:
     }
 
 
+def _diagnostic_to_json(diagnostic: Any) -> dict[str, Any]:
+    """A diagnostic with its fix (``to_dict``, made for the build state, leaves the fix out)."""
+    fix = diagnostic.fix
+    return {**diagnostic.to_dict(), "fix": None if fix is None else asdict(fix)}
+
+
+def _diagnostic_from_json(data: dict[str, Any]) -> Any:
+    from beslut.diagnostics import Diagnostic, Fix
+
+    diagnostic = Diagnostic.from_dict(data)
+    fix = data.get("fix")
+    return diagnostic if fix is None else replace(diagnostic, fix=Fix(**fix))
+
+
 def report_from_json(data: dict[str, Any]) -> Any:
     """The report the CLI prints, rebuilt from :func:`report_to_json`'s data: an object with
     BuildReport's fields and ``ok`` (without importing the pipeline)."""
     from types import SimpleNamespace
 
-    from beslut.diagnostics import Diagnostic, has_errors
+    from beslut.diagnostics import has_errors
 
-    diagnostics = tuple(Diagnostic.from_dict(d) for d in data["diagnostics"])
+    diagnostics = tuple(_diagnostic_from_json(d) for d in data["diagnostics"])
     messages = tuple(data["messages"])
     return SimpleNamespace(
         ok=not has_errors(diagnostics) and not messages,
