@@ -474,3 +474,34 @@ def test_service_converter_converts_with_the_services_libreoffice(
     text = PdfReader(tmp_path / "ut.pdf").pages[0].extract_text()
     assert "Ärende nummer 0 om planen." in text
     assert "byggen:       1" in _status(beslut, root)  # the same service did both
+
+
+def test_a_client_that_goes_away_stops_the_build_before_it_publishes(
+    make_workspace: MakeWorkspace, beslut: Run, _no_build_service: Path
+) -> None:
+    from beslut.service import client
+
+    root = make_workspace(_cases(4))
+    assert beslut("tjänst", "status", str(root)).returncode == 0
+    conn, started = client.ensure_service(root)
+    assert started
+    conn.send(
+        {
+            "request": "build",
+            "out_dir": str((root / "output").resolve()),
+            "formats": ["docx", "pdf"],
+            "force": False,
+            "strict": False,
+            "source_date_epoch": None,
+        }
+    )
+    assert conn.receive()["event"] == "progress"
+    conn.close()  # as a Ctrl-C'd or killed `beslut build` does
+    log = next((_no_build_service / "beslut").glob("*.log"))
+    assert _wait(lambda: "klienten gick under bygget" in log.read_text("utf-8"), 120)
+    assert not (root / "output" / "manifest.json").exists()
+    assert not list((root / "output").rglob("*.pdf"))
+    # the service is still there and builds the next time
+    result = beslut("build", str(root))
+    assert result.returncode == 0 and "4 ändrade" in result.stderr, result.stderr
+    assert "startade byggtjänsten" not in result.stderr
