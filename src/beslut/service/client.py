@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -204,7 +205,7 @@ def _spawn(paths: ServicePaths, root: Path) -> None:
     old = os.umask(0o077)
     try:
         with open(paths.log, "ab") as log:
-            subprocess.Popen(
+            process = subprocess.Popen(
                 [sys.executable, "-m", "beslut.service.server", str(root)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -218,6 +219,8 @@ def _spawn(paths: ServicePaths, root: Path) -> None:
         raise ServiceUnavailable(f"{sys.executable} kunde inte startas ({_why(exc)})") from None
     finally:
         os.umask(old)
+    # Reap the service when it ends, should this process outlive it (watch, tests): no zombie.
+    threading.Thread(target=process.wait, name="beslut-tjänst-reaper", daemon=True).start()
 
 
 def _await_start(paths: ServicePaths, root: Path) -> Connection:
