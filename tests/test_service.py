@@ -505,3 +505,49 @@ def test_a_client_that_goes_away_stops_the_build_before_it_publishes(
     result = beslut("build", str(root))
     assert result.returncode == 0 and "4 ändrade" in result.stderr, result.stderr
     assert "startade byggtjänsten" not in result.stderr
+
+
+def _children_named(parent: int, word: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        if rest.split()[1] == str(parent) and word in name:
+            found.append(int(entry))
+    return found
+
+
+def test_watch_borrows_the_services_libreoffice(
+    make_workspace: MakeWorkspace, beslut: Run, env: dict[str, str]
+) -> None:
+    import threading
+
+    from beslut import api
+
+    root = make_workspace(_cases(1))
+    reports: list[Any] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=api.watch,
+        args=(root, reports.append),
+        kwargs={"stop": stop},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        assert _wait(lambda: bool(reports), 180)
+        assert not isinstance(reports[0], Exception) and reports[0].ok, reports[0]
+        assert (root / "output" / "ärenden" / "ärende-0.pdf").is_file()
+        # LibreOffice runs under the service, none under this (the watching) process
+        status = _status(beslut, root)
+        assert _soffice_pids(status) and "byggen:       0" in status
+        assert not _children_named(os.getpid(), "soffice")
+        assert not _children_named(os.getpid(), "oosplash")
+    finally:
+        stop.set()
+        thread.join(30)
