@@ -551,3 +551,53 @@ def test_watch_borrows_the_services_libreoffice(
     finally:
         stop.set()
         thread.join(30)
+
+
+def test_the_service_stops_when_its_socket_or_its_workspace_goes(
+    make_workspace: MakeWorkspace, beslut: Run, _no_build_service: Path
+) -> None:
+    import shutil
+
+    from beslut.service.runtime import ServicePaths
+
+    root = make_workspace(_cases(1))
+    paths = ServicePaths.of(root)
+    assert beslut("build", str(root), "-q").returncode == 0
+    first = _info(_no_build_service, root)["pid"]
+    paths.socket.unlink()  # e.g. a cleaner of the runtime folder: nobody could reach it now
+    assert _wait(lambda: not _alive(first), 30)
+    assert not paths.info.exists()
+    (root / "content" / "ärenden" / "ärende-0.md").write_text(
+        case_file("## Sammanfattning\n\nNy text.\n"), "utf-8"
+    )
+    result = beslut("build", str(root))
+    assert result.returncode == 0 and "startade byggtjänsten" in result.stderr, result.stderr
+    second = _info(_no_build_service, root)["pid"]
+    office = _soffice_pids(_status(beslut, root))
+    shutil.rmtree(root)
+    assert _wait(lambda: not _alive(second), 30)
+    assert _wait(lambda: not any(_group_members(p) for p in office), 10)
+    assert not paths.socket.exists() and not paths.info.exists()
+    log = paths.log.read_text("utf-8")
+    assert "socketfilen har tagits bort" in log and "arbetsytan finns inte längre" in log
+
+
+def test_a_service_that_cannot_start_leaves_the_build_to_the_command(
+    make_workspace: MakeWorkspace, beslut: Run, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "kod"
+    shutil.copytree(SRC / "beslut", copy / "beslut", ignore=shutil.ignore_patterns("__pycache__"))
+    server = copy / "beslut" / "service" / "server.py"
+    server.write_text("raise SystemExit('trasig tjänst')\n", "utf-8")  # dies as it starts
+    root = make_workspace(_cases(1))
+    started = time.monotonic()
+    result = beslut("build", str(root), env={"PYTHONPATH": str(copy)})
+    assert result.returncode == 0, result.stderr
+    assert "byggtjänsten kunde inte användas (byggtjänsten avslutades när den startade" in (
+        result.stderr
+    )
+    assert "trasig tjänst" in result.stderr and "bygger i den här processen" in result.stderr
+    assert (root / "output" / "ärenden" / "ärende-0.pdf").is_file()
+    assert time.monotonic() - started < 55  # not the whole start timeout

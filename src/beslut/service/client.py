@@ -167,8 +167,8 @@ def ensure_service(root: Path) -> tuple[Connection, bool]:
         conn = _running(paths, root)
         if conn is not None:
             return conn, False
-        _spawn(paths, root)
-        return _await_start(paths, root), True
+        process = _spawn(paths, root)
+        return _await_start(paths, process), True
 
 
 def _running(paths: ServicePaths, root: Path) -> Connection | None:
@@ -192,7 +192,7 @@ def _running(paths: ServicePaths, root: Path) -> Connection | None:
     return None
 
 
-def _spawn(paths: ServicePaths, root: Path) -> None:
+def _spawn(paths: ServicePaths, root: Path) -> subprocess.Popen[bytes]:
     """Start ``python -m beslut.service.server ROOT`` detached: its own session, no terminal,
     none of the caller's pipes (a caller reading our output would otherwise wait for it)."""
     env = dict(os.environ)
@@ -221,11 +221,17 @@ def _spawn(paths: ServicePaths, root: Path) -> None:
         os.umask(old)
     # Reap the service when it ends, should this process outlive it (watch, tests): no zombie.
     threading.Thread(target=process.wait, name="beslut-tjänst-reaper", daemon=True).start()
+    return process
 
 
-def _await_start(paths: ServicePaths, root: Path) -> Connection:
+def _await_start(paths: ServicePaths, process: subprocess.Popen[bytes]) -> Connection:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServiceUnavailable(
+                f"byggtjänsten avslutades när den startade (kod {process.returncode}); "
+                f"se {paths.log}{_log_tail(paths)}"
+            )
         conn = connect(paths)
         if conn is not None:
             try:
