@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -381,13 +382,15 @@ NOBODY_CLIENT = textwrap.dedent(
     import json, socket, sys
     from pathlib import Path
     from beslut.service import client
-    from beslut.service.runtime import ServicePaths
+    from beslut.service.runtime import RuntimeFolderRefused, ServicePaths, check_private
+    from beslut.service.runtime import runtime_dir
     root, folder, key = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    print("own folder:", runtime_dir())
     try:
-        client.ensure_service(root)
-        print("ensure: started")
-    except client.ServiceUnavailable as exc:
-        print("ensure:", exc)
+        check_private(folder)
+        print("folder: usable")
+    except RuntimeFolderRefused as exc:
+        print("folder:", exc)
     try:
         client.connect(ServicePaths(folder, key))
         print("connect: connected")
@@ -412,6 +415,8 @@ def test_another_user_cannot_use_the_service(
         if os.environ.get("CI"):
             pytest.fail("testet av två användare måste köras som root i CI")
         pytest.skip("kräver root (för att köra en klient som användaren nobody)")
+    import pwd
+
     from beslut.service.runtime import workspace_key
 
     root = make_workspace(_cases(1))
@@ -436,13 +441,15 @@ def test_another_user_cannot_use_the_service(
         return result.stdout + result.stderr
 
     closed = as_nobody()
-    assert "ensure: mappen" in closed and "tillhör en annan användare (uid 0)" in closed, closed
+    # XDG_RUNTIME_DIR names root's folder, but nobody's own services would live elsewhere
+    assert f"own folder: /tmp/beslut-{pwd.getpwnam('nobody').pw_uid}" in closed, closed
+    assert "folder: mappen" in closed and "tillhör en annan användare (uid 0)" in closed, closed
     assert "Permission denied" in closed  # not even the socket can be reached
     # the folder opened up by mistake: the peer check still refuses, on both sides
     os.chmod(folder, 0o755)
     os.chmod(folder / f"{key}.sock", 0o777)
     opened = as_nobody()
-    assert "ensure: mappen" in opened and "tillhör en annan användare" in opened, opened
+    assert "folder: mappen" in opened and "tillhör en annan användare" in opened, opened
     assert "connect: byggtjänsten körs av en annan användare (uid 0)" in opened, opened
     assert '"kind": "refused"' in opened and "tillhör en annan användare" in opened, opened
     assert '"event": "status"' not in opened
@@ -601,3 +608,20 @@ def test_a_service_that_cannot_start_leaves_the_build_to_the_command(
     assert "trasig tjänst" in result.stderr and "bygger i den här processen" in result.stderr
     assert (root / "output" / "ärenden" / "ärende-0.pdf").is_file()
     assert time.monotonic() - started < 55  # not the whole start timeout
+
+
+def test_an_xdg_runtime_dir_of_another_user_is_not_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from beslut.service.runtime import runtime_dir
+
+    other = tmp_path / "annans"
+    other.mkdir()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(other))
+    assert runtime_dir() == other / "beslut"
+    if os.getuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("testet måste köras som root i CI")
+        pytest.skip("kräver root (chown)")
+    os.chown(other, 65534, 65534)  # as under sudo: the variable still names the user's folder
+    assert runtime_dir() == Path(tempfile.gettempdir()) / f"beslut-{os.getuid()}"

@@ -1,6 +1,6 @@
 """The private runtime folder and the file names of one workspace's service.
 
-Folder: ``$XDG_RUNTIME_DIR/beslut`` when XDG_RUNTIME_DIR is set, else
+Folder: ``$XDG_RUNTIME_DIR/beslut`` when XDG_RUNTIME_DIR is set (and this user's), else
 ``{tempfile.gettempdir()}/beslut-{uid}``; created with mode 0700. It is refused (a
 :class:`RuntimeFolderRefused` with a Swedish reason) when it is a symbolic link, belongs to
 another user or can be used by group or others: the socket in it is the service's only access
@@ -41,10 +41,16 @@ class RuntimeFolderRefused(Exception):
 
 
 def runtime_dir() -> Path:
-    """The runtime folder's path (not created, not checked)."""
+    """The runtime folder's path (not created, not checked). XDG_RUNTIME_DIR counts only when
+    it is this user's: under ``sudo`` it may still name the invoking user's folder, and a
+    folder made there as root would lock that user out of their own service."""
     xdg = os.environ.get("XDG_RUNTIME_DIR")
     if xdg:
-        return Path(xdg) / "beslut"
+        try:
+            if os.stat(xdg).st_uid == os.getuid():
+                return Path(xdg) / "beslut"
+        except OSError:
+            pass
     return Path(tempfile.gettempdir()) / f"beslut-{os.getuid()}"
 
 
