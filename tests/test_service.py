@@ -625,3 +625,36 @@ def test_an_xdg_runtime_dir_of_another_user_is_not_used(
         pytest.skip("kräver root (chown)")
     os.chown(other, 65534, 65534)  # as under sudo: the variable still names the user's folder
     assert runtime_dir() == Path(tempfile.gettempdir()) / f"beslut-{os.getuid()}"
+
+
+def test_service_converter_restarts_the_service_or_falls_back_to_its_own(
+    make_workspace: MakeWorkspace, beslut: Run, tmp_path: Path, _no_build_service: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from beslut.convert.libreoffice import ConversionJob
+    from beslut.service.converter import ServiceConverter
+
+    root = make_workspace(_cases(1))
+    assert beslut("build", str(root), "-q", "--format", "docx").returncode == 0
+    docx = root / "output" / "ärenden" / "ärende-0.docx"
+    converter = ServiceConverter(root)
+    try:
+        first = _info(_no_build_service, root)["pid"]
+        os.kill(first, signal.SIGKILL)
+        assert _wait(lambda: not _alive(first), 10)
+        [again] = converter.convert([ConversionJob(docx, tmp_path / "1.pdf", "ärende-0")])
+        assert again.ok and converter.fell_back is None, again.message
+        second = _info(_no_build_service, root)["pid"]
+        assert second != first and _alive(second)
+        os.kill(second, signal.SIGKILL)
+        assert _wait(lambda: not _alive(second), 10)
+        os.chmod(_no_build_service / "beslut", 0o755)  # no new service can be started now
+        [own] = converter.convert([ConversionJob(docx, tmp_path / "2.pdf", "ärende-0")])
+        assert own.ok, own.message
+        assert converter.fell_back is not None and "kan användas av andra" in converter.fell_back
+    finally:
+        converter.close()
+        os.chmod(_no_build_service / "beslut", 0o700)
+    for name in ("1.pdf", "2.pdf"):
+        assert "Ärende nummer 0" in PdfReader(tmp_path / name).pages[0].extract_text()

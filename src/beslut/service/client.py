@@ -102,6 +102,8 @@ class Connection:
 
 
 def _why(exc: OSError) -> str:
+    if exc.errno == errno.ECONNRESET:
+        return "anslutningen bröts"
     return exc.strerror or type(exc).__name__
 
 
@@ -362,13 +364,6 @@ def remote_build(
             return event
         elif kind == "error":
             raise RemoteError(str(event.get("kind")), str(event.get("message")))
-
-
-def gone_reason(exc: OSError) -> str:
-    """A Swedish phrase for an OSError on the socket."""
-    if exc.errno == errno.ECONNRESET:
-        return "anslutningen bröts"
-    return _why(exc)
 
 
 __all__ = [
