@@ -69,12 +69,14 @@ MakeWorkspace = Callable[..., Path]
 
 @pytest.fixture(autouse=True)
 def _no_build_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """No test starts a build service by accident: BESLUT_TJÄNST=av, a short idle time, and a
+    """No test starts a build service by accident: BESLUT_TJANST=av, a short idle time, and a
     private runtime folder per test (short: a Unix socket path has at most 107 bytes). Tests
     of the service opt back in (``tests/test_service.py``); any service left is stopped."""
     folder = Path(tempfile.mkdtemp(prefix="bt", dir="/tmp"))
-    monkeypatch.setenv("BESLUT_TJÄNST", "av")
-    monkeypatch.setenv("BESLUT_TJÄNST_VILA", "20")
+    monkeypatch.setenv("BESLUT_TJANST", "av")
+    monkeypatch.setenv("BESLUT_TJANST_VILA", "20")
+    monkeypatch.delenv("BESLUT_TJÄNST", raising=False)
+    monkeypatch.delenv("BESLUT_TJÄNST_VILA", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     try:
         yield folder

@@ -34,8 +34,8 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, _no_build_service: Path) -> dict[str, str]:
     """The environment of a ``beslut`` process with the service on."""
-    monkeypatch.delenv("BESLUT_TJÄNST")
-    monkeypatch.setenv("BESLUT_TJÄNST_VILA", "60")
+    monkeypatch.delenv("BESLUT_TJANST")
+    monkeypatch.setenv("BESLUT_TJANST_VILA", "60")
     values = dict(os.environ)
     values["PYTHONPATH"] = os.pathsep.join([str(SRC), values.get("PYTHONPATH", "")])
     return values
@@ -284,7 +284,7 @@ def test_idle_service_stops_with_its_libreoffice(
     make_workspace: MakeWorkspace, beslut: Run, _no_build_service: Path
 ) -> None:
     root = make_workspace(_cases(1))
-    assert beslut("build", str(root), "-q", env={"BESLUT_TJÄNST_VILA": "2"}).returncode == 0
+    assert beslut("build", str(root), "-q", env={"BESLUT_TJANST_VILA": "2"}).returncode == 0
     pid = _info(_no_build_service, root)["pid"]
     office = _soffice_pids(_status(beslut, root))
     assert office and _alive(pid)
@@ -357,7 +357,7 @@ def test_tjanst_status_and_stopp_output(make_workspace: MakeWorkspace, beslut: R
 
 def test_the_service_can_be_turned_off(make_workspace: MakeWorkspace, beslut: Run) -> None:
     root = make_workspace(_cases(1))
-    off = beslut("build", str(root), env={"BESLUT_TJÄNST": "av"})
+    off = beslut("build", str(root), env={"BESLUT_TJANST": "av"})
     assert off.returncode == 0 and "startade byggtjänsten" not in off.stderr
     assert "Ingen byggtjänst körs" in _status(beslut, root)
 
@@ -658,3 +658,25 @@ def test_service_converter_restarts_the_service_or_falls_back_to_its_own(
         os.chmod(_no_build_service / "beslut", 0o700)
     for name in ("1.pdf", "2.pdf"):
         assert "Ärende nummer 0" in PdfReader(tmp_path / name).pages[0].extract_text()
+
+
+def test_the_switch_is_read_by_its_ascii_name_and_with_a(monkeypatch: pytest.MonkeyPatch) -> None:
+    from beslut.service.client import disabled
+    from beslut.service.runtime import idle_seconds
+
+    monkeypatch.delenv("BESLUT_TJANST", raising=False)
+    monkeypatch.delenv("BESLUT_TJANST_VILA", raising=False)
+    assert not disabled() and idle_seconds() == 900
+    monkeypatch.setenv("BESLUT_TJÄNST", "av")
+    monkeypatch.setenv("BESLUT_TJÄNST_VILA", "7")
+    assert disabled() and idle_seconds() == 7
+    monkeypatch.setenv("BESLUT_TJANST", "på")  # the ASCII name wins
+    assert not disabled()
+    # and a shell can set the ASCII name (it cannot set one with Ä)
+    done = subprocess.run(
+        ["bash", "-c", "export BESLUT_TJANST=av && printenv BESLUT_TJANST"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "av"

@@ -96,7 +96,7 @@ def watch(
 
 def _service_converter(root: Path) -> Converter | None:
     """The workspace build service's warm LibreOffice, shared with ``beslut build``; None when
-    the service is turned off (BESLUT_TJÄNST=av) or cannot be started."""
+    the service is turned off (BESLUT_TJANST=av) or cannot be started."""
     from beslut.service import client
 
     if client.disabled():

@@ -732,7 +732,7 @@ def _print_report(report: Any, fmt: str, quiet: bool, verbose: bool = False) -> 
     "--utan-tjänst",
     "no_service",
     is_flag=True,
-    help="Bygg i den här processen, inte i arbetsytans byggtjänst (samma som BESLUT_TJÄNST=av).",
+    help="Bygg i den här processen, inte i arbetsytans byggtjänst (samma som BESLUT_TJANST=av).",
 )
 @_user_errors
 def build(
@@ -915,7 +915,7 @@ def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
 def service() -> None:
     """Arbetsytans byggtjänst: en process som håller beslut och LibreOffice varma mellan
     byggen. ”beslut build” startar den själv; den stängs efter 15 minuter utan användning.
-    BESLUT_TJÄNST=av stänger av den."""
+    BESLUT_TJANST=av stänger av den."""
 
 
 def _service_root(arbetsyta: Path) -> Path:

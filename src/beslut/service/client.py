@@ -27,10 +27,11 @@ from beslut.service.runtime import (
     ServicePaths,
     pid_alive,
     read_info,
+    setting,
 )
 
-SWITCH_ENV = "BESLUT_TJÄNST"
-"""``BESLUT_TJÄNST=av`` turns the service off: every build runs in its own process."""
+SWITCH_ENV = "BESLUT_TJANST"
+"""``BESLUT_TJANST=av`` turns the service off: every build runs in its own process."""
 
 START_TIMEOUT = 60.0
 """Seconds a new service may take to answer (imports and LibreOffice's start; slow under load)."""
@@ -40,8 +41,8 @@ STOP_TIMEOUT = 90.0
 
 
 def disabled() -> bool:
-    """Whether BESLUT_TJÄNST turns the service off (av, nej, 0, off, false)."""
-    return os.environ.get(SWITCH_ENV, "").strip().lower() in ("av", "nej", "0", "off", "false")
+    """Whether BESLUT_TJANST turns the service off (av, nej, 0, off, false)."""
+    return (setting(SWITCH_ENV) or "").strip().lower() in ("av", "nej", "0", "off", "false")
 
 
 class ServiceUnavailable(Exception):
@@ -199,6 +200,7 @@ def _spawn(paths: ServicePaths, root: Path) -> subprocess.Popen[bytes]:
     none of the caller's pipes (a caller reading our output would otherwise wait for it)."""
     env = dict(os.environ)
     env.pop(SWITCH_ENV, None)
+    env.pop(SWITCH_ENV.replace("TJANST", "TJÄNST"), None)
     # The service must import the same beslut as this client (an editable or PYTHONPATH one).
     source = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(

@@ -22,16 +22,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-IDLE_ENV = "BESLUT_TJÄNST_VILA"
+IDLE_ENV = "BESLUT_TJANST_VILA"
 """Seconds without use after which a service stops (tests set a few seconds)."""
 
 DEFAULT_IDLE = 900.0
 
 
+def setting(name: str) -> str | None:
+    """An environment setting by its ASCII name (``BESLUT_TJANST…``). The spelling with Ä
+    (``BESLUT_TJÄNST…``) is read too, though a shell cannot set it (bash: "not a valid
+    identifier"; only ``env`` can), which is why the ASCII name is the documented one."""
+    value = os.environ.get(name)
+    return os.environ.get(name.replace("TJANST", "TJÄNST")) if value is None else value
+
+
 def idle_seconds() -> float:
-    """The idle time from BESLUT_TJÄNST_VILA (seconds), else 15 minutes."""
+    """The idle time from BESLUT_TJANST_VILA (seconds), else 15 minutes."""
     try:
-        return max(0.5, float(os.environ.get(IDLE_ENV, "")))
+        return max(0.5, float(setting(IDLE_ENV) or ""))
     except ValueError:
         return DEFAULT_IDLE
 
@@ -176,5 +184,6 @@ __all__ = [
     "private_dir",
     "read_info",
     "runtime_dir",
+    "setting",
     "workspace_key",
 ]
