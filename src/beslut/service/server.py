@@ -8,9 +8,9 @@ one at a time: SOURCE_DATE_EPOCH is set per build in ``os.environ``, which is pr
 The pipeline takes the output folder's lock itself, so a ``watch`` or another build writing
 to the same folder is honoured (the client gets an ``error`` event of kind ``locked``).
 
-It stops after ``BESLUT_TJANST_VILA`` seconds (:func:`.runtime.idle_seconds`) (default 900) without connections, on ``stop``,
-on SIGTERM or SIGINT, when the workspace folder is gone and when its socket file was removed or
-replaced. On every exit it closes LibreOffice and removes its socket and ``.json`` only if they
+It stops after ``BESLUT_TJANST_VILA`` seconds (default 900, :func:`.runtime.idle_seconds`)
+without connections, on ``stop``, on SIGTERM or SIGINT, when the workspace folder is gone and
+when its socket file was removed or replaced. On every exit it closes LibreOffice and removes its socket and ``.json`` only if they
 are still its own (same inode).
 """
 
