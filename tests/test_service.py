@@ -680,3 +680,24 @@ def test_the_switch_is_read_by_its_ascii_name_and_with_a(monkeypatch: pytest.Mon
         check=True,
     )
     assert done.stdout.strip() == "av"
+
+
+def test_a_stuck_service_is_replaced(make_workspace: MakeWorkspace, beslut: Run) -> None:
+    from beslut.service.client import HELLO_TIMEOUT
+    from beslut.service.runtime import ServicePaths
+
+    root = make_workspace(_cases(1))
+    paths = ServicePaths.of(root)
+    stuck = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stuck.bind(str(paths.socket))
+    stuck.listen(4)  # takes connections, never answers: as a hung service would
+    try:
+        started = time.monotonic()
+        result = beslut("build", str(root))
+        assert result.returncode == 0, result.stderr
+        assert "startade byggtjänsten" in result.stderr
+        assert time.monotonic() - started >= HELLO_TIMEOUT
+        assert (root / "output" / "ärenden" / "ärende-0.pdf").is_file()
+        assert "byggen:       1" in _status(beslut, root)
+    finally:
+        stuck.close()

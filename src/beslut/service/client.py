@@ -36,6 +36,10 @@ SWITCH_ENV = "BESLUT_TJANST"
 START_TIMEOUT = 60.0
 """Seconds a new service may take to answer (imports and LibreOffice's start; slow under load)."""
 
+HELLO_TIMEOUT = 15.0
+"""Seconds a running service may take to answer ``hello``; one that does not is stuck and is
+replaced (its socket file is taken over, which makes it stop)."""
+
 STOP_TIMEOUT = 90.0
 """Seconds a stopping service may take (it finishes a running build first)."""
 
@@ -87,10 +91,16 @@ class Connection:
         except ValueError:
             raise ServiceGone("ett obegripligt svar") from None
 
-    def ask(self, message: dict[str, Any]) -> dict[str, Any]:
-        """Send a request and return its one answer; an error event raises RemoteError."""
-        self.send(message)
-        answer = self.receive()
+    def ask(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Send a request and return its one answer; an error event raises RemoteError.
+        With ``timeout``, no answer within that many seconds raises ServiceGone."""
+        self.sock.settimeout(timeout)
+        try:
+            self.send(message)
+            answer = self.receive()
+        finally:
+            with contextlib.suppress(OSError):
+                self.sock.settimeout(None)
         if answer.get("event") == "error":
             raise RemoteError(str(answer.get("kind")), str(answer.get("message")))
         return answer
@@ -179,7 +189,7 @@ def _running(paths: ServicePaths, root: Path) -> Connection | None:
     conn = connect(paths)
     if conn is not None:
         try:
-            hello = conn.ask({"request": "hello"})
+            hello = conn.ask({"request": "hello"}, HELLO_TIMEOUT)
         except (ServiceGone, RemoteError):
             conn.close()
             hello = None
@@ -239,7 +249,7 @@ def _await_start(paths: ServicePaths, process: subprocess.Popen[bytes]) -> Conne
         conn = connect(paths)
         if conn is not None:
             try:
-                hello = conn.ask({"request": "hello"})
+                hello = conn.ask({"request": "hello"}, HELLO_TIMEOUT)
             except (ServiceGone, RemoteError):
                 conn.close()
             else:
