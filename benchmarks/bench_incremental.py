@@ -2,7 +2,11 @@
 
 The example workspace plus N synthetic cases and a 40-item meeting of synthetic cases. Measures,
 in one run: a cold full build, a no-op build, one case edited (``beslut build``, a new process as
-a user runs it), and one case edited under ``beslut watch`` (from saving to the rebuilt packet).
+a user runs it: median of 5 through the workspace's build service, and median of 5 in the
+process itself with BESLUT_TJANST=av), and one case edited under ``beslut watch`` (from saving to
+the rebuilt packet). For the service, the build time inside the service (the report's
+``seconds``) is printed beside the wall time; the rest is the client: Python's start, imports,
+the connection and printing.
 
     python benchmarks/bench_incremental.py --n 100
 """
@@ -11,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,10 +60,39 @@ def prepare(folder: Path, n: int, items: int) -> Path:
     return workspace
 
 
-def timed(*args: str) -> float:
+def timed(*args: str, service: bool = False) -> float:
+    return timed_report(*args, service=service)[0]
+
+
+def timed_report(*args: str, service: bool = False) -> tuple[float, float]:
+    """Wall seconds of one ``beslut build`` process and the build's own seconds (its report)."""
+    env = dict(os.environ)
+    if service:
+        env.pop("BESLUT_TJANST", None)
+        env.pop("BESLUT_TJÄNST", None)
+    else:
+        env["BESLUT_TJANST"] = "av"
     started = time.perf_counter()
-    subprocess.run([*BESLUT, *args], check=True, capture_output=True)
-    return time.perf_counter() - started
+    done = subprocess.run(
+        [*BESLUT, *args, "--format", "docx,pdf,json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    wall = time.perf_counter() - started
+    return wall, float(json.loads(done.stdout)["seconds"])
+
+
+def edits(
+    workspace: Path, label: str, *, service: bool, times: int = 5
+) -> list[tuple[float, float]]:
+    """``times`` rounds of: edit one case, ``beslut build``; wall and build seconds of each."""
+    found = []
+    for index in range(times):
+        edit(workspace, f"{label} {index}")
+        found.append(timed_report("build", str(workspace), service=service))
+    return found
 
 
 def edit(workspace: Path, marker: str) -> None:
@@ -105,19 +140,38 @@ def main() -> None:
         workspace = prepare(Path(tmp), args.n, args.items)
         full = timed("build", str(workspace), "--tyst")
         noop = min(timed("build", str(workspace), "--tyst") for _ in range(3))
-        edit(workspace, "1")
-        one = timed("build", str(workspace), "--tyst")
-        watched = watch_edit(workspace)
+        local = edits(workspace, "i processen", service=False)
+        edit(workspace, "tjänsten startar")
+        first = timed_report("build", str(workspace), service=True)  # starts the service
+        served = edits(workspace, "genom tjänsten", service=True)
+        subprocess.run(
+            [*BESLUT, "tjänst", "stopp", str(workspace)], check=True, capture_output=True
+        )
+        watched = watch_edit(workspace)  # watch borrows LibreOffice from a service it starts
+        subprocess.run(
+            [*BESLUT, "tjänst", "stopp", str(workspace)], check=True, capture_output=True
+        )
         units = len(list((workspace / "content" / "ärenden").glob("*.md"))) + 1
+    wall = statistics.median(w for w, _ in served)
+    inside = statistics.median(b for _, b in served)
     result = {
         "cases_and_meetings": units,
         "full_build_s": round(full, 2),
         "noop_build_s": round(noop, 3),
-        "one_case_edited_build_s": round(one, 2),
+        "one_case_edited_build_s": round(wall, 2),
+        "one_case_edited_build_in_service_s": round(inside, 2),
+        "one_case_edited_build_client_s": round(wall - inside, 2),
+        "one_case_edited_build_in_process_s": round(statistics.median(w for w, _ in local), 2),
+        "first_build_starting_the_service_s": round(first[0], 2),
         "one_case_edited_watch_s": round(watched, 2),
+        "service_runs_s": [round(w, 2) for w, _ in served],
+        "in_process_runs_s": [round(w, 2) for w, _ in local],
     }
     print(json.dumps(result, ensure_ascii=False))
-    print("mål: no-op ≤ 0,5 s; en ändring ≤ 2 s med build och ≤ 1 s under watch")
+    print(
+        "mål: no-op ≤ 0,5 s; en ändring ≤ 1 s med build (median av 5, genom byggtjänsten) "
+        "och ≤ 1 s under watch"
+    )
 
 
 if __name__ == "__main__":

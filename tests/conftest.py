@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,28 @@ Text med å, ä och ö.
 """
 
 MakeWorkspace = Callable[..., Path]
+
+
+@pytest.fixture(autouse=True)
+def _no_build_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No test starts a build service by accident: BESLUT_TJANST=av, a short idle time, and a
+    private runtime folder per test (short: a Unix socket path has at most 107 bytes). Tests
+    of the service opt back in (``tests/test_service.py``); any service left is stopped."""
+    folder = Path(tempfile.mkdtemp(prefix="bt", dir="/tmp"))
+    monkeypatch.setenv("BESLUT_TJANST", "av")
+    monkeypatch.setenv("BESLUT_TJANST_VILA", "20")
+    monkeypatch.delenv("BESLUT_TJÄNST", raising=False)
+    monkeypatch.delenv("BESLUT_TJÄNST_VILA", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    try:
+        yield folder
+    finally:
+        if any((folder / "beslut").glob("*.json")):
+            from beslut.service.client import stop_all
+
+            with contextlib.suppress(Exception):
+                stop_all()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _libreoffice_templates() -> Path:

@@ -27,13 +27,16 @@ ALLOWED: dict[str, set[str]] = {
     "publish": FOUNDATION | {"load"},
     "pipeline": FOUNDATION
     | {"model", "load", "validate", "render", "convert", "assemble", "publish"},
-    "watch": FOUNDATION | {"load", "convert", "pipeline"},
+    "fingerprint": {"__version__"},
+    "service": FOUNDATION | {"fingerprint", "load", "convert", "pipeline"},
+    "watch": FOUNDATION | {"load", "convert", "pipeline", "service"},
     "authoring": FOUNDATION | {"model", "load", "validate", "checks", "render"},
     "api": FOUNDATION
     | {"model", "load", "validate", "checks", "render", "convert", "pipeline", "watch"}
     | {"authoring"},
     "cli": FOUNDATION
-    | {"api", "model", "load", "validate", "checks", "publish", "convert", "authoring"},
+    | {"api", "model", "load", "validate", "checks", "publish", "convert", "authoring"}
+    | {"service"},
 }
 KNOWN_EXCEPTIONS = {
     # one function decides PDF/A conformance of a part, for check and for build

@@ -1,5 +1,9 @@
 """``beslut watch``: rebuild on save, keep LibreOffice warm, survive errors.
 
+LibreOffice is borrowed from the workspace's build service (:mod:`beslut.service`), the one
+long-lived holder of LibreOffice, so ``watch`` and ``beslut build`` share one warm pool; with
+the service off or unusable, the watcher starts its own.
+
 The watcher only calls :func:`beslut.pipeline.build`; it holds no build logic. Every build
 reloads the profile, content and templates from disk, so a changed profile takes effect on the
 next save. Unchanged files are not parsed again (the loader caches by modification time).
@@ -57,13 +61,16 @@ def watch(
     """
     wanted = tuple(formats)
     check_out_dir(root, out_dir or default_out_dir(root))  # refuse before watching
-    owned: LibreOfficeConverter | None = None
+    owned: Converter | None = None
     if converter is None and "pdf" in wanted:
-        try:
-            owned = LibreOfficeConverter(profile_root=root / CACHE_DIR / "libreoffice")
-            owned.warm_up()
-        except ConverterUnavailable:
-            owned = None  # each build then reports that LibreOffice is missing
+        owned = _service_converter(root)
+        if owned is None:
+            try:
+                own = LibreOfficeConverter(profile_root=root / CACHE_DIR / "libreoffice")
+                own.warm_up()
+                owned = own
+            except ConverterUnavailable:
+                owned = None  # each build then reports that LibreOffice is missing
         converter = owned
     try:
         if on_start is not None:
@@ -85,6 +92,21 @@ def watch(
     finally:
         if owned is not None:
             owned.close()
+
+
+def _service_converter(root: Path) -> Converter | None:
+    """The workspace build service's warm LibreOffice, shared with ``beslut build``; None when
+    the service is turned off (BESLUT_TJANST=av) or cannot be started."""
+    from beslut.service import client
+
+    if client.disabled():
+        return None
+    from beslut.service.converter import ServiceConverter
+
+    try:
+        return ServiceConverter(root)
+    except client.ServiceUnavailable:
+        return None
 
 
 def _changed(root: Path, changes: Iterable[tuple[watchfiles.Change, str]]) -> tuple[str, ...]:

@@ -645,6 +645,10 @@ class _Progress:
         else:
             self._bar(stage, done, total)
 
+    def line(self, text: str) -> None:
+        """Print one line on stderr, above a running bar (also with ``quiet``: for notices)."""
+        self._line(text)
+
     def _line(self, text: str) -> None:
         if self.bar is not None:
             self.bar.console.print(text, markup=False, highlight=False)
@@ -724,6 +728,12 @@ def _print_report(report: Any, fmt: str, quiet: bool, verbose: bool = False) -> 
 @click.option(
     "-v", "--utförlig", "--verbose", "verbose", is_flag=True, help="Säg varför varje del byggs om."
 )
+@click.option(
+    "--utan-tjänst",
+    "no_service",
+    is_flag=True,
+    help="Bygg i den här processen, inte i arbetsytans byggtjänst (samma som BESLUT_TJANST=av).",
+)
 @_user_errors
 def build(
     arbetsyta: Path,
@@ -733,6 +743,7 @@ def build(
     strict: bool,
     quiet: bool,
     verbose: bool,
+    no_service: bool,
 ) -> None:
     """Bygg det som ändrats: Word och PDF för ärenden, kallelser och handlingar för möten."""
     import time
@@ -756,16 +767,81 @@ def build(
             _report_unchanged(saved, fmt, quiet, strict, time.perf_counter() - started)
     progress = _Progress(quiet or fmt == "json")
     progress(READING, 0, 0)  # at once: loading the pipeline itself takes a moment
-    from beslut import api
-
     try:
-        report = api.build(
-            root, out_dir=target, formats=files, force=force, strict=strict, progress=progress
-        )
+        report = None
+        if not no_service:
+            report = _service_build(root, target, files, force, strict, progress)
+        if report is None:
+            from beslut import api
+
+            report = api.build(
+                root, out_dir=target, formats=files, force=force, strict=strict, progress=progress
+            )
     finally:
         progress.stop()
     _print_report(report, fmt, quiet, verbose)
     sys.exit(0 if report.ok else 1)
+
+
+SERVICE_STARTED = (
+    "startade byggtjänsten för den här arbetsytan (stängs efter {minutes} utan användning; "
+    "”beslut tjänst stopp” stänger den nu)"
+)
+
+
+def _service_build(
+    root: Path,
+    target: Path,
+    files: tuple[str, ...],
+    force: bool,
+    strict: bool,
+    progress: _Progress,
+) -> Any:
+    """Build through the workspace's build service; None when the build is to run here
+    instead (the service is off, cannot start, or died mid-build: one line says why)."""
+    from beslut.service import client
+
+    if client.disabled():
+        return None
+    try:
+        conn, started = client.ensure_service(root)
+    except client.ServiceUnavailable as exc:
+        click.echo(
+            f"beslut: byggtjänsten kunde inte användas ({exc}); bygger i den här processen.",
+            err=True,
+        )
+        return None
+    if started and not progress.quiet:
+        from beslut.service.runtime import idle_seconds
+
+        progress.line(f"beslut: {SERVICE_STARTED.format(minutes=_minutes(idle_seconds()))}")
+    try:
+        data = client.remote_build(
+            conn, out_dir=target, formats=files, force=force, strict=strict, progress=progress
+        )
+    except client.ServiceGone as exc:
+        progress.line(
+            f"beslut: Byggtjänsten avslutades mitt i bygget ({exc}); bygger med egen "
+            "LibreOffice i stället."
+        )
+        return None
+    except client.RemoteError as exc:
+        if exc.kind == "internal":
+            progress.line(f"beslut: {exc.message}; bygger i den här processen i stället.")
+            return None
+        raise UserError(exc.message) from None
+    finally:
+        conn.close()
+    from beslut.service.protocol import report_from_json
+
+    return report_from_json(data)
+
+
+def _minutes(seconds: float) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = int(seconds // 60)
+        return f"{minutes} {'minut' if minutes == 1 else 'minuter'}"
+    return f"{_decimal(seconds) if seconds % 1 else int(seconds)} s"
 
 
 def _report_unchanged(saved: Any, fmt: str, quiet: bool, strict: bool, seconds: float) -> None:
@@ -833,6 +909,88 @@ def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
         click.echo("beslut: startar LibreOffice…", err=True)
     printer = _WatchPrinter()
     api.watch(arbetsyta, printer.finished, out_dir=out_dir, formats=files, on_start=printer.started)
+
+
+@cli.group("tjänst", cls=_Group, context_settings=CONTEXT)
+def service() -> None:
+    """Arbetsytans byggtjänst: en process som håller beslut och LibreOffice varma mellan
+    byggen. ”beslut build” startar den själv; den stängs efter 15 minuter utan användning.
+    BESLUT_TJANST=av stänger av den."""
+
+
+def _service_root(arbetsyta: Path) -> Path:
+    from beslut.load.paths import NotAWorkspace, find_root
+
+    try:
+        return find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+
+
+def _megabytes(kilobytes: int | None) -> str:
+    return "okänt" if kilobytes is None else f"{_decimal(kilobytes / 1024)} MB"
+
+
+@service.command("status", context_settings=CONTEXT)
+@_workspace_arg
+@_user_errors
+def service_status(arbetsyta: Path) -> None:
+    """Visa om arbetsytans byggtjänst körs, och i så fall hur den mår."""
+    from beslut.service import client
+
+    root = _service_root(arbetsyta)
+    try:
+        info = client.status(root)
+    except client.ServiceUnavailable as exc:
+        raise UserError(f"byggtjänsten kan inte användas: {exc}") from None
+    if info is None:
+        click.echo(f"Ingen byggtjänst körs för {root}.")
+        return
+    rss = info.get("rss_kb", {})
+    soffice = [int(p) for p in info.get("soffice_pids", [])]
+    own = rss.get(str(info["pid"]))
+    office = [rss.get(str(p)) for p in soffice]
+    total = sum(k for k in [own, *office] if k is not None)
+    lines = [
+        f"Byggtjänsten för {info['root']} körs.",
+        f"  process:      {info['pid']}",
+        f"  startad:      {info['started']}",
+        f"  oanvänd i:    {_decimal(float(info['idle_seconds']))} s "
+        f"(stängs efter {_minutes(float(info['idle_limit']))} utan användning)",
+        f"  byggen:       {info['builds']}",
+        "  LibreOffice:  "
+        + (", ".join(str(p) for p in soffice) if soffice else "startar inte / körs inte"),
+        f"  minne:        {_megabytes(total)} (tjänsten {_megabytes(own)}, "
+        f"LibreOffice {_megabytes(sum(k for k in office if k is not None))})",
+        f"  version:      beslut {info['version']} (kod {info['fingerprint']})",
+    ]
+    click.echo("\n".join(lines))
+
+
+@service.command("stopp", context_settings=CONTEXT)
+@_workspace_arg
+@click.option("--alla", "every", is_flag=True, help="Stoppa alla dina byggtjänster.")
+@_user_errors
+def service_stop(arbetsyta: Path, every: bool) -> None:
+    """Stäng arbetsytans byggtjänst nu (och dess LibreOffice)."""
+    from beslut.service import client
+
+    try:
+        if every:
+            stopped = client.stop_all()
+            for folder, number in stopped:
+                click.echo(f"Stoppade byggtjänsten för {folder} (process {number}).")
+            if not stopped:
+                click.echo("Ingen byggtjänst kördes.")
+            return
+        root = _service_root(arbetsyta)
+        pid = client.stop_service(root)
+    except client.ServiceUnavailable as exc:
+        raise UserError(f"byggtjänsten kan inte användas: {exc}") from None
+    if pid is None:
+        click.echo(f"Ingen byggtjänst kördes för {root}.")
+    else:
+        click.echo(f"Stoppade byggtjänsten för {root} (process {pid}).")
 
 
 SHOWN_FILES = 3
