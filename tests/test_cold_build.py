@@ -72,6 +72,19 @@ def test_build_hands_each_case_over_alone_as_a_preview_job(
     assert 1 <= len(converter.threads) <= 2
 
 
+def test_a_converter_without_a_process_count_gets_batches(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    """The build service's client converts a call's jobs in parallel on its side: batches."""
+    cases = {f"content/ärenden/c{i}.md": CASE.replace("25HSN1", f"25HSN{i}") for i in range(10)}
+    root = make_workspace(cases)
+    converter = FakeConverter()
+    report = api.build(root, out_dir=tmp_path / "ut", converter=converter)
+    assert report.ok, report.diagnostics
+    assert [len(call) for call in converter.calls] == [8, 2]
+    assert all(job.preview for call in converter.calls for job in call)
+
+
 def test_cases_from_one_cached_template_do_not_see_each_other(
     make_workspace: MakeWorkspace,
 ) -> None:

@@ -440,10 +440,14 @@ class _Run:
                 self.progress(CONVERTING, converted, len(cases))
             return results
 
-        # One job per call, from as many threads as the converter has processes, so that each
-        # document is converted as soon as it is rendered and no process waits for a batch.
-        parallel = getattr(self.converter, "workers", 1)
-        parallel = parallel if isinstance(parallel, int) and parallel > 0 else 1
+        # A converter that says how many processes it has (LibreOfficeConverter: ``workers``)
+        # gets one job per call, from that many threads, so that each document is converted as
+        # soon as it is rendered and no process waits for a batch. Others (the build service's
+        # client, which converts a call's jobs in parallel on its side) get batches of 8.
+        workers = getattr(self.converter, "workers", None)
+        parallel = workers if isinstance(workers, int) and workers > 0 else 1
+        size = 1 if isinstance(workers, int) and workers > 0 else 8
+        batch: list[ConversionJob] = []
 
         pdfs: dict[str, Path] = {}
         stage_problems: dict[str, list[Diagnostic]] = {}
@@ -465,7 +469,7 @@ class _Run:
                 finally:
                     self.progress(RENDERING, index, len(cases))
                 path = self.staging / f"{output_stem(document)}.docx"
-                write_bytes_atomic(path, result.data, durable=False)  # publish makes it durable
+                write_bytes_atomic(path, result.data, durable=False)  # staging: no fsync
                 rendered[document.rel] = (
                     document,
                     path,
@@ -473,8 +477,14 @@ class _Run:
                     result.inputs,
                 )
                 if converting:
-                    job = ConversionJob(path, path.with_suffix(".pdf"), document.rel, preview=True)
-                    batches.append(pool.submit(convert, [job]))
+                    batch.append(
+                        ConversionJob(path, path.with_suffix(".pdf"), document.rel, preview=True)
+                    )
+                    if len(batch) >= size:
+                        batches.append(pool.submit(convert, batch))
+                        batch = []
+            if converting and batch:
+                batches.append(pool.submit(convert, batch))
             for future in batches:
                 try:
                     results = future.result()
