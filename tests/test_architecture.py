@@ -27,7 +27,6 @@ ALLOWED: dict[str, set[str]] = {
     "publish": FOUNDATION | {"load"},
     "pipeline": FOUNDATION
     | {"model", "load", "validate", "render", "convert", "assemble", "publish"},
-    "fingerprint": {"__version__"},
     "service": FOUNDATION | {"fingerprint", "load", "convert", "pipeline"},
     "watch": FOUNDATION | {"load", "convert", "pipeline", "service"},
     "authoring": FOUNDATION | {"model", "load", "validate", "checks", "render"},
