@@ -701,3 +701,21 @@ def test_a_stuck_service_is_replaced(make_workspace: MakeWorkspace, beslut: Run)
         assert "byggen:       1" in _status(beslut, root)
     finally:
         stuck.close()
+
+
+def test_a_conversion_job_crosses_the_wire_whole() -> None:
+    """Every field of a ConversionJob reaches the service (preview once got lost on the way)."""
+    import dataclasses
+    import json
+
+    from beslut.convert.libreoffice import ConversionJob
+    from beslut.service import protocol
+
+    job = ConversionJob(
+        Path("/a/ärende.docx"), Path("/b/ärende.pdf"), "content/ärenden/a.md", "en-US", True
+    )
+    for field in dataclasses.fields(ConversionJob):
+        # a new field must be given a non-default value here, so that it is checked too
+        assert getattr(job, field.name) != field.default, field.name
+    wire = json.loads(protocol.encode({"jobs": [protocol.job_to_json(job)]}))
+    assert protocol.job_from_json(wire["jobs"][0]) == job

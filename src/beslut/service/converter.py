@@ -21,7 +21,7 @@ from beslut.convert.libreoffice import (
     LibreOfficeConverter,
 )
 from beslut.load.paths import CACHE_DIR
-from beslut.service import client
+from beslut.service import client, protocol
 
 
 class ServiceConverter:
@@ -64,15 +64,7 @@ class ServiceConverter:
     def _remote(self, jobs: list[ConversionJob]) -> list[ConversionResult]:
         if self._conn is None:
             raise client.ServiceGone("ingen anslutning")
-        payload = [
-            {
-                "source": str(j.source),
-                "target": str(j.target),
-                "label": j.label,
-                "language": j.language,
-            }
-            for j in jobs
-        ]
+        payload = [protocol.job_to_json(j) for j in jobs]
         try:
             answer = self._conn.ask({"request": "convert", "jobs": payload})
         except client.RemoteError as exc:

@@ -9,7 +9,7 @@ one a line, each with an ``event`` field:
   ``{"event": "report", ...}`` (a :class:`beslut.pipeline.BuildReport` as JSON, see
   :func:`report_to_json`) or ``{"event": "error", "kind": "user"|"locked"|"internal",
   "message"}``
-* ``convert`` (``jobs``: source, target, label, language) → ``{"event": "converted",
+* ``convert`` (``jobs``: every field of a ConversionJob, see :func:`job_to_json`) → ``{"event": "converted",
   "results": [{"ok", "message", "seconds"}, ...]}`` in the order of the jobs
 * ``status`` → ``{"event": "status", ...}``; ``stop`` → ``{"event": "stopping"}``
 
@@ -72,6 +72,24 @@ def decode(line: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     return data
+
+
+def job_to_json(job: Any) -> dict[str, Any]:
+    """A :class:`beslut.convert.libreoffice.ConversionJob` as JSON: every field, paths as text
+    (generic, so a field added to the job cannot be dropped on the way to the service)."""
+    data = asdict(job)
+    return {k: str(v) if k in ("source", "target") else v for k, v in data.items()}
+
+
+def job_from_json(data: dict[str, Any]) -> Any:
+    """The :class:`~beslut.convert.libreoffice.ConversionJob` that :func:`job_to_json` wrote."""
+    from pathlib import Path
+
+    from beslut.convert.libreoffice import ConversionJob
+
+    fields = dict(data)
+    fields["source"], fields["target"] = Path(fields["source"]), Path(fields["target"])
+    return ConversionJob(**fields)
 
 
 def report_to_json(report: Any) -> dict[str, Any]:

@@ -311,12 +311,9 @@ class Service:
         conn.sendall(protocol.encode(answer))
 
     def _convert(self, conn: socket.socket, request: dict[str, Any]) -> None:
-        from beslut.convert.libreoffice import ConversionJob, ConverterUnavailable
+        from beslut.convert.libreoffice import ConverterUnavailable
 
-        jobs = [
-            ConversionJob(Path(j["source"]), Path(j["target"]), j["label"], j.get("language"))
-            for j in request.get("jobs", [])
-        ]
+        jobs = [protocol.job_from_json(j) for j in request.get("jobs", [])]
         if self.converter is None:
             answer: dict[str, Any] = {
                 "event": "error",
