@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from beslut.diagnostics import Fix
@@ -139,8 +139,13 @@ _INLINE_MASKS = (
 )
 
 
+@lru_cache(maxsize=256)
 def mask_inline(text: str) -> str:
-    """Return ``text`` with non-prose inline parts replaced by :data:`MASK` (same length)."""
+    """Return ``text`` with non-prose inline parts replaced by :data:`MASK` (same length).
+
+    Cached: every span of a line masks the whole line, and a line with thousands of links or
+    table cells would otherwise be masked thousands of times (minutes for one long line).
+    """
     for pattern in _INLINE_MASKS:
         text = pattern.sub(lambda m: MASK * len(m.group(0)), text)
     return text

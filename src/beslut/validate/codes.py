@@ -67,6 +67,16 @@ CODES: dict[str, Code] = {
         Code("okänd-tagg", _E, _READ, "En YAML-tagg som !!python/… eller !x.", locked=True),
         Code("för-djup-nästling", _E, _READ, "Listor och grupper i för många nivåer.", locked=True),
         Code("för-stor-fil", _E, _READ, "Filen är större än 1 MB.", locked=True),
+        Code(
+            "för-lång-text", _E, _READ, "Texten har fler än 10 000 rader.", locked=True
+        ),
+        Code(
+            "för-djup-text",
+            _E,
+            _TEXT,
+            "Listor eller citat i för många nivåer (texten skulle falla bort).",
+            locked=True,
+        ),
         Code("otillåtet-tecken", _E, _READ, "Ett tecken som inte får finnas i text.", locked=True),
         Code("för-lång", _E, _DATA, "En text längre än fältet tillåter.", locked=True),
         Code("styrtecken", _E, _READ, "Ett osynligt styrtecken, ofta från Word.", locked=True),
@@ -229,6 +239,7 @@ BUILD: dict[str, Code] = {
         Code("bilaga-konvertering", _E, _BUILD, "En bilaga kan inte göras om till PDF."),
         Code("bilaga-krypterad", _E, _BUILD, "En bilaga är lösenordsskyddad."),
         Code("bilaga-skadad", _E, _BUILD, "En bilaga är skadad eller tom."),
+        Code("bilaga-för-stor", _E, _BUILD, "En bilaga packas upp till mer än beslut läser."),
         Code("bilaga-utan-text", _W, _BUILD, "En PDF-bilaga har ingen sökbar text."),
         Code("bilaga-sidformat", _W, _BUILD, "En bilaga har sidor som inte är A4."),
         Code("rubrik-nivå-1", _W, _BUILD, "En rubrik med en # i texten (nivå 1 är titeln)."),
