@@ -71,8 +71,9 @@ def _bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _png(width: int, height: int) -> bytes:
-    """A valid 1-bit greyscale PNG of ``width`` × ``height`` white pixels (compressed small)."""
+def _png(width: int, height: int, rows: int | None = None) -> bytes:
+    """A 1-bit greyscale PNG of ``width`` × ``height`` white pixels (compressed small); with
+    ``rows``, only that many rows of pixel data (the header still says ``height``)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
@@ -81,7 +82,7 @@ def _png(width: int, height: int) -> bytes:
     row = b"\x00" + b"\xff" * ((width + 7) // 8)
     packer = zlib.compressobj(9)
     parts = [packer.compress(row) for _ in range(min(height, 1))]
-    remaining = height - 1
+    remaining = (height if rows is None else rows) - 1
     block = row * 1024
     while remaining >= 1024:
         parts.append(packer.compress(block))
@@ -109,7 +110,9 @@ def _pdf(objects: list[bytes]) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -159,10 +162,12 @@ def _pdf_many_pages(count: int = 1_000_000) -> bytes:
     )
 
 
-def _zip_bomb(member: str, inflated: int, extra: dict[str, bytes] | None = None) -> bytes:
+def _zip_bomb(
+    member: str, inflated: int, extra: dict[str, bytes] | None = None, level: int = 9
+) -> bytes:
     """A zip whose ``member`` inflates to ``inflated`` bytes (plus small ``extra`` members)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
         with archive.open(member, "w", force_zip64=True) as handle:
@@ -188,31 +193,38 @@ _RELS = (
 )
 
 
-def _docx_bomb(inflated: int = 3_000_000_000) -> bytes:
+def _docx_bomb(inflated: int = 3_000_000_000, level: int = 9) -> bytes:
     return _zip_bomb(
         "word/document.xml",
         inflated,
         {"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS},
+        level,
     )
 
 
-_SVG_BOMB = """<?xml version="1.0"?>
+_SVG_BOMB = (
+    """<?xml version="1.0"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
      width="100" height="100">
 <defs><g id="a0"><rect width="1" height="1"/></g>
-""" + "".join(
-    f'<g id="a{i}">' + f'<use xlink:href="#a{i - 1}"/>' * 10 + "</g>\n" for i in range(1, 12)
-) + """</defs><use xlink:href="#a11"/></svg>
 """
+    + "".join(
+        f'<g id="a{i}">' + f'<use xlink:href="#a{i - 1}"/>' * 10 + "</g>\n" for i in range(1, 12)
+    )
+    + """</defs><use xlink:href="#a11"/></svg>
+"""
+)
 
-_SVG_ENTITIES = """<?xml version="1.0"?>
+_SVG_ENTITIES = (
+    """<?xml version="1.0"?>
 <!DOCTYPE svg [
 <!ENTITY a0 "lol">
-""" + "".join(
-    f'<!ENTITY a{i} "' + f"&a{i - 1};" * 10 + '">\n' for i in range(1, 10)
-) + """]>
+"""
+    + "".join(f'<!ENTITY a{i} "' + f"&a{i - 1};" * 10 + '">\n' for i in range(1, 10))
+    + """]>
 <svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text>&a9;</text></svg>
 """
+)
 
 
 def _image_case(name: str) -> str:
@@ -247,14 +259,18 @@ class Input:
 
 
 HOSTILE: dict[str, Input] = {
-    "md-50mb-line": Input(lambda: {"content/ärenden/fientlig.md": _case_with_body("x" * 50 * MB)}, "för-stor-fil"),
+    "md-50mb-line": Input(
+        lambda: {"content/ärenden/fientlig.md": _case_with_body("x" * 50 * MB)}, "för-stor-fil"
+    ),
     "yaml-50mb-line": Input(
         lambda: {"content/ärenden/fientlig.yaml": "text: " + "x" * 50 * MB + "\n"},
         "för-stor-fil",
         "content/ärenden/fientlig.yaml",
     ),
     "front-matter-50mb": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_front("underrubrik: " + "x" * 50 * MB + "\n")},
+        lambda: {
+            "content/ärenden/fientlig.md": _case_with_front("underrubrik: " + "x" * 50 * MB + "\n")
+        },
         "för-stor-fil",
     ),
     "meeting-50mb": Input(
@@ -267,7 +283,10 @@ HOSTILE: dict[str, Input] = {
         "för-stor-fil",
         "content/profil.yaml",
     ),
-    "deep-list-one-line": Input(lambda: {"content/ärenden/fientlig.md": _case_with_body("- " * 10_000 + "x")}, "för-djup-text"),
+    "deep-list-one-line": Input(
+        lambda: {"content/ärenden/fientlig.md": _case_with_body("- " * 10_000 + "x")},
+        "för-djup-text",
+    ),
     "deep-list-lines": Input(
         lambda: {
             "content/ärenden/fientlig.md": _case_with_body(
@@ -276,33 +295,54 @@ HOSTILE: dict[str, Input] = {
         },
         "för-djup-text",
     ),
-    "deep-quote": Input(lambda: {"content/ärenden/fientlig.md": _case_with_body("> " * 10_000 + "x")}, "för-djup-text"),
+    "deep-quote": Input(
+        lambda: {"content/ärenden/fientlig.md": _case_with_body("> " * 10_000 + "x")},
+        "för-djup-text",
+    ),
     "deep-emphasis": Input(
         lambda: {"content/ärenden/fientlig.md": _case_with_body("*" * 10_000 + "x" + "*" * 10_000)},
         None,
     ),
     "deep-brackets": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_body("[" * 10_000 + "x" + "](u)" * 10_000)},
+        lambda: {
+            "content/ärenden/fientlig.md": _case_with_body("[" * 10_000 + "x" + "](u)" * 10_000)
+        },
         None,
     ),
     "deep-links": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_body("[" * 5_000 + "x" + "](https://a.se)" * 5_000)
+            "content/ärenden/fientlig.md": _case_with_body(
+                "[" * 5_000 + "x" + "](https://a.se)" * 5_000
+            )
         },
         None,
     ),
     "deep-yaml-flow": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_front("underrubrik: " + "[" * 10_000 + "]" * 10_000 + "\n")},
+        lambda: {
+            "content/ärenden/fientlig.md": _case_with_front(
+                "underrubrik: " + "[" * 10_000 + "]" * 10_000 + "\n"
+            )
+        },
         "för-djup-nästling",
     ),
     "deep-yaml-block": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_front("underrubrik: " + "- " * 10_000 + "x\n")},
+        lambda: {
+            "content/ärenden/fientlig.md": _case_with_front("underrubrik: " + "- " * 10_000 + "x\n")
+        },
         "för-djup-nästling",
     ),
-    "alias-bomb": Input(lambda: {"content/ärenden/fientlig.md": _case_with_front(_bomb())}, "yaml-ankare"),
-    "decision-points-30k": Input(lambda: {"content/ärenden/fientlig.md": _decision_points(30_000)}, None),
+    "alias-bomb": Input(
+        lambda: {"content/ärenden/fientlig.md": _case_with_front(_bomb())}, "yaml-ankare"
+    ),
+    "decision-points-30k": Input(
+        lambda: {"content/ärenden/fientlig.md": _decision_points(30_000)}, None
+    ),
     "table-rows-max": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_body(_fit("| 1 | 2 |\n", "| a | b |\n|---|---|\n"))},
+        lambda: {
+            "content/ärenden/fientlig.md": _case_with_body(
+                _fit("| 1 | 2 |\n", "| a | b |\n|---|---|\n")
+            )
+        },
         None,
     ),
     "table-wide": Input(
@@ -468,7 +508,9 @@ def main() -> None:
                 "traceback": "Traceback" in output or "internt fel" in output,
                 "timed_out": result["timed_out"],
                 "peak_rss_mb": result["peak_rss_mb"],
-                "rss_ratio": round(float(result["peak_rss_mb"]) / float(baseline["peak_rss_mb"]), 2),  # type: ignore[arg-type]
+                "rss_ratio": round(
+                    float(result["peak_rss_mb"]) / float(baseline["peak_rss_mb"]), 2
+                ),  # type: ignore[arg-type]
                 "seconds": result["seconds"],
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)

@@ -379,8 +379,9 @@ DOCS: dict[str, Doc] = {
         _F,
     ),
     "för-lång-text": Doc(
-        "Texten i ärendefilen har fler än 10 000 rader. Att tolka så lång Markdown tar minuter "
-        "och mycket minne, och en handling blir sällan längre än några hundra rader.",
+        "Texten i ärendefilen har fler än 10 000 rader eller 20 000 tabellceller (lodstreck |). "
+        "Att tolka så lång Markdown tar minuter och mycket minne, och en handling blir sällan "
+        "längre än några hundra rader.",
         "En ärendefil där en tabell med 100 000 rader klistrats in i texten.",
         "Lägg långa underlag och tabeller som en bilaga (PDF under bilagor:) och sammanfatta "
         "dem i texten.",

@@ -68,7 +68,11 @@ CODES: dict[str, Code] = {
         Code("för-djup-nästling", _E, _READ, "Listor och grupper i för många nivåer.", locked=True),
         Code("för-stor-fil", _E, _READ, "Filen är större än 1 MB.", locked=True),
         Code(
-            "för-lång-text", _E, _READ, "Texten har fler än 10 000 rader.", locked=True
+            "för-lång-text",
+            _E,
+            _READ,
+            "Texten har fler än 10 000 rader eller 20 000 tabellceller.",
+            locked=True,
         ),
         Code(
             "för-djup-text",
