@@ -22,6 +22,7 @@ import re
 import resource
 import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -327,23 +328,25 @@ HOSTILE: dict[str, Input] = {
     ),
     "deep-yaml-block": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_front("underrubrik: " + "- " * 10_000 + "x\n")
+            "content/ärenden/fientlig.md": _case_with_front(
+                "underrubrik:\n  " + "- " * 10_000 + "x\n"
+            )
         },
         "för-djup-nästling",
     ),
     "alias-bomb": Input(
         lambda: {"content/ärenden/fientlig.md": _case_with_front(_bomb())}, "yaml-ankare"
     ),
-    "decision-points-30k": Input(
-        lambda: {"content/ärenden/fientlig.md": _decision_points(30_000)}, None
+    "decision-points-25k": Input(
+        lambda: {"content/ärenden/fientlig.md": _decision_points(25_000)}, None
     ),
-    "table-rows-max": Input(
+    "table-rows-1mb": Input(
         lambda: {
             "content/ärenden/fientlig.md": _case_with_body(
                 _fit("| 1 | 2 |\n", "| a | b |\n|---|---|\n")
             )
         },
-        None,
+        "för-lång-text",
     ),
     "table-wide": Input(
         lambda: {
@@ -351,7 +354,7 @@ HOSTILE: dict[str, Input] = {
                 "| " + "a | " * 50_000 + "\n|" + "---|" * 50_000 + "\n" + "| " + "1 | " * 50_000
             )
         },
-        None,
+        "för-lång-text",
     ),
     "pdf-flate-bomb": Input(
         lambda: {
@@ -365,7 +368,7 @@ HOSTILE: dict[str, Input] = {
             "content/ärenden/fientlig.md": _attachment_case("djup.pdf"),
             "content/bilagor/djup.pdf": _pdf_deep_pages(),
         },
-        "bilaga-skadad",
+        "bilaga-för-stor",
     ),
     "pdf-many-pages": Input(
         lambda: {
@@ -404,7 +407,7 @@ HOSTILE: dict[str, Input] = {
     ),
     "template-zip-bomb": Input(
         lambda: {"templates/tjänsteskrivelse.docx": _docx_bomb()},
-        "mall-för-stor",
+        "mallfel",
         "templates/tjänsteskrivelse.docx",
     ),
 }
@@ -427,46 +430,51 @@ def write_inputs(root: Path, name: str) -> None:
             path.write_text(data, encoding="utf-8")
 
 
-def run_capped(
-    args: list[str], *, cap_mb: int = CAP_MB, timeout: float = TIMEOUT_S
-) -> dict[str, object]:
-    """Run ``args`` with an address-space cap; return exit code, output, peak RSS, time."""
+@dataclass(frozen=True)
+class Run:
+    """One capped child process: exit code, combined output, peak RSS and time."""
+
+    exit: int
+    output: str
+    peak_rss_mb: float
+    seconds: float
+    timed_out: bool
+
+
+def run_capped(args: list[str], *, cap_mb: int = CAP_MB, timeout: float = TIMEOUT_S) -> Run:
+    """Run ``args`` with an address-space cap (``RLIMIT_AS``) and a time limit; the peak RSS
+    is the child's own ``ru_maxrss`` from ``wait4`` (not the benchmark's, not other children's)."""
 
     def limit() -> None:
         cap = cap_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "NO_COLOR": "1"}
-    out = tempfile.TemporaryFile()
-    started = time.perf_counter()
-    import subprocess
-
-    child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=limit, env=env)
-    status, usage = 0, None
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() - started > timeout:
-            child.kill()
-            _, status, usage = os.wait4(child.pid, 0)
-            break
-        time.sleep(0.02)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
-    out.seek(0)
-    text = out.read().decode("utf-8", "replace")
-    return {
-        "exit": child.returncode,
-        "timed_out": seconds > timeout,
-        "output": text,
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-        "seconds": round(seconds, 2),
-    }
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=limit, env=env
+        )
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                timed_out = True
+                child.kill()
+                _, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.02)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Run(child.returncode, text, round(usage.ru_maxrss / 1024, 1), seconds, timed_out)
 
 
-def check(root: Path, **limits: float) -> dict[str, object]:
-    return run_capped([sys.executable, "-m", "beslut", "check", str(root)], **limits)  # type: ignore[arg-type]
+def check(root: Path, cap_mb: int = CAP_MB) -> Run:
+    return run_capped([sys.executable, "-m", "beslut", "check", str(root)], cap_mb=cap_mb)
 
 
 def _codes(output: str) -> list[str]:
@@ -486,9 +494,9 @@ def main() -> None:
             json.dumps(
                 {
                     "input": "exempelarbetsytan",
-                    "exit": baseline["exit"],
-                    "peak_rss_mb": baseline["peak_rss_mb"],
-                    "seconds": baseline["seconds"],
+                    "exit": baseline.exit,
+                    "peak_rss_mb": baseline.peak_rss_mb,
+                    "seconds": round(baseline.seconds, 2),
                 }
             ),
             flush=True,
@@ -498,24 +506,21 @@ def main() -> None:
             shutil.copytree(base, root, ignore=shutil.ignore_patterns(".beslut-cache"))
             write_inputs(root, name)
             result = check(root, cap_mb=args.cap_mb)
-            output = str(result["output"])
-            expected = HOSTILE[name].code
             line = {
                 "input": name,
-                "exit": result["exit"],
-                "expected": expected,
-                "codes": _codes(output),
-                "traceback": "Traceback" in output or "internt fel" in output,
-                "timed_out": result["timed_out"],
-                "peak_rss_mb": result["peak_rss_mb"],
-                "rss_ratio": round(
-                    float(result["peak_rss_mb"]) / float(baseline["peak_rss_mb"]), 2
-                ),  # type: ignore[arg-type]
-                "seconds": result["seconds"],
+                "exit": result.exit,
+                "expected": HOSTILE[name].code,
+                "codes": _codes(result.output),
+                "traceback": "Traceback" in result.output or "internt fel" in result.output,
+                "timed_out": result.timed_out,
+                "peak_rss_mb": result.peak_rss_mb,
+                "rss_ratio": round(result.peak_rss_mb / baseline.peak_rss_mb, 2),
+                "seconds": round(result.seconds, 2),
+                "seconds_ratio": round(result.seconds / baseline.seconds, 2),
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
             if args.show:
-                print(output[-3000:])
+                print(result.output[-3000:], flush=True)
             shutil.rmtree(root)
 
 

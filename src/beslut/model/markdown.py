@@ -38,7 +38,7 @@ def _guard_nesting(md: MarkdownIt) -> None:
                 state.env.setdefault(TOO_DEEP, first)
         tokenize(state, start, end)
 
-    md.block.tokenize = guarded  # type: ignore[method-assign]
+    md.block.tokenize = guarded  # type: ignore[method-assign,assignment]
 
 
 @cache

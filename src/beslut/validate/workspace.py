@@ -21,6 +21,7 @@ from beslut.load.paths import (
     output_stem,
 )
 from beslut.load.source import CASE_SUFFIXES, MAX_FILE_BYTES, Source, load_source, relative
+from beslut.model.markdown import MAX_NESTING
 from beslut.model.models import (
     GENERATED_SECTIONS,
     KNOWN_SECTIONS,
@@ -33,7 +34,6 @@ from beslut.model.models import (
     Profile,
     cell_number,
 )
-from beslut.model.markdown import MAX_NESTING
 from beslut.model.outline import BodyOutline, normal_heading, outline
 from beslut.validate.attachments import Severity, inspect_attachment
 from beslut.validate.figures import check_figures
