@@ -238,8 +238,8 @@ def _attachment_case(name: str) -> str:
     )
 
 
-def _decision_points(count: int) -> str:
-    points = "".join(f"    - Nämnden godkänner punkt {n}\n" for n in range(count))
+def _decision_points(count: int, text: str | None = None) -> str:
+    points = "".join(f"    - {text or f'Nämnden godkänner punkt {n}'}\n" for n in range(count))
     return CASE.replace("    - Hälso- och sjukvårdsnämnden godkänner planen\n", points, 1)
 
 
@@ -339,6 +339,10 @@ HOSTILE: dict[str, Input] = {
     ),
     "decision-points-25k": Input(
         lambda: {"content/ärenden/fientlig.md": _decision_points(25_000)}, None
+    ),
+    "decision-points-110k": Input(
+        lambda: {"content/ärenden/fientlig.md": _decision_points(110_000, "a")},
+        "för-många-värden",
     ),
     "table-rows-1mb": Input(
         lambda: {

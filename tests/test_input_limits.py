@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from beslut.cli.main import cli
 from beslut.load.archive import MAX_UNPACKED_BYTES
 from beslut.load.source import MAX_BODY_LINES, MAX_TABLE_BARS
+from beslut.load.yamlpos import MAX_VALUES
 from beslut.model.markdown import MAX_NESTING
 from conftest import MakeWorkspace
 
@@ -204,6 +205,22 @@ def test_a_table_with_too_many_cells_is_refused_where_it_passes_the_limit(
         "och här passeras gränsen. Lägg stora tabeller som en bilaga (PDF under bilagor:) och "
         "visa en sammanfattning i texten. [för-lång-text]"
     )
+
+
+def test_a_hundred_thousand_decision_points_are_refused_where_the_limit_passes(
+    make_workspace: MakeWorkspace,
+) -> None:
+    root = _workspace(make_workspace, {REL: hostile._decision_points(110_000, "a")})
+    code, output, rss = _capped(root)
+    assert code == 1
+    # The file's keys and values before the list, then one value per point.
+    assert _line(output, REL, "för-många-värden") == (
+        f"{REL}:19991:7: fel: Filen har fler än {MAX_VALUES} nycklar och värden; beslut läser "
+        "högst så många i en fil, och här passeras gränsen. Så många uppgifter behövs inte i "
+        "ett ärende, ett sammanträde eller en profil: lägg långa listor och tabeller som en "
+        "bilaga (PDF under bilagor:) i stället. [för-många-värden]"
+    )
+    assert rss < 200  # before: over two minutes and 380 MB
 
 
 def test_a_long_but_allowed_table_still_checks(make_workspace: MakeWorkspace) -> None:

@@ -372,6 +372,14 @@ DOCS: dict[str, Doc] = {
         "Skriv värdet platt, som nyckelreferensen visar.",
         _C,
     ),
+    "för-många-värden": Doc(
+        "Filen har fler än 20 000 nycklar och värden (YAML-noder). Varje värde kontrolleras och "
+        "skrivs ut för sig, så en så lång fil tar minuter att kontrollera; ett ärende, ett "
+        "sammanträde eller en profil behöver några hundra.",
+        "En ärendefil med 100 000 beslutspunkter.",
+        "Lägg långa listor och tabeller som en bilaga (PDF under bilagor:).",
+        _F,
+    ),
     "för-stor-fil": Doc(
         "Filen är större än 1 MB; en ärendefil är text och ska vara liten.",
         "En ärendefil med inklistrade bilder som base64.",

@@ -66,6 +66,13 @@ CODES: dict[str, Code] = {
         ),
         Code("okänd-tagg", _E, _READ, "En YAML-tagg som !!python/… eller !x.", locked=True),
         Code("för-djup-nästling", _E, _READ, "Listor och grupper i för många nivåer.", locked=True),
+        Code(
+            "för-många-värden",
+            _E,
+            _READ,
+            "Fler än 20 000 nycklar och värden i en fil.",
+            locked=True,
+        ),
         Code("för-stor-fil", _E, _READ, "Filen är större än 1 MB.", locked=True),
         Code(
             "för-lång-text",
