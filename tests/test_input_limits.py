@@ -135,6 +135,14 @@ def test_markdown_nested_too_deep_is_located(
     )
 
 
+def test_build_stops_at_markdown_nested_too_deep(make_workspace: MakeWorkspace) -> None:
+    root = _workspace(make_workspace, {REL: hostile._case_with_body("> " * 10_000 + "x")})
+    code, output, _ = _capped(root, "build")
+    assert code == 1
+    assert _line(output, REL, "för-djup-text").startswith(f"{REL}:19:1: fel: ")
+    assert not list((root / "output").rglob("*.docx"))
+
+
 def test_nesting_within_the_limit_keeps_every_word(make_workspace: MakeWorkspace) -> None:
     """Nine lists and nineteen quotes deep is still read whole, and every word is printed."""
     body = "- " * 9 + "ordilistan\n\n" + "> " * 19 + "ordicitatet"
