@@ -337,8 +337,8 @@ HOSTILE: dict[str, Input] = {
     "alias-bomb": Input(
         lambda: {"content/ärenden/fientlig.md": _case_with_front(_bomb())}, "yaml-ankare"
     ),
-    "decision-points-25k": Input(
-        lambda: {"content/ärenden/fientlig.md": _decision_points(25_000)}, None
+    "decision-points-15k": Input(
+        lambda: {"content/ärenden/fientlig.md": _decision_points(15_000)}, None
     ),
     "decision-points-110k": Input(
         lambda: {"content/ärenden/fientlig.md": _decision_points(110_000, "a")},
