@@ -224,9 +224,17 @@ def _paragraph_texts(element: Any) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(f"{{{_W}}}t")) for p in element.iter(f"{{{_W}}}p")]
 
 
+def _refuse_zip_bomb(path: Path) -> None:
+    from beslut.load.archive import MAX_UNPACKED_BYTES, too_large
+
+    if too_large(path) is not None:
+        raise Unreadable(f"packas upp till mer än {MAX_UNPACKED_BYTES // 1_000_000} MB")
+
+
 def _docx(path: Path) -> AttachmentText:
     import docx
 
+    _refuse_zip_bomb(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx, zipfile and lxml errors
@@ -303,6 +311,7 @@ def _odt(path: Path) -> AttachmentText:
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    _refuse_zip_bomb(path)
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())

@@ -16,7 +16,7 @@ from beslut.checks.base import Context
 from beslut.checks.catalogue import RULES
 from beslut.diagnostics import Diagnostic
 from beslut.load.paths import CONTENT_DIR, PROFILE_FILE
-from beslut.load.source import CASE_SUFFIXES
+from beslut.load.source import CASE_SUFFIXES, MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from beslut.validate.workspace import CaseDocument
@@ -164,7 +164,8 @@ def _listed_by_unloaded(context: Context) -> set[Path]:
         ):
             continue
         try:
-            text = path.read_bytes()[:1_000_000].decode("utf-8", errors="replace")
+            with path.open("rb") as handle:  # a huge file: only what beslut would read
+                text = handle.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
         except OSError:
             continue
         names = [m.group("file") for m in _FILE_LINE.finditer(text)]

@@ -20,6 +20,14 @@ FRONT_MATTER_FENCE = "---"
 CASE_SUFFIXES = (".md", ".yaml", ".yml")
 MAX_FILE_BYTES = 1_000_000
 """Largest content file read (case, meeting, profile): a long case is about 50 kB."""
+MAX_BODY_LINES = 10_000
+"""Most lines in a case's text. The longest example case has about 600; parsing Markdown costs
+time and memory per block (a 1 MB file of 250 000 one-line list items takes 50 s and 1 GB), so
+the file-size limit alone does not bound a check."""
+MAX_TABLE_BARS = 20_000
+"""Most ``|`` (table cell borders) in a case's text: a table of 500 rows and 8 columns has
+4 500. Every cell is parsed, checked and rendered on its own (a 20 000-column row took half a
+minute), so the number of cells bounds a check's time more than the number of lines does."""
 MAX_REPORTED_CHARACTERS = 10
 """Control characters reported per file; the rest are summed up in the last message."""
 
@@ -227,6 +235,41 @@ def _parse_yaml(text: str, rel: str, offset: int) -> tuple[Any, PositionMap] | D
         return error(rel, exc.pos.line, exc.pos.column, exc.message, exc.code)
 
 
+def _too_many_lines(body: str, body_offset: int, rel: str) -> Diagnostic | None:
+    lines = body.count("\n") + 1
+    if lines <= MAX_BODY_LINES:
+        return None
+    return error(
+        rel,
+        body_offset + MAX_BODY_LINES + 1,
+        1,
+        f"Texten är för lång ({lines} rader); beslut läser högst {MAX_BODY_LINES} rader text "
+        "i en handling. Lägg långa underlag och tabeller som en bilaga (PDF under bilagor:) "
+        "och sammanfatta dem i texten.",
+        "för-lång-text",
+    )
+
+
+def _too_many_cells(body: str, body_offset: int, rel: str) -> Diagnostic | None:
+    bars = body.count("|")
+    if bars <= MAX_TABLE_BARS:
+        return None
+    at = -1
+    for _ in range(MAX_TABLE_BARS + 1):
+        at = body.index("|", at + 1)
+    line = body.count("\n", 0, at)
+    column = at - (body.rfind("\n", 0, at) + 1) + 1
+    return error(
+        rel,
+        body_offset + line + 1,
+        column,
+        f"Texten har för många tabellceller ({bars} lodstreck |); beslut läser högst "
+        f"{MAX_TABLE_BARS} i en handling, och här passeras gränsen. Lägg stora tabeller som en "
+        "bilaga (PDF under bilagor:) och visa en sammanfattning i texten.",
+        "för-lång-text",
+    )
+
+
 def _mapping_or_error(data: Any, rel: str, pos: Pos) -> Diagnostic | None:
     if isinstance(data, dict):
         return None
@@ -300,4 +343,7 @@ def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic
     bad = _mapping_or_error(data, rel, positions.root)
     if bad is not None:
         return None, [*problems, bad]
+    too_long = _too_many_lines(body, body_offset, rel) or _too_many_cells(body, body_offset, rel)
+    if too_long is not None:
+        return None, [*problems, too_long]
     return Source(path, rel, data, positions, body, body_offset, text), problems

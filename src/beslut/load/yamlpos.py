@@ -59,6 +59,11 @@ class PositionMap:
 MAX_DEPTH = 50
 """How deeply lists and groups may nest; real files need fewer than ten levels."""
 
+MAX_VALUES = 20_000
+"""Most keys and values (YAML nodes) in one file; the example profile and meeting have under
+200. Each one is validated, checked and rendered on its own: 110 000 one-word decision points
+(880 kB) took over two minutes and 380 MB to check."""
+
 ALLOWED_TAGS = frozenset(
     {"!"}
     | {
@@ -102,10 +107,22 @@ class _Composer(Composer):
     later walks visit again and again); nothing a case, meeting or profile needs uses them.
     """
 
+    nodes = 0
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
         if isinstance(event, AliasEvent) or event.anchor is not None:
             raise _Refused(ANCHOR_MESSAGE, event.start_mark, "yaml-ankare")
+        self.nodes += 1
+        if self.nodes > MAX_VALUES:
+            raise _Refused(
+                f"Filen har fler än {MAX_VALUES} nycklar och värden; beslut läser högst så många "
+                "i en fil, och här passeras gränsen. Så många uppgifter behövs inte i ett "
+                "ärende, ett sammanträde eller en profil: lägg långa listor och tabeller som en "
+                "bilaga (PDF under bilagor:) i stället.",
+                event.start_mark,
+                "för-många-värden",
+            )
         tag = getattr(event, "tag", None)
         if tag is not None and str(tag) not in ALLOWED_TAGS:
             raise _Refused(

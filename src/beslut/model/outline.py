@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from beslut.model.markdown import parser
+from beslut.model.markdown import TOO_DEEP, parser
 
 FIGURE_WIDTH = re.compile(r"^\{\s*bredd\s*=\s*([^}]*?)\s*\}")
 """A width written right after an image: ``{bredd=60%}`` or ``{bredd=8 cm}``."""
@@ -41,6 +41,9 @@ class BodyOutline:
     sections: tuple[tuple[str, int], ...]
     table_refs: tuple[tuple[str, int], ...]
     figures: tuple[FigureRef, ...] = ()
+    too_deep: tuple[int, int] | None = None
+    """(file line, column) of the first block nested deeper than the parser reads, whose text
+    would be lost (see :mod:`beslut.model.markdown`); None when nothing is lost."""
 
 
 def normal_heading(heading: str) -> str:
@@ -106,7 +109,8 @@ def figure_refs(
 def outline(text: str, line_offset: int = 0) -> BodyOutline:
     """Return the ## headings, ```tabell id``` fences and images of a body, with 1-based file
     lines."""
-    tokens = parser().parse(text)
+    env: dict[str, int] = {}
+    tokens = parser().parse(text, env)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     sections: list[tuple[str, int]] = []
     refs: list[tuple[str, int]] = []
@@ -139,4 +143,9 @@ def outline(text: str, line_offset: int = 0) -> BodyOutline:
                         ref.column,
                     )
                 )
-    return BodyOutline(tuple(sections), tuple(refs), tuple(figures))
+    too_deep = None
+    if TOO_DEEP in env:
+        deep = env[TOO_DEEP]
+        line_text = lines[deep] if deep < len(lines) else ""
+        too_deep = (deep + 1 + line_offset, len(line_text) - len(line_text.lstrip()) + 1)
+    return BodyOutline(tuple(sections), tuple(refs), tuple(figures), too_deep)

@@ -29,6 +29,7 @@ from docxtpl import DocxTemplate
 
 from beslut.diagnostics import Diagnostic, Level, error
 from beslut.errors import TemplateError
+from beslut.load.archive import MAX_UNPACKED_BYTES, megabytes, too_large
 from beslut.model import decisions, formatting
 from beslut.model.letterhead import letterhead
 from beslut.model.models import (
@@ -678,11 +679,25 @@ def _parsed_template(path: Path) -> Any:
     return copy.deepcopy(found)
 
 
+def refuse_zip_bomb(path: Path, rel: str, case_rel: str) -> None:
+    """Raise RenderError for a template that unpacks to more than beslut reads: docxtpl holds
+    every part in memory, so a "zip bomb" would end the process with MemoryError."""
+    unpacked = too_large(path)
+    if unpacked is not None:
+        raise RenderError(
+            f"{_subject(rel, case_rel)} packas upp till {megabytes(unpacked)} MB; beslut läser "
+            f"mallar som packas upp till högst {MAX_UNPACKED_BYTES // 1_000_000} MB. Filen är "
+            "trasig: bygg om mallarna med ”beslut mallar --bygg”, eller öppna mallen i Word "
+            "och spara den igen."
+        )
+
+
 def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
     if not path.is_file():
         raise RenderError(
             f"Mallen {rel} saknas (behövs för {case_rel}). Bygg mallarna med ”beslut mallar --bygg”."
         )
+    refuse_zip_bomb(path, rel, case_rel)
     template = _Template(Template(str(path)), rel, _template_texts(path, rel, case_rel))
     try:
         template.docx.docx = _parsed_template(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import resource
 import shutil
 import subprocess
 import threading
@@ -23,6 +24,9 @@ _SVG_WIDTH_PX = 1800  # about 280 dpi across a 16 cm text column
 _SVG_MAX_HEIGHT_PX = 4 * _SVG_WIDTH_PX  # a very tall drawing is fitted into this box
 _MAX_PIXELS = 40_000_000
 _SVG_TIMEOUT = 60
+_SVG_MAX_MEMORY = 1024 * 1024 * 1024
+"""Address space rsvg-convert may use: a 1800 × 7200 PNG needs about 50 MB; an SVG made to
+fill the memory (nested <use>, huge filters) fails there instead of taking the machine down."""
 _CONTENT_TYPES = {"image/png": "image/png", "image/jpeg": "image/jpeg"}
 
 
@@ -171,6 +175,11 @@ def _looks_like_svg(data: bytes) -> bool:
     )
 
 
+def _limit_svg_memory() -> None:
+    # Runs in the forked child before exec: only a system call, no import (no lock to take).
+    resource.setrlimit(resource.RLIMIT_AS, (_SVG_MAX_MEMORY, _SVG_MAX_MEMORY))
+
+
 def _rasterise_svg(path: Path, data: bytes) -> bytes:
     name = path.name
     program = shutil.which("rsvg-convert")
@@ -193,6 +202,7 @@ def _rasterise_svg(path: Path, data: bytes) -> bytes:
             capture_output=True,
             timeout=_SVG_TIMEOUT,
             check=False,
+            preexec_fn=_limit_svg_memory,
         )
     except subprocess.TimeoutExpired:
         raise ImageProblem(

@@ -18,7 +18,12 @@ from beslut.disclosure import ItemView, MeetingView, public_view
 from beslut.model import formatting
 from beslut.model.letterhead import format_date, letterhead
 from beslut.model.models import PAPERS_NOTES, AgendaItem, Meeting, Papers, Profile
-from beslut.render.case import RenderError, proposal_lines, template_error_message
+from beslut.render.case import (
+    RenderError,
+    proposal_lines,
+    refuse_zip_bomb,
+    template_error_message,
+)
 from beslut.render.images import ImageProblem
 from beslut.render.letterhead import header_context, logo_image, organisation_context
 from beslut.render.templates_build import KALLELSE
@@ -140,6 +145,7 @@ def render_kallelse(
     rel = f"{TEMPLATES_DIR}/{path.name}"
     if not path.is_file():
         raise RenderError(f"Mallen {rel} saknas. Bygg mallarna med ”beslut mallar --bygg”.")
+    refuse_zip_bomb(path, rel, "")
     tpl = Template(str(path))
     if profile is not None and "sidhuvud" in context:
         head = letterhead(profile, context["möte"]["instans"], None)

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from beslut.atomic import write_text_atomic
+from beslut.load.archive import MAX_UNPACKED_BYTES, megabytes, too_large
 from beslut.load.paths import CACHE_DIR
 
 _A4 = (595.0, 842.0)
 _TOLERANCE = 6.0
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+"""2: zip bombs and PDFs over pypdf's limits are ``bilaga-för-stor``."""
 FINDINGS_CACHE = "bilagor"
 
 
@@ -74,6 +76,32 @@ def _empty(name: str) -> Finding:
     )
 
 
+def _unpacks_too_large(path: Path, name: str) -> Finding | None:
+    """A Word or ODT file that would unpack to more than beslut reads (a "zip bomb")."""
+    size = too_large(path)
+    if size is None:
+        return None
+    return Finding(
+        Severity.ERROR,
+        "bilaga-för-stor",
+        f"Bilagan ”{name}” packas upp till {megabytes(size)} MB; beslut läser Word- och "
+        f"ODT-filer som packas upp till högst {MAX_UNPACKED_BYTES // 1_000_000} MB. Filen är "
+        "troligen trasig: öppna den i Word eller LibreOffice och spara den igen, eller spara "
+        "den som PDF.",
+    )
+
+
+def _pdf_too_large(name: str) -> Finding:
+    return Finding(
+        Severity.ERROR,
+        "bilaga-för-stor",
+        f"Bilagan ”{name}” går utöver PDF-läsarens gränser (en ström som packas upp till mer "
+        "än 75 MB, ett sidträd i mer än 100 nivåer eller en lista med miljontals värden) och "
+        "kan inte läsas. Filen är troligen trasig: öppna den i en PDF-läsare och skriv ut eller "
+        "spara den som en ny PDF, eller dela den i flera bilagor.",
+    )
+
+
 def inspect_pdf(path: Path, name: str, *, conformance: bool = False) -> list[Finding]:
     """Return what is wrong or notable about the PDF at ``path`` (``name`` is shown to users);
     with ``conformance``, also whether it stops a packet's PDF/A-2b and PDF/UA claim."""
@@ -84,6 +112,7 @@ def inspect_pdf(path: Path, name: str, *, conformance: bool = False) -> list[Fin
 
 def _inspect_pdf(path: Path, name: str, conformance: bool) -> list[Finding]:
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
     from beslut.assemble.conformance import conformance_problem, part_conformance
 
@@ -114,6 +143,8 @@ def _inspect_pdf(path: Path, name: str, conformance: bool) -> list[Finding]:
         sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
     except MemoryError:
         raise
+    except LimitReachedError:  # pypdf's guards against decompression bombs and deep trees
+        return [_pdf_too_large(name)]
     except Exception:  # pypdf fails in many ways on damaged files; its messages are English
         return [_damaged(name, "är skadad", *_PDF_FIX)]
     findings = []
@@ -160,6 +191,9 @@ def _inspect_docx(path: Path, name: str) -> list[Finding]:
 
     if not path.stat().st_size:
         return [_empty(name)]
+    bomb = _unpacks_too_large(path, name)
+    if bomb is not None:
+        return [bomb]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -183,6 +217,9 @@ def _inspect_odt(path: Path, name: str) -> list[Finding]:
 
     if not path.stat().st_size:
         return [_empty(name)]
+    bomb = _unpacks_too_large(path, name)
+    if bomb is not None:
+        return [bomb]
     try:
         with zipfile.ZipFile(path) as archive:
             parser = etree.XMLParser(resolve_entities=False, no_network=True)

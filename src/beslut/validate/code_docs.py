@@ -372,10 +372,27 @@ DOCS: dict[str, Doc] = {
         "Skriv värdet platt, som nyckelreferensen visar.",
         _C,
     ),
+    "för-många-värden": Doc(
+        "Filen har fler än 20 000 nycklar och värden (YAML-noder). Varje värde kontrolleras och "
+        "skrivs ut för sig, så en så lång fil tar minuter att kontrollera; ett ärende, ett "
+        "sammanträde eller en profil behöver några hundra.",
+        "En ärendefil med 100 000 beslutspunkter.",
+        "Lägg långa listor och tabeller som en bilaga (PDF under bilagor:).",
+        _F,
+    ),
     "för-stor-fil": Doc(
         "Filen är större än 1 MB; en ärendefil är text och ska vara liten.",
         "En ärendefil med inklistrade bilder som base64.",
         "Lägg bilder och bilagor som egna filer och hänvisa till dem.",
+        _F,
+    ),
+    "för-lång-text": Doc(
+        "Texten i ärendefilen har fler än 10 000 rader eller 20 000 tabellceller (lodstreck |). "
+        "Att tolka så lång Markdown tar minuter och mycket minne, och en handling blir sällan "
+        "längre än några hundra rader.",
+        "En ärendefil där en tabell med 100 000 rader klistrats in i texten.",
+        "Lägg långa underlag och tabeller som en bilaga (PDF under bilagor:) och sammanfatta "
+        "dem i texten.",
         _F,
     ),
     "otillåtet-tecken": Doc(
@@ -562,6 +579,14 @@ DOCS: dict[str, Doc] = {
         "om tillgänglighet till digital offentlig service).",
         "![](diagram.png)",
         "Skriv vad bilden visar inom hakparentesen: ![Kostnader per år 2022–2026](diagram.png).",
+        _T,
+        True,
+    ),
+    "för-djup-text": Doc(
+        "Listor eller citat i texten är nästlade i fler nivåer än beslut läser (10 listor i "
+        "varandra eller 20 citat). Markdowntolken skulle tyst hoppa över texten där inne.",
+        "- - - - - - - - - - - Text i elfte listan",
+        "Minska indraget eller antalet - och > i början av raderna.",
         _T,
         True,
     ),
@@ -790,6 +815,16 @@ DOCS: dict[str, Doc] = {
         "En bilaga är lösenordsskyddad och kan inte tas med.",
         "En PDF som kräver lösenord för att öppnas.",
         "Spara en version utan lösenord.",
+        _B,
+    ),
+    "bilaga-för-stor": Doc(
+        "En bilaga skulle packas upp till mer än beslut läser: en Word- eller ODT-fil som "
+        "packas upp till mer än 200 MB, eller en PDF med en ström, sidträd eller lista över "
+        "PDF-läsarens gränser. Så stora filer är nästan alltid trasiga eller gjorda för att "
+        "fylla minnet (en ”zip-bomb”).",
+        "En .docx på några MB som packas upp till flera GB.",
+        "Öppna filen i programmet den gjordes i och spara eller skriv ut den som en ny PDF; "
+        "dela en mycket stor bilaga i flera.",
         _B,
     ),
     "bilaga-skadad": Doc(

@@ -21,6 +21,7 @@ from beslut.load.paths import (
     output_stem,
 )
 from beslut.load.source import CASE_SUFFIXES, MAX_FILE_BYTES, Source, load_source, relative
+from beslut.model.markdown import MAX_NESTING
 from beslut.model.models import (
     GENERATED_SECTIONS,
     KNOWN_SECTIONS,
@@ -231,7 +232,8 @@ def _remember_unloadable(
     has errors instead of "no case with diarienummer …" (no follow-on errors)."""
     rel = relative(path, root)
     try:
-        text = path.read_bytes()[:MAX_FILE_BYTES].decode("utf-8", errors="replace")
+        with path.open("rb") as handle:  # at most the size read at all (a file may be huge)
+            text = handle.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
     except OSError:
         unreadable.append(rel)
         return
@@ -318,6 +320,7 @@ def _validate_case(
         return None, problems
     body = _body(source, case)
     body_outline = outline(body, source.body_offset)
+    problems.extend(_too_deep(source, body_outline))
     problems.extend(_placeholders(source, body))
     problems.extend(_tables(source, case, body_outline))
     problems.extend(check_figures(source, body_outline, root))
@@ -396,6 +399,20 @@ def _placeholders(source: Source, body: str) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def _too_deep(source: Source, body_outline: BodyOutline) -> list[Diagnostic]:
+    """The Markdown parser drops blocks nested too deeply; say where, so no text is lost."""
+    if body_outline.too_deep is None:
+        return []
+    line, column = body_outline.too_deep
+    message = (
+        "Listorna eller citaten är nästlade i för många nivåer här: beslut läser högst "
+        f"{MAX_NESTING // 2} listor i varandra eller {MAX_NESTING} citat (>) i varandra, och "
+        "texten från den här raden och ut i listan eller citatet skulle inte komma med. Minska "
+        "indraget eller antalet - och > i början av raderna."
+    )
+    return [error(source.rel, line, column, message, "för-djup-text")]
 
 
 def _body(source: Source, case: Case) -> str:
