@@ -234,7 +234,7 @@ def _spawn(paths: ServicePaths, root: Path) -> subprocess.Popen[bytes]:
     finally:
         os.umask(old)
     # Reap the service when it ends, should this process outlive it (watch, tests): no zombie.
-    threading.Thread(target=process.wait, name="beslut-tjänst-reaper", daemon=True).start()
+    threading.Thread(target=process.wait, name="beslut-service-reaper", daemon=True).start()
     return process
 
 
