@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, sort, warning
@@ -35,6 +35,7 @@ from beslut.model.models import (
 )
 from beslut.model.outline import BodyOutline, normal_heading, outline
 from beslut.validate.attachments import Severity, inspect_attachment
+from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.figures import check_figures
 from beslut.validate.models import build_model, check_attachment_path, duplicates, note
 
@@ -122,6 +123,12 @@ def case_files(root: Path) -> list[Path]:
 
 def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
     """Load and validate content/profil.yaml."""
+    profile, problems, _ = _load_profile(root)
+    return profile, problems
+
+
+def _load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic], Source | None]:
+    """Load and validate the profile; also return the source it was made from."""
     path = root / PROFILE_FILE
     if not path.is_file():
         rel = PROFILE_FILE.as_posix()
@@ -134,16 +141,16 @@ def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
                 "content/profil.yaml från exemplet.",
                 "profil-saknas",
             )
-        ]
+        ], None
     source, problems = load_source(path, root)
     if source is None:
-        return None, problems
+        return None, problems, None
     profile, found = build_model(Profile, source)
     if problems:  # readable, but with errors such as control characters
-        return None, problems + found
+        return None, problems + found, source
     if profile is not None:
         found.extend(_administration_rules(source, profile))
-    return profile, found
+    return profile, found, source
 
 
 def _administration_rules(source: Source, profile: Profile) -> list[Diagnostic]:
@@ -172,7 +179,11 @@ def _administration_rules(source: Source, profile: Profile) -> list[Diagnostic]:
 def load_workspace(root: Path) -> Workspace:
     """Load, validate and cross-check every file of a workspace."""
     root = root.resolve()
-    profile, problems = load_profile(root)
+    profile, problems, profile_source = _load_profile(root)
+    # What every case's validation reads of the profile: the text it was made from.
+    profile_key = "-" if profile is None or profile_source is None else text_digest(
+        profile_source.text
+    )
     cases: list[CaseDocument] = []
     meeting_sources: list[Source] = []
     broken: dict[str, str] = {}  # diarienummer of case files that failed validation
@@ -186,7 +197,7 @@ def load_workspace(root: Path) -> Workspace:
         if source.data.get("typ") == MEETING_TYPE:
             meeting_sources.append(source)
             continue
-        document, found = _validate_case(source, profile, root)
+        document, found = _validate_case_memo(source, profile, profile_key, root)
         problems.extend(found)
         if document is not None:
             cases.append(document)
@@ -298,9 +309,41 @@ def _at(source: Source, path: tuple[str | int, ...]) -> tuple[int, int]:
     return pos.line, pos.column
 
 
+_CASES: Memo[CaseDocument | None] = Memo()
+"""Validated case files of this process, reused while nothing they read has changed."""
+
+
+def _validate_case_memo(
+    source: Source, profile: Profile | None, profile_key: str, root: Path
+) -> tuple[CaseDocument | None, list[Diagnostic]]:
+    """:func:`_validate_case`, reused from an earlier build of this process when the file's
+    text, the profile's text and every figure and attachment file it read are unchanged
+    (``validate/case_memo.py`` lists what is read)."""
+    key = (str(root), source.rel, source.path.suffix, text_digest(source.text), profile_key)
+    document, problems = _CASES.get(
+        (root, source.path),
+        key,
+        lambda: _validate_case(source, profile, root),
+        len(source.text),
+    )
+    if document is not None and document.source is not source:
+        document = replace(document, source=source)  # the same text, parsed again
+    return document, problems
+
+
+def _files_read(source: Source, case: Case, body_outline: BodyOutline) -> list[Path]:
+    """The other files validating this case reads: its figures and its attachment files."""
+    folder = source.path.parent
+    files = [folder / ref.src for ref in body_outline.figures if ref.src]
+    files += [folder / a.file for a in case.attachments if a.file is not None]
+    return files
+
+
 def _validate_case(
     source: Source, profile: Profile | None, root: Path
-) -> tuple[CaseDocument | None, list[Diagnostic]]:
+) -> tuple[CaseDocument | None, list[Diagnostic], tuple[tuple[Path, FileStamp], ...]]:
+    """Validate one case file; also return the stamps of the other files read, taken before
+    they were read (so a file changed while it was read is read again the next time)."""
     problems: list[Diagnostic] = []
     if source.path.suffix.lower() == ".md" and "text" in source.data:
         problems.append(
@@ -315,9 +358,10 @@ def _validate_case(
     case, found = build_model(Case, source)
     problems.extend(found)
     if case is None:
-        return None, problems
+        return None, problems, ()
     body = _body(source, case)
     body_outline = outline(body, source.body_offset)
+    files_read = stamps(_files_read(source, case, body_outline))
     problems.extend(_placeholders(source, body))
     problems.extend(_tables(source, case, body_outline))
     problems.extend(check_figures(source, body_outline, root))
@@ -334,7 +378,7 @@ def _validate_case(
         problems.extend(_attachment_findings(source, ("bilagor", index, "fil"), resolved, root))
     if profile is not None:
         problems.extend(_profile_rules(source, case, profile))
-    return CaseDocument(source, case, body_outline, tuple(files)), problems
+    return CaseDocument(source, case, body_outline, tuple(files)), problems, files_read
 
 
 def _attachment_findings(
