@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -110,15 +111,35 @@ class Workspace:
 def case_files(root: Path) -> list[Path]:
     """Return every case file under content/ (Markdown or YAML), sorted; skips the profile."""
     content = root / CONTENT_DIR
+    profile = (root / PROFILE_FILE).resolve()
+    folders: dict[Path, Path] = {}  # each folder resolved once, not every file in it
+
+    def resolved(path: Path) -> Path:
+        if path.is_symlink():
+            return path.resolve()
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        return folder / path.name
+
     files = [
         p
         for p in content.rglob("*")
-        if (p.is_file() or p.is_dir() or p.is_symlink())  # odd ones are reported when read
-        and p.suffix.lower() in CASE_SUFFIXES
-        and p.resolve() != (root / PROFILE_FILE).resolve()
+        if p.suffix.lower() in CASE_SUFFIXES
         and not any(part.startswith((".", "_")) for part in p.relative_to(content).parts)
+        and _listed_kind(p)  # odd ones are reported when read
+        and resolved(p) != profile
     ]
     return sorted(files, key=lambda p: relative(p, root))
+
+
+def _listed_kind(path: Path) -> bool:
+    """A file, a folder or a symbolic link (dangling or not), with one ``lstat``."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)
 
 
 def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
@@ -188,7 +209,8 @@ def load_workspace(root: Path) -> Workspace:
     meeting_sources: list[Source] = []
     broken: dict[str, str] = {}  # diarienummer of case files that failed validation
     unreadable: list[str] = []  # case files that could not be read, diarienummer unknown
-    for path in case_files(root):
+    files = case_files(root)
+    for path in files:
         source, found = load_source(path, root)
         problems.extend(found)
         if source is None:
@@ -212,7 +234,7 @@ def load_workspace(root: Path) -> Workspace:
     problems.extend(
         duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
     )
-    problems.extend(_same_outputs(root))
+    problems.extend(_same_outputs(root, files))
     if profile is not None:
         from beslut import checks
 
@@ -255,12 +277,12 @@ def _remember_unloadable(
         broken.setdefault(match.group("dnr").strip(), rel)
 
 
-def _same_outputs(root: Path) -> list[Diagnostic]:
+def _same_outputs(root: Path, files: list[Path] | None = None) -> list[Diagnostic]:
     """Two files whose names differ only in the suffix (a.md, a.yaml) would write the same
     output files: an error at each but the first, so neither silently replaces the other."""
     seen: dict[str, str] = {}
     problems = []
-    for path in case_files(root):
+    for path in case_files(root) if files is None else files:
         rel = relative(path, root)
         stem = output_stem(rel)
         first = seen.setdefault(stem, rel)
