@@ -14,7 +14,7 @@ from beslut.errors import PublishError
 from beslut.publish import files
 from beslut.publish.files import MANIFEST, Placement, publish, sha256
 from test_incremental import A, edit, run
-from test_incremental import workspace as workspace  # noqa: F401  (the fixture)
+from test_incremental import workspace as workspace
 
 SAME = b"%PDF-1.7 samma innehall\n"
 
@@ -93,7 +93,7 @@ def test_a_failure_after_skipping_leaves_everything_as_it_was(out: Path, tmp_pat
 
 
 def test_after_an_edit_only_changed_outputs_are_rewritten_and_the_manifest_matches(
-    workspace: Path,  # noqa: F811
+    workspace: Path,
 ) -> None:
     out = workspace / "output"
     before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
@@ -109,7 +109,7 @@ def test_after_an_edit_only_changed_outputs_are_rewritten_and_the_manifest_match
 
 
 def test_an_output_changed_by_hand_is_restored_when_its_unit_is_rebuilt(
-    workspace: Path,  # noqa: F811
+    workspace: Path,
 ) -> None:
     out = workspace / "output"
     manifest = json.loads((out / MANIFEST).read_text("utf-8"))["outputs"]

@@ -143,16 +143,15 @@ def test_a_removed_attachment_is_reported(root: Path) -> None:
 def test_a_changed_profile_validates_every_case_again(root: Path) -> None:
     assert "avsnitt-saknas" not in _codes(root, OTHER)
     stricter = PROFILE.replace(
-        "obligatoriska_avsnitt: [Sammanfattning]", "obligatoriska_avsnitt: [Sammanfattning, Bakgrund]"
+        "obligatoriska_avsnitt: [Sammanfattning]",
+        "obligatoriska_avsnitt: [Sammanfattning, Bakgrund]",
     )
     (root / "content/profil.yaml").write_text(stricter, "utf-8")
     assert "avsnitt-saknas" in _codes(root, OTHER)
     assert "avsnitt-saknas" in _codes(root, CASE)
 
 
-def test_the_same_file_in_another_workspace_is_validated_there(
-    root: Path, tmp_path: Path
-) -> None:
+def test_the_same_file_in_another_workspace_is_validated_there(root: Path, tmp_path: Path) -> None:
     assert "bild-fel" not in _codes(root)
     other = tmp_path / "kopia"
     shutil.copytree(root, other)

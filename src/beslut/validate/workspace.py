@@ -153,16 +153,20 @@ def _load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic], Source 
     path = root / PROFILE_FILE
     if not path.is_file():
         rel = PROFILE_FILE.as_posix()
-        return None, [
-            error(
-                rel,
-                1,
-                1,
-                "Organisationsprofilen saknas. Skapa den med ”beslut init” eller kopiera "
-                "content/profil.yaml från exemplet.",
-                "profil-saknas",
-            )
-        ], None
+        return (
+            None,
+            [
+                error(
+                    rel,
+                    1,
+                    1,
+                    "Organisationsprofilen saknas. Skapa den med ”beslut init” eller kopiera "
+                    "content/profil.yaml från exemplet.",
+                    "profil-saknas",
+                )
+            ],
+            None,
+        )
     source, problems = load_source(path, root)
     if source is None:
         return None, problems, None
@@ -202,8 +206,8 @@ def load_workspace(root: Path) -> Workspace:
     root = root.resolve()
     profile, problems, profile_source = _load_profile(root)
     # What every case's validation reads of the profile: the text it was made from.
-    profile_key = "-" if profile is None or profile_source is None else text_digest(
-        profile_source.text
+    profile_key = (
+        "-" if profile is None or profile_source is None else text_digest(profile_source.text)
     )
     cases: list[CaseDocument] = []
     meeting_sources: list[Source] = []
