@@ -655,7 +655,7 @@ class _Run:
                 output = Output(path, rel, kind, sha256(staged))
                 outputs.append(output)
                 manifest.append(asdict(output))
-                placements.append(Placement(staged, path))
+                placements.append(Placement(staged, path, output.sha256))
                 produced.append(path)
             old = units.get(rel)
             dropped = [p for p in (old.outputs if old is not None else ()) if p not in produced]

@@ -80,10 +80,28 @@ def _basis(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
             )
 
 
+class _Resolver:
+    """``Path.resolve`` that resolves each folder once: resolving a path walks (``lstat``) every
+    folder above it, and this check resolves every file of content/ and every file named.
+    A path that is a link itself, or ends in ``..``, is resolved whole."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.name in ("", ".", "..") or path.is_symlink():
+            return path.resolve()
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder / path.name
+
+
 def _unlisted_files(context: Context) -> Iterator[Diagnostic]:
     content = context.root / CONTENT_DIR
-    listed = _listed(context)
-    by_file = {c.source.path.resolve(): c for c in context.cases}
+    resolve = _Resolver()
+    listed = _listed(context, resolve)
+    by_file = {resolve(c.source.path): c for c in context.cases}
     profile = (context.root / PROFILE_FILE).resolve()
     for path in sorted(content.rglob("*")):
         parts = path.relative_to(content).parts
@@ -91,7 +109,7 @@ def _unlisted_files(context: Context) -> Iterator[Diagnostic]:
             not path.is_file()
             or path.suffix.lower() not in FILE_SUFFIXES
             or any(p.startswith((".", "_")) for p in parts)
-            or path.resolve() in listed
+            or resolve(path) in listed
         ):
             continue
         rel = path.relative_to(context.root).as_posix()
@@ -118,22 +136,22 @@ def _unlisted_files(context: Context) -> Iterator[Diagnostic]:
         )
 
 
-def _listed(context: Context) -> set[Path]:
+def _listed(context: Context, resolve: _Resolver) -> set[Path]:
     """Return every file a case or meeting lists or shows as a figure, resolved (also ones with
     other problems)."""
     listed: set[Path] = set()
     for case in context.cases:
-        listed |= {p.resolve() for p in case.attachment_files if p is not None}
+        listed |= {resolve(p) for p in case.attachment_files if p is not None}
         folder = case.source.path.parent
-        listed |= {(folder / a.file).resolve() for a in case.case.attachments if a.file}
-        listed |= {(folder / f.src).resolve() for f in case.outline.figures if f.src}  # images
+        listed |= {resolve(folder / a.file) for a in case.case.attachments if a.file}
+        listed |= {resolve(folder / f.src) for f in case.outline.figures if f.src}  # images
     for meeting in context.meetings:
-        listed |= {p.resolve() for item in meeting.attachment_files for p in item if p is not None}
+        listed |= {resolve(p) for item in meeting.attachment_files for p in item if p is not None}
         folder = meeting.source.path.parent
         listed |= {
-            (folder / a.file).resolve() for item in meeting.meeting.items for a in item.attachments
+            resolve(folder / a.file) for item in meeting.meeting.items for a in item.attachments
         }
-    listed |= _listed_by_unloaded(context)
+    listed |= _listed_by_unloaded(context, resolve)
     profile = context.profile
     logos = [profile.organisation.logo, *(a.logo for a in profile.administrations)]
     listed |= {(context.root / logo).resolve() for logo in logos if logo}  # the letterheads'
@@ -147,20 +165,20 @@ _FILE_LINE = re.compile(
 _IMAGE = re.compile(r"!\[[^\]]*\]\((?P<file>[^)\s]+)")
 
 
-def _listed_by_unloaded(context: Context) -> set[Path]:
+def _listed_by_unloaded(context: Context, resolve: _Resolver) -> set[Path]:
     """Files named by case or meeting files that could not be loaded or validated (a YAML
     syntax error …), read leniently from the raw text: that file's error is reported already,
     and its bilagor must not also be reported as unlisted (no follow-on errors)."""
     content = context.root / CONTENT_DIR
-    loaded = {c.source.path.resolve() for c in context.cases}
-    loaded |= {m.source.path.resolve() for m in context.meetings}
-    profile = (context.root / PROFILE_FILE).resolve()
+    loaded = {resolve(c.source.path) for c in context.cases}
+    loaded |= {resolve(m.source.path) for m in context.meetings}
+    loaded.add((context.root / PROFILE_FILE).resolve())
     listed: set[Path] = set()
     for path in content.rglob("*"):
         if (
             path.suffix.lower() not in CASE_SUFFIXES
             or not path.is_file()
-            or path.resolve() in loaded | {profile}
+            or resolve(path) in loaded
         ):
             continue
         try:

