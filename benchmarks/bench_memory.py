@@ -19,8 +19,8 @@ import io
 import json
 import os
 import re
-import resource
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -449,32 +449,49 @@ def run_capped(args: list[str], *, cap_mb: int = CAP_MB, timeout: float = TIMEOU
     """Run ``args`` with an address-space cap (``RLIMIT_AS``) and a time limit; the peak RSS
     is the child's own ``ru_maxrss`` from ``wait4`` (not the benchmark's, not other children's)."""
 
-    def limit() -> None:
-        cap = cap_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
+    # A small launcher forks and execs the command and reports its rusage: the peak RSS must be
+    # the command's own. In a fork of this process (preexec_fn, or even vfork) ru_maxrss keeps
+    # the high-water mark from before exec, so a big parent (pytest after hundreds of tests)
+    # would be reported instead; a fork of the launcher starts at a few MB.
+    launcher = (
+        "import json, os, resource, sys\n"
+        "report, cap = sys.argv[1], int(sys.argv[2]) * 1024 * 1024\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))\n"
+        "    os.execv(sys.argv[3], sys.argv[3:])\n"
+        "_, status, usage = os.wait4(pid, 0)\n"
+        "with open(report, 'w') as fh:\n"
+        "    json.dump({'status': status, 'maxrss': usage.ru_maxrss}, fh)\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "NO_COLOR": "1"}
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as out:
+        report = Path(scratch) / "rusage.json"
         started = time.perf_counter()
         child = subprocess.Popen(
-            args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=limit, env=env
+            [sys.executable, "-I", "-c", launcher, str(report), str(cap_mb), *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
         timed_out = False
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                timed_out = True
-                child.kill()
-                _, status, usage = os.wait4(child.pid, 0)
-                break
-            time.sleep(0.02)
-        child.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
         seconds = time.perf_counter() - started
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return Run(child.returncode, text, round(usage.ru_maxrss / 1024, 1), seconds, timed_out)
+        if report.is_file():
+            found = json.loads(report.read_text())
+            code = os.waitstatus_to_exitcode(found["status"])
+            peak = round(found["maxrss"] / 1024, 1)
+        else:  # killed before the command ended
+            code, peak = child.returncode, 0.0
+    return Run(code, text, peak, seconds, timed_out)
 
 
 def check(root: Path, cap_mb: int = CAP_MB) -> Run:
