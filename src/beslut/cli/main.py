@@ -606,6 +606,10 @@ def _report_json(report: Any) -> str:
 READING = "läser innehållet"
 """The first progress line of a build, printed before the pipeline is even imported
 (``api.READING``; a test keeps them equal)."""
+ASSEMBLING = "sätter ihop handlingar för"
+"""The start of the progress line for each meeting (``api.ASSEMBLING``; a test keeps them
+equal). Kept here so that showing progress never imports the pipeline: a build through the
+service would otherwise import all of beslut in the client (about a second)."""
 
 
 class _Progress:
@@ -632,8 +636,6 @@ class _Progress:
                 self.announced.add(stage)
                 self._line(f"beslut: {stage}…")
             return
-        from beslut.api import ASSEMBLING
-
         if stage.startswith(ASSEMBLING):
             counter = f" ({done} av {total})" if total > 1 else ""
             self._line(f"beslut: {stage}{counter}…")
