@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -346,6 +347,7 @@ def test_tjanst_status_and_stopp_output(make_workspace: MakeWorkspace, beslut: R
     for label in ("process:", "startad:", "oanvänd i:", "byggen:", "LibreOffice:", "minne:"):
         assert label in status, status
     assert "stängs efter 1 minut utan användning" in status
+    assert re.search(r"startad: +\d{4}-\d\d-\d\d kl\.\u00a0\d\d\.\d\d\n", status), status
     assert " MB (tjänsten " in status
     from beslut.fingerprint import code_fingerprint
 

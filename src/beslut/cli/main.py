@@ -956,7 +956,7 @@ def service_status(arbetsyta: Path) -> None:
     lines = [
         f"Byggtjänsten för {info['root']} körs.",
         f"  process:      {info['pid']}",
-        f"  startad:      {info['started']}",
+        f"  startad:      {_local_time(str(info['started']))}",
         f"  oanvänd i:    {_decimal(float(info['idle_seconds']))} s "
         f"(stängs efter {_minutes(float(info['idle_limit']))} utan användning)",
         f"  byggen:       {info['builds']}",
@@ -967,6 +967,19 @@ def service_status(arbetsyta: Path) -> None:
         f"  version:      beslut {info['version']} (kod {info['fingerprint']})",
     ]
     click.echo("\n".join(lines))
+
+
+def _local_time(iso: str) -> str:
+    """An ISO time stamp as Swedish local date and time: "2026-12-02 kl. 17.05"."""
+    import datetime as dt
+
+    from beslut.model.formatting import clock, iso_date
+
+    try:
+        moment = dt.datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return f"{iso_date(moment.date())} {clock(moment.time())}"
 
 
 @service.command("stopp", context_settings=CONTEXT)
