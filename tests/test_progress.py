@@ -98,6 +98,7 @@ def test_progress_keeps_json_and_quiet_clean(
 
 def test_the_cli_announces_what_the_pipeline_calls_reading() -> None:
     assert main.READING == api.READING == pipeline.READING
+    assert main.ASSEMBLING == api.ASSEMBLING == pipeline.ASSEMBLING
 
 
 def test_progress_on_a_terminal_uses_a_bar_and_still_prints_the_steps(

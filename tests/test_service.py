@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -346,6 +347,7 @@ def test_tjanst_status_and_stopp_output(make_workspace: MakeWorkspace, beslut: R
     for label in ("process:", "startad:", "oanvänd i:", "byggen:", "LibreOffice:", "minne:"):
         assert label in status, status
     assert "stängs efter 1 minut utan användning" in status
+    assert re.search(r"startad: +\d{4}-\d\d-\d\d kl\.\u00a0\d\d\.\d\d\n", status), status
     assert " MB (tjänsten " in status
     from beslut.fingerprint import code_fingerprint
 
@@ -719,3 +721,32 @@ def test_a_conversion_job_crosses_the_wire_whole() -> None:
         assert getattr(job, field.name) != field.default, field.name
     wire = json.loads(protocol.encode({"jobs": [protocol.job_to_json(job)]}))
     assert protocol.job_from_json(wire["jobs"][0]) == job
+
+
+def test_a_build_through_the_service_keeps_the_client_light(
+    make_workspace: MakeWorkspace, beslut: Run, env: dict[str, str]
+) -> None:
+    """The client imports neither the pipeline nor its libraries, also while it shows progress
+    (showing a counted stage once imported all of beslut: about a second per build)."""
+    root = make_workspace(_cases(4))
+    assert beslut("build", str(root), "--format", "docx").returncode == 0  # starts the service
+    case = root / "content" / "ärenden" / "ärende-2.md"
+    case.write_text(case.read_text("utf-8") + "\nEn ny mening.\n", "utf-8")
+    wrapper = textwrap.dedent(
+        f"""
+        import runpy, sys
+        sys.argv = ["beslut", "build", {str(root)!r}, "--format", "docx"]
+        try:
+            runpy.run_module("beslut", run_name="__main__")
+        finally:
+            heavy = ("beslut.pipeline", "beslut.api", "pydantic", "pypdf", "docxtpl", "lxml")
+            print("TUNGA", sorted(m for m in heavy if m in sys.modules), file=sys.stderr)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", wrapper], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert "beslut: läser innehållet…" in result.stderr  # progress was shown, not quiet
+    assert "1 ändrad" in result.stderr
+    assert "TUNGA []" in result.stderr, result.stderr

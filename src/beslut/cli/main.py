@@ -606,6 +606,10 @@ def _report_json(report: Any) -> str:
 READING = "läser innehållet"
 """The first progress line of a build, printed before the pipeline is even imported
 (``api.READING``; a test keeps them equal)."""
+ASSEMBLING = "sätter ihop handlingar för"
+"""The start of the progress line for each meeting (``api.ASSEMBLING``; a test keeps them
+equal). Kept here so that showing progress never imports the pipeline: a build through the
+service would otherwise import all of beslut in the client (about a second)."""
 
 
 class _Progress:
@@ -632,8 +636,6 @@ class _Progress:
                 self.announced.add(stage)
                 self._line(f"beslut: {stage}…")
             return
-        from beslut.api import ASSEMBLING
-
         if stage.startswith(ASSEMBLING):
             counter = f" ({done} av {total})" if total > 1 else ""
             self._line(f"beslut: {stage}{counter}…")
@@ -954,7 +956,7 @@ def service_status(arbetsyta: Path) -> None:
     lines = [
         f"Byggtjänsten för {info['root']} körs.",
         f"  process:      {info['pid']}",
-        f"  startad:      {info['started']}",
+        f"  startad:      {_local_time(str(info['started']))}",
         f"  oanvänd i:    {_decimal(float(info['idle_seconds']))} s "
         f"(stängs efter {_minutes(float(info['idle_limit']))} utan användning)",
         f"  byggen:       {info['builds']}",
@@ -965,6 +967,19 @@ def service_status(arbetsyta: Path) -> None:
         f"  version:      beslut {info['version']} (kod {info['fingerprint']})",
     ]
     click.echo("\n".join(lines))
+
+
+def _local_time(iso: str) -> str:
+    """An ISO time stamp as Swedish local date and time: "2026-12-02 kl. 17.05"."""
+    import datetime as dt
+
+    from beslut.model.formatting import clock, iso_date
+
+    try:
+        moment = dt.datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return f"{iso_date(moment.date())} {clock(moment.time())}"
 
 
 @service.command("stopp", context_settings=CONTEXT)
