@@ -273,7 +273,21 @@ def main(argv: list[str] | None = None) -> int:
         _say({"event": "fatal", "kind": "connect", "error": str(exc)})
         return 4
     _say({"event": "ready", "pid": os.getpid()})
+    try:
+        return _serve(desktop)
+    finally:
+        # However the worker ends (end of input: the parent is gone; a broken pipe when it
+        # was killed mid-job; LibreOffice gone), it leaves no LibreOffice behind, except after
+        # "quit", where LibreOffice is ending itself and the parent waits for it.
+        if not _QUITTING:
+            _kill_group(args.office_pgid)
 
+
+_QUITTING = False
+
+
+def _serve(desktop: Any) -> int:
+    global _QUITTING
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -283,17 +297,19 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             continue
         if request.get("cmd") == "quit":
+            _QUITTING = True
             # LibreOffice going away while answering is normal here.
             with contextlib.suppress(Exception):
                 desktop.terminate()
             return 0
         answer = _convert(desktop, request)
-        _say(answer)
+        try:
+            _say(answer)
+        except OSError:  # the parent died while LibreOffice converted
+            return 6
         if answer.get("kind") == "crash":
             return 5
-    # End of input: the parent is gone. Leave no LibreOffice behind.
-    _kill_group(args.office_pgid)
-    return 0
+    return 0  # end of input: the parent is gone
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import sys
 import threading
 import time
@@ -42,6 +43,15 @@ class ClientGone(Exception):
     """The client of a build closed its connection; the build stops before it publishes."""
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The folder's (device, inode), or None when it is not a folder."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
+
+
 def _log(message: str) -> None:
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     print(f"[{stamp}] {message}", file=sys.stderr, flush=True)
@@ -52,6 +62,7 @@ class Service:
 
     def __init__(self, root: Path, idle: float) -> None:
         self.root = root.resolve()
+        self.root_identity = _identity(self.root)
         self.paths = ServicePaths.of(self.root)
         self.idle = idle
         self.stopping = threading.Event()
@@ -132,7 +143,9 @@ class Service:
             threading.Thread(target=self._serve_connection, args=(conn,), daemon=True).start()
 
     def _reason_to_stop(self) -> str | None:
-        if not self.root.is_dir():
+        # By identity, not by name: a removed workspace can reappear as a folder at once,
+        # made again by its own LibreOffice writing its profile under .beslut-cache.
+        if _identity(self.root) != self.root_identity:
             return "arbetsytan finns inte längre"
         try:
             inode = os.stat(self.paths.socket).st_ino
