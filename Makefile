@@ -9,14 +9,19 @@ APT_PACKAGES := libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fon
 YAML_LS_VERSION := 1.25.0
 NPM_PREFIX := .cache/npm
 YAML_LS_STAMP := $(NPM_PREFIX)/.yaml-language-server-$(YAML_LS_VERSION)
+# The browser tests of `beslut serve` (tests/browser/): Debian's Chromium, driven by Playwright
+# (a test dependency in pyproject.toml), and axe-core for the accessibility checks.
+BROWSER_PACKAGES := chromium chromium-driver
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(NPM_PREFIX)/.axe-core-$(AXE_VERSION)
 
-.PHONY: demo test check lint system venv templates schema clean bench yaml-server
+.PHONY: demo test check lint system venv templates schema clean bench yaml-server browser
 
 demo: system venv
 	$(BIN)/beslut check .
 	$(BIN)/beslut build .
 
-test: system venv yaml-server
+test: system venv yaml-server browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -37,6 +42,14 @@ yaml-server: $(YAML_LS_STAMP)
 $(YAML_LS_STAMP):
 	command -v node >/dev/null && command -v npm >/dev/null || bash scripts/install-system.sh nodejs npm
 	npm install --no-audit --no-fund --prefix $(NPM_PREFIX) yaml-language-server@$(YAML_LS_VERSION)
+	touch $@
+
+browser: $(AXE_STAMP)
+	@bash scripts/install-system.sh $(BROWSER_PACKAGES)
+
+$(AXE_STAMP):
+	command -v node >/dev/null && command -v npm >/dev/null || bash scripts/install-system.sh nodejs npm
+	npm install --no-audit --no-fund --prefix $(NPM_PREFIX) axe-core@$(AXE_VERSION)
 	touch $@
 
 venv: $(VENV)/.installed

@@ -232,3 +232,45 @@ def pdf_figures(pdf: Any) -> list[Any]:
     if "/StructTreeRoot" in root:
         walk(root["/StructTreeRoot"])
     return found
+
+
+# --- Browser tests of ``beslut serve`` (tests/test_web_browser*.py); see browser_support.py ---
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Any]:
+    """A ``beslut serve`` process on a copy of the example workspace (``served.url``)."""
+    from browser_support import copy_example, start_server
+
+    server = start_server(copy_example(tmp_path / "arbetsyta"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright; fails (never skips) when missing."""
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import launch, require_browser_tools
+
+    require_browser_tools()
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page (Swedish locale, 1280×900)."""
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

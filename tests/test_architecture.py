@@ -35,7 +35,10 @@ ALLOWED: dict[str, set[str]] = {
     | {"authoring"},
     "cli": FOUNDATION
     | {"api", "model", "load", "validate", "checks", "publish", "convert", "authoring"}
-    | {"service"},
+    | {"service", "web"},
+    "web": FOUNDATION
+    | {"api", "model", "load", "validate", "checks", "authoring", "service", "publish"}
+    | {"pipeline", "render", "disclosure", "convert"},
 }
 KNOWN_EXCEPTIONS = {
     # one function decides PDF/A conformance of a part, for check and for build

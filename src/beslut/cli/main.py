@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import traceback
@@ -911,6 +912,55 @@ def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
         click.echo("beslut: startar LibreOffice…", err=True)
     printer = _WatchPrinter()
     api.watch(arbetsyta, printer.finished, out_dir=out_dir, formats=files, on_start=printer.started)
+
+
+@cli.command(context_settings=CONTEXT)
+@_workspace_arg
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Porten appen lyssnar på (0 = en ledig port).",
+)
+@click.option(
+    "--värd",
+    "host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADRESS",
+    help="Adressen appen lyssnar på. Annat än den här datorn kräver lösenord "
+    "(BESLUT_LOSENORD eller --lösenordsfil).",
+)
+@click.option(
+    "--lösenordsfil",
+    "password_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fil med lösenordet (i stället för BESLUT_LOSENORD).",
+)
+@click.option("--öppna", "open_browser", is_flag=True, help="Öppna appen i webbläsaren.")
+@_user_errors
+def serve(
+    arbetsyta: Path, port: int, host: str, password_file: Path | None, open_browser: bool
+) -> None:
+    """Starta webbappen för handläggare och sekreterare (i webbläsaren)."""
+    from beslut.load.paths import NotAWorkspace, find_root
+    from beslut.web.server import password_from
+    from beslut.web.server import serve as run
+
+    try:
+        root = find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+    password = password_from(dict(os.environ), password_file)
+    run(
+        root,
+        host=host,
+        port=port,
+        password=password,
+        open_browser=open_browser,
+        echo=lambda line: click.echo(line, err=True),
+    )
 
 
 @cli.group("tjänst", cls=_Group, context_settings=CONTEXT)

@@ -261,6 +261,14 @@ _DIARY_NUMBER_LINE = re.compile(
 _MEETING_LINE = re.compile(r"^typ:[ \t]*[\"']?sammanträde[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
+def sniff(text: str) -> tuple[bool, str | None]:
+    """Read leniently from a file that may not load: is it a meeting, and its diarienummer."""
+    if _MEETING_LINE.search(text):
+        return True, None
+    match = _DIARY_NUMBER_LINE.search(text)
+    return False, match.group("dnr").strip() if match else None
+
+
 def _remember_unloadable(
     path: Path, root: Path, broken: dict[str, str], unreadable: list[str]
 ) -> None:
