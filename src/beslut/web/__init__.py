@@ -1,0 +1,1 @@
+"""``beslut serve``: the browser app for case officers and secretaries (Starlette, Jinja)."""
