@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_render import copy_example_workspace
 
 from beslut import api
 from beslut.diagnostics import Diagnostic
 from beslut.web.fieldmap import WHOLE_FILE, field_for, fields_with_diagnostics
 from beslut.web.files import read_case, read_meeting
+from test_render import copy_example_workspace
 
 DIREKTIV = "content/ärenden/25HSN3392-direktiv-strukturförändring.md"
 KLARSPRÅK = "content/ärenden/KS-2025-118-handlingsplan-klarspråk.md"
@@ -41,7 +41,9 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Diagnos
     _edit(root, KLARSPRÅK, "uppdrar åt kommundirektören", "uppdrar åt  kommundirektören")
     _edit(root, PLAN, "  e-post: johanna.lind@hedelunda.se", "  e-post: [1, 2]")
     _edit(root, RAPPORT, "\nrubrik: ", "\ningen_rubrik: ")
-    _edit(root, MÖTE, "    diarienummer: 22HSN5102\n", "    diarienummer: 22HSN5102\n    hemlig: ja\n")
+    _edit(
+        root, MÖTE, "    diarienummer: 22HSN5102\n", "    diarienummer: 22HSN5102\n    hemlig: ja\n"
+    )
     return root, api.check(root)
 
 
@@ -95,7 +97,9 @@ def test_fields_with_diagnostics_groups_one_files_diagnostics(
     root, diagnostics = broken
     source = read_case(root, DIREKTIV)
     grouped = fields_with_diagnostics(diagnostics, source)
-    assert {"diarienummer", "förslag.beslutspunkter.0", "brödtext:Ärendebeskrivning"} <= set(grouped)
+    assert {"diarienummer", "förslag.beslutspunkter.0", "brödtext:Ärendebeskrivning"} <= set(
+        grouped
+    )
     assert all(d.path == DIREKTIV for found in grouped.values() for d in found)
     assert sum(len(v) for v in grouped.values()) == sum(d.path == DIREKTIV for d in diagnostics)
     assert [d.code for d in grouped["diarienummer"]] == ["diarienummer-format"]

@@ -40,8 +40,10 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.tokens import CommentToken
 
 from beslut.atomic import write_bytes_atomic
+from beslut.diagnostics import Diagnostic
 from beslut.errors import UserError, os_error_text
 from beslut.load.paths import CACHE_DIR
+from beslut.load.source import _split_front_matter as split_front_matter
 from beslut.load.source import forget
 from beslut.load.yamlpos import YamlSyntaxError
 from beslut.load.yamlpos import load as load_checked
@@ -749,11 +751,13 @@ def save_case(
             _check_written(new_front, rel, split.front_offset, front)
         new_body = None if body is None else body.replace("\r\n", "\n")
         text = split.join(new_front, new_body)
-        again = _split(text, rel)
-        if again.front != new_front or (new_body is not None and again.body != new_body):
+        cut = split_front_matter(text, rel)  # exactly as ``check`` will cut the file
+        if isinstance(cut, Diagnostic) or cut[0] != new_front:
+            where = f" {cut.format()}" if isinstance(cut, Diagnostic) else ""
             raise UserError(
-                f"{rel} sparades inte: texten innehåller en rad med bara --- som skulle bryta "
-                "front matter. Ta bort eller ändra den raden."
+                f"{rel} sparades inte: en rad med bara --- i texten skulle flytta gränsen "
+                f"mellan ärendets uppgifter och texten.{where} Ta bort raden eller skriv något "
+                "mer på den."
             )
         return text
 
