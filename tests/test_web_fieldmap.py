@@ -16,7 +16,9 @@ DIREKTIV = "content/ärenden/25HSN3392-direktiv-strukturförändring.md"
 KLARSPRÅK = "content/ärenden/KS-2025-118-handlingsplan-klarspråk.md"
 PLAN = "content/ärenden/KS-2025-131-sammanträdesplan-2026.md"
 RAPPORT = "content/ärenden/22HSN5101-månadsrapport-oktober-2020.md"
+STIMULANS = "content/ärenden/22HSN5102-stimulansmedel-psykisk-hälsa-2019.md"
 MÖTE = "content/möten/2022-06-14-hsn.yaml"
+NYTT_MÖTE = "content/möten/2025-10-01-hsn.yaml"
 
 
 def _edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -41,8 +43,15 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Diagnos
     _edit(root, KLARSPRÅK, "uppdrar åt kommundirektören", "uppdrar åt  kommundirektören")
     _edit(root, PLAN, "  e-post: johanna.lind@hedelunda.se", "  e-post: [1, 2]")
     _edit(root, RAPPORT, "\nrubrik: ", "\ningen_rubrik: ")
+    _edit(root, STIMULANS, "  namn: Lena Sundqvist\n", "")
     _edit(
         root, MÖTE, "    diarienummer: 22HSN5102\n", "    diarienummer: 22HSN5102\n    hemlig: ja\n"
+    )
+    (root / NYTT_MÖTE).write_text(
+        'typ: sammanträde\ninstans: hsn\ndatum: 2025-10-01\ntid: "09.00"\n'
+        "ordförande: {namn: Gilbert Tribo}\nsekreterare: {namn: Eva Lind}\n"
+        "ärenden:\n  - typ: justerare\n",
+        encoding="utf-8",
     )
     return root, api.check(root)
 
@@ -79,10 +88,13 @@ def test_a_wrong_type_in_a_nested_group(broken: tuple[Path, list[Diagnostic]]) -
 def test_a_missing_and_an_unknown_key(broken: tuple[Path, list[Diagnostic]]) -> None:
     assert _fields(broken, RAPPORT, "saknas") == ["rubrik"]
     assert _fields(broken, RAPPORT, "okänd-nyckel") == ["ingen_rubrik"]
+    assert _fields(broken, STIMULANS, "saknas") == ["handläggare.namn"]
 
 
 def test_a_meeting_item_key(broken: tuple[Path, list[Diagnostic]]) -> None:
     assert _fields(broken, MÖTE, "okänd-nyckel") == ["ärenden.4.hemlig"]
+    # Reported at 1:1, where the first key (typ) also starts: the top level is meant.
+    assert _fields(broken, NYTT_MÖTE, "saknas") == ["plats"]
 
 
 def test_body_lines_map_to_the_section_under_its_heading(
@@ -114,4 +126,10 @@ def test_positions_outside_any_field(tmp_path: Path) -> None:
     assert field_for(fence, source) is None
     assert field_for(other, source) is None
     assert field_for(before_heading, source) == "brödtext"
+    # The start of a group's value is also where its first key starts: the group is meant.
+    group = Diagnostic(DIREKTIV, 14, 3, "fel", "…", "fel-typ")  # type: ignore[arg-type]
+    assert source.text.split("\n")[12:14] == ["förslag:", "  inledning: Regionledningen beslutar"]
+    assert field_for(group, source) == "förslag"
+    inside = Diagnostic(DIREKTIV, 14, 20, "varning", "…", "x")  # type: ignore[arg-type]
+    assert field_for(inside, source) == "förslag.inledning"
     assert fields_with_diagnostics([fence, other], source) == {WHOLE_FILE: [fence]}

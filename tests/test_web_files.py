@@ -7,6 +7,7 @@ import difflib
 import errno
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -222,8 +223,17 @@ def test_a_stale_version_gets_a_conflict_with_both_texts(root: Path) -> None:
     assert path.read_text(encoding="utf-8") == editor_text
 
 
-def test_two_concurrent_saves_with_one_version_exactly_one_wins(root: Path) -> None:
+def test_two_concurrent_saves_with_one_version_exactly_one_wins(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = read_case(root, CASE)
+    decode = files._decode
+
+    def slow_decode(raw: bytes, rel: str) -> Any:
+        time.sleep(0.2)  # between reading the version and writing: where a race would be
+        return decode(raw, rel)
+
+    monkeypatch.setattr(files, "_decode", slow_decode)
     start = threading.Barrier(2)
     results: dict[str, str | Conflict] = {}
 
@@ -351,3 +361,19 @@ def test_a_removed_file_is_a_conflict(root: Path) -> None:
         save_case(root, CASE, base_version=source.version, front=None, body="x")
     assert caught.value.current is None
     assert not (root / CASE).exists()
+
+
+def test_a_text_that_would_not_load_the_same_is_not_written(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net: the new text is parsed as ``check`` parses it before it is written."""
+    path = root / CASE
+    original = path.read_bytes()
+    source = read_case(root, CASE)
+    front = plain(source.front)
+    front["rubrik"] = "Ny rubrik"
+    dump = files._dump
+    monkeypatch.setattr(files, "_dump", lambda data, layout: dump(data, layout).replace("Ny ", ""))
+    with pytest.raises(UserError, match="läses likadant"):
+        save_case(root, CASE, base_version=source.version, front=front, body=None)
+    assert path.read_bytes() == original

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from beslut.diagnostics import Diagnostic
 from beslut.load.yamlpos import Located, PathKey, Pos, YamlSyntaxError
@@ -46,13 +47,23 @@ def _yaml_text(source: CaseSource | YamlSource) -> tuple[str, int]:
     return front, source.front_offset
 
 
-def _positions(source: CaseSource | YamlSource) -> dict[PathKey, Located]:
+def _positions(source: CaseSource | YamlSource) -> tuple[Any, dict[PathKey, Located]]:
+    """The plain data of a source's YAML and its position map (empty if it cannot be read)."""
     text, offset = _yaml_text(source)
     try:
-        _, positions = load_positions(text, line_offset=offset)
+        data, positions = load_positions(text, line_offset=offset)
     except YamlSyntaxError:
-        return {}
-    return positions.entries
+        return None, {}
+    return data, positions.entries
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _body_field(source: CaseSource, line: int) -> str:
@@ -114,13 +125,19 @@ def field_for(diagnostic: Diagnostic, source: CaseSource | YamlSource) -> str | 
         return None
     if isinstance(source, CaseSource) and diagnostic.line > source.body_offset:
         return _body_field(source, diagnostic.line)
-    entries = _positions(source)
+    data, entries = _positions(source)
     if diagnostic.code == _MISSING_CODE:
-        # A missing key is reported at the group it is missing from; name the key itself.
+        # A missing key is reported at the group it is missing from (its key or the start of
+        # its value; the top level at the file's first line): name the missing key itself.
         quoted = _QUOTED.search(diagnostic.message)
         if quoted:
             point = (diagnostic.line, diagnostic.column)
-            groups = [path for path, located in entries.items() if _at(located.value) == point]
+            groups = [
+                path
+                for path, located in entries.items()
+                if point in (_at(located.key), _at(located.value))
+                and isinstance(_value_at(data, path), dict)
+            ]
             base = max(groups, key=len) if groups else ()
             return field_name((*base, quoted.group(1)))
     if isinstance(source, CaseSource) and diagnostic.line <= source.front_offset:
