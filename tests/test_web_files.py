@@ -221,6 +221,13 @@ def test_a_stale_version_gets_a_conflict_with_both_texts(root: Path) -> None:
     assert conflict.current == editor_text and conflict.current_version == version_of(path)
     assert conflict.proposed is not None and "instans: hsn" in conflict.proposed
     assert path.read_text(encoding="utf-8") == editor_text
+    changed = [line for line in conflict.diff() if line[:1] in "+-"]
+    assert changed == [
+        "-rubrik: Nytt direktiv – program för strukturförändring",
+        "+rubrik: Direktiv – program för strukturförändring",
+        "-instans: rl",
+        "+instans: hsn",
+    ]
 
 
 def test_two_concurrent_saves_with_one_version_exactly_one_wins(
@@ -377,3 +384,56 @@ def test_a_text_that_would_not_load_the_same_is_not_written(
     with pytest.raises(UserError, match="läses likadant"):
         save_case(root, CASE, base_version=source.version, front=front, body=None)
     assert path.read_bytes() == original
+
+
+UNUSUAL = """\
+---
+typ:    tjänsteskrivelse
+rubrik: En rubrik som fortsätter
+  på nästa rad
+handläggare: { namn: Åsa Öberg,  titel: Utredare }
+förslag:
+    beslutspunkter:
+    -   Nämnden godkänner planen
+    -   Nämnden lägger rapporten till handlingarna
+datum:   2025-09-10   # utskick
+---
+Text.
+"""
+
+
+def test_a_file_ruamel_would_write_differently_changes_only_the_changed_line(root: Path) -> None:
+    """Odd spacing, a text continued on the next line, a flow group with extra spaces: ruamel
+    cannot reproduce them, but a change elsewhere leaves those lines exactly as written."""
+    rel = "content/ärenden/ovanlig.md"
+    version = _write(root, rel, UNUSUAL)
+    front = plain(read_case(root, rel).front)
+    assert front["rubrik"] == "En rubrik som fortsätter på nästa rad"
+    front["förslag"]["beslutspunkter"][1] = "Nämnden lägger rapporten till handlingarna i dag"
+    save_case(root, rel, base_version=version, front=front, body=None)
+    text = (root / rel).read_text(encoding="utf-8")
+    assert _changed_lines(UNUSUAL, text) == [
+        "-    -   Nämnden lägger rapporten till handlingarna",
+        "+    -   Nämnden lägger rapporten till handlingarna i dag",
+    ]
+    assert _loaded(root, rel) == (front, "Text.\n")
+
+
+def test_a_changed_line_that_ruamel_writes_differently_takes_only_its_stretch(root: Path) -> None:
+    rel = "content/ärenden/ovanlig.md"
+    version = _write(root, rel, UNUSUAL)
+    front = plain(read_case(root, rel).front)
+    front["datum"] = "2025-09-11"
+    version = save_case(root, rel, base_version=version, front=front, body=None)
+    text = (root / rel).read_text(encoding="utf-8")
+    changed = _changed_lines(UNUSUAL, text)
+    assert changed[0] == "-datum:   2025-09-10   # utskick" and len(changed) == 2
+    assert changed[1].startswith("+datum: 2025-09-11") and changed[1].endswith("# utskick")
+    front["rubrik"] = "En kortare rubrik"
+    save_case(root, rel, base_version=version, front=front, body=None)
+    assert _changed_lines(text, (root / rel).read_text(encoding="utf-8")) == [
+        "-rubrik: En rubrik som fortsätter",
+        "-  på nästa rad",
+        "+rubrik: En kortare rubrik",
+    ]
+    assert _loaded(root, rel) == (front, "Text.\n")
