@@ -344,6 +344,14 @@ def test_unreadable_files_say_where(root: Path) -> None:
         read_case(root, rel)
     with pytest.raises(PathRefused):
         read_case(root, "../utanför.md")
+    # What check refuses, the app refuses too, with the loader's own message.
+    meeting = "content/möten/trasigt.yaml"
+    (root / meeting).write_text("plats: &a Huset\nlokal: *a\n", encoding="utf-8")
+    with pytest.raises(NotReadable, match=r"trasigt\.yaml:1:\d+: YAML-ankare"):
+        read_meeting(root, meeting)
+    (root / meeting).write_text("ordförande:\n\tnamn: A\n", encoding="utf-8")
+    with pytest.raises(NotReadable, match=r"trasigt\.yaml:2:1: Tabbtecken"):
+        read_meeting(root, meeting)
 
 
 def test_create_file_never_overwrites(root: Path) -> None:
