@@ -445,3 +445,15 @@ def test_a_changed_line_that_ruamel_writes_differently_takes_only_its_stretch(ro
         "+rubrik: En kortare rubrik",
     ]
     assert _loaded(root, rel) == (front, "Text.\n")
+
+
+def test_merge_moves_items_with_their_comments_and_edits_in_place() -> None:
+    text = "l:\n  - a  # A\n  - b  # B\n  - c  # C\n"
+    data = files._load_rt(text)
+    merge(data, {"l": ["c", "b", "a"]})  # reversed: each keeps its comment
+    assert files._dump(data, (2, 4, 2)) == "l:\n  - c  # C\n  - b  # B\n  - a  # A\n"
+    data = files._load_rt(text)
+    merge(data, {"l": ["a", "B!", "c", "d"]})  # one edited in place, one appended
+    assert (
+        files._dump(data, (2, 4, 2)) == "l:\n  - a  # A\n  - B! # B\n  - c  # C\n  - d\n"
+    )  # the comment keeps its column

@@ -416,32 +416,29 @@ def _merge_seq(data: CommentedSeq, new: list[Any]) -> None:
     # Plan: for each new position, the old index it continues (or None for a fresh item).
     plan: list[int | None] = [None] * len(new)
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    unused: list[int] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = [op for op in matcher.get_opcodes()]
+    free: set[int] = set()
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            for offset in range(i2 - i1):
-                plan[j1 + offset] = i1 + offset
-        elif tag == "replace":
-            pairs = min(i2 - i1, j2 - j1)
-            for offset in range(pairs):
-                plan[j1 + offset] = i1 + offset
-            unused.extend(range(i1 + pairs, i2))
-        elif tag == "delete":
-            unused.extend(range(i1, i2))
-    # A moved item: an inserted value equal to a removed one reuses it (and its comment).
+            plan[j1:j2] = range(i1, i2)
+        else:
+            free.update(range(i1, i2))
+    # A moved item: a new value equal to an old item outside the unchanged runs is that item
+    # (it keeps its comment).
     for position, origin in enumerate(plan):
         if origin is None:
-            match = next((i for i in unused if old_keys[i] == new_keys[position]), None)
+            match = min((i for i in free if old_keys[i] == new_keys[position]), default=None)
             if match is not None:
                 plan[position] = match
-                unused.remove(match)
-    # Pairs planned by 'replace' whose old item now serves a moved value are left fresh.
-    seen: set[int] = set()
-    for position, origin in enumerate(plan):
-        if origin is not None and origin in seen:
-            plan[position] = None
-        elif origin is not None:
-            seen.add(origin)
+                free.discard(match)
+    # A changed item: paired with the old item at its place in the same changed run.
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "replace":
+            olds = [i for i in range(i1, i2) if i in free]
+            news = [j for j in range(j1, j2) if plan[j] is None]
+            for i, j in zip(olds, news, strict=False):
+                plan[j] = i
+                free.discard(i)
     rests = _collect_rests(data)
     after = rests.pop(None, "")
     own = {index: data.ca.items.get(index) for index in range(len(old_items))}
