@@ -457,3 +457,47 @@ def test_merge_moves_items_with_their_comments_and_edits_in_place() -> None:
     assert (
         files._dump(data, (2, 4, 2)) == "l:\n  - a  # A\n  - B! # B\n  - c  # C\n  - d\n"
     )  # the comment keeps its column
+
+
+def test_the_profile_round_trips(root: Path) -> None:
+    rel = "content/profil.yaml"
+    path = root / rel
+    original = path.read_bytes()
+    data, _ = _loaded(root, rel)
+    source = files.read_yaml(root, rel)
+    assert files.save_yaml(root, rel, base_version=source.version, data=data) == source.version
+    assert path.read_bytes() == original
+    data["organisation"]["namn"] += " (ändrad)"
+    files.save_yaml(root, rel, base_version=source.version, data=data)
+    changed = _changed_lines(original.decode("utf-8"), path.read_text(encoding="utf-8"))
+    assert len(changed) == 2 and changed[1].endswith(" (ändrad)")
+    assert _loaded(root, rel)[0] == data
+
+
+def test_check_reads_saved_files_as_before(root: Path) -> None:
+    """After one decision point of every case is changed through the app, ``check`` reports
+    the same diagnostics on every other line: the files still validate as before."""
+    from beslut import api
+
+    def where(diagnostics: list[Any]) -> set[tuple[str, int, int, str]]:
+        return {(d.path, d.line, d.column, d.code) for d in diagnostics}
+
+    before = where(api.check(root))
+    changed_lines: set[tuple[str, int]] = set()
+    for rel in CASES:
+        front, _ = _loaded(root, rel)
+        points, index = _first_point(front)
+        if isinstance(points[index], str):
+            points[index] = points[index].replace("nämnden", "nämnden nu", 1) + " i år"
+        else:
+            points[index]["punkt"] += " i år"
+        text = (root / rel).read_text(encoding="utf-8")
+        save_case(root, rel, base_version=version_of(root / rel), front=front, body=None)
+        after = (root / rel).read_text(encoding="utf-8").split("\n")
+        lines = [
+            n for n, (a, b) in enumerate(zip(text.split("\n"), after, strict=True), 1) if a != b
+        ]
+        assert len(lines) == 1
+        changed_lines.add((rel, lines[0]))
+    after = where(api.check(root))
+    assert {d for d in before ^ after if (d[0], d[1]) not in changed_lines} == set()
