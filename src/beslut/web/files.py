@@ -735,8 +735,11 @@ def _check_written(text: str, rel: str, offset: int, expected: Any) -> None:
 def _locked(root: Path) -> Iterator[None]:
     """Hold the workspace's save lock (fcntl, so other processes wait too)."""
     folder = root.resolve() / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise UserError(os_error_text(exc, f"{CACHE_DIR}/{LOCK_NAME}")) from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
