@@ -501,3 +501,14 @@ def test_check_reads_saved_files_as_before(root: Path) -> None:
         changed_lines.add((rel, lines[0]))
     after = where(api.check(root))
     assert {d for d in before ^ after if (d[0], d[1]) not in changed_lines} == set()
+
+
+def test_a_case_that_ends_at_its_closing_fence(root: Path) -> None:
+    rel = "content/ärenden/kort.md"
+    version = _write(root, rel, "---\nrubrik: R\n---")
+    source = read_case(root, rel)
+    assert plain(source.front) == {"rubrik": "R"} and source.body == ""
+    version = save_case(root, rel, base_version=version, front={"rubrik": "S"}, body=None)
+    assert (root / rel).read_text(encoding="utf-8") == "---\nrubrik: S\n---"
+    save_case(root, rel, base_version=version, front=None, body="Text\n")
+    assert (root / rel).read_text(encoding="utf-8") == "---\nrubrik: S\n---\nText\n"

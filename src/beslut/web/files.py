@@ -540,11 +540,13 @@ class _Split:
     body: str
     front_offset: int
     body_offset: int
+    ends_at_fence: bool = False
+    """The file ends on the closing ``---`` without a line end."""
 
     def join(self, front: str | None = None, body: str | None = None) -> str:
-        return f"{self.opening}\n{self.front if front is None else front}{self.closing}\n" + (
-            self.body if body is None else body
-        )
+        body = self.body if body is None else body
+        end = "" if self.ends_at_fence and not body else "\n"
+        return f"{self.opening}\n{self.front if front is None else front}{self.closing}{end}{body}"
 
 
 def _split(text: str, rel: str) -> _Split:
@@ -554,11 +556,12 @@ def _split(text: str, rel: str) -> _Split:
             f"{rel}:1:1: front matter saknas: filen ska börja med en rad med tre bindestreck "
             "(---). Rätta filen i en textredigerare."
         )
-    for index in range(1, len(lines) - 1):
+    for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
             front = "".join(line + "\n" for line in lines[1:index])
             body = "\n".join(lines[index + 1 :])
-            return _Split(lines[0], front, lines[index], body, 1, index + 1)
+            last = index == len(lines) - 1
+            return _Split(lines[0], front, lines[index], body, 1, index + 1, last)
     raise NotReadable(
         f"{rel}: front matter avslutas aldrig. Lägg till en rad med --- efter ärendets "
         "uppgifter i en textredigerare."
