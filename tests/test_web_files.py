@@ -512,3 +512,15 @@ def test_a_case_that_ends_at_its_closing_fence(root: Path) -> None:
     assert (root / rel).read_text(encoding="utf-8") == "---\nrubrik: S\n---"
     save_case(root, rel, base_version=version, front=None, body="Text\n")
     assert (root / rel).read_text(encoding="utf-8") == "---\nrubrik: S\n---\nText\n"
+
+
+def test_removing_the_first_item_keeps_the_comment_before_the_next(root: Path) -> None:
+    rel = "content/möten/kommentarer.yaml"
+    version = _write(root, rel, COMMENTED)
+    data = plain(read_meeting(root, rel).data)
+    del data["ärenden"][0]
+    save_meeting(root, rel, base_version=version, data=data)
+    text = (root / rel).read_text(encoding="utf-8")
+    assert "justerare" not in text and "# alltid först" not in text
+    assert "ärenden:\n  # Ärendena\n  - typ: beslut\n    diarienummer: 25HSN1  # budgeten\n" in text
+    assert _loaded(root, rel)[0] == data

@@ -330,6 +330,24 @@ def _give_rest(container: Any, key: Any, rest: str) -> None:
         entry[slot] = CommentToken("\n" + rest, CommentMark(0))
 
 
+def _give_first(container: Any, rest: str) -> None:
+    """Put full comment lines before a container's first element (its first was removed)."""
+    if not rest:
+        return
+    tokens = [
+        CommentToken(
+            line.lstrip(" ") if line.strip() else "\n",
+            CommentMark(len(line) - len(line.lstrip(" "))),
+        )
+        for line in rest.splitlines(True)
+    ]
+    if container.ca.comment is None:
+        container.ca.comment = [None, []]
+    if container.ca.comment[1] is None:
+        container.ca.comment[1] = []
+    container.ca.comment[1].extend(tokens)
+
+
 # ----------------------------------------------------------------------------------------------
 # Merging
 
@@ -362,6 +380,13 @@ def _merge_value(container: Any, key: Any, new: Any) -> None:
         isinstance(old, CommentedSeq) and isinstance(new, list)
     ):
         merge(old, new)
+        first = old.ca.comment[1] if old.ca.comment else None
+        entry = container.ca.items.get(key) if isinstance(container, CommentedMap) else None
+        if first and entry is not None:
+            # ruamel writes a group's leading comments from its key's entry when the key has
+            # one (the same list when read from a file); keep the two the same.
+            entry.extend([None] * (4 - len(entry)))
+            entry[3] = first
         return
     container[key] = _replacement(old, new)
 
@@ -385,6 +410,8 @@ def _merge_map(data: CommentedMap, new: dict[Any, Any]) -> None:
     for position, key in enumerate(keys[1:], start=1):
         if key in old_keys:
             _give_rest(data, keys[position - 1], before.get(key, ""))
+    if keys and keys[0] in old_keys:
+        _give_first(data, before.get(keys[0], ""))  # the old first key was removed
     if keys:
         _give_rest(data, keys[-1], after)
 
@@ -455,6 +482,8 @@ def _merge_seq(data: CommentedSeq, new: list[Any]) -> None:
     for position, origin in enumerate(plan):
         if position > 0 and origin is not None and origin > 0:
             _give_rest(data, position - 1, rests.get(origin, ""))
+    if plan and plan[0] is not None and plan[0] > 0 and 0 not in plan:
+        _give_first(data, rests.get(plan[0], ""))  # the old first item was removed
     if len(data):
         _give_rest(data, len(data) - 1, after)
 
