@@ -124,6 +124,9 @@ def test_positions_outside_any_field(tmp_path: Path) -> None:
     other = Diagnostic(RAPPORT, 5, 9, "fel", "…", "diarienummer-format")  # type: ignore[arg-type]
     before_heading = Diagnostic(DIREKTIV, source.body_offset + 1, 1, "varning", "…", "x")  # type: ignore[arg-type]
     assert field_for(fence, source) is None
+    closing = Diagnostic(DIREKTIV, source.body_offset, 1, "fel", "…", "yaml-syntax")  # type: ignore[arg-type]
+    assert source.text.split("\n")[source.body_offset - 1] == "---"
+    assert field_for(closing, source) is None
     assert field_for(other, source) is None
     assert field_for(before_heading, source) == "brödtext"
     # The start of a group's value is also where its first key starts: the group is meant.

@@ -154,8 +154,8 @@ def field_for(diagnostic: Diagnostic, source: CaseSource | YamlSource) -> str | 
             ]
             base = max(groups, key=len) if groups else ()
             return field_name((*base, quoted.group(1)))
-    if isinstance(source, CaseSource) and diagnostic.line <= source.front_offset:
-        return None  # the opening ---: the front matter as a whole
+    if isinstance(source, CaseSource) and diagnostic.line in (1, source.body_offset):
+        return None  # a --- line: the front matter as a whole
     path = _located_path(entries, diagnostic.line, diagnostic.column)
     return None if path is None else field_name(path)
 
