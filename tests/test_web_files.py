@@ -524,3 +524,44 @@ def test_removing_the_first_item_keeps_the_comment_before_the_next(root: Path) -
     assert "justerare" not in text and "# alltid först" not in text
     assert "ärenden:\n  # Ärendena\n  - typ: beslut\n    diarienummer: 25HSN1  # budgeten\n" in text
     assert _loaded(root, rel)[0] == data
+
+
+def _save_in_process(root: Path, version: str, name: str, start: Any, results: Any) -> None:
+    front = plain(read_case(root, CASE).front)
+    front["rubrik"] = f"Rubrik från {name}"
+    start.wait()
+    try:
+        save_case(root, CASE, base_version=version, front=front, body=None)
+        results.put((name, "sparad"))
+    except Conflict:
+        results.put((name, "konflikt"))
+
+
+def test_two_processes_saving_one_version_exactly_one_wins(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock is an fcntl lock on a file: it holds between processes, not only threads."""
+    import multiprocessing
+
+    decode = files._decode
+
+    def slow_decode(raw: bytes, rel: str) -> Any:
+        time.sleep(0.3)
+        return decode(raw, rel)
+
+    monkeypatch.setattr(files, "_decode", slow_decode)  # inherited by the forked children
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(2), context.Queue()
+    version = version_of(root / CASE)
+    workers = [
+        context.Process(target=_save_in_process, args=(root, version, name, start, results))
+        for name in ("Anna", "Bo")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    outcome = dict(results.get(timeout=5) for _ in workers)
+    assert sorted(outcome.values()) == ["konflikt", "sparad"]
+    winner = next(name for name, result in outcome.items() if result == "sparad")
+    assert f"rubrik: Rubrik från {winner}\n" in (root / CASE).read_text(encoding="utf-8")
