@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -108,10 +108,15 @@ def store(root: Path, upload_name: str, data: bytes, *, replace: bool) -> tuple[
     return rel, target
 
 
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",") + " MB"
+    return f"{max(1, round(count / 1024))} kB"
+
+
 def too_large_text(size: int) -> str:
     return (
-        f"Filen är {size / (1024 * 1024):.1f} MB; en bilaga får vara högst "
-        f"{MAX_BYTES // (1024 * 1024)} MB. Minska filen (till exempel lägre bildupplösning) "
+        f"Filen är {_size(size)}; en bilaga får vara högst {_size(MAX_BYTES)}. Minska filen (till exempel lägre bildupplösning) "
         "eller dela den i flera bilagor."
     )
 
@@ -170,12 +175,11 @@ def _render(
     from beslut.web.app import render
 
     context: dict[str, Any] = {
-        "nav": "arenden",
         "rel": rel,
         "name": PurePosixPath(rel).name,
         "file_version": version,
         "listed": listed,
-        "max_mb": MAX_BYTES // (1024 * 1024),
+        "max_size": _size(MAX_BYTES),
         "allowed": ALLOWED_TEXT,
         "refusal": None,
         "uploaded": None,
@@ -202,6 +206,16 @@ async def _upload(
         return _render(request, rel, version, listed, status=400,
                        refusal="Uppladdningen kunde inte läsas. Välj filen igen och försök "
                        "på nytt.")  # fmt: skip
+    try:
+        return await _take(request, rel, version, listed, form)
+    finally:
+        await form.close()  # the spooled upload file
+
+
+async def _take(
+    request: Request, rel: str, version: str, listed: list[dict[str, Any]], form: FormData
+) -> Response:
+    root: Path = request.app.state.root
     upload = form.get("fil")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _render(request, rel, version, listed, status=400,

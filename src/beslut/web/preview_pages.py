@@ -105,7 +105,6 @@ async def _page(request: Request, rel: str) -> Response:
         request,
         "preview.html",
         {
-            "nav": "arenden",
             "rel": rel,
             "name": PurePosixPath(rel).name,
             "file_version": version,
