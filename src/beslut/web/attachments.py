@@ -195,8 +195,7 @@ def _render(
 async def _upload(
     request: Request, rel: str, version: str, listed: list[dict[str, Any]]
 ) -> Response:
-    root: Path = request.app.state.root
-    length = request.headers.get("content-length", "")
+    length = request.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > MAX_BYTES + 64 * 1024:
         return _render(request, rel, version, listed, status=413,
                        refusal=too_large_text(int(length)))  # fmt: skip
