@@ -22,12 +22,12 @@ one, memory after against before).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -186,10 +186,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             server.stop()
             from beslut.service.client import ServiceUnavailable, stop_service
 
-            try:
+            with contextlib.suppress(ServiceUnavailable):
                 stop_service(root)
-            except ServiceUnavailable:
-                pass
 
 
 def _run(args: argparse.Namespace, command: str, root: Path, server: Server) -> dict[str, Any]:
@@ -211,7 +209,7 @@ def _run(args: argparse.Namespace, command: str, root: Path, server: Server) -> 
             raise SystemExit(f"PDF:en efter spar {number} saknar den sparade texten")
 
     # 2. users at once, each on its own case
-    chosen = [c for c in cases if c != main_case][: max(0, args.users - 1)] + [main_case]
+    chosen = [*[c for c in cases if c != main_case][: max(0, args.users - 1)], main_case]
     for rel in chosen:  # each case previews at all (and is warm in the loader)
         _preview(server, root, rel, "start")
     together: list[float] = []
@@ -224,7 +222,7 @@ def _run(args: argparse.Namespace, command: str, root: Path, server: Server) -> 
             if time.monotonic() > deadline:
                 return
             try:
-                seconds, pdf = _preview(server, root, rel, f"u{index}x{number}")
+                seconds, _pdf = _preview(server, root, rel, f"u{index}x{number}")
             except SystemExit as exc:
                 failures.append(str(exc))
                 return
