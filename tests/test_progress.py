@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from beslut import api, pipeline
+from beslut import api, pipeline, stages
 from beslut import watch as watch_module
 from beslut.cli import main
 from beslut.cli.main import _Progress, _WatchPrinter, cli
@@ -97,8 +97,8 @@ def test_progress_keeps_json_and_quiet_clean(
 
 
 def test_the_cli_announces_what_the_pipeline_calls_reading() -> None:
-    assert main.READING == api.READING == pipeline.READING
-    assert main.ASSEMBLING == api.ASSEMBLING == pipeline.ASSEMBLING
+    assert main.READING == api.READING == pipeline.READING == stages.READING
+    assert main.ASSEMBLING == api.ASSEMBLING == pipeline.ASSEMBLING == stages.ASSEMBLING
 
 
 def test_progress_on_a_terminal_uses_a_bar_and_still_prints_the_steps(

@@ -66,6 +66,12 @@ from beslut.render.case import (
     template_rel,
 )
 from beslut.render.letterhead import broken_organs
+from beslut.stages import ASSEMBLING as ASSEMBLING
+from beslut.stages import CONVERTING as CONVERTING
+from beslut.stages import PUBLISHING as PUBLISHING
+from beslut.stages import READING as READING
+from beslut.stages import RENDERING as RENDERING
+from beslut.stages import STARTING as STARTING
 from beslut.validate.workspace import CaseDocument, MeetingDocument, Workspace
 from beslut.validate.workspace import load_workspace as _load_workspace
 
@@ -78,13 +84,6 @@ With ``total == 0`` the call announces a step that starts now (``READING``, ``ST
 ``PUBLISHING``); ``RENDERING`` and ``CONVERTING`` count documents done; ``ASSEMBLING`` followed
 by a meeting's name is called as that meeting (number ``done`` of ``total``) starts. The
 pipeline prints nothing; front ends render these calls (``beslut.cli.main``)."""
-
-READING = "läser innehållet"
-STARTING = "startar LibreOffice"
-RENDERING = "renderar"
-CONVERTING = "konverterar"
-ASSEMBLING = "sätter ihop handlingar för"
-PUBLISHING = "publicerar"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from beslut.cli import swedish
+from beslut.stages import ASSEMBLING, READING  # showing progress never imports the pipeline
 
 swedish.install()  # before click's decorators below build their help texts
 
@@ -602,15 +603,6 @@ def _report_json(report: Any) -> str:
         ensure_ascii=False,
         indent=2,
     )
-
-
-READING = "läser innehållet"
-"""The first progress line of a build, printed before the pipeline is even imported
-(``api.READING``; a test keeps them equal)."""
-ASSEMBLING = "sätter ihop handlingar för"
-"""The start of the progress line for each meeting (``api.ASSEMBLING``; a test keeps them
-equal). Kept here so that showing progress never imports the pipeline: a build through the
-service would otherwise import all of beslut in the client (about a second)."""
 
 
 class _Progress:
