@@ -135,6 +135,29 @@ def test_a_case_with_errors_gets_its_errors_not_the_earlier_pdf(tmp_path: Path) 
         assert f"{REL}:{line}:" in answer.text
 
 
+def test_a_loaded_case_with_an_error_gets_no_pdf_not_even_the_cached_one(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    client, previews = _client(root)
+    assert client.get(f"/arende/forhandsvisning/{REL}?v=1").status_code == 200
+    text = (root / REL).read_text("utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("diarienummer:"))
+    (root / REL).write_text(
+        "\n".join(
+            "diarienummer: XYZ-1" if t.startswith("diarienummer:") else t for t in text.splitlines()
+        )
+        + "\n",
+        "utf-8",
+    )
+    answer = client.get(f"/arende/forhandsvisning/{REL}?v=2")
+    assert answer.status_code == 422
+    assert b"%PDF" not in answer.content
+    assert f"{REL}:{line}:15" in answer.text and "[diarienummer-format]" in answer.text
+    assert previews.builds == 1
+    (root / REL).write_text(text, "utf-8")  # back as it was: the preview is current again
+    again = client.get(f"/arende/forhandsvisning/{REL}?v=3")
+    assert again.status_code == 200 and again.content.startswith(b"%PDF-")
+
+
 def test_a_template_error_is_shown_at_the_template(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
     client, _ = _client(root)
