@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import os
 import shutil
 import threading
 import unicodedata
@@ -49,6 +50,8 @@ PREVIEW_DIR = "forhandsvisning"
 STAMPED = ("templates", "content/bilder")
 """Folders whose files a paper may read besides the case and the profile (templates, images)."""
 RETRIES = 3
+PARALLEL = max(1, min(4, os.cpu_count() or 1))
+"""Connections to the build service at most (its LibreOffice has one process per core)."""
 """Builds of one request when the file changes while it is built (then built again)."""
 
 
@@ -95,10 +98,14 @@ class Previews:
     """How many previews were built (not answered from the cache); for tests and benchmarks."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _load_lock: threading.Lock = field(default_factory=threading.Lock)
-    _converter_lock: threading.Lock = field(default_factory=threading.Lock)
+    _render_lock: threading.Lock = field(default_factory=threading.Lock)
+    _pool_changed: threading.Condition = field(default_factory=threading.Condition)
     _building: dict[str, Future[Preview]] = field(default_factory=dict)
     _memo: dict[str, _Memo] = field(default_factory=dict)
-    _owned: Converter | None = None
+    _all: list[Converter] = field(default_factory=list)
+    _free: list[Converter] = field(default_factory=list)
+    _made: int = 0
+    _shared: Converter | None = None
     _unavailable: str | None = None
     fell_back: str | None = None
 
@@ -107,16 +114,43 @@ class Previews:
 
     # -- the converter -------------------------------------------------------------------------
 
-    def _get_converter(self) -> Converter | None:
-        """The warm converter: the given one, the build service's, or an own LibreOffice."""
+    def _checkout(self) -> Converter | None:
+        """A warm converter for one conversion: the given one, an own LibreOffice (shared: it
+        converts in parallel itself), or a free connection to the build service — up to one
+        per core, because one connection converts one request at a time while the service's
+        LibreOffice has a process per core. None when no converter can be had."""
         if self.converter is not None:
             return self.converter
-        with self._converter_lock:
-            if self._owned is None and self._unavailable is None:
-                self._owned = self._start_converter()
-                if self._owned is not None:
-                    atexit.register(self.close)
-            return self._owned
+        with self._pool_changed:
+            while True:
+                if self._shared is not None or self._unavailable is not None:
+                    return self._shared
+                if self._free:
+                    return self._free.pop()
+                if self._made < PARALLEL:
+                    self._made += 1
+                    break
+                self._pool_changed.wait()
+        made = self._start_converter()  # outside the lock: starting may take seconds
+        with self._pool_changed:
+            if made is None:
+                self._made -= 1
+                self._pool_changed.notify_all()
+                return None
+            if not self._all:
+                atexit.register(self.close)
+            self._all.append(made)
+            if isinstance(made, LibreOfficeConverter):
+                self._shared = made
+                self._pool_changed.notify_all()
+            return made
+
+    def _checkin(self, converter: Converter) -> None:
+        if converter is self.converter or converter is self._shared:
+            return
+        with self._pool_changed:
+            self._free.append(converter)
+            self._pool_changed.notify()
 
     def _start_converter(self) -> Converter | None:
         from beslut.service import client
@@ -137,16 +171,26 @@ class Previews:
             return None
 
     def warm_up(self) -> None:
-        """Start the converter in the background (a page that will show a preview opens)."""
-        if self.converter is None and self._owned is None and self._unavailable is None:
-            threading.Thread(target=self._get_converter, daemon=True).start()
+        """Start a converter in the background (a page that will show a preview opens)."""
+        if self.converter is not None or self._all or self._unavailable is not None:
+            return
+
+        def start() -> None:
+            converter = self._checkout()
+            if converter is not None:
+                self._checkin(converter)
+
+        threading.Thread(target=start, daemon=True).start()
 
     def close(self) -> None:
-        """Close the app's connection to the service (it keeps running) or its LibreOffice."""
-        with self._converter_lock:
-            if self._owned is not None:
-                self._owned.close()
-                self._owned = None
+        """Close the app's connections to the service (it keeps running) or its LibreOffice."""
+        with self._pool_changed:
+            for converter in self._all:
+                converter.close()
+            self._all.clear()
+            self._free.clear()
+            self._shared = None
+            self._made = 0
 
     # -- building --------------------------------------------------------------------------------
 
@@ -260,7 +304,10 @@ class Previews:
             return Preview(rel, version, title, stem, docx_path.read_bytes(), pdf_path.read_bytes())
         self.builds += 1
         try:
-            rendered = render_case(document, profile, self.root)
+            # one render at a time: the renderer's caches (parsed templates, images) are
+            # shared, and the pipeline, which they were written for, renders in one thread
+            with self._render_lock:
+                rendered = render_case(document, profile, self.root)
         except RenderError as exc:
             template = template_rel(self.root, profile, document.case.doc_type)
             return Preview(
@@ -270,7 +317,7 @@ class Previews:
         if problems:
             return Preview(rel, version, title, stem, problems=problems)
         write_bytes_atomic(docx_path, rendered.data, durable=False)  # a cache: no fsync
-        converter = self._get_converter()
+        converter = self._checkout()
         if converter is None:
             return Preview(
                 rel, version, title, stem, rendered.data,
@@ -280,6 +327,8 @@ class Previews:
             [result] = converter.convert([ConversionJob(docx_path, pdf_path, rel, preview=True)])
         except ConverterUnavailable as exc:
             return Preview(rel, version, title, stem, rendered.data, messages=(str(exc),))
+        finally:
+            self._checkin(converter)
         if not result.ok:
             message = (result.message or "PDF:en kunde inte skapas.").removeprefix(f"{rel}: ")
             return Preview(
