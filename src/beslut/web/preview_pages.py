@@ -20,7 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from beslut.web.files import version_of
+from beslut.errors import UserError
+from beslut.web.files import plain, read_case, version_of
 from beslut.web.paths import PathRefused, resolve_inside
 from beslut.web.preview import NotACase, Preview, Previews, content_disposition
 
@@ -101,12 +102,20 @@ async def _page(request: Request, rel: str) -> Response:
         return refused(request, str(exc))
     previews_of(request).warm_up()
     version = version_of(path)
+    title = PurePosixPath(rel).name
+    try:
+        heading = plain(read_case(request.app.state.root, rel).front).get("rubrik")
+    except UserError:  # not readable as a case now: the frame shows why
+        heading = None
+    if isinstance(heading, str) and heading.strip():
+        title = heading.strip()
     return render(
         request,
         "preview.html",
         {
             "rel": rel,
             "name": PurePosixPath(rel).name,
+            "title": title,
             "file_version": version,
         },
     )
