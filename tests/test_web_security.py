@@ -150,7 +150,7 @@ def test_case_text_is_escaped_and_never_a_template(root: Path, client: TestClien
     text = text.replace("förslag:", 'bilagor:\n  - titel: "<img src=x onerror=alert(1)>"\n'
                         "    fil: ../bilagor/programdirektiv.pdf\nförslag:", 1)  # fmt: skip
     path.write_text(text, "utf-8")
-    for url in ("/arenden", f"/arende/bilagor/{REL}"):
+    for url in ("/arenden", f"/arende/bilagor/{REL}", f"/arende/forhandsvisning/{REL}"):
         page = client.get(url).text
         assert "<script>alert" not in page and "<img src=x" not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page or "&lt;script&gt;" in page
