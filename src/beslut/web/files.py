@@ -12,6 +12,7 @@ the data the form sent.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import difflib
@@ -31,6 +32,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import Resolver
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -40,10 +42,13 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.tokens import CommentToken
 
 from beslut.atomic import write_bytes_atomic
+from beslut.diagnostics import Diagnostic
 from beslut.errors import UserError, os_error_text
 from beslut.load.paths import CACHE_DIR
+from beslut.load.source import _split_front_matter as split_front_matter
 from beslut.load.source import forget
-from beslut.load.yamlpos import YamlSyntaxError
+from beslut.load.yamlpos import MAX_DEPTH, YamlSyntaxError
+from beslut.load.yamlpos import _Composer as RefusingComposer
 from beslut.load.yamlpos import load as load_checked
 from beslut.web.paths import resolve_inside
 
@@ -109,6 +114,18 @@ class Conflict(UserError):
         self.current = current
         self.current_version = current_version
 
+    def diff(self) -> list[str]:
+        """The lines that differ, from the file now on disk to the user's version (a unified
+        diff without file headers), for showing the two side by side or one under the other."""
+        lines = difflib.unified_diff(
+            (self.current or "").splitlines(),
+            (self.proposed or "").splitlines(),
+            fromfile="i filen nu",
+            tofile="din version",
+            lineterm="",
+        )
+        return [line for line in lines if not line.startswith(("---", "+++"))]
+
 
 class NotReadable(UserError):
     """The file cannot be read into a form (syntax error, not UTF-8, no front matter)."""
@@ -160,7 +177,7 @@ def _yaml(layout: tuple[int, int, int] = _LAYOUTS[0]) -> YAML:
     return yaml
 
 
-_RESOLVER = _yaml().resolver
+_RESOLVER = Resolver()  # YAML 1.2 rules, as the loader reads; no state of a load or dump
 
 
 def _is_timestamp(text: str) -> bool:
@@ -168,7 +185,12 @@ def _is_timestamp(text: str) -> bool:
 
 
 def _load_rt(text: str) -> Any:
-    return _yaml().load(text)
+    """Parse round-trip, refusing what the loader refuses (anchors, unknown tags, too many
+    values, too deep nesting: its own composer and limit); raises YAMLError."""
+    yaml = _yaml()
+    yaml.Composer = RefusingComposer
+    yaml.max_depth = MAX_DEPTH
+    return yaml.load(text)
 
 
 def _dump(data: Any, layout: tuple[int, int, int]) -> str:
@@ -481,18 +503,26 @@ def _version(raw: bytes) -> str:
 
 
 def _parse_yaml(text: str, rel: str, offset: int) -> CommentedMap:
-    """Parse YAML the way ``check`` does (refusing what it refuses), then round-trip."""
+    """Parse YAML round-trip, refusing exactly what ``check`` refuses.
+
+    One parse when the text is fine; when it is not (or has a tab, which the loader checks
+    before parsing), the loader's own parse explains where and why, in Swedish.
+    """
     try:
-        load_checked(text, line_offset=offset)
-    except YamlSyntaxError as exc:
-        raise NotReadable(
-            f"{rel}:{exc.pos.line}:{exc.pos.column}: {exc.message} Rätta filen i en "
-            "textredigerare; sedan kan den öppnas här."
-        ) from None
-    try:
+        if "\t" in text:
+            load_checked(text, line_offset=offset)
         data = _load_rt(text)
-    except YAMLError as exc:  # pragma: no cover - the check above refuses the same texts
-        raise NotReadable(f"{rel}: filen kan inte läsas ({exc}).") from None
+    except (YAMLError, YamlSyntaxError):
+        try:
+            load_checked(text, line_offset=offset)
+        except YamlSyntaxError as exc:
+            raise NotReadable(
+                f"{rel}:{exc.pos.line}:{exc.pos.column}: {exc.message} Rätta filen i en "
+                "textredigerare; sedan kan den öppnas här."
+            ) from None
+        raise NotReadable(  # pragma: no cover - both parsers refuse the same texts
+            f"{rel}: filen kan inte läsas. Kontrollera den med ”beslut check”."
+        ) from None
     if data is None:
         return CommentedMap()
     if not isinstance(data, CommentedMap):
@@ -626,55 +656,76 @@ def _layout(text: str, data: Any) -> tuple[tuple[int, int, int], str]:
 def _patch(original: str, before: str, after: str) -> str:
     """Apply the change from ``before`` to ``after`` (two dumps) to ``original``.
 
-    ruamel reproduces the example files exactly; for a file it does not (unusual spacing,
-    a plain text continued on the next line), only the lines the change touches are taken from
-    the new dump and every other line stays as the user wrote it. When a changed line cannot
-    be placed in the original, the whole new dump is used (it is verified all the same).
+    ruamel reproduces the example files exactly; for a file it does not (unusual spacing, a
+    text continued on the next line, a flow group with extra spaces), only the lines the change
+    touches are taken from the new dump, together with the neighbouring lines that ruamel
+    writes differently from the file (they belong to the same stretch); every other line stays
+    as the user wrote it. This is a three-way merge with the first dump as the common base.
     """
     if before == original:
         return after
     old, lines, new = before.splitlines(True), original.splitlines(True), after.splitlines(True)
+    # Align the first dump with the file by the lines' text without any spaces, so a line
+    # that differs only in spacing (``typ:    x``, ``{ a: 1 }``, ``-   punkt``) still pairs.
     where: dict[int, int] = {}
-    for block in difflib.SequenceMatcher(None, old, lines, autojunk=False).get_matching_blocks():
+    shapes = ["".join(line.split()) for line in old], ["".join(line.split()) for line in lines]
+    for block in difflib.SequenceMatcher(None, *shapes, autojunk=False).get_matching_blocks():
         for offset in range(block.size):
             where[block.a + offset] = block.b + offset
-    hunks = []
+    mapped = sorted(where)
+    regions: list[list[int]] = []  # [old start, old end, new start, new end]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
         None, old, new, autojunk=False
     ).get_opcodes():
         if tag == "equal":
             continue
-        if i2 > i1:
-            mapped = [where.get(i) for i in range(i1, i2)]
-            if None in mapped or mapped != list(range(mapped[0] or 0, (mapped[0] or 0) + i2 - i1)):
-                return after
-            start, end = int(mapped[0] or 0), int(mapped[0] or 0) + i2 - i1
-        elif i1 in where:
-            start = end = where[i1]
-        elif i1 - 1 in where:
-            start = end = where[i1 - 1] + 1
+        below = bisect.bisect_left(mapped, i1) - 1
+        lo = mapped[below] if below >= 0 else -1  # the last line before that is in the file
+        above = bisect.bisect_left(mapped, i2)
+        hi = mapped[above] if above < len(mapped) else len(old)  # the first one after
+        region = [lo + 1, hi, j1 - (i1 - lo - 1), j2 + (hi - i2)]
+        if regions and region[0] < regions[-1][1]:
+            regions[-1][1], regions[-1][3] = region[1], region[3]  # overlapping: one stretch
         else:
-            return after
-        hunks.append((start, end, new[j1:j2]))
-    for start, end, replacement in reversed(hunks):
-        lines[start:end] = replacement
+            regions.append(region)
+    for start, end, new_start, new_end in reversed(regions):
+        first = where[start - 1] + 1 if start > 0 else 0
+        last = where[end] if end < len(old) else len(lines)
+        lines[first:last] = new[new_start:new_end]
     return "".join(lines)
+
+
+_EXACT: dict[str, tuple[int, int, int]] = {}
+"""SHA-256 of a YAML text this process wrote → the layout whose dump it is (the next save of
+the same file then needs no trial dump). Bounded; cleared when full."""
+_EXACT_LIMIT = 1024
 
 
 def _new_yaml(text: str, data: CommentedMap, new: Any) -> str:
     """The YAML text after merging ``new`` into ``data`` (parsed from ``text``)."""
+    new = plain(_fresh(new))
     if _same(plain(data), new):
         return text
-    layout, before = _layout(text, data)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    known = _EXACT.get(digest)
+    layout, before = (known, text) if known is not None else _layout(text, data)
     merge(data, new)
-    return _patch(text, before, _dump(data, layout))
+    after = _dump(data, layout)
+    if before != text:
+        return _patch(text, before, after)
+    if len(_EXACT) >= _EXACT_LIMIT:
+        _EXACT.clear()
+    _EXACT[hashlib.sha256(after.encode("utf-8")).hexdigest()] = layout
+    return after
 
 
 def _check_written(text: str, rel: str, offset: int, expected: Any) -> None:
     """The text to be written must load as exactly the data the form sent."""
     try:
-        loaded, _ = load_checked(text, line_offset=offset)
-    except YamlSyntaxError:
+        loaded = (
+            load_checked(text, line_offset=offset)[0] if "\t" in text else plain(_load_rt(text))
+        )
+    except (YAMLError, YamlSyntaxError):
         loaded = object()
     if not _same(loaded if loaded is not None else {}, plain(_fresh(expected))):
         raise UserError(
@@ -746,14 +797,17 @@ def save_case(
         if front is not None:
             data = _parse_yaml(split.front, rel, split.front_offset)
             new_front = _new_yaml(split.front, data, front)
-            _check_written(new_front, rel, split.front_offset, front)
+            if new_front != split.front:
+                _check_written(new_front, rel, split.front_offset, front)
         new_body = None if body is None else body.replace("\r\n", "\n")
         text = split.join(new_front, new_body)
-        again = _split(text, rel)
-        if again.front != new_front or (new_body is not None and again.body != new_body):
+        cut = split_front_matter(text, rel)  # exactly as ``check`` will cut the file
+        if isinstance(cut, Diagnostic) or cut[0] != new_front:
+            where = f" {cut.format()}" if isinstance(cut, Diagnostic) else ""
             raise UserError(
-                f"{rel} sparades inte: texten innehåller en rad med bara --- som skulle bryta "
-                "front matter. Ta bort eller ändra den raden."
+                f"{rel} sparades inte: en rad med bara --- i texten skulle flytta gränsen "
+                f"mellan ärendets uppgifter och texten.{where} Ta bort raden eller skriv något "
+                "mer på den."
             )
         return text
 
@@ -766,7 +820,8 @@ def save_yaml(root: Path, rel: str, *, base_version: str, data: dict[str, Any]) 
     def make(decoded: _Text) -> str:
         parsed = _parse_yaml(decoded.text, rel, 0)
         text = _new_yaml(decoded.text, parsed, data)
-        _check_written(text, rel, 0, data)
+        if text != decoded.text:
+            _check_written(text, rel, 0, data)
         return text
 
     return _save(root, rel, base_version, make)
