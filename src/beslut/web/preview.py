@@ -249,14 +249,14 @@ class Previews:
             assert profile is not None  # a case is only loaded with a profile
             preview = self._build(document, profile, version, key, stem)
         except BaseException as exc:
-            future.set_exception(exc)
-            raise
-        finally:
             with self._lock:
                 self._building.pop(key + rel, None)
-        with self._lock:
+            future.set_exception(exc)
+            raise
+        with self._lock:  # memo first, then no longer building: a new request finds one
             if preview.ok:
                 self._memo[rel] = _Memo(key, preview)
+            self._building.pop(key + rel, None)
         future.set_result(preview)
         return preview
 
