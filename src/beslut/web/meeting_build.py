@@ -80,7 +80,7 @@ def report_event(report: Any) -> dict[str, Any]:
         summary = (
             f"Bygget är klart på {report.seconds:.1f} s: {changed} byggdes om, "
             f"{len(report.unchanged)} var oförändrade"
-            + (f", {warnings} varningar." if warnings else ".")
+            + (f", {warnings} {'varning' if warnings == 1 else 'varningar'}." if warnings else ".")
         )
     else:
         summary = (

@@ -169,7 +169,7 @@ def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
     cases = [r for r in snapshot.case_rows if not organ or r.organ == organ]
     return {
         "rel": rel,
-        "version": source.version,
+        "file_version": source.version,
         "data": data,
         "items": items,
         "titles": [md.describe(i) for i in items],
