@@ -66,8 +66,8 @@ def test_reorder_build_and_see_both_packets(served: Any, page: Any) -> None:
         timeout=300_000,
     )
     summary = page.locator("#byggsammanfattning").inner_text()
-    assert summary.startswith("Bygget är klart"), summary + "\n" + "\n".join(
-        lines.all_inner_texts()
+    assert summary.startswith("Bygget är klart"), (
+        summary + "\n" + "\n".join(lines.all_inner_texts())
     )
     texts = lines.all_inner_texts()
     assert any(t.startswith("Konverterar:") for t in texts), texts
@@ -90,9 +90,7 @@ def test_reorder_build_and_see_both_packets(served: Any, page: Any) -> None:
     withheld = page.locator("ul.withheld li").all_inner_texts()
     assert len(withheld) == 1 and withheld[0].startswith("Ärende 12:")
     assert "19 kap. 3 § OSL" in withheld[0]
-    pdf = page.request.get(
-        served.url + "mote/fil/möten/2022-06-14-hsn/offentlig/handlingar.pdf"
-    )
+    pdf = page.request.get(served.url + "mote/fil/möten/2022-06-14-hsn/offentlig/handlingar.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert_accessible(page)
     screenshot(page, "mote-paket")

@@ -28,6 +28,8 @@ from beslut.model.models import PROCEDURAL_TITLES, ItemKind, Papers
 from beslut.publish import state as build_state
 from beslut.render.kallelse import meeting_view
 from beslut.validate.workspace import MeetingDocument, Workspace, case_files, sniff
+from beslut.web.fieldmap import fields_with_diagnostics
+from beslut.web.files import YamlSource
 
 KIND_LABELS: dict[str, str] = {
     ItemKind.BESLUT.value: "Beslutsärende",
@@ -152,38 +154,23 @@ def meeting_document(workspace: Workspace, rel: str) -> MeetingDocument | None:
 # Items and their diagnostics
 
 
-def item_lines(text: str) -> list[int]:
-    """The 1-based line where each agenda item starts (empty when the YAML does not parse)."""
-    try:
-        data, positions = load_positions(text)
-    except (YamlSyntaxError, ValueError):
-        return []
-    items = data.get("ärenden") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return []
-    return [positions.find(("ärenden", index)).line for index in range(len(items))]
-
-
 def split_diagnostics(
-    diagnostics: Sequence[Diagnostic], starts: Sequence[int], end: int | None = None
+    diagnostics: Sequence[Diagnostic], source: YamlSource
 ) -> tuple[list[Diagnostic], dict[int, list[Diagnostic]]]:
-    """Split a meeting file's diagnostics into those of the whole file and those per item.
+    """Split a meeting file's diagnostics into those of the file and those per agenda item.
 
-    A diagnostic belongs to item i when its line lies in the item's lines (from its start to
-    the next item's start); every diagnostic is also shown at the top, so nothing is missed.
+    Each diagnostic is placed by ``fieldmap`` (the same position map the validator reports
+    with): a field ``ärenden.3…`` belongs to item 3; every other field, and the file as a whole,
+    to the meeting. The page also lists all of them at the top, so nothing is missed.
     """
     per_item: dict[int, list[Diagnostic]] = {}
     whole: list[Diagnostic] = []
-    for diagnostic in diagnostics:
-        index = None
-        for position, start in enumerate(starts):
-            stop = starts[position + 1] if position + 1 < len(starts) else end
-            if diagnostic.line >= start and (stop is None or diagnostic.line < stop):
-                index = position
-        if index is None:
-            whole.append(diagnostic)
+    for name, found in fields_with_diagnostics(diagnostics, source).items():
+        parts = name.split(".")
+        if len(parts) >= 2 and parts[0] == "ärenden" and parts[1].isdigit():
+            per_item.setdefault(int(parts[1]), []).extend(found)
         else:
-            per_item.setdefault(index, []).append(diagnostic)
+            whole.extend(found)
     return whole, per_item
 
 
@@ -524,7 +511,6 @@ __all__ = [
     "describe",
     "disclosure_fields",
     "grounds",
-    "item_lines",
     "item_title",
     "meeting_document",
     "meeting_rows",

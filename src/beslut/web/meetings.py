@@ -161,7 +161,7 @@ def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
         raise NotReadable(f"{rel} är inte ett sammanträde (ingen YAML-mappning).")
     items = [i if isinstance(i, dict) else {"typ": str(i)} for i in data.get("ärenden") or []]
     diagnostics = snapshot.for_file(rel)
-    whole, per_item = md.split_diagnostics(diagnostics, md.item_lines(source.text))
+    whole, per_item = md.split_diagnostics(diagnostics, source)
     document = md.meeting_document(snapshot.workspace, rel)
     view = md.view_of(snapshot.workspace, document) if document is not None else None
     organ = str(data.get("instans") or "")
@@ -245,7 +245,13 @@ async def meeting_action(request: Request) -> Response:
         return _render(
             request,
             "meeting_conflict.html",
-            {"rel": rel, "message": str(exc), "proposed": exc.proposed, "current": exc.current},
+            {
+                "rel": rel,
+                "message": str(exc),
+                "proposed": exc.proposed,
+                "current": exc.current,
+                "diff": exc.diff(),
+            },
             status=409,
         )
     except md.ActionRefused as exc:
