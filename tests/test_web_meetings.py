@@ -157,8 +157,13 @@ def test_case_items_need_a_diarienummer_or_papers_elsewhere_with_a_title(ws: Pat
     original = (ws / MEETING).read_bytes()
     missing = _act(client, token, action="ny", typ="beslut")
     assert missing.status_code == 400 and "diarienummer" in missing.text
-    no_title = _act(client, token, action="ny", typ="beslut", underlag="lämnas_senare")
+    no_title = _act(
+        client, token, action="ny", typ="beslut", underlag="lämnas_senare", notering="Kommer"
+    )
     assert no_title.status_code == 400 and "rubrik" in no_title.text
+    # What was typed stays in the form.
+    assert 'value="Kommer"' in no_title.text
+    assert '<option value="lämnas_senare" selected>' in no_title.text
     assert (ws / MEETING).read_bytes() == original
     ok = _act(
         client,
@@ -438,3 +443,22 @@ def test_downloads_come_only_from_output_with_their_content_type(
         assert "hemlig" not in answer.text and "typ: organisation" not in answer.text
         assert "Det gick inte" in answer.text, url
     assert "finns inte" in client.get("/mote/fil/möten/2022-06-14-hsn/ärende-99.pdf").text
+
+
+def test_only_meeting_files_in_the_workspace_open_as_meetings(ws: Path) -> None:
+    client, token = _client(ws)
+    case = client.get("/mote/content/ärenden/22HSN5101-månadsrapport-oktober-2020.md")
+    assert case.status_code == 404 and "mötesfil" in case.text
+    profile = client.get("/mote/content/profil.yaml")
+    assert profile.status_code == 404 and "inte ett sammanträde" in profile.text
+    for url in ("/mote/%2E%2E/%2E%2E/etc/passwd", "/mote/%2Fetc%2Fhosts"):
+        answer = client.get(url)
+        assert answer.status_code == 404 and "Sökvägen" in answer.text, url
+        posted = client.post(url, data={"csrf": token, "action": "ned", "index": "0"})
+        assert posted.status_code == 404, url
+    profile_text = (ws / "content/profil.yaml").read_bytes()
+    refused = client.post(
+        "/mote/content/profil.yaml", data={"csrf": token, "action": "bort", "index": "0"}
+    )
+    assert refused.status_code in (400, 404)
+    assert (ws / "content/profil.yaml").read_bytes() == profile_text

@@ -34,10 +34,11 @@ from starlette.routing import Route
 
 from beslut.errors import UserError
 from beslut.load.paths import default_out_dir
+from beslut.model.models import MEETING_TYPE
 from beslut.web import meeting_data as md
 from beslut.web.files import Conflict, NotReadable, plain, read_meeting, save_meeting
 from beslut.web.meeting_build import BuildRunning, Builds, sse
-from beslut.web.paths import PathRefused, resolve_inside
+from beslut.web.paths import PathRefused, relative, resolve_inside
 from beslut.web.state import Snapshot, WorkspaceState
 
 STATES = {"fel": "Fel", "varningar": "Varningar", "klar": "Klar"}
@@ -97,9 +98,8 @@ async def meeting_new(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form()
         values = {k: str(form.get(k, "")).strip() for k in ("instans", "datum")}
-        error = await run_in_threadpool(_create, request.app.state.root, values, organs)
+        error, rel = await run_in_threadpool(_create, request.app.state.root, values, organs)
         if not error:
-            rel = f"content/möten/{values['datum']}-{values['instans']}.yaml"
             return RedirectResponse(f"/mote/{quote(rel)}?sparat=ny", status_code=303)
     return _render(
         request,
@@ -109,21 +109,21 @@ async def meeting_new(request: Request) -> Response:
     )
 
 
-def _create(root: Path, values: dict[str, str], organs: list[tuple[str, str]]) -> str:
-    """Create the meeting file; return a Swedish error, or "" when it was created."""
+def _create(root: Path, values: dict[str, str], organs: list[tuple[str, str]]) -> tuple[str, str]:
+    """Create the meeting file; return (a Swedish error or "", the new file's rel)."""
     from beslut import api
 
     if values["instans"] not in {o for o, _ in organs}:
-        return "Välj vilken nämnd eller styrelse sammanträdet gäller."
+        return "Välj vilken nämnd eller styrelse sammanträdet gäller.", ""
     try:
         date = dt.date.fromisoformat(values["datum"])
     except ValueError:
-        return "Ange sammanträdets datum som ÅÅÅÅ-MM-DD, t.ex. 2026-03-17."
+        return "Ange sammanträdets datum som ÅÅÅÅ-MM-DD, t.ex. 2026-03-17.", ""
     try:
-        api.new_meeting(root, date=date, organ=values["instans"])
+        path = api.new_meeting(root, date=date, organ=values["instans"])
     except UserError as exc:
-        return str(exc)
-    return ""
+        return str(exc), ""
+    return "", relative(root, path)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -154,11 +154,20 @@ def _rel_of(request: Request) -> str:
     return str(request.path_params["rel"])
 
 
+def _meeting_data(rel: str, data: Any) -> dict[str, Any]:
+    """The meeting file's plain data; NotReadable when the file is not a meeting."""
+    found = plain(data)
+    if not isinstance(found, dict) or found.get("typ") != MEETING_TYPE:
+        raise NotReadable(
+            f"{rel} är inte ett sammanträde: filen saknar ”typ: {MEETING_TYPE}”. Öppna "
+            "sammanträdet från listan över sammanträden."
+        )
+    return found
+
+
 def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
     source = read_meeting(root, rel)
-    data = plain(source.data)
-    if not isinstance(data, dict):
-        raise NotReadable(f"{rel} är inte ett sammanträde (ingen YAML-mappning).")
+    data = _meeting_data(rel, source.data)
     items = [i if isinstance(i, dict) else {"typ": str(i)} for i in data.get("ärenden") or []]
     diagnostics = snapshot.for_file(rel)
     whole, per_item = md.split_diagnostics(diagnostics, source)
@@ -219,6 +228,7 @@ async def meeting_page(request: Request) -> Response:
             "saved": request.query_params.get("sparat", ""),
             "error": "",
             "job": job if builds(request).get(job) else (running.id if running else ""),
+            "form": {},
         }
     )
     return _render(request, "meeting.html", context)
@@ -236,7 +246,7 @@ async def meeting_action(request: Request) -> Response:
 
     def save() -> str:
         source = read_meeting(root, rel)
-        new = md.apply_action(plain(source.data), action, form)
+        new = md.apply_action(_meeting_data(rel, source.data), action, form)
         return save_meeting(root, rel, base_version=version, data=new)
 
     try:
@@ -257,7 +267,10 @@ async def meeting_action(request: Request) -> Response:
     except md.ActionRefused as exc:
         snapshot = await _snapshot(request)
         context = await run_in_threadpool(_page_context, root, snapshot, rel)
-        context.update({"saved": "", "error": str(exc), "job": "", "form": form})
+        # Only the add form is filled in again; the other forms show the file as it is.
+        context.update(
+            {"saved": "", "error": str(exc), "job": "", "form": form if action == "ny" else {}}
+        )
         return _render(request, "meeting.html", context, status=400)
     except (NotReadable, UserError) as exc:
         return _render(request, "meeting_missing.html", {"message": str(exc)}, status=400)

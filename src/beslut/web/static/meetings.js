@@ -136,3 +136,11 @@
     setupBuild();
   });
 })();
+
+// Removing an item asks first (the form still works without JavaScript).
+document.addEventListener("click", function (event) {
+  const button = event.target.closest ? event.target.closest("button[value='bort']") : null;
+  if (!button) return;
+  const what = (button.getAttribute("aria-label") || "").replace(/^Ta bort /, "");
+  if (!window.confirm("Ta bort " + what + " från föredragningslistan?")) event.preventDefault();
+});
