@@ -10,6 +10,7 @@ makes, so the withheld list on the page and the public packet cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -406,12 +407,36 @@ class Built:
     public_item_pdfs: dict[int, str] = field(default_factory=dict)
 
 
+_PAGES_CACHE: dict[str, tuple[tuple[int, int, int], dict[int, str]]] = {}
+_PAGES_LOCK = threading.Lock()
+
+
 def packet_pages(pdf: Path) -> dict[int, str]:
     """Item number → the page label of its bookmark ("Ärende N: …") in a built packet.
 
     Bookmarks of items without papers point to the first page and end with the note that their
-    papers are elsewhere; the caller shows pages only for items that have papers.
+    papers are elsewhere; the caller shows pages only for items that have papers. Reading a
+    packet's outline takes pypdf a few hundred milliseconds, so the answer is kept per file
+    until the file changes (publishing replaces it: a new inode, size or mtime).
     """
+    try:
+        info = pdf.stat()
+    except OSError:
+        return {}
+    stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+    with _PAGES_LOCK:
+        cached = _PAGES_CACHE.get(str(pdf))
+    if cached is not None and cached[0] == stamp:
+        return dict(cached[1])
+    pages = _read_packet_pages(pdf)
+    with _PAGES_LOCK:
+        if len(_PAGES_CACHE) >= 32:
+            _PAGES_CACHE.clear()
+        _PAGES_CACHE[str(pdf)] = (stamp, pages)
+    return dict(pages)
+
+
+def _read_packet_pages(pdf: Path) -> dict[int, str]:
     try:
         reader = PdfReader(pdf)
         labels = reader.page_labels
