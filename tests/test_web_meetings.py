@@ -241,8 +241,9 @@ def test_a_stale_form_gets_a_conflict_page_with_both_versions(ws: Path) -> None:
     assert answer.text.count("sal Indalsälven") >= 2  # the proposal and the file as it is now
     diff = answer.text[answer.text.index('id="skillnad"') :]
     diff = diff[: diff.index("</pre>")]
-    # The user's move, as a difference against the file now: 22HSN5102 comes first.
-    assert "+    diarienummer: 22HSN5101" in diff or "-    diarienummer: 22HSN5101" in diff
+    # The user's move (item 5, 22HSN5102, one step down) as a difference against the file now.
+    assert "+    diarienummer: 22HSN5102" in diff or "-    diarienummer: 22HSN5102" in diff
+    assert "sal Indalsälven" not in diff  # both versions have the other program's edit
     assert path.read_text("utf-8") == edited
 
 
