@@ -463,3 +463,29 @@ def test_only_meeting_files_in_the_workspace_open_as_meetings(ws: Path) -> None:
     )
     assert refused.status_code in (400, 404)
     assert (ws / "content/profil.yaml").read_bytes() == profile_text
+
+
+def test_a_build_posted_without_javascript_shows_how_it_ended(ws: Path) -> None:
+    app = create_app(ws.resolve())
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    token = app.state.guard.csrf_token
+
+    def runner(_root: Path, progress: Any) -> dict[str, Any]:
+        progress("publicerar", 0, 0)
+        return {"ok": False, "summary": "Bygget hittade fel.", "errors": ["a.md:3:1: fel: X"]}
+
+    app.state.meeting_builds = Builds(ws.resolve(), runner)
+    posted = client.post(f"/mote/bygg/{MEETING}", data={"csrf": token}, follow_redirects=False)
+    assert posted.status_code == 303 and "?bygge=" in posted.headers["location"]
+    job = app.state.meeting_builds.get(posted.headers["location"].split("bygge=")[1][:32])
+    assert job is not None
+    for _ in range(100):
+        if job.since(0)[1]:
+            break
+        threading.Event().wait(0.05)
+    page = client.get(posted.headers["location"]).text
+    status = page[
+        page.index('id="byggstatus"') : page.index("</ol>", page.index('id="byggstatus"'))
+    ]
+    assert 'data-state="fel"' in status and "Bygget hittade fel." in status
+    assert "<li>Publicerar …</li>" in status and "a.md:3:1: fel: X" in status

@@ -221,13 +221,24 @@ async def meeting_page(request: Request) -> Response:
         context = await run_in_threadpool(_page_context, root, snapshot, rel)
     except (NotReadable, PathRefused) as exc:
         return _missing(request, str(exc))
-    job = request.query_params.get("bygge", "")
+    # A running build is followed by meetings.js; a finished one named in the address (the
+    # form posted without JavaScript) is shown as it ended.
+    asked = builds(request).get(request.query_params.get("bygge", ""))
     running = builds(request).running
+    finished: dict[str, Any] | None = None
+    lines: list[str] = []
+    if asked is not None:
+        events, done = asked.since(0)
+        if done:
+            finished = events[-1]
+            lines = [str(e.get("text", "")) for e in events[:-1]]
     context.update(
         {
             "saved": request.query_params.get("sparat", ""),
             "error": "",
-            "job": job if builds(request).get(job) else (running.id if running else ""),
+            "job": running.id if running else "",
+            "finished": finished,
+            "finished_lines": lines,
             "form": {},
         }
     )
@@ -269,7 +280,14 @@ async def meeting_action(request: Request) -> Response:
         context = await run_in_threadpool(_page_context, root, snapshot, rel)
         # Only the add form is filled in again; the other forms show the file as it is.
         context.update(
-            {"saved": "", "error": str(exc), "job": "", "form": form if action == "ny" else {}}
+            {
+                "saved": "",
+                "error": str(exc),
+                "job": "",
+                "finished": None,
+                "finished_lines": [],
+                "form": form if action == "ny" else {},
+            }
         )
         return _render(request, "meeting.html", context, status=400)
     except (NotReadable, UserError) as exc:

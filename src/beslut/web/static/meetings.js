@@ -91,12 +91,12 @@
         (result.errors || []).forEach(function (text) { line(text, "diagnostic fel"); });
         if (result.ok) {
           const again = document.createElement("a");
-          again.href = location.pathname + "#kallelse-rubrik";
+          // A new address each time, so following the link always loads the page again.
+          again.href = location.pathname + "?byggt=" + Date.now() + "#kallelse-rubrik";
           again.textContent = "Ladda om sidan för de nya sidnumren och handlingarna";
           again.id = "byggladda";
           summary.appendChild(document.createTextNode(" "));
           summary.appendChild(again);
-          again.addEventListener("click", function (ev) { ev.preventDefault(); location.reload(); });
         }
         button.disabled = false;
       });
