@@ -344,6 +344,14 @@ def test_unreadable_files_say_where(root: Path) -> None:
         read_case(root, rel)
     with pytest.raises(PathRefused):
         read_case(root, "../utanför.md")
+    # What check refuses, the app refuses too, with the loader's own message.
+    meeting = "content/möten/trasigt.yaml"
+    (root / meeting).write_text("plats: &a Huset\nlokal: *a\n", encoding="utf-8")
+    with pytest.raises(NotReadable, match=r"trasigt\.yaml:1:\d+: YAML-ankare"):
+        read_meeting(root, meeting)
+    (root / meeting).write_text("ordförande:\n\tnamn: A\n", encoding="utf-8")
+    with pytest.raises(NotReadable, match=r"trasigt\.yaml:2:1: Tabbtecken"):
+        read_meeting(root, meeting)
 
 
 def test_create_file_never_overwrites(root: Path) -> None:
@@ -437,3 +445,15 @@ def test_a_changed_line_that_ruamel_writes_differently_takes_only_its_stretch(ro
         "+rubrik: En kortare rubrik",
     ]
     assert _loaded(root, rel) == (front, "Text.\n")
+
+
+def test_merge_moves_items_with_their_comments_and_edits_in_place() -> None:
+    text = "l:\n  - a  # A\n  - b  # B\n  - c  # C\n"
+    data = files._load_rt(text)
+    merge(data, {"l": ["c", "b", "a"]})  # reversed: each keeps its comment
+    assert files._dump(data, (2, 4, 2)) == "l:\n  - c  # C\n  - b  # B\n  - a  # A\n"
+    data = files._load_rt(text)
+    merge(data, {"l": ["a", "B!", "c", "d"]})  # one edited in place, one appended
+    assert (
+        files._dump(data, (2, 4, 2)) == "l:\n  - a  # A\n  - B! # B\n  - c  # C\n  - d\n"
+    )  # the comment keeps its column

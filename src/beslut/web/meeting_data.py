@@ -111,10 +111,13 @@ class MeetingRow:
 def meeting_rows(workspace: Workspace, diagnostics: Sequence[Diagnostic]) -> list[MeetingRow]:
     """Every meeting file of the workspace, also those that do not load, newest first."""
     loaded = {m.rel: m for m in workspace.meetings}
+    cases = {c.rel for c in workspace.cases}
     profile = workspace.profile
     rows = []
     for path in case_files(workspace.root):
         rel = path.relative_to(workspace.root).as_posix()
+        if rel in cases:
+            continue
         document = loaded.get(rel)
         if document is not None:
             organ, date = document.meeting.organ, document.meeting.date.isoformat()
