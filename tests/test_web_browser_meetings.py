@@ -17,7 +17,7 @@ def _order(served: Any) -> list[str]:
 
 
 def test_meeting_list_and_new_meeting_form_are_accessible(served: Any, page: Any) -> None:
-    page.goto(served.url + "moten")
+    page.goto(served.url + "moten", timeout=60_000)  # the first page loads and checks all
     assert page.title() == "Sammanträden – beslut"
     assert page.get_by_role("link", name="2022-06-14").is_visible()
     assert_accessible(page)
@@ -35,7 +35,7 @@ def test_meeting_list_and_new_meeting_form_are_accessible(served: Any, page: Any
 
 
 def test_reorder_build_and_see_both_packets(served: Any, page: Any) -> None:
-    page.goto(served.url + "moten")
+    page.goto(served.url + "moten", timeout=60_000)  # the first page loads and checks all
     page.get_by_role("link", name="2022-06-14").click()
     page.wait_for_url("**/mote/content/**")
     assert_accessible(page)
@@ -95,3 +95,12 @@ def test_reorder_build_and_see_both_packets(served: Any, page: Any) -> None:
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert_accessible(page)
     screenshot(page, "mote-paket")
+
+    # On a narrow screen the frames give way to the links.
+    page.set_viewport_size({"width": 420, "height": 900})
+    assert not internal.is_visible() and not public.is_visible()
+    assert page.get_by_role("link", name="Intern version (handlingar.pdf)").is_visible()
+    assert page.get_by_role(
+        "link", name="Offentlig version (offentlig/handlingar.pdf)"
+    ).is_visible()
+    assert_accessible(page)
