@@ -259,6 +259,9 @@ def test_diagnostics_are_shown_at_the_top_and_next_to_their_item(ws: Path) -> No
     assert "22HSN9999" in top
     item = page[page.index('id="punkt-6"') : page.index('id="punkt-7"')]
     assert "22HSN9999" in item and 'class="diagnostic fel"' in item
+    assert "Öppna ärendet" not in item  # no case has that number
+    case = page[page.index('id="punkt-5"') : page.index('id="punkt-6"')]
+    assert 'href="/arende/redigera/content/%C3%A4renden/22HSN5103-' in case
     assert page.count("22HSN9999") >= 3
 
 

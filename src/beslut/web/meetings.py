@@ -182,6 +182,7 @@ def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
         "data": data,
         "items": items,
         "titles": [md.describe(i) for i in items],
+        "case_rels": [_case_rel(snapshot, i) for i in items],
         "diagnostics": diagnostics,
         "whole": whole,
         "per_item": per_item,
@@ -197,6 +198,15 @@ def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
         "organ_name": dict(_organs(snapshot)).get(organ, organ),
         "first": profile.agenda.first_number if profile else 1,
     }
+
+
+def _case_rel(snapshot: Snapshot, item: dict[str, Any]) -> str:
+    """The case file an item presents ("" for none), found as the build finds it."""
+    dnr = item.get("diarienummer")
+    if item.get("typ") != "beslut" or item.get("underlag") or not dnr:
+        return ""
+    case = snapshot.workspace.case_by_dnr(str(dnr))
+    return case.rel if case is not None else ""
 
 
 def _located(root: Path, rel: str) -> str | None:
