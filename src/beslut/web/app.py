@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from beslut import __version__
-from beslut.web import cases
+from beslut.web import case_edit, cases
 from beslut.web.security import Guard, GuardMiddleware
 from beslut.web.state import WorkspaceState
 
@@ -57,6 +57,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", _home),
         *cases.ROUTES,
+        *case_edit.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
