@@ -218,8 +218,9 @@ def test_reordering_and_removing_rows_is_saved(client: TestClient, root: Path) -
     assert response.status_code == 303
     text = (root / KS).read_text(encoding="utf-8")
     assert "delges:\n  - Kommunikationsavdelningen\n  - Samtliga förvaltningar\n" in text
-    assert "beslutsunderlag:\n  - Kommunledningskontorets tjänsteskrivelse den 6 oktober 2025\n" in (
-        text
+    assert (
+        "beslutsunderlag:\n  - Kommunledningskontorets tjänsteskrivelse den 6 oktober 2025\n"
+        in (text)
     )
     assert "  - Handlingsplan för klarspråk 2026–2027\n" not in text
 
@@ -294,9 +295,7 @@ def test_a_conflicting_save_gets_409_with_both_versions(client: TestClient, root
     assert "Min nya rubrik" not in path.read_text(encoding="utf-8")
 
 
-def test_diagnostics_beside_their_fields_and_in_the_summary(
-    client: TestClient, root: Path
-) -> None:
+def test_diagnostics_beside_their_fields_and_in_the_summary(client: TestClient, root: Path) -> None:
     items = form_items(client.get(edit_url(KS)).text)
     cleared = replace(items, "rubrik", "")
     cleared = replace(cleared, "handläggare.0.namn", "")
@@ -307,7 +306,9 @@ def test_diagnostics_beside_their_fields_and_in_the_summary(
     assert field, "the rubrik field shows its error"
     assert 'aria-describedby="f-rubrik-hjalp f-rubrik-fel"' in field.group(0)
     assert 'aria-invalid="true"' in field.group(0)
-    assert re.search(r'<ul class="field-messages" id="f-rubrik-fel"><li class="diagnostic fel">', page)
+    assert re.search(
+        r'<ul class="field-messages" id="f-rubrik-fel"><li class="diagnostic fel">', page
+    )
     assert '<a href="#f-rubrik">Fel i rubrik' in page
     # handläggare is one group in the file, row 0 in the form: its error is still beside it
     assert 'aria-describedby="f-handläggare-0-namn-hjalp f-handläggare-0-namn-fel"' in page
@@ -321,7 +322,11 @@ def test_the_ratta_button_applies_one_fix(client: TestClient, root: Path) -> Non
     broken = text.replace(first.group(0), f"{first.group(1)}{first.group(2)};\n", 1)
     path.write_text(broken, encoding="utf-8")
     page = client.get(edit_url(ATT_CASE)).text
-    form = re.search(r'<form method="post" action="/arende/ratta/[^"]+" class="fix-form">(.*?)</form>', page, re.S)
+    form = re.search(
+        r'<form method="post" action="/arende/ratta/[^"]+" class="fix-form">(.*?)</form>',
+        page,
+        re.S,
+    )
     assert form, "a Rätta button is shown"
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(1)))
     assert ">Rätta</button>" in form.group(1)

@@ -164,9 +164,7 @@ async def _edit_response(
     path = resolve_inside(root, rel)
     parsed, _ = await run_in_threadpool(load_source, path, root)
     mapped = map_diagnostics(parsed, diagnostics, known, markdown=markdown)
-    fixable = [
-        (index, d) for index, d in enumerate(diagnostics) if d.fix is not None
-    ]
+    fixable = [(index, d) for index, d in enumerate(diagnostics) if d.fix is not None]
     profile = snapshot.workspace.profile
     context = {
         "nav": "arenden",
@@ -309,7 +307,15 @@ def decision_preview(front: Mapping[str, Any], profile: Profile) -> list[dict[st
     """
     proposal = Proposal.model_validate(front.get("förslag") or {})
     doc_type = DocumentType(str(front.get("typ") or DocumentType.TJANSTESKRIVELSE.value))
-    case = Case.model_construct(doc_type=doc_type, proposal=proposal)
+    # proposal_parts reads only the type and the proposal; the rest is not validated here
+    case = Case.model_construct(
+        doc_type=doc_type,
+        proposal=proposal,
+        title="",
+        diary_number="",
+        organ="",
+        date=dt.date.today(),
+    )
     heading, parts = proposal_parts(case, profile)
     blocks = [
         {
@@ -422,7 +428,10 @@ async def _new_response(
 async def create(request: Request) -> Response:
     root: Path = request.app.state.root
     form = await request.form()
-    values = {k: str(form.get(k) or "").strip() for k in ("instans", "typ", "rubrik", "diarienummer", "datum")}
+    values = {
+        k: str(form.get(k) or "").strip()
+        for k in ("instans", "typ", "rubrik", "diarienummer", "datum")
+    }
     snapshot = await _snapshot(request)
     profile = snapshot.workspace.profile
     problems = _new_problems(values, profile)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Union, get_args, get_origin
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from ruamel.yaml import YAML
@@ -134,8 +134,10 @@ def _is_model(annotation: Any) -> bool:
 def _row_type(item: Any) -> bool:
     """True when list rows of this type get their own fields (else the list is YAML)."""
     item_type, _ = _unwrap(item)
-    return item_type in (str, int, dt.date) or _is_model(item_type) or (
-        isinstance(item_type, type) and issubclass(item_type, enum.Enum)
+    return (
+        item_type in (str, int, dt.date)
+        or _is_model(item_type)
+        or (isinstance(item_type, type) and issubclass(item_type, enum.Enum))
     )
 
 
@@ -270,7 +272,7 @@ def _single(
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         options = tuple((str(m.value), str(m.value)) for m in annotation)
         if optional or not required:
-            options = (("", "(standard)"),) + options
+            options = (("", "(standard)"), *options)
         return FormField(path, label, help_text, "select", _text(value), required, options)
     if get_origin(annotation) is Literal:
         options = tuple((str(a), str(a)) for a in get_args(annotation))
@@ -333,9 +335,7 @@ def _point_group(value: Any, path: str, label: str, help_text: str, depth: int) 
     """A decision point: its text, and a list under it (written as text when it has none)."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         value = {"punkt": str(value)}
-    return FormGroup(
-        path, label, help_text, _model_nodes(DecisionPoint, value, f"{path}.", depth)
-    )
+    return FormGroup(path, label, help_text, _model_nodes(DecisionPoint, value, f"{path}.", depth))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -392,8 +392,9 @@ def _messages(path: str, diagnostics: Mapping[str, Sequence[Diagnostic]]) -> tup
     if not found:
         return Markup(""), False
     lines = Markup("").join(
-        Markup('<li class="diagnostic {cls}">{level}: {msg} <span class="code">[{code}]</span>'
-               "</li>").format(
+        Markup(
+            '<li class="diagnostic {cls}">{level}: {msg} <span class="code">[{code}]</span></li>'
+        ).format(
             cls="fel" if d.level == Level.ERROR else "varning",
             level="Fel" if d.level == Level.ERROR else "Varning",
             msg=d.message,
@@ -672,7 +673,9 @@ def _parse_single(
     had: bool,
 ) -> tuple[bool, Any]:
     if annotation is DecisionPoint:
-        data = _parse_model(DecisionPoint, form, f"{path}.", old if isinstance(old, Mapping) else {})
+        data = _parse_model(
+            DecisionPoint, form, f"{path}.", old if isinstance(old, Mapping) else {}
+        )
         text = data.get("punkt", "")
         if set(data) <= {"punkt"} or (set(data) == {"punkt", "lista"} and not data["lista"]):
             return True, text
