@@ -12,6 +12,7 @@ the data the form sent.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import difflib
@@ -31,6 +32,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import Resolver
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -40,8 +42,10 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.tokens import CommentToken
 
 from beslut.atomic import write_bytes_atomic
+from beslut.diagnostics import Diagnostic
 from beslut.errors import UserError, os_error_text
 from beslut.load.paths import CACHE_DIR
+from beslut.load.source import _split_front_matter as split_front_matter
 from beslut.load.source import forget
 from beslut.load.yamlpos import YamlSyntaxError
 from beslut.load.yamlpos import load as load_checked
@@ -109,6 +113,18 @@ class Conflict(UserError):
         self.current = current
         self.current_version = current_version
 
+    def diff(self) -> list[str]:
+        """The lines that differ, from the file now on disk to the user's version (a unified
+        diff without file headers), for showing the two side by side or one under the other."""
+        lines = difflib.unified_diff(
+            (self.current or "").splitlines(),
+            (self.proposed or "").splitlines(),
+            fromfile="i filen nu",
+            tofile="din version",
+            lineterm="",
+        )
+        return [line for line in lines if not line.startswith(("---", "+++"))]
+
 
 class NotReadable(UserError):
     """The file cannot be read into a form (syntax error, not UTF-8, no front matter)."""
@@ -160,7 +176,7 @@ def _yaml(layout: tuple[int, int, int] = _LAYOUTS[0]) -> YAML:
     return yaml
 
 
-_RESOLVER = _yaml().resolver
+_RESOLVER = Resolver()  # YAML 1.2 rules, as the loader reads; no state of a load or dump
 
 
 def _is_timestamp(text: str) -> bool:
@@ -626,38 +642,42 @@ def _layout(text: str, data: Any) -> tuple[tuple[int, int, int], str]:
 def _patch(original: str, before: str, after: str) -> str:
     """Apply the change from ``before`` to ``after`` (two dumps) to ``original``.
 
-    ruamel reproduces the example files exactly; for a file it does not (unusual spacing,
-    a plain text continued on the next line), only the lines the change touches are taken from
-    the new dump and every other line stays as the user wrote it. When a changed line cannot
-    be placed in the original, the whole new dump is used (it is verified all the same).
+    ruamel reproduces the example files exactly; for a file it does not (unusual spacing, a
+    text continued on the next line, a flow group with extra spaces), only the lines the change
+    touches are taken from the new dump, together with the neighbouring lines that ruamel
+    writes differently from the file (they belong to the same stretch); every other line stays
+    as the user wrote it. This is a three-way merge with the first dump as the common base.
     """
     if before == original:
         return after
     old, lines, new = before.splitlines(True), original.splitlines(True), after.splitlines(True)
+    # Align the first dump with the file by the lines' text without any spaces, so a line
+    # that differs only in spacing (``typ:    x``, ``{ a: 1 }``, ``-   punkt``) still pairs.
     where: dict[int, int] = {}
-    for block in difflib.SequenceMatcher(None, old, lines, autojunk=False).get_matching_blocks():
+    shapes = ["".join(line.split()) for line in old], ["".join(line.split()) for line in lines]
+    for block in difflib.SequenceMatcher(None, *shapes, autojunk=False).get_matching_blocks():
         for offset in range(block.size):
             where[block.a + offset] = block.b + offset
-    hunks = []
+    mapped = sorted(where)
+    regions: list[list[int]] = []  # [old start, old end, new start, new end]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
         None, old, new, autojunk=False
     ).get_opcodes():
         if tag == "equal":
             continue
-        if i2 > i1:
-            mapped = [where.get(i) for i in range(i1, i2)]
-            if None in mapped or mapped != list(range(mapped[0] or 0, (mapped[0] or 0) + i2 - i1)):
-                return after
-            start, end = int(mapped[0] or 0), int(mapped[0] or 0) + i2 - i1
-        elif i1 in where:
-            start = end = where[i1]
-        elif i1 - 1 in where:
-            start = end = where[i1 - 1] + 1
+        below = bisect.bisect_left(mapped, i1) - 1
+        lo = mapped[below] if below >= 0 else -1  # the last line before that is in the file
+        above = bisect.bisect_left(mapped, i2)
+        hi = mapped[above] if above < len(mapped) else len(old)  # the first one after
+        region = [lo + 1, hi, j1 - (i1 - lo - 1), j2 + (hi - i2)]
+        if regions and region[0] < regions[-1][1]:
+            regions[-1][1], regions[-1][3] = region[1], region[3]  # overlapping: one stretch
         else:
-            return after
-        hunks.append((start, end, new[j1:j2]))
-    for start, end, replacement in reversed(hunks):
-        lines[start:end] = replacement
+            regions.append(region)
+    for start, end, new_start, new_end in reversed(regions):
+        first = where[start - 1] + 1 if start > 0 else 0
+        last = where[end] if end < len(old) else len(lines)
+        lines[first:last] = new[new_start:new_end]
     return "".join(lines)
 
 
@@ -749,11 +769,13 @@ def save_case(
             _check_written(new_front, rel, split.front_offset, front)
         new_body = None if body is None else body.replace("\r\n", "\n")
         text = split.join(new_front, new_body)
-        again = _split(text, rel)
-        if again.front != new_front or (new_body is not None and again.body != new_body):
+        cut = split_front_matter(text, rel)  # exactly as ``check`` will cut the file
+        if isinstance(cut, Diagnostic) or cut[0] != new_front:
+            where = f" {cut.format()}" if isinstance(cut, Diagnostic) else ""
             raise UserError(
-                f"{rel} sparades inte: texten innehåller en rad med bara --- som skulle bryta "
-                "front matter. Ta bort eller ändra den raden."
+                f"{rel} sparades inte: en rad med bara --- i texten skulle flytta gränsen "
+                f"mellan ärendets uppgifter och texten.{where} Ta bort raden eller skriv något "
+                "mer på den."
             )
         return text
 
