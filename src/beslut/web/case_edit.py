@@ -17,7 +17,6 @@ Routes (ASCII paths, ``rel`` relative to the workspace):
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +33,10 @@ from beslut import api
 from beslut.authoring import fix as fixes
 from beslut.diagnostics import Diagnostic, Level
 from beslut.errors import UserError
-from beslut.load.source import Source, forget, load_source
+from beslut.load.source import forget
 from beslut.model.models import Case, DocumentType, Profile, Proposal
 from beslut.render.case import proposal_parts
-from beslut.web import files, forms
+from beslut.web import fieldmap, files, forms
 from beslut.web.paths import PathRefused, relative, resolve_inside
 from beslut.web.state import Snapshot, WorkspaceState
 
@@ -65,41 +64,25 @@ class Mapped:
     """Every diagnostic in file order with its field (None: listed at the top)."""
 
 
-def _path_at(source: Source, diagnostic: Diagnostic) -> tuple[str | int, ...] | None:
-    """The key path a diagnostic's line and column point at: an exact key or value position
-    first, else the deepest key path on that line starting at or before the column."""
-    best: tuple[tuple[bool, bool, int], tuple[str | int, ...]] | None = None
-    for path, located in source.positions.entries.items():
-        for pos in (located.value, located.key):
-            if pos.line != diagnostic.line:
-                continue
-            rank = (pos.column == diagnostic.column, pos.column <= diagnostic.column, len(path))
-            if best is None or rank > best[0]:
-                best = (rank, path)
-    return best[1] if best else None
-
-
 def map_diagnostics(
-    source: Source | None, diagnostics: Sequence[Diagnostic], known: set[str], *, markdown: bool
+    source: files.CaseSource, diagnostics: Sequence[Diagnostic], known: set[str]
 ) -> Mapped:
     """Put each diagnostic beside the form field it concerns (from its file:line:column).
 
-    A line in the body belongs to the Markdown editor; a line in the front matter to the
-    longest key path that starts on it, or the nearest shown parent; the rest (a syntax error,
-    a problem with the whole file) is listed at the top with its file:line.
+    ``fieldmap.field_for`` names the key path (or the body) a diagnostic points at; the field
+    shown for it is that path, or its nearest shown parent (``forms.target_path``). The rest (a
+    syntax error, a problem with the whole file) is listed at the top with its file:line.
     """
     by_path: dict[str, list[Diagnostic]] = {}
     unmapped: list[Diagnostic] = []
     ordered: list[tuple[str | None, Diagnostic]] = []
     for diagnostic in diagnostics:
+        named = fieldmap.field_for(diagnostic, source)
         target: str | None = None
-        if source is not None:
-            if markdown and diagnostic.line > source.body_offset:
-                target = forms.BODY_FIELD
-            else:
-                path = _path_at(source, diagnostic)
-                if path:
-                    target = forms.target_path(".".join(str(p) for p in path), known)
+        if named is not None and (named == fieldmap.BODY or named.startswith(fieldmap.BODY + ":")):
+            target = forms.BODY_FIELD if forms.BODY_FIELD in known else None
+        elif named:
+            target = forms.target_path(named, known)
         if target is None:
             unmapped.append(diagnostic)
         else:
@@ -152,18 +135,14 @@ async def _edit_response(
 ) -> Response:
     from beslut.web.app import render
 
-    started = time.perf_counter()
-    root: Path = request.app.state.root
     rel = source.rel
     snapshot = await _snapshot(request)
     diagnostics = snapshot.for_file(rel)
     markdown = _markdown(rel)
     data = files.plain(source.front) if front is None else dict(front)
     nodes = forms.case_form(data, markdown=markdown)
-    known = forms.field_paths(nodes) | {forms.BODY_FIELD}
-    path = resolve_inside(root, rel)
-    parsed, _ = await run_in_threadpool(load_source, path, root)
-    mapped = map_diagnostics(parsed, diagnostics, known, markdown=markdown)
+    known = forms.field_paths(nodes) | ({forms.BODY_FIELD} if markdown else set())
+    mapped = map_diagnostics(source, diagnostics, known)
     fixable = [(index, d) for index, d in enumerate(diagnostics) if d.fix is not None]
     profile = snapshot.workspace.profile
     context = {
@@ -184,7 +163,6 @@ async def _edit_response(
         "notice": notice,
         "problem": problem,
         "preview_html": _preview_or_message(data, profile),
-        "elapsed_ms": round((time.perf_counter() - started) * 1000),
     }
     return render(request, "case_edit.html", context, status=status)
 
