@@ -512,7 +512,9 @@ def _render_field(node: FormField, diagnostics: Mapping[str, Sequence[Diagnostic
         )
     elif node.kind in ("textarea", "yaml"):
         rows = 6 if node.kind == "yaml" else 4
-        control = Markup('<textarea rows="{rows}" {attrs}>{value}</textarea>').format(
+        # the newline after the opening tag is dropped by HTML parsing; a value's own
+        # leading newline stays
+        control = Markup('<textarea rows="{rows}" {attrs}>\n{value}</textarea>').format(
             rows=rows, attrs=attrs, value=node.value
         )
     else:
