@@ -104,6 +104,7 @@ def test_decision_points_preview_live_and_rows_by_keyboard(served: Any, page: An
     page.get_by_role("button", name="Fet").click()
     assert body.input_value().endswith("**fet text**")
     assert_accessible(page)
+    page.evaluate("() => window.scrollTo(0, 0)")
     screenshot(page, "arende-redigera")
     page.get_by_role("button", name="Spara", exact=True).click()
     page.wait_for_url("**meddelande=sparat**")

@@ -158,6 +158,8 @@ def test_the_form_has_every_field_of_the_case_model(client: TestClient) -> None:
     assert re.search(r'<label for="f-datum">Datum', html)
     assert 'type="date" value="2025-10-06" id="f-datum"' in html
     assert re.search(r'<select id="f-typ" name="typ"', html)
+    assert re.search(r'<select id="f-instans" name="instans"', html)  # the profile's organs
+    assert '<option value="ks" selected>Kommunstyrelsen (ks)</option>' in html
     assert 'id="f-rubrik" name="rubrik" aria-describedby="f-rubrik-hjalp"' in html
     # lists: rows with move/remove buttons and a template to add one
     assert 'name="förslag.block.1.beslutspunkter.1.lista.0"' in html

@@ -140,11 +140,12 @@ async def _edit_response(
     diagnostics = snapshot.for_file(rel)
     markdown = _markdown(rel)
     data = files.plain(source.front) if front is None else dict(front)
-    nodes = forms.case_form(data, markdown=markdown)
+    profile = snapshot.workspace.profile
+    organs = [(o.id, f"{o.name} ({o.id})") for o in profile.organs] if profile else []
+    nodes = forms.case_form(data, markdown=markdown, choices={"instans": organs})
     known = forms.field_paths(nodes) | ({forms.BODY_FIELD} if markdown else set())
     mapped = map_diagnostics(source, diagnostics, known)
     fixable = [(index, d) for index, d in enumerate(diagnostics) if d.fix is not None]
-    profile = snapshot.workspace.profile
     context = {
         "nav": "arenden",
         "rel": rel,

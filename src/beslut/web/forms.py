@@ -215,9 +215,27 @@ def _placeholder(depth: int) -> str:
 # Building the tree
 
 
-def case_form(data: Mapping[str, Any], *, markdown: bool = True) -> list[Node]:
-    """Return the form nodes of a case's front matter (plain data)."""
-    return _model_nodes(Case, data, "", 0, skip=_SKIP_IN_MARKDOWN if markdown else ())
+def case_form(
+    data: Mapping[str, Any],
+    *,
+    markdown: bool = True,
+    choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> list[Node]:
+    """Return the form nodes of a case's front matter (plain data).
+
+    ``choices`` turns top-level text fields into selects (``instans`` → the profile's organs,
+    as (value, text)); a value the file has that is not a choice stays selectable.
+    """
+    nodes = _model_nodes(Case, data, "", 0, skip=_SKIP_IN_MARKDOWN if markdown else ())
+    for node in nodes:
+        options = (choices or {}).get(node.path)
+        if isinstance(node, FormField) and node.kind == "text" and options:
+            listed = tuple((value, text) for value, text in options)
+            if node.value not in {value for value, _ in listed}:
+                listed = ((node.value, node.value or "(välj)"), *listed)
+            node.kind = "select"
+            node.options = listed
+    return nodes
 
 
 def _model_nodes(
