@@ -292,6 +292,7 @@ def test_a_conflicting_save_gets_409_with_both_versions(client: TestClient, root
     assert "rubrik: Min nya rubrik" in response.text  # yours
     assert "namn: Elin Berg-Kvist" in response.text  # the one on disk
     assert "Ladda om filens version" in response.text
+    assert '<span class="diff-yours">+ rubrik: Min nya rubrik</span>' in response.text
     assert "Min nya rubrik" not in path.read_text(encoding="utf-8")
 
 

@@ -214,6 +214,7 @@ def _conflict_page(request: Request, conflict: files.Conflict, version: str) -> 
             "message": str(conflict),
             "proposed": conflict.proposed,
             "current": conflict.current,
+            "diff": conflict.diff() if conflict.proposed is not None else [],
             "base_version": version,
         },
         status=409,
