@@ -391,3 +391,19 @@ def test_saving_any_example_case_unchanged_writes_nothing(client: TestClient, ro
         assert response.status_code == 303, (rel, response.text[:500])
         assert "meddelande=oforandrat" in response.headers["location"], rel
         assert path.read_bytes() == before, rel
+
+
+def test_case_text_is_escaped_and_a_save_needs_the_csrf_token(
+    client: TestClient, root: Path
+) -> None:
+    items = form_items(client.get(edit_url(KS)).text)
+    hostile = replace(items, "rubrik", '<script>alert("x")</script> & "citat"')
+    without = [(k, v) for k, v in hostile if k != "csrf"]
+    response = client.post(edit_url(KS), content=_encode(without), headers=_form_headers())
+    assert response.status_code == 403
+    assert "<script>" not in (root / KS).read_text(encoding="utf-8")
+    response = client.post(edit_url(KS), content=_encode(hostile), headers=_form_headers())
+    assert response.status_code == 303
+    page = client.get(edit_url(KS)).text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;citat&#34;" in page
