@@ -152,7 +152,7 @@ async def _edit_response(
         "rel_url": quote(rel),
         "version": source.version,
         "title": str(data.get("rubrik") or Path(rel).stem),
-        "form_html": forms.render_form(nodes, mapped.by_path),
+        "form_html": forms.render_form(nodes, mapped.by_path, fold_empty=True),
         "markdown": markdown,
         "body": source.body if body is None else body,
         "body_messages": mapped.by_path.get(forms.BODY_FIELD, []),

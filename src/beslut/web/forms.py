@@ -400,9 +400,43 @@ def target_path(path: str, known: set[str]) -> str | None:
 # Rendering
 
 
-def render_form(nodes: Sequence[Node], diagnostics: Mapping[str, Sequence[Diagnostic]]) -> Markup:
-    """Return the HTML of the form's fields; ``diagnostics`` by target path."""
-    return Markup("").join(_render(node, diagnostics) for node in nodes)
+def render_form(
+    nodes: Sequence[Node],
+    diagnostics: Mapping[str, Sequence[Diagnostic]],
+    *,
+    fold_empty: bool = False,
+) -> Markup:
+    """Return the HTML of the form's fields; ``diagnostics`` by target path.
+
+    With ``fold_empty``, optional fields the file leaves empty go last, into a closed
+    "Fler uppgifter" section (open when one of them has a diagnostic), so a case shows first
+    what it has.
+    """
+    if not fold_empty:
+        return Markup("").join(_render(node, diagnostics) for node in nodes)
+    shown = [n for n in nodes if not _foldable(n)]
+    folded = [n for n in nodes if _foldable(n)]
+    html = Markup("").join(_render(node, diagnostics) for node in shown)
+    if folded:
+        paths = field_paths(folded)
+        is_open = any(path in diagnostics for path in paths)
+        html += Markup(
+            '<details class="more-fields"{open}><summary>Fler uppgifter (valfria, tomma nu): '
+            "{names}</summary>{fields}</details>"
+        ).format(
+            open=Markup(" open") if is_open else Markup(""),
+            names=", ".join(n.label.lower() for n in folded),
+            fields=Markup("").join(_render(node, diagnostics) for node in folded),
+        )
+    return html
+
+
+def _foldable(node: Node) -> bool:
+    if isinstance(node, FormField):
+        return not node.required and not node.value and not node.checked
+    if isinstance(node, FormList):
+        return not node.items
+    return all(_foldable(child) for child in node.children)
 
 
 def _messages(path: str, diagnostics: Mapping[str, Sequence[Diagnostic]]) -> tuple[Markup, bool]:
