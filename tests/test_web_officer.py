@@ -407,3 +407,13 @@ def test_case_text_is_escaped_and_a_save_needs_the_csrf_token(
     page = client.get(edit_url(KS)).text
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;citat&#34;" in page
+
+
+def test_empty_optional_fields_fold_into_more_fields(client: TestClient) -> None:
+    html = client.get(edit_url(KS)).text
+    main, _, more = html.partition('<details class="more-fields">')
+    assert more, "the empty optional fields are folded"
+    for shown in ('name="rubrik"', 'name="handläggare.0.namn"', 'name="förslag.rubrik"'):
+        assert shown in main
+    for folded in ('name="underrubrik"', 'name="ansvarig.namn"', 'data-path="tabeller"'):
+        assert folded in more and folded not in main

@@ -433,10 +433,17 @@ def render_form(
 
 def _foldable(node: Node) -> bool:
     if isinstance(node, FormField):
-        return not node.required and not node.value and not node.checked
+        return not node.required and _blank(node)
+    return _blank(node)
+
+
+def _blank(node: Node) -> bool:
+    """Nothing filled in (an optional group such as ansvarig counts as empty)."""
+    if isinstance(node, FormField):
+        return not node.value and not node.checked
     if isinstance(node, FormList):
         return not node.items
-    return all(_foldable(child) for child in node.children)
+    return all(_blank(child) for child in node.children)
 
 
 def _messages(path: str, diagnostics: Mapping[str, Sequence[Diagnostic]]) -> tuple[Markup, bool]:
