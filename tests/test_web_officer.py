@@ -417,3 +417,18 @@ def test_empty_optional_fields_fold_into_more_fields(client: TestClient) -> None
         assert shown in main
     for folded in ('name="underrubrik"', 'name="ansvarig.namn"', 'data-path="tabeller"'):
         assert folded in more and folded not in main
+
+
+def test_a_file_that_cannot_be_read_says_where(client: TestClient, root: Path) -> None:
+    path = root / KS
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("instans: ks", "instans: [ks", 1),
+        encoding="utf-8",
+    )
+    response = client.get(edit_url(KS))
+    assert response.status_code == 422
+    found = re.search(rf"{re.escape(KS)}:(\d+):(\d+):", unescape(response.text))
+    assert found, response.text[-1500:]
+    assert int(found.group(1)) >= 7
+    assert client.get(edit_url("content/ärenden/finns-inte.md")).status_code == 404
+    assert client.get("/arende/redigera/..%2F..%2Fetc%2Fpasswd").status_code in (400, 404)
