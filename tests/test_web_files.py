@@ -344,6 +344,14 @@ def test_unreadable_files_say_where(root: Path) -> None:
         read_case(root, rel)
     with pytest.raises(PathRefused):
         read_case(root, "../utanför.md")
+    # What check refuses, the app refuses too, with the loader's own message.
+    meeting = "content/möten/trasigt.yaml"
+    (root / meeting).write_text("plats: &a Huset\nlokal: *a\n", encoding="utf-8")
+    with pytest.raises(NotReadable, match=r"trasigt\.yaml:1:\d+: YAML-ankare"):
+        read_meeting(root, meeting)
+    (root / meeting).write_text("ordförande:\n\tnamn: A\n", encoding="utf-8")
+    with pytest.raises(NotReadable, match=r"trasigt\.yaml:2:1: Tabbtecken"):
+        read_meeting(root, meeting)
 
 
 def test_create_file_never_overwrites(root: Path) -> None:
@@ -437,3 +445,70 @@ def test_a_changed_line_that_ruamel_writes_differently_takes_only_its_stretch(ro
         "+rubrik: En kortare rubrik",
     ]
     assert _loaded(root, rel) == (front, "Text.\n")
+
+
+def test_merge_moves_items_with_their_comments_and_edits_in_place() -> None:
+    text = "l:\n  - a  # A\n  - b  # B\n  - c  # C\n"
+    data = files._load_rt(text)
+    merge(data, {"l": ["c", "b", "a"]})  # reversed: each keeps its comment
+    assert files._dump(data, (2, 4, 2)) == "l:\n  - c  # C\n  - b  # B\n  - a  # A\n"
+    data = files._load_rt(text)
+    merge(data, {"l": ["a", "B!", "c", "d"]})  # one edited in place, one appended
+    assert (
+        files._dump(data, (2, 4, 2)) == "l:\n  - a  # A\n  - B! # B\n  - c  # C\n  - d\n"
+    )  # the comment keeps its column
+
+
+def test_the_profile_round_trips(root: Path) -> None:
+    rel = "content/profil.yaml"
+    path = root / rel
+    original = path.read_bytes()
+    data, _ = _loaded(root, rel)
+    source = files.read_yaml(root, rel)
+    assert files.save_yaml(root, rel, base_version=source.version, data=data) == source.version
+    assert path.read_bytes() == original
+    data["organisation"]["namn"] += " (ändrad)"
+    files.save_yaml(root, rel, base_version=source.version, data=data)
+    changed = _changed_lines(original.decode("utf-8"), path.read_text(encoding="utf-8"))
+    assert len(changed) == 2 and changed[1].endswith(" (ändrad)")
+    assert _loaded(root, rel)[0] == data
+
+
+def test_check_reads_saved_files_as_before(root: Path) -> None:
+    """After one decision point of every case is changed through the app, ``check`` reports
+    the same diagnostics on every other line: the files still validate as before."""
+    from beslut import api
+
+    def where(diagnostics: list[Any]) -> set[tuple[str, int, int, str]]:
+        return {(d.path, d.line, d.column, d.code) for d in diagnostics}
+
+    before = where(api.check(root))
+    changed_lines: set[tuple[str, int]] = set()
+    for rel in CASES:
+        front, _ = _loaded(root, rel)
+        points, index = _first_point(front)
+        if isinstance(points[index], str):
+            points[index] = points[index].replace("nämnden", "nämnden nu", 1) + " i år"
+        else:
+            points[index]["punkt"] += " i år"
+        text = (root / rel).read_text(encoding="utf-8")
+        save_case(root, rel, base_version=version_of(root / rel), front=front, body=None)
+        after = (root / rel).read_text(encoding="utf-8").split("\n")
+        lines = [
+            n for n, (a, b) in enumerate(zip(text.split("\n"), after, strict=True), 1) if a != b
+        ]
+        assert len(lines) == 1
+        changed_lines.add((rel, lines[0]))
+    after = where(api.check(root))
+    assert {d for d in before ^ after if (d[0], d[1]) not in changed_lines} == set()
+
+
+def test_a_case_that_ends_at_its_closing_fence(root: Path) -> None:
+    rel = "content/ärenden/kort.md"
+    version = _write(root, rel, "---\nrubrik: R\n---")
+    source = read_case(root, rel)
+    assert plain(source.front) == {"rubrik": "R"} and source.body == ""
+    version = save_case(root, rel, base_version=version, front={"rubrik": "S"}, body=None)
+    assert (root / rel).read_text(encoding="utf-8") == "---\nrubrik: S\n---"
+    save_case(root, rel, base_version=version, front=None, body="Text\n")
+    assert (root / rel).read_text(encoding="utf-8") == "---\nrubrik: S\n---\nText\n"

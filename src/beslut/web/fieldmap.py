@@ -47,14 +47,28 @@ def _yaml_text(source: CaseSource | YamlSource) -> tuple[str, int]:
     return front, source.front_offset
 
 
+_POSITIONS: dict[tuple[str, str], tuple[Any, dict[PathKey, Located]]] = {}
+"""(file, version) → its plain data and position map: a page maps many diagnostics of the same
+file, and parsing a long front matter takes a while. Bounded; cleared when full."""
+_POSITIONS_LIMIT = 64
+
+
 def _positions(source: CaseSource | YamlSource) -> tuple[Any, dict[PathKey, Located]]:
     """The plain data of a source's YAML and its position map (empty if it cannot be read)."""
+    key = (source.rel, source.version)
+    found = _POSITIONS.get(key)
+    if found is not None:
+        return found
     text, offset = _yaml_text(source)
     try:
         data, positions = load_positions(text, line_offset=offset)
+        found = data, positions.entries
     except YamlSyntaxError:
-        return None, {}
-    return data, positions.entries
+        found = None, {}
+    if len(_POSITIONS) >= _POSITIONS_LIMIT:
+        _POSITIONS.clear()
+    _POSITIONS[key] = found
+    return found
 
 
 def _value_at(data: Any, path: PathKey) -> Any:

@@ -47,7 +47,8 @@ from beslut.errors import UserError, os_error_text
 from beslut.load.paths import CACHE_DIR
 from beslut.load.source import _split_front_matter as split_front_matter
 from beslut.load.source import forget
-from beslut.load.yamlpos import YamlSyntaxError
+from beslut.load.yamlpos import MAX_DEPTH, YamlSyntaxError
+from beslut.load.yamlpos import _Composer as RefusingComposer
 from beslut.load.yamlpos import load as load_checked
 from beslut.web.paths import resolve_inside
 
@@ -184,7 +185,12 @@ def _is_timestamp(text: str) -> bool:
 
 
 def _load_rt(text: str) -> Any:
-    return _yaml().load(text)
+    """Parse round-trip, refusing what the loader refuses (anchors, unknown tags, too many
+    values, too deep nesting: its own composer and limit); raises YAMLError."""
+    yaml = _yaml()
+    yaml.Composer = RefusingComposer
+    yaml.max_depth = MAX_DEPTH
+    return yaml.load(text)
 
 
 def _dump(data: Any, layout: tuple[int, int, int]) -> str:
@@ -410,32 +416,29 @@ def _merge_seq(data: CommentedSeq, new: list[Any]) -> None:
     # Plan: for each new position, the old index it continues (or None for a fresh item).
     plan: list[int | None] = [None] * len(new)
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    unused: list[int] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = [op for op in matcher.get_opcodes()]
+    free: set[int] = set()
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            for offset in range(i2 - i1):
-                plan[j1 + offset] = i1 + offset
-        elif tag == "replace":
-            pairs = min(i2 - i1, j2 - j1)
-            for offset in range(pairs):
-                plan[j1 + offset] = i1 + offset
-            unused.extend(range(i1 + pairs, i2))
-        elif tag == "delete":
-            unused.extend(range(i1, i2))
-    # A moved item: an inserted value equal to a removed one reuses it (and its comment).
+            plan[j1:j2] = range(i1, i2)
+        else:
+            free.update(range(i1, i2))
+    # A moved item: a new value equal to an old item outside the unchanged runs is that item
+    # (it keeps its comment).
     for position, origin in enumerate(plan):
         if origin is None:
-            match = next((i for i in unused if old_keys[i] == new_keys[position]), None)
+            match = min((i for i in free if old_keys[i] == new_keys[position]), default=None)
             if match is not None:
                 plan[position] = match
-                unused.remove(match)
-    # Pairs planned by 'replace' whose old item now serves a moved value are left fresh.
-    seen: set[int] = set()
-    for position, origin in enumerate(plan):
-        if origin is not None and origin in seen:
-            plan[position] = None
-        elif origin is not None:
-            seen.add(origin)
+                free.discard(match)
+    # A changed item: paired with the old item at its place in the same changed run.
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "replace":
+            olds = [i for i in range(i1, i2) if i in free]
+            news = [j for j in range(j1, j2) if plan[j] is None]
+            for i, j in zip(olds, news, strict=False):
+                plan[j] = i
+                free.discard(i)
     rests = _collect_rests(data)
     after = rests.pop(None, "")
     own = {index: data.ca.items.get(index) for index in range(len(old_items))}
@@ -497,18 +500,26 @@ def _version(raw: bytes) -> str:
 
 
 def _parse_yaml(text: str, rel: str, offset: int) -> CommentedMap:
-    """Parse YAML the way ``check`` does (refusing what it refuses), then round-trip."""
+    """Parse YAML round-trip, refusing exactly what ``check`` refuses.
+
+    One parse when the text is fine; when it is not (or has a tab, which the loader checks
+    before parsing), the loader's own parse explains where and why, in Swedish.
+    """
     try:
-        load_checked(text, line_offset=offset)
-    except YamlSyntaxError as exc:
-        raise NotReadable(
-            f"{rel}:{exc.pos.line}:{exc.pos.column}: {exc.message} Rätta filen i en "
-            "textredigerare; sedan kan den öppnas här."
-        ) from None
-    try:
+        if "\t" in text:
+            load_checked(text, line_offset=offset)
         data = _load_rt(text)
-    except YAMLError as exc:  # pragma: no cover - the check above refuses the same texts
-        raise NotReadable(f"{rel}: filen kan inte läsas ({exc}).") from None
+    except (YAMLError, YamlSyntaxError):
+        try:
+            load_checked(text, line_offset=offset)
+        except YamlSyntaxError as exc:
+            raise NotReadable(
+                f"{rel}:{exc.pos.line}:{exc.pos.column}: {exc.message} Rätta filen i en "
+                "textredigerare; sedan kan den öppnas här."
+            ) from None
+        raise NotReadable(  # pragma: no cover - both parsers refuse the same texts
+            f"{rel}: filen kan inte läsas. Kontrollera den med ”beslut check”."
+        ) from None
     if data is None:
         return CommentedMap()
     if not isinstance(data, CommentedMap):
@@ -529,11 +540,13 @@ class _Split:
     body: str
     front_offset: int
     body_offset: int
+    ends_at_fence: bool = False
+    """The file ends on the closing ``---`` without a line end."""
 
     def join(self, front: str | None = None, body: str | None = None) -> str:
-        return f"{self.opening}\n{self.front if front is None else front}{self.closing}\n" + (
-            self.body if body is None else body
-        )
+        body = self.body if body is None else body
+        end = "" if self.ends_at_fence and not body else "\n"
+        return f"{self.opening}\n{self.front if front is None else front}{self.closing}{end}{body}"
 
 
 def _split(text: str, rel: str) -> _Split:
@@ -543,11 +556,12 @@ def _split(text: str, rel: str) -> _Split:
             f"{rel}:1:1: front matter saknas: filen ska börja med en rad med tre bindestreck "
             "(---). Rätta filen i en textredigerare."
         )
-    for index in range(1, len(lines) - 1):
+    for index in range(1, len(lines)):
         if lines[index].rstrip() in (FENCE, "..."):
             front = "".join(line + "\n" for line in lines[1:index])
             body = "\n".join(lines[index + 1 :])
-            return _Split(lines[0], front, lines[index], body, 1, index + 1)
+            last = index == len(lines) - 1
+            return _Split(lines[0], front, lines[index], body, 1, index + 1, last)
     raise NotReadable(
         f"{rel}: front matter avslutas aldrig. Lägg till en rad med --- efter ärendets "
         "uppgifter i en textredigerare."
@@ -681,20 +695,37 @@ def _patch(original: str, before: str, after: str) -> str:
     return "".join(lines)
 
 
+_EXACT: dict[str, tuple[int, int, int]] = {}
+"""SHA-256 of a YAML text this process wrote → the layout whose dump it is (the next save of
+the same file then needs no trial dump). Bounded; cleared when full."""
+_EXACT_LIMIT = 1024
+
+
 def _new_yaml(text: str, data: CommentedMap, new: Any) -> str:
     """The YAML text after merging ``new`` into ``data`` (parsed from ``text``)."""
+    new = plain(_fresh(new))
     if _same(plain(data), new):
         return text
-    layout, before = _layout(text, data)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    known = _EXACT.get(digest)
+    layout, before = (known, text) if known is not None else _layout(text, data)
     merge(data, new)
-    return _patch(text, before, _dump(data, layout))
+    after = _dump(data, layout)
+    if before != text:
+        return _patch(text, before, after)
+    if len(_EXACT) >= _EXACT_LIMIT:
+        _EXACT.clear()
+    _EXACT[hashlib.sha256(after.encode("utf-8")).hexdigest()] = layout
+    return after
 
 
 def _check_written(text: str, rel: str, offset: int, expected: Any) -> None:
     """The text to be written must load as exactly the data the form sent."""
     try:
-        loaded, _ = load_checked(text, line_offset=offset)
-    except YamlSyntaxError:
+        loaded = (
+            load_checked(text, line_offset=offset)[0] if "\t" in text else plain(_load_rt(text))
+        )
+    except (YAMLError, YamlSyntaxError):
         loaded = object()
     if not _same(loaded if loaded is not None else {}, plain(_fresh(expected))):
         raise UserError(
@@ -707,8 +738,11 @@ def _check_written(text: str, rel: str, offset: int, expected: Any) -> None:
 def _locked(root: Path) -> Iterator[None]:
     """Hold the workspace's save lock (fcntl, so other processes wait too)."""
     folder = root.resolve() / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise UserError(os_error_text(exc, f"{CACHE_DIR}/{LOCK_NAME}")) from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
@@ -766,7 +800,8 @@ def save_case(
         if front is not None:
             data = _parse_yaml(split.front, rel, split.front_offset)
             new_front = _new_yaml(split.front, data, front)
-            _check_written(new_front, rel, split.front_offset, front)
+            if new_front != split.front:
+                _check_written(new_front, rel, split.front_offset, front)
         new_body = None if body is None else body.replace("\r\n", "\n")
         text = split.join(new_front, new_body)
         cut = split_front_matter(text, rel)  # exactly as ``check`` will cut the file
@@ -788,7 +823,8 @@ def save_yaml(root: Path, rel: str, *, base_version: str, data: dict[str, Any]) 
     def make(decoded: _Text) -> str:
         parsed = _parse_yaml(decoded.text, rel, 0)
         text = _new_yaml(decoded.text, parsed, data)
-        _check_written(text, rel, 0, data)
+        if text != decoded.text:
+            _check_written(text, rel, 0, data)
         return text
 
     return _save(root, rel, base_version, make)
