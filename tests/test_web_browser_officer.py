@@ -93,6 +93,7 @@ def test_decision_points_preview_live_and_rows_by_keyboard(served: Any, page: An
     page.keyboard.press("Enter")
     first = block.locator("li.row").first.locator("input[type=text]").first
     assert first.input_value().startswith("kommunfullmäktige anslår")
+    assert page.locator("#radstatus").inner_text() == "Raden flyttades upp till plats 1."
     page.wait_for_function(
         "() => { const t = document.querySelector('#beslutspunkter-forhandsvisning').textContent;"
         " return t.indexOf('anslår') < t.indexOf('antar handlingsplan'); }"

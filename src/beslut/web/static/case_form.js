@@ -52,6 +52,10 @@
   function firstControl(element) {
     return element.querySelector("input:not([type=hidden]), select, textarea, button");
   }
+  function announce(text) {
+    const status = document.getElementById("radstatus");
+    if (status) status.textContent = text;
+  }
   function changed(element) {
     if (element && element.closest("[data-path^='förslag']")) schedulePreview();
   }
@@ -67,6 +71,7 @@
       list.insertAdjacentHTML("beforeend", html);
       const control = firstControl(list.lastElementChild);
       if (control) control.focus();
+      announce("En ny rad lades till, rad " + list.children.length + ".");
       changed(fieldset);
     } else if (button.classList.contains("remove-row")) {
       const row = button.closest("li.row");
@@ -75,6 +80,7 @@
       row.remove();
       const focus = next ? firstControl(next) : fieldset.querySelector(":scope > .add-row");
       if (focus) focus.focus();
+      announce("Raden togs bort.");
       changed(fieldset);
     } else if (button.classList.contains("move-up") || button.classList.contains("move-down")) {
       const row = button.closest("li.row");
@@ -83,6 +89,8 @@
       if (!other) return;
       if (up) other.before(row); else other.after(row);
       button.focus();
+      const position = Array.prototype.indexOf.call(row.parentElement.children, row) + 1;
+      announce("Raden flyttades " + (up ? "upp" : "ned") + " till plats " + position + ".");
       changed(row);
     } else if (button.dataset.md) {
       markdown(button.dataset.md);
