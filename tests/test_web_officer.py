@@ -432,3 +432,24 @@ def test_a_file_that_cannot_be_read_says_where(client: TestClient, root: Path) -
     assert int(found.group(1)) >= 7
     assert client.get(edit_url("content/ärenden/finns-inte.md")).status_code == 404
     assert client.get("/arende/redigera/..%2F..%2Fetc%2Fpasswd").status_code in (400, 404)
+
+
+TABLES = "content/ärenden/25HSN4120-omställning-hållbar-ekonomi.md"
+
+
+def test_table_rows_are_a_yaml_box_and_bad_yaml_is_refused(client: TestClient, root: Path) -> None:
+    path = root / TABLES
+    before = path.read_bytes()
+    items = form_items(client.get(edit_url(TABLES)).text)
+    rows = dict(items)["tabeller.0.rader.__yaml"]
+    assert rows.startswith("- - ")  # the rows as YAML, a list of lists
+    bad = replace(items, "tabeller.0.rader.__yaml", "- [1, 2\n")
+    bad = replace(bad, "rubrik", "Min ändrade rubrik")
+    response = client.post(edit_url(TABLES), content=_encode(bad), headers=_form_headers())
+    assert response.status_code == 422
+    assert "Fältet tabeller.0.rader är inte giltig YAML" in unescape(response.text)
+    assert path.read_bytes() == before
+    # the page shows the user's other changes again, and the file's rows
+    again = dict(form_items(response.text))
+    assert again["rubrik"] == "Min ändrade rubrik"
+    assert again["tabeller.0.rader.__yaml"] == rows

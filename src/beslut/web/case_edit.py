@@ -184,7 +184,9 @@ async def save(request: Request) -> Response:
     try:
         front = forms.parse_case_form(form, files.plain(source.front), markdown=markdown)
     except forms.FormError as exc:
-        return await _edit_response(request, source, body=body, problem=str(exc), status=422)
+        return await _edit_response(
+            request, source, front=exc.data, body=body, problem=str(exc), status=422
+        )
     try:
         new_version = await run_in_threadpool(
             lambda: files.save_case(root, rel, base_version=version, front=front, body=body)
@@ -329,9 +331,12 @@ async def preview(request: Request) -> Response:
     form = await request.form()
     try:
         source = await run_in_threadpool(files.read_case, root, rel)
-        front = forms.parse_case_form(form, files.plain(source.front), markdown=_markdown(rel))
-    except (UserError, forms.FormError) as exc:
+    except UserError as exc:
         return HTMLResponse(f"<p>{_escape(str(exc))}</p>", status_code=422)
+    try:
+        front = forms.parse_case_form(form, files.plain(source.front), markdown=_markdown(rel))
+    except forms.FormError as exc:  # a broken YAML box elsewhere: preview the rest
+        front = exc.data
     snapshot = await _snapshot(request)
     return render(
         request,

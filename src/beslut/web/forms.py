@@ -613,6 +613,8 @@ class FormData(typing.Protocol):
 class _Submitted:
     values: dict[str, str]
     order: list[str]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    """(path, Swedish message) of fields that could not be read."""
 
     def has_prefix(self, prefix: str) -> bool:
         return any(k == prefix or k.startswith(prefix + ".") for k in self.values)
@@ -629,11 +631,16 @@ class _Submitted:
 
 
 class FormError(ValueError):
-    """A field of the form could not be read (YAML that does not parse)."""
+    """Fields of the form could not be read (YAML that does not parse).
 
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
+    ``data`` is the rest of the form, read as usual, with the file's value kept for each field
+    that could not be read, so a page can show the user's other changes again.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]], data: dict[str, Any]) -> None:
+        super().__init__(" ".join(message for _, message in problems))
+        self.paths = [path for path, _ in problems]
+        self.data = data
 
 
 def parse_case_form(
@@ -643,7 +650,8 @@ def parse_case_form(
 
     ``original`` is the file's front matter (plain data): keys the model does not know stay,
     a list written as one group stays one group while it has one row, and an optional field
-    left empty is dropped. Raises :class:`FormError` for a YAML box that does not parse.
+    left empty is dropped. Raises :class:`FormError` for a YAML box that does not parse
+    (it carries the rest of the form's data).
     """
     values: dict[str, str] = {}
     order: list[str] = []
@@ -654,7 +662,9 @@ def parse_case_form(
     submitted = _Submitted(values, order)
     skip = _SKIP_IN_MARKDOWN if markdown else ()
     result = _parse_model(Case, submitted, "", original, skip)
-    return result if isinstance(result, dict) else {}
+    if submitted.problems:
+        raise FormError(submitted.problems, result)
+    return result
 
 
 def _parse_model(
@@ -766,9 +776,15 @@ def _parse_single(
         try:
             return True, YAML(typ="safe").load(text)
         except YAMLError as exc:
-            raise FormError(
-                path, f"Fältet {path} är inte giltig YAML: {str(exc).splitlines()[0]}"
-            ) from None
+            first = str(exc).splitlines()[0]
+            form.problems.append(
+                (
+                    path,
+                    f"Fältet {path} är inte giltig YAML ({first}) och sparades inte; "
+                    "det visar filens värde igen. Skriv det i samma form som i filen.",
+                )
+            )
+            return (True, old) if had else (False, None)
     if path not in form.values:
         return (True, old) if had else (False, None)
     raw = form.values[path].replace("\r\n", "\n")
