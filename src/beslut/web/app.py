@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from beslut import __version__
-from beslut.web import attachments, cases, meetings, preview_pages
+from beslut.web import attachments, case_edit, cases, meetings, preview_pages
 from beslut.web.security import Guard, GuardMiddleware
 from beslut.web.state import WorkspaceState
 
@@ -60,6 +60,7 @@ def routes() -> list[BaseRoute]:
         *preview_pages.ROUTES,
         *attachments.ROUTES,
         *meetings.ROUTES,
+        *case_edit.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
