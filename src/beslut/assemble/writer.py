@@ -13,8 +13,12 @@ from typing import Any
 from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DictionaryObject,
     IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
     StreamObject,
 )
 
@@ -80,9 +84,7 @@ def _write_atomic(writer: PdfWriter, target: Path) -> None:
         with os.fdopen(fd, "wb") as handle:
             # pypdf writes a packet in hundreds of thousands of small pieces; into memory first
             # they cost less than half of what they cost through the file's buffer.
-            buffer = io.BytesIO()
-            writer.write(buffer)
-            handle.write(buffer.getbuffer())
+            handle.write(_serialize(writer))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -102,3 +104,135 @@ def _file_mode(target: Path) -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def _serialize(writer: PdfWriter) -> bytes:
+    """The whole file, byte for byte what ``writer.write`` gives, in about a third of the time.
+
+    Why not pypdf's own ``write``: it writes a packet's hundreds of thousands of tokens one
+    ``write_to_stream`` call at a time and re-encodes every name character by character
+    (``NameObject.renumber``); writing was the largest part of assembling a packet. This writer
+    handles the common types (dictionaries, arrays, names, numbers, references, plain streams)
+    itself, with each distinct name encoded once, and leaves every other type (strings, floats,
+    content streams, anything pypdf may add) to that type's own ``write_to_stream``, so the bytes
+    stay pypdf's. An encrypted or incremental writer is written by pypdf.
+    """
+    if writer._encryption is not None or writer.incremental:
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+    writer._resolve_links()
+    chunks: list[bytes] = [writer.pdf_header.encode() + b"\n", b"%\xe2\xe3\xcf\xd3\n"]
+    position = len(chunks[0]) + len(chunks[1])
+    positions: list[int] = []
+    free: list[int] = []
+    names: dict[str, bytes] = {}
+    for idnum, obj in enumerate(writer._objects, start=1):
+        if obj is None:
+            positions.append(-1)
+            free.append(idnum)
+            continue
+        positions.append(position)
+        parts = [b"%d 0 obj\n" % idnum]
+        _emit(obj, parts, names, 0)
+        parts.append(b"\nendobj\n")
+        data = b"".join(parts)
+        chunks.append(data)
+        position += len(data)
+    free.append(0)
+    xref = [b"xref\n", b"0 %d\n" % (len(writer._objects) + 1), b"%010d 65535 f \n" % free[0]]
+    next_free = 1
+    for offset in positions:
+        if offset > 0:
+            xref.append(b"%010d 00000 n \n" % offset)
+        else:
+            xref.append(b"%010d 00001 f \n" % free[next_free])
+            next_free += 1
+    chunks.append(b"".join(xref))
+    tail = io.BytesIO()
+    writer._write_trailer(tail, position)
+    chunks.append(tail.getvalue())
+    return b"".join(chunks)
+
+
+class _Collect:
+    """A minimal stream for the types whose own ``write_to_stream`` writes them."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+
+_DICT_WRITE = DictionaryObject.write_to_stream
+_ARRAY_WRITE = ArrayObject.write_to_stream
+_STREAM_WRITE = StreamObject.write_to_stream
+_NAME_WRITE = NameObject.write_to_stream
+_NUMBER_WRITE = NumberObject.write_to_stream
+_REFERENCE_WRITE = IndirectObject.write_to_stream
+_NULL_WRITE = NullObject.write_to_stream
+_BOOLEAN_WRITE = BooleanObject.write_to_stream
+
+
+def _emit(obj: Any, out: list[bytes], names: dict[str, bytes], depth: int) -> None:
+    """Append ``obj`` as pypdf's ``write_to_stream`` would write it."""
+    method = getattr(type(obj), "write_to_stream", None)
+    if method is _NAME_WRITE:
+        encoded = names.get(obj)
+        if encoded is None:
+            encoded = names[obj] = obj.renumber()
+        out.append(encoded)
+    elif method is _REFERENCE_WRITE:
+        out.append(b"%d %d R" % (obj.idnum, obj.generation))
+    elif method is _NUMBER_WRITE:
+        out.append(int.__repr__(obj).encode())
+    elif depth > _MAX_WRITE_DEPTH:
+        obj.write_to_stream(_Collect(out))
+    elif method is _DICT_WRITE:
+        _emit_dict(obj, obj.items(), out, names, depth)
+    elif method is _ARRAY_WRITE:
+        out.append(b"[")
+        for value in obj:
+            out.append(b" ")
+            _emit(value, out, names, depth + 1)
+        out.append(b" ]")
+    elif method is _STREAM_WRITE and isinstance(obj._data, bytes):
+        data = obj._data
+        items = list(obj.items())
+        length = NumberObject(len(data))
+        if "/Length" in obj:
+            items = [(k, length if k == "/Length" else v) for k, v in items]
+        else:
+            items.append((NameObject("/Length"), length))
+        _emit_dict(obj, items, out, names, depth)
+        out.append(b"\nstream\n")
+        out.append(data)
+        out.append(b"\nendstream")
+    elif method is _NULL_WRITE:
+        out.append(b"null")
+    elif method is _BOOLEAN_WRITE:
+        out.append(b"true" if obj.value else b"false")
+    else:
+        obj.write_to_stream(_Collect(out))
+
+
+def _emit_dict(
+    obj: Any, items: Any, out: list[bytes], names: dict[str, bytes], depth: int
+) -> None:
+    out.append(b"<<\n")
+    for key, value in items:
+        if len(key) > 2 and key[1] == "%" and key[-1] == "%":
+            continue
+        _emit(key, out, names, depth + 1)
+        out.append(b" ")
+        _emit(value, out, names, depth + 1)
+        out.append(b"\n")
+    out.append(b">>")
+
+
+_MAX_WRITE_DEPTH = 400
+"""Deeper nesting is left to pypdf's recursion (a safeguard; packets nest a few levels)."""
