@@ -6,9 +6,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
-
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -78,7 +77,9 @@ class _StructCopier:
         if self.foreign:
             return None
         objects = self.writer._objects
-        sources = {packet: source for source, packet in self.table.items() if isinstance(source, int)}
+        sources = {
+            packet: source for source, packet in self.table.items() if isinstance(source, int)
+        }
         made = {number for _, number in self.events}
         templates: dict[int, list[bytes | int]] = {}
         for kind, number in self.events:
@@ -218,7 +219,7 @@ class _StructCopier:
         if known is not None:
             return known
         if ref.pdf is not self.reader:
-            return self._clone(ref)
+            return cast(IndirectObject, self._clone(ref))
         self.events.append(("a", ref.idnum))
         text = self._source_text(ref)
         idnum = self.attr_text.get(text) if text is not None else None

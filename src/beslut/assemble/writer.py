@@ -41,18 +41,19 @@ def _deduplicate(writer: PdfWriter) -> None:
     objects = writer._objects
     first: dict[tuple[bytes, bytes], int] = {}
     replace: dict[int, IndirectObject] = {}
+    names: dict[str, bytes] = {}
     for index, obj in enumerate(objects):
         if not isinstance(obj, StreamObject):
             continue
-        head = io.BytesIO()
-        for key, value in obj.items():
-            if key != "/Length":
-                key.write_to_stream(head)
-                value.write_to_stream(head)
         data = obj._data
         if not isinstance(data, bytes):
             continue
-        kept = first.setdefault((head.getvalue(), hashlib.sha256(data).digest()), index)
+        head: list[bytes] = []
+        for key, value in obj.items():
+            if key != "/Length":
+                _emit(key, head, names, 0)
+                _emit(value, head, names, 0)
+        kept = first.setdefault((b"".join(head), hashlib.sha256(data).digest()), index)
         if kept != index:
             replace[index + 1] = IndirectObject(kept + 1, 0, writer)
     if not replace:
@@ -168,7 +169,7 @@ class _Raw(PdfObject):
     again. See ``structure._Replay`` for when one is used.
     """
 
-    __slots__ = ("template", "table")
+    __slots__ = ("table", "template")
 
     def __init__(self, template: list[bytes | int], table: Mapping[Any, Any]) -> None:
         self.template = template
