@@ -7,6 +7,7 @@ Uses the LibreOffice papers of ``test_assemble`` (tagged PDF/A-2b with headings 
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -188,3 +189,43 @@ def test_a_part_whose_ids_are_taken_is_copied_and_renamed_never_replayed(
     assert ids == ["not-1", "not-1-2"]
     listed = sorted(str(name) for name in tree["/IDTree"]["/Names"][::2])
     assert listed == ids
+
+
+@pytest.mark.libreoffice
+def test_the_packet_is_written_byte_for_byte_as_pypdf_writes_it(
+    papers: Papers,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``writer._serialize`` is pypdf's ``write``, faster: cold, and warm with replayed trees."""
+    from beslut.assemble import packet as packet_module
+    from beslut.assemble import writer as writer_module
+
+    compared: list[bool] = []
+    original = writer_module._write_atomic
+
+    def both(writer: PdfWriter, target: Path) -> None:
+        ours = writer_module._serialize(writer)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        compared.append(ours == buffer.getvalue())
+        original(writer, target)
+
+    monkeypatch.setattr(packet_module, "_write_atomic", both)
+    items = [
+        PacketItem(1, "Utredning", (PacketDocument(papers.report, "Tjänsteskrivelse"),)),
+        PacketItem(2, "Sekretess", (PacketDocument(papers.secret, "Bilaga 1", NOTICE),)),
+        PacketItem(
+            3,
+            "Direktiv – med å, ä, ö och ”citat”",
+            (
+                PacketDocument(papers.directive, "Bilaga 1"),
+                PacketDocument(papers.english, "Bilaga 2"),
+                PacketDocument(papers.external, "Bilaga 3"),
+            ),
+        ),
+    ]
+    _cold()
+    assemble_packet(papers.front, items, tmp_path / "cold.pdf", title=TITLE)
+    assemble_packet(papers.front, items, tmp_path / "warm.pdf", title=TITLE)
+    assert compared == [True, True]

@@ -237,6 +237,13 @@ _NAME_WRITE = NameObject.write_to_stream
 _NUMBER_WRITE = NumberObject.write_to_stream
 _REFERENCE_WRITE = IndirectObject.write_to_stream
 _NULL_WRITE = NullObject.write_to_stream
+_TEXT_WRITE = TextStringObject.write_to_stream
+_ESCAPED = [
+    bytes([byte]) if bytes([byte]).isalnum() or byte == 0x20 else b"\\%03o" % byte
+    for byte in range(256)
+]
+"""Each byte as pypdf writes it in a text string: ASCII letters, digits and space as they are,
+every other byte as an octal escape."""
 _BOOLEAN_WRITE = BooleanObject.write_to_stream
 
 
@@ -272,7 +279,13 @@ def _emit(
         out.append(b"[")
         for value in obj:
             out.append(b" ")
-            _emit(value, out, names, depth + 1, marks)
+            kind = type(value)
+            if kind is NumberObject:  # most array members: widths, coordinates, references
+                out.append(int.__repr__(value).encode())
+            elif kind is IndirectObject and not marks:
+                out.append(b"%d %d R" % (value.idnum, value.generation))
+            else:
+                _emit(value, out, names, depth + 1, marks)
         out.append(b" ]")
     elif method is _STREAM_WRITE and isinstance(obj._data, bytes):
         data = obj._data
@@ -286,6 +299,9 @@ def _emit(
         out.append(b"\nstream\n")
         out.append(data)
         out.append(b"\nendstream")
+    elif method is _TEXT_WRITE:
+        data = obj.get_encoded_bytes()
+        out.append(b"(" + b"".join([_ESCAPED[byte] for byte in data]) + b")")
     elif method is _NULL_WRITE:
         out.append(b"null")
     elif method is _BOOLEAN_WRITE:
