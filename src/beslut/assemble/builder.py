@@ -225,11 +225,7 @@ class _Builder(_Bookmarks, _Stamps):
         entries = sorted(_number_tree(source_root.get("/ParentTree")), key=lambda e: e[0])
         part_next = _int(source_root.get("/ParentTreeNextKey", 0))
         for key, value in entries:
-            copy_value = (
-                value.clone(writer, ignore_fields=(1, "/P"))
-                if hasattr(value, "clone")
-                else NullObject()
-            )
+            copy_value = copier.parent_entry(value) if hasattr(value, "clone") else NullObject()
             self.parent_nums.append((key + offset, copy_value))
             part_next = max(part_next, key + 1)
 

@@ -81,7 +81,7 @@ class _StructCopier:
             packet: source for source, packet in self.table.items() if isinstance(source, int)
         }
         made = {number for _, number in self.events}
-        templates: dict[int, list[bytes | int]] = {}
+        templates: dict[int, tuple[bytes, tuple[int, ...]]] = {}
         for kind, number in self.events:
             if kind != "e":
                 continue
@@ -93,10 +93,7 @@ class _StructCopier:
                 return None
             templates[number] = template
         needs = {
-            piece
-            for template in templates.values()
-            for piece in template
-            if isinstance(piece, int) and piece not in made
+            number for _, numbers in templates.values() for number in numbers if number not in made
         }
         for number in needs | made:
             # Streams may be merged by _deduplicate, which does not look into templates.
@@ -114,21 +111,64 @@ class _StructCopier:
         as :meth:`_attribute` does (they are shared with the packet's other parts). The top
         elements are filled last; :meth:`top` then finds them made."""
         tops: list[tuple[DictionaryObject, IndirectObject]] = []
+        table, texts, attr_text = self.table, self.texts, self.attr_text
         for kind, number in replay.events:
-            ref = IndirectObject(number, 0, self.reader)
             if kind == "a":
-                self._attribute(ref)
+                # What _attribute does for an attribute object seen before in this packet,
+                # without its checks (the replay made no other object with this number).
+                text = texts.get((number, 0))
+                known = attr_text.get(text) if text is not None else None
+                if known is not None and number not in table:
+                    table[number] = known
+                else:
+                    self._attribute(IndirectObject(number, 0, self.reader))
             elif kind == "t":
                 copy = DictionaryObject()
-                self.table[number] = self.writer._add_object(copy).idnum
-                tops.append((copy, ref))
+                table[number] = self.writer._add_object(copy).idnum
+                tops.append((copy, IndirectObject(number, 0, self.reader)))
             else:
-                raw = _Raw(replay.templates[number], self.table)
-                self.table[number] = self.writer._add_object(raw).idnum
+                template, sources = replay.templates[number]
+                raw = _Raw(template, sources, table)
+                table[number] = self.writer._add_object(raw).idnum
         for copy, ref in tops:
             source = self._read(ref)
             assert isinstance(source, DictionaryObject)
             self._fill(copy, source, 0, top=True)
+
+    def parent_entry(self, value: Any) -> Any:
+        """``value.clone(writer, ignore_fields=(1, "/P"))`` for an entry of the part's parent
+        tree, made directly when it is an array of references to objects already copied (as
+        nearly all are; pypdf's clone looks each of them up again)."""
+        if isinstance(value, IndirectObject) and value.pdf is self.reader:
+            known = self.table.get(value.idnum)
+            if known is not None:
+                return IndirectObject(known, 0, self.writer)
+            source = value.get_object()
+            if isinstance(source, ArrayObject):
+                references = self._copied(source)
+                if references is not None:
+                    ref = self.writer._add_object(references)
+                    self.table[value.idnum] = ref.idnum
+                    return ref
+        elif type(value) is ArrayObject:
+            references = self._copied(value)
+            if references is not None:
+                return references
+        return value.clone(self.writer, ignore_fields=(1, "/P"))
+
+    def _copied(self, source: ArrayObject) -> ArrayObject | None:
+        """The array with each member's copy, if every member is a reference to a copied
+        object that is not a stream (which pypdf's clone would copy again)."""
+        objects = self.writer._objects
+        copied = ArrayObject()
+        for member in source:
+            if type(member) is not IndirectObject or member.pdf is not self.reader:
+                return None
+            number = self.table.get(member.idnum)
+            if number is None or isinstance(objects[number - 1], StreamObject):
+                return None
+            copied.append(IndirectObject(number, 0, self.writer))
+        return copied
 
     def _known(self, ref: IndirectObject) -> IndirectObject | None:
         if ref.pdf is not self.reader:
@@ -163,6 +203,8 @@ class _StructCopier:
             ref = self.writer._add_object(copy)
             self.table[value.idnum] = ref.idnum
             self.events.append(("t" if top else "e", value.idnum))
+            if value.generation != 0:  # a replay makes generation 0 references
+                self.foreign = True
             self._fill(copy, source, depth, top)
             return ref
         if isinstance(value, DictionaryObject) and not isinstance(value, StreamObject):
@@ -221,6 +263,8 @@ class _StructCopier:
         if ref.pdf is not self.reader:
             return cast(IndirectObject, self._clone(ref))
         self.events.append(("a", ref.idnum))
+        if ref.generation != 0:
+            self.foreign = True
         text = self._source_text(ref)
         idnum = self.attr_text.get(text) if text is not None else None
         if idnum is None:
@@ -306,7 +350,8 @@ class _Replay:
     """
 
     events: tuple[tuple[str, int], ...]
-    templates: dict[int, list[bytes | int]]
+    templates: dict[int, tuple[bytes, tuple[int, ...]]]
+    """Element number → its template and the source numbers it refers to (``writer._Raw``)."""
     needs: frozenset[int]
     """Source numbers the templates refer to that the copier does not make."""
 

@@ -163,51 +163,49 @@ def _serialize(writer: PdfWriter) -> bytes:
 class _Raw(PdfObject):
     """A structure element written from a template made by an earlier assembly of the same file.
 
-    ``template`` is the element as :func:`_emit` wrote it, with each reference replaced by the
-    source file's object number (an ``int``); ``table`` maps those to this packet's numbers (pypdf's
-    translation table for the part's reader), so the element needs neither copying nor walking
-    again. See ``structure._Replay`` for when one is used.
+    ``template`` is the element as :func:`_emit` wrote it, as a ``%``-format with a ``%d`` for
+    the object number of each reference, and ``sources`` those references' numbers in the source
+    file; ``table`` maps them to this packet's numbers (pypdf's translation table for the part's
+    reader), so the element needs neither copying nor walking again. See ``structure._Replay``
+    for when one is used.
     """
 
-    __slots__ = ("table", "template")
+    __slots__ = ("sources", "table", "template")
 
-    def __init__(self, template: list[bytes | int], table: Mapping[Any, Any]) -> None:
+    def __init__(self, template: bytes, sources: tuple[int, ...], table: Mapping[Any, Any]) -> None:
         self.template = template
+        self.sources = sources
         self.table = table
 
     def render(self) -> bytes:
         table = self.table
-        return b"".join(
-            piece if isinstance(piece, bytes) else b"%d 0 R" % table[piece]
-            for piece in self.template
-        )
+        return self.template % tuple([table[source] for source in self.sources])
 
     def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
         stream.write(self.render())
 
 
-def _template(obj: Any, sources: Mapping[int, int]) -> list[bytes | int] | None:
-    """``obj`` as :func:`_emit` writes it, each reference as its source number (``sources``:
-    packet number → source number), or None when a reference has no source number."""
+def _template(obj: Any, sources: Mapping[int, int]) -> tuple[bytes, tuple[int, ...]] | None:
+    """``obj`` as :func:`_emit` writes it, as a template for :class:`_Raw`, each reference by its
+    source number (``sources``: packet number → source number); None when a reference has no
+    source number."""
     out: list[bytes] = []
     try:
         _emit(obj, out, {}, 0, marks=True)
     except _NoTemplate:
         return None
-    template: list[bytes | int] = []
-    run: list[bytes] = []
+    pieces: list[bytes] = []
+    numbers: list[int] = []
     for piece in out:
         if isinstance(piece, _Mark):
             source = sources.get(piece.idnum)
             if source is None or piece.generation != 0:
                 return None
-            template.append(b"".join(run))
-            run = []
-            template.append(source)
+            pieces.append(b"%d 0 R")
+            numbers.append(source)
         else:
-            run.append(piece)
-    template.append(b"".join(run))
-    return template
+            pieces.append(piece.replace(b"%", b"%%"))
+    return b"".join(pieces), tuple(numbers)
 
 
 class _Mark(bytes):
