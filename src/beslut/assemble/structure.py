@@ -73,7 +73,8 @@ class _StructCopier:
 
     def record(self) -> _Replay | None:
         """What this copier made, for :meth:`replay` in a later packet; None when it made
-        something a replay could not make again."""
+        something a replay could not make again. Call it when the part's elements are final
+        (after renaming roles and IDs): from then on they are written from their templates."""
         if self.foreign:
             return None
         objects = self.writer._objects
@@ -99,6 +100,13 @@ class _StructCopier:
             # Streams may be merged by _deduplicate, which does not look into templates.
             if isinstance(objects[self.table[number] - 1], StreamObject):
                 return None
+        # The templates are the elements as they will be written: this packet writes them from
+        # the templates too, so recording costs no second serialisation (same bytes).
+        for number, (text, numbers) in templates.items():
+            index = self.table[number] - 1
+            raw = _Raw(text, numbers, self.table)
+            raw.indirect_reference = objects[index].indirect_reference
+            objects[index] = raw
         return _Replay(tuple(self.events), templates, frozenset(needs))
 
     def can_replay(self, replay: _Replay) -> bool:
