@@ -83,13 +83,14 @@ class _StructCopier:
         }
         made = {number for _, number in self.events}
         templates: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        names: dict[str, bytes] = {}
         for kind, number in self.events:
             if kind != "e":
                 continue
             copy = objects[self.table[number] - 1]
             if not isinstance(copy, DictionaryObject) or isinstance(copy, StreamObject):
                 return None
-            template = _template(copy, sources)
+            template = _template(copy, sources, names)
             if template is None:
                 return None
             templates[number] = template

@@ -185,13 +185,15 @@ class _Raw(PdfObject):
         stream.write(self.render())
 
 
-def _template(obj: Any, sources: Mapping[int, int]) -> tuple[bytes, tuple[int, ...]] | None:
+def _template(
+    obj: Any, sources: Mapping[int, int], names: dict[str, bytes] | None = None
+) -> tuple[bytes, tuple[int, ...]] | None:
     """``obj`` as :func:`_emit` writes it, as a template for :class:`_Raw`, each reference by its
     source number (``sources``: packet number → source number); None when a reference has no
-    source number."""
+    source number. ``names``: encoded names, shared between calls."""
     out: list[bytes] = []
     try:
-        _emit(obj, out, {}, 0, marks=True)
+        _emit(obj, out, {} if names is None else names, 0, marks=True)
     except _NoTemplate:
         return None
     pieces: list[bytes] = []
