@@ -310,7 +310,7 @@ def test_diagnostics_beside_their_fields_and_in_the_summary(client: TestClient, 
     assert re.search(
         r'<ul class="field-messages" id="f-rubrik-fel"><li class="diagnostic fel">', page
     )
-    assert '<a href="#f-rubrik">Fel i rubrik' in page
+    assert '<a href="#f-rubrik">Fel i Rubrik' in page
     # handläggare is one group in the file, row 0 in the form: its error is still beside it
     assert 'aria-describedby="f-handläggare-0-namn-hjalp f-handläggare-0-namn-fel"' in page
 
@@ -453,3 +453,11 @@ def test_table_rows_are_a_yaml_box_and_bad_yaml_is_refused(client: TestClient, r
     again = dict(form_items(response.text))
     assert again["rubrik"] == "Min ändrade rubrik"
     assert again["tabeller.0.rader.__yaml"] == rows
+
+
+def test_a_field_is_named_as_a_person_reads_it() -> None:
+    from beslut.web.forms import readable
+
+    assert readable("handläggare.0.namn") == "Handläggare 1 › Namn"
+    assert readable("brödtext:Ärendebeskrivning") == "Brödtext, avsnittet Ärendebeskrivning"
+    assert readable("förslag.block.1.beslutspunkter.0") == "Förslag › Block 2 › Beslutspunkter 1"

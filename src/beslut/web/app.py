@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from beslut import __version__
-from beslut.web import attachments, case_edit, cases, meetings, preview_pages
+from beslut.web import attachments, case_edit, cases, forms, meetings, preview_pages
 from beslut.web.security import Guard, GuardMiddleware
 from beslut.web.state import WorkspaceState
 
@@ -35,6 +35,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["readable"] = forms.readable
     return env
 
 

@@ -365,6 +365,20 @@ def dom_id(path: str) -> str:
     return "f-" + path.removesuffix(YAML_SUFFIX).replace(".", "-")
 
 
+def readable(path: str) -> str:
+    """A field's path as a person reads it: ``handläggare.0.namn`` → ``Handläggare 1 › Namn``,
+    ``brödtext:Bakgrund`` → ``Brödtext, avsnittet Bakgrund``."""
+    path, _, section = path.removesuffix(YAML_SUFFIX).partition(":")
+    words: list[str] = []
+    for part in path.split("."):
+        if part.isdigit() and words:
+            words[-1] = f"{words[-1]} {int(part) + 1}"
+        elif part:
+            words.append(_title(part))
+    text = " › ".join(words)
+    return f"{text}, avsnittet {section}" if section else text
+
+
 def field_paths(nodes: Iterable[Node]) -> set[str]:
     """Every path the form shows (fields, fieldsets and lists; YAML boxes without suffix)."""
     found: set[str] = set()

@@ -19,7 +19,7 @@
           shown = data.version;
           frame.dataset.version = shown;
           frame.src = "/arende/forhandsvisning/" + rel + "?v=" + encodeURIComponent(shown);
-          if (status) { status.textContent = "Filen ändrades; visar version " + shown.slice(0, 8) + "."; }
+          if (status) { status.textContent = "Filen ändrades kl. " + new Date().toLocaleTimeString("sv-SE") + "; förhandsvisningen visar den nya versionen."; }
         }
       }
     } catch (e) {
