@@ -38,6 +38,7 @@ from beslut.model.models import MEETING_TYPE
 from beslut.web import meeting_data as md
 from beslut.web.files import Conflict, NotReadable, plain, read_meeting, save_meeting
 from beslut.web.meeting_build import BuildRunning, Builds, sse
+from beslut.web.meeting_fields import field_forms
 from beslut.web.paths import PathRefused, relative, resolve_inside
 from beslut.web.state import Snapshot, WorkspaceState
 
@@ -176,7 +177,9 @@ def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
     organ = str(data.get("instans") or "")
     profile = snapshot.workspace.profile
     cases = [r for r in snapshot.case_rows if not organ or r.organ == organ]
+    fields = field_forms(source, data, diagnostics, _organs(snapshot))
     return {
+        "fields": fields,
         "rel": rel,
         "file_version": source.version,
         "data": data,
