@@ -34,7 +34,7 @@ from beslut.errors import UserError
 from beslut.model.models import AgendaItem, ItemKind, Meeting
 from beslut.web import forms
 from beslut.web.case_edit import map_diagnostics
-from beslut.web.files import Conflict, NotReadable, YamlSource, plain, read_meeting, save_meeting
+from beslut.web.files import Conflict, NotReadable, YamlSource, read_meeting, save_meeting
 
 __all__ = [
     "HEADER_SKIP",
