@@ -11,6 +11,9 @@ paths (``förslag.block.0.beslutspunkter.1.punkt``), the same paths diagnostics 
 list items in the order they were submitted (so rows can be moved without renaming fields),
 empty optional fields dropped, and keys the model does not know kept from the file.
 
+:func:`model_form` and :func:`parse_model_form` do the same for any model with a key prefix:
+the meeting page uses them for the Meeting model and each AgendaItem (``ärenden.3.rubrik``).
+
 The HTML is written here rather than in a Jinja macro because the tree is recursive and each
 node needs its diagnostics and ids; every text goes through :func:`markupsafe.escape`.
 """
