@@ -201,6 +201,16 @@ class _Builder(_Bookmarks, _Stamps):
         kids = _as_list(source_root.get("/K"))
         memo = part.opened.memo if part.opened is not None else {}
         copier = _StructCopier(self, reader, memo.setdefault("source_text", {}))
+        kids_indirect = all(isinstance(kid, IndirectObject) for kid in kids)
+        replayable = (
+            kids_indirect
+            and not self._renames_needed(source_root)
+            and not self._ids_renamed(source_root)
+        )
+        replay = memo.get("structure_replay") if replayable else None
+        replayed = replay is not None and copier.can_replay(replay)
+        if replay is not None and replayed:
+            copier.replay(replay)
         cloned: list[DictionaryObject] = []
         for kid in kids:
             kid_obj = kid.get_object() if isinstance(kid, IndirectObject) else kid
@@ -215,11 +225,7 @@ class _Builder(_Bookmarks, _Stamps):
         entries = sorted(_number_tree(source_root.get("/ParentTree")), key=lambda e: e[0])
         part_next = _int(source_root.get("/ParentTreeNextKey", 0))
         for key, value in entries:
-            copy_value = (
-                value.clone(writer, ignore_fields=(1, "/P"))
-                if hasattr(value, "clone")
-                else NullObject()
-            )
+            copy_value = copier.parent_entry(value) if hasattr(value, "clone") else NullObject()
             self.parent_nums.append((key + offset, copy_value))
             part_next = max(part_next, key + 1)
 
@@ -248,6 +254,8 @@ class _Builder(_Bookmarks, _Stamps):
         renames = self._merge_maps(source_root)
         if renames:
             _rename_roles(cloned, renames)
+        elif replayable and "structure_replay" not in memo:
+            memo["structure_replay"] = copier.record()  # None: this file is always copied
 
         container = self._container(part)
         if len(cloned) == 1 and cloned[0].get("/S") == "/Document":
@@ -264,6 +272,31 @@ class _Builder(_Bookmarks, _Stamps):
         part_lang = str(reader.root_object.get("/Lang", "") or "")
         if part_lang and part_lang.lower() != self.lang.lower():
             holder[NameObject("/Lang")] = TextStringObject(part_lang)
+
+    def _renames_needed(self, source_root: DictionaryObject) -> bool:
+        """Whether :meth:`_merge_maps` may rename roles of this part (a role mapped otherwise by
+        an earlier part); a replayed tree cannot be renamed (see ``structure._Replay``)."""
+        role_map = source_root.get("/RoleMap")
+        if role_map is None:
+            return False
+        role_map = role_map.get_object()
+        if not isinstance(role_map, DictionaryObject):
+            return True
+        for key, value in role_map.items():
+            if isinstance(value, IndirectObject):
+                return True
+            if key in self.role_map and self.role_map[key] != value:
+                return True
+        return False
+
+    def _ids_renamed(self, source_root: DictionaryObject) -> bool:
+        """Whether :meth:`_merge_maps` will rename an element's ID (the same ID in an earlier
+        part, or twice in this one); a replayed element cannot be renamed."""
+        id_tree = source_root.get("/IDTree")
+        if id_tree is None:
+            return False
+        names = [name for name, _ in _name_tree(id_tree)]
+        return len(set(names)) != len(names) or any(name in self.ids for name in names)
 
     def _merge_maps(self, source_root: DictionaryObject) -> dict[str, str]:
         """Merge the role map, class map and ID tree; roles to rename in this part on clashes."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from pypdf import PdfReader
@@ -21,6 +22,7 @@ from pypdf.generic import (
 
 from beslut.assemble.objects import _MAX_TREE_DEPTH, _as_list, _int
 from beslut.assemble.plain import _parse_plain
+from beslut.assemble.writer import _Raw, _template
 
 if TYPE_CHECKING:
     from beslut.assemble.builder import _Builder
@@ -61,6 +63,121 @@ class _StructCopier:
         self.table.setdefault("PreventGC", reader)
         stream = reader.stream
         self.data = stream.getvalue() if isinstance(stream, io.BytesIO) else None
+        self.events: list[tuple[str, int]] = []
+        """The objects this copier made, in order: ("t", n) a top element, ("e", n) another
+        element, ("a", n) an attribute object, n its number in the part (see :class:`_Replay`)."""
+        self.foreign = False
+        """Whether it made an object that is none of these (then no replay is recorded)."""
+
+    # -- replay -------------------------------------------------------------------------------
+
+    def record(self) -> _Replay | None:
+        """What this copier made, for :meth:`replay` in a later packet; None when it made
+        something a replay could not make again. Call it when the part's elements are final
+        (after renaming roles and IDs): from then on they are written from their templates."""
+        if self.foreign:
+            return None
+        objects = self.writer._objects
+        sources = {
+            packet: source for source, packet in self.table.items() if isinstance(source, int)
+        }
+        made = {number for _, number in self.events}
+        templates: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        names: dict[str, bytes] = {}
+        for kind, number in self.events:
+            if kind != "e":
+                continue
+            copy = objects[self.table[number] - 1]
+            if not isinstance(copy, DictionaryObject) or isinstance(copy, StreamObject):
+                return None
+            template = _template(copy, sources, names)
+            if template is None:
+                return None
+            templates[number] = template
+        needs = {
+            number for _, numbers in templates.values() for number in numbers if number not in made
+        }
+        for number in needs | made:
+            # Streams may be merged by _deduplicate, which does not look into templates.
+            if isinstance(objects[self.table[number] - 1], StreamObject):
+                return None
+        # The templates are the elements as they will be written: this packet writes them from
+        # the templates too, so recording costs no second serialisation (same bytes).
+        for number, (text, numbers) in templates.items():
+            index = self.table[number] - 1
+            raw = _Raw(text, numbers, self.table)
+            raw.indirect_reference = objects[index].indirect_reference
+            objects[index] = raw
+        return _Replay(tuple(self.events), templates, frozenset(needs))
+
+    def can_replay(self, replay: _Replay) -> bool:
+        """Whether every object the templates refer to besides their own is in the packet."""
+        return all(number in self.table for number in replay.needs)
+
+    def replay(self, replay: _Replay) -> None:
+        """Make the objects a copier made for the same file, in the same order, without
+        copying: the elements from their templates (see ``writer._Raw``), the attribute objects
+        as :meth:`_attribute` does (they are shared with the packet's other parts). The top
+        elements are filled last; :meth:`top` then finds them made."""
+        tops: list[tuple[DictionaryObject, IndirectObject]] = []
+        table, texts, attr_text = self.table, self.texts, self.attr_text
+        for kind, number in replay.events:
+            if kind == "a":
+                # What _attribute does for an attribute object seen before in this packet,
+                # without its checks (the replay made no other object with this number).
+                text = texts.get((number, 0))
+                known = attr_text.get(text) if text is not None else None
+                if known is not None and number not in table:
+                    table[number] = known
+                else:
+                    self._attribute(IndirectObject(number, 0, self.reader))
+            elif kind == "t":
+                copy = DictionaryObject()
+                table[number] = self.writer._add_object(copy).idnum
+                tops.append((copy, IndirectObject(number, 0, self.reader)))
+            else:
+                template, sources = replay.templates[number]
+                raw = _Raw(template, sources, table)
+                table[number] = self.writer._add_object(raw).idnum
+        for copy, ref in tops:
+            source = self._read(ref)
+            assert isinstance(source, DictionaryObject)
+            self._fill(copy, source, 0, top=True)
+
+    def parent_entry(self, value: Any) -> Any:
+        """``value.clone(writer, ignore_fields=(1, "/P"))`` for an entry of the part's parent
+        tree, made directly when it is an array of references to objects already copied (as
+        nearly all are; pypdf's clone looks each of them up again)."""
+        if isinstance(value, IndirectObject) and value.pdf is self.reader:
+            known = self.table.get(value.idnum)
+            if known is not None:
+                return IndirectObject(known, 0, self.writer)
+            source = value.get_object()
+            if isinstance(source, ArrayObject):
+                references = self._copied(source)
+                if references is not None:
+                    ref = self.writer._add_object(references)
+                    self.table[value.idnum] = ref.idnum
+                    return ref
+        elif type(value) is ArrayObject:
+            references = self._copied(value)
+            if references is not None:
+                return references
+        return value.clone(self.writer, ignore_fields=(1, "/P"))
+
+    def _copied(self, source: ArrayObject) -> ArrayObject | None:
+        """The array with each member's copy, if every member is a reference to a copied
+        object that is not a stream (which pypdf's clone would copy again)."""
+        objects = self.writer._objects
+        copied = ArrayObject()
+        for member in source:
+            if type(member) is not IndirectObject or member.pdf is not self.reader:
+                return None
+            number = self.table.get(member.idnum)
+            if number is None or isinstance(objects[number - 1], StreamObject):
+                return None
+            copied.append(IndirectObject(number, 0, self.writer))
+        return copied
 
     def _known(self, ref: IndirectObject) -> IndirectObject | None:
         if ref.pdf is not self.reader:
@@ -90,15 +207,18 @@ class _StructCopier:
                 or not isinstance(source, DictionaryObject)
                 or isinstance(source, StreamObject)
             ):
-                return value.clone(self.writer, ignore_fields=(1, "/P") if top else ())
+                return self._clone(value, ignore_fields=(1, "/P") if top else ())
             copy = DictionaryObject()
             ref = self.writer._add_object(copy)
             self.table[value.idnum] = ref.idnum
+            self.events.append(("t" if top else "e", value.idnum))
+            if value.generation != 0:  # a replay makes generation 0 references
+                self.foreign = True
             self._fill(copy, source, depth, top)
             return ref
         if isinstance(value, DictionaryObject) and not isinstance(value, StreamObject):
             if depth > _MAX_TREE_DEPTH:
-                return value.clone(self.writer, ignore_fields=(1, "/P") if top else ())
+                return self._clone(value, ignore_fields=(1, "/P") if top else ())
             copy = DictionaryObject()
             self._fill(copy, value, depth, top)
             return copy
@@ -120,10 +240,18 @@ class _StructCopier:
     def _other(self, value: Any) -> Any:
         if isinstance(value, IndirectObject):
             known = self._known(value)
-            return known if known is not None else value.clone(self.writer)
+            return known if known is not None else self._clone(value)
         if isinstance(value, (DictionaryObject, ArrayObject)):
-            return value.clone(self.writer)
+            return self._clone(value)
         return value  # numbers, names, strings: immutable, shared
+
+    def _clone(self, value: Any, ignore_fields: tuple[Any, ...] = ()) -> Any:
+        """pypdf's clone, noting whether it added objects to the packet."""
+        before = len(self.writer._objects)
+        copy = value.clone(self.writer, ignore_fields=ignore_fields)
+        if len(self.writer._objects) != before:
+            self.foreign = True
+        return copy
 
     def _attributes(self, value: Any) -> Any:
         if isinstance(value, IndirectObject):
@@ -142,7 +270,10 @@ class _StructCopier:
         if known is not None:
             return known
         if ref.pdf is not self.reader:
-            return ref.clone(self.writer)
+            return cast(IndirectObject, self._clone(ref))
+        self.events.append(("a", ref.idnum))
+        if ref.generation != 0:
+            self.foreign = True
         text = self._source_text(ref)
         idnum = self.attr_text.get(text) if text is not None else None
         if idnum is None:
@@ -206,6 +337,32 @@ class _StructCopier:
             return None
         text = data[header.end() : end].strip()
         return None if b"stream" in text else text
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """How one file's structure tree was copied into a packet, to do it again without copying.
+
+    Kept with the parsed file (``_Opened.memo``, keyed by the SHA-256 of the file's bytes, see
+    parts._ReaderCache), so a long-lived process (``watch``, the build service) that assembles a
+    meeting again after one case changed copies only that case's tree; every other part's
+    elements are written from their templates. Why it is safe: a template holds the element as
+    it was written, with every reference as the number of the object in the *source file*, and
+    those are resolved through this packet's own translation table when the file is written, so
+    nothing about the part's place in the packet (its pages' numbers, the attribute objects it
+    shares with other parts, its holder) is taken from the earlier packet. It is only recorded
+    when every object the copy made is an element, a top element or an attribute object (no
+    other object pypdf would clone), without renamed roles or an ID tree, and only replayed when
+    every other object the templates refer to (pages, annotations) is already in the packet.
+    Replaying makes the objects in the same order as copying did, so a warm packet is byte for
+    byte the cold one.
+    """
+
+    events: tuple[tuple[str, int], ...]
+    templates: dict[int, tuple[bytes, tuple[int, ...]]]
+    """Element number → its template and the source numbers it refers to (``writer._Raw``)."""
+    needs: frozenset[int]
+    """Source numbers the templates refer to that the copier does not make."""
 
 
 def _is_plain_attribute(obj: Any) -> bool:
