@@ -83,16 +83,24 @@ def test_list_shows_the_meeting_with_its_state_and_a_new_one_is_created(ws: Path
 
     bad = client.post("/moten/ny", data={"csrf": token, "instans": "hsn", "datum": "17/3"})
     assert bad.status_code == 400 and "ÅÅÅÅ-MM-DD" in bad.text
+    fields = {
+        "tid": "09.00",
+        "plats": "Sal A",
+        "ordförande": "Anna Andersson",
+        "sekreterare": "Sara Ek",
+    }
     made = client.post(
         "/moten/ny",
-        data={"csrf": token, "instans": "hsn", "datum": "2026-03-17"},
+        data={"csrf": token, "instans": "hsn", "datum": "2026-03-17", **fields},
         follow_redirects=False,
     )
     assert made.status_code == 303
     assert made.headers["location"].startswith("/mote/content/m%C3%B6ten/2026-03-17-hsn.yaml")
     created = ws / "content/möten/2026-03-17-hsn.yaml"
     assert "typ: sammanträde" in created.read_text("utf-8")
-    again = client.post("/moten/ny", data={"csrf": token, "instans": "hsn", "datum": "2026-03-17"})
+    again = client.post(
+        "/moten/ny", data={"csrf": token, "instans": "hsn", "datum": "2026-03-17", **fields}
+    )
     assert again.status_code == 400 and "finns redan" in again.text
     listing = client.get("/moten").text
     assert listing.index("2026-03-17") < listing.index("2022-06-14")  # newest first

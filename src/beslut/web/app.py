@@ -20,7 +20,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from beslut import __version__
-from beslut.web import attachments, case_edit, cases, forms, meetings, preview_pages
+from beslut.web import (
+    attachments,
+    case_edit,
+    cases,
+    forms,
+    meeting_fields,
+    meetings,
+    preview_pages,
+)
 from beslut.web.security import Guard, GuardMiddleware
 from beslut.web.state import WorkspaceState
 
@@ -60,6 +68,7 @@ def routes() -> list[BaseRoute]:
         *cases.ROUTES,
         *preview_pages.ROUTES,
         *attachments.ROUTES,
+        *meeting_fields.ROUTES,
         *meetings.ROUTES,
         *case_edit.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),

@@ -65,7 +65,9 @@ class Mapped:
 
 
 def map_diagnostics(
-    source: files.CaseSource, diagnostics: Sequence[Diagnostic], known: set[str]
+    source: files.CaseSource | files.YamlSource,
+    diagnostics: Sequence[Diagnostic],
+    known: set[str],
 ) -> Mapped:
     """Put each diagnostic beside the form field it concerns (from its file:line:column).
 

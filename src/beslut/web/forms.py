@@ -11,6 +11,9 @@ paths (``förslag.block.0.beslutspunkter.1.punkt``), the same paths diagnostics 
 list items in the order they were submitted (so rows can be moved without renaming fields),
 empty optional fields dropped, and keys the model does not know kept from the file.
 
+:func:`model_form` and :func:`parse_model_form` do the same for any model with a key prefix:
+the meeting page uses them for the Meeting model and each AgendaItem (``ärenden.3.rubrik``).
+
 The HTML is written here rather than in a Jinja macro because the tree is recursive and each
 node needs its diagnostics and ids; every text goes through :func:`markupsafe.escape`.
 """
@@ -44,7 +47,9 @@ __all__ = [
     "case_form",
     "dom_id",
     "field_paths",
+    "model_form",
     "parse_case_form",
+    "parse_model_form",
     "render_form",
 ]
 
@@ -226,7 +231,24 @@ def case_form(
     ``choices`` turns top-level text fields into selects (``instans`` → the profile's organs,
     as (value, text)); a value the file has that is not a choice stays selectable.
     """
-    nodes = _model_nodes(Case, data, "", 0, skip=_SKIP_IN_MARKDOWN if markdown else ())
+    return model_form(Case, data, skip=_SKIP_IN_MARKDOWN if markdown else (), choices=choices)
+
+
+def model_form(
+    model: type[BaseModel],
+    data: Any,
+    *,
+    prefix: str = "",
+    skip: Sequence[str] = (),
+    choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> list[Node]:
+    """Return the form nodes of any model's data (a case, a meeting, one agenda item).
+
+    Field names start with ``prefix`` (``ärenden.3.`` for a meeting's fourth item), so they are
+    the key paths diagnostics point at. Keys in ``skip`` get no field (the parser keeps their
+    values from the file). ``choices`` as for :func:`case_form`, by full path.
+    """
+    nodes = _model_nodes(model, data, prefix, 0, skip=skip)
     for node in nodes:
         options = (choices or {}).get(node.path)
         if isinstance(node, FormField) and node.kind == "text" and options:
@@ -667,6 +689,22 @@ def parse_case_form(
     left empty is dropped. Raises :class:`FormError` for a YAML box that does not parse
     (it carries the rest of the form's data).
     """
+    return parse_model_form(Case, form, original, skip=_SKIP_IN_MARKDOWN if markdown else ())
+
+
+def parse_model_form(
+    model: type[BaseModel],
+    form: FormData,
+    original: Any,
+    *,
+    prefix: str = "",
+    skip: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Return one model's data (fields named ``prefix`` + key path) from a submitted form.
+
+    As :func:`parse_case_form`: keys in ``skip`` and keys the model does not know are kept
+    from ``original``; raises :class:`FormError` for a YAML box that does not parse.
+    """
     values: dict[str, str] = {}
     order: list[str] = []
     for key, value in form.multi_items():
@@ -674,8 +712,7 @@ def parse_case_form(
             values.setdefault(key, value)
             order.append(key)
     submitted = _Submitted(values, order)
-    skip = _SKIP_IN_MARKDOWN if markdown else ()
-    result = _parse_model(Case, submitted, "", original, skip)
+    result = _parse_model(model, submitted, prefix, original, skip)
     if submitted.problems:
         raise FormError(submitted.problems, result)
     return result

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -34,10 +35,11 @@ from starlette.routing import Route
 
 from beslut.errors import UserError
 from beslut.load.paths import default_out_dir
-from beslut.model.models import MEETING_TYPE
+from beslut.model.models import MEETING_TYPE, ItemKind, Meeting
 from beslut.web import meeting_data as md
 from beslut.web.files import Conflict, NotReadable, plain, read_meeting, save_meeting
 from beslut.web.meeting_build import BuildRunning, Builds, sse
+from beslut.web.meeting_fields import field_forms
 from beslut.web.paths import PathRefused, relative, resolve_inside
 from beslut.web.state import Snapshot, WorkspaceState
 
@@ -90,40 +92,117 @@ async def meeting_list(request: Request) -> Response:
     return _render(request, "meeting_list.html", {"rows": rows, "states": STATES})
 
 
+NEW_FIELDS = (
+    "instans",
+    "datum",
+    "tid",
+    "plats",
+    "ordförande",
+    "ordförande_titel",
+    "sekreterare",
+    "sekreterare_titel",
+    "justering",
+)
+"""The new-meeting form: what would otherwise be a placeholder that ``beslut check`` reports."""
+NEW_DEFAULTS = {"ordförande_titel": "Ordförande", "sekreterare_titel": "Nämndsekreterare"}
+
+
 async def meeting_new(request: Request) -> Response:
     snapshot = await _snapshot(request)
     organs = _organs(snapshot)
-    values = {"instans": organs[0][0] if len(organs) == 1 else "", "datum": ""}
+    values = {k: NEW_DEFAULTS.get(k, "") for k in NEW_FIELDS}
+    values["instans"] = organs[0][0] if len(organs) == 1 else ""
     error = ""
     if request.method == "POST":
         form = await request.form()
-        values = {k: str(form.get(k, "")).strip() for k in ("instans", "datum")}
+        values = {k: str(form.get(k, "")).strip() for k in NEW_FIELDS}
         error, rel = await run_in_threadpool(_create, request.app.state.root, values, organs)
         if not error:
             return RedirectResponse(f"/mote/{quote(rel)}?sparat=ny", status_code=303)
     return _render(
         request,
         "meeting_new.html",
-        {"organs": organs, "values": values, "error": error},
+        {"organs": organs, "values": values, "error": error, "time_help": _time_help()},
         status=400 if error else 200,
     )
 
 
+def _time_help() -> str:
+    return str(Meeting.model_fields["time"].description or "")
+
+
+def _time_pattern() -> str:
+    """The pattern of ``tid`` from the Meeting model (the one ``beslut check`` applies)."""
+    for meta in Meeting.model_fields["time"].metadata:
+        pattern = getattr(meta, "pattern", None)
+        if isinstance(pattern, str):
+            return pattern
+    return r".+"  # pragma: no cover - the model has a pattern
+
+
+def _problem(values: dict[str, str], organs: list[tuple[str, str]]) -> str:
+    """A Swedish message for the first field of the new-meeting form that is not usable."""
+    if values["instans"] not in {o for o, _ in organs}:
+        return "Välj vilken nämnd eller styrelse sammanträdet gäller."
+    try:
+        dt.date.fromisoformat(values["datum"])
+    except ValueError:
+        return "Ange sammanträdets datum som ÅÅÅÅ-MM-DD, t.ex. 2026-03-17."
+    if not re.fullmatch(_time_pattern(), values["tid"]):
+        return "Ange tiden som ett klockslag, t.ex. 09.00 eller 13:30 (fältet Tid)."
+    for key, label in (
+        ("plats", "Plats"),
+        ("ordförande", "Ordförandens namn"),
+        ("sekreterare", "Sekreterarens namn"),
+    ):
+        if not values[key]:
+            return f"Fyll i fältet {label}; kallelsen behöver det."
+    return ""
+
+
 def _create(root: Path, values: dict[str, str], organs: list[tuple[str, str]]) -> tuple[str, str]:
-    """Create the meeting file; return (a Swedish error or "", the new file's rel)."""
+    """Create the meeting file with the form's fields; return (a Swedish error or "", rel).
+
+    ``api.new_meeting`` writes the file with its comments and placeholders; the form's values
+    then replace the placeholders through ``save_meeting`` (the same round-trip as every other
+    save), so the new file has no findings of ``beslut check`` about them.
+    """
     from beslut import api
 
-    if values["instans"] not in {o for o, _ in organs}:
-        return "Välj vilken nämnd eller styrelse sammanträdet gäller.", ""
+    problem = _problem(values, organs)
+    if problem:
+        return problem, ""
     try:
-        date = dt.date.fromisoformat(values["datum"])
-    except ValueError:
-        return "Ange sammanträdets datum som ÅÅÅÅ-MM-DD, t.ex. 2026-03-17.", ""
-    try:
-        path = api.new_meeting(root, date=date, organ=values["instans"])
+        path = api.new_meeting(
+            root, date=dt.date.fromisoformat(values["datum"]), organ=values["instans"]
+        )
     except UserError as exc:
         return str(exc), ""
-    return "", relative(root, path)
+    rel = relative(root, path)
+    source = read_meeting(root, rel)
+    data = plain(source.data)
+    data["tid"] = values["tid"]
+    data["plats"] = values["plats"]
+    for key in ("ordförande", "sekreterare"):
+        person = {"namn": values[key]}
+        if values[f"{key}_titel"]:
+            person["titel"] = values[f"{key}_titel"]
+        data[key] = {**(data.get(key) or {}), **person}
+        if not values[f"{key}_titel"]:
+            data[key].pop("titel", None)
+    items = [dict(i) if isinstance(i, dict) else i for i in data.get("ärenden") or []]
+    for item in items:
+        if isinstance(item, dict) and item.get("typ") == ItemKind.JUSTERARE.value:
+            if values["justering"]:
+                item["notering"] = values["justering"]
+            else:
+                item.pop("notering", None)
+    data["ärenden"] = items
+    try:
+        save_meeting(root, rel, base_version=source.version, data=data)
+    except UserError as exc:
+        return f"{rel} skapades men uppgifterna sparades inte: {exc}", rel
+    return "", rel
 
 
 # ----------------------------------------------------------------------------------------------
@@ -176,7 +255,9 @@ def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
     organ = str(data.get("instans") or "")
     profile = snapshot.workspace.profile
     cases = [r for r in snapshot.case_rows if not organ or r.organ == organ]
+    fields = field_forms(source, data, diagnostics, _organs(snapshot))
     return {
+        "fields": fields,
         "rel": rel,
         "file_version": source.version,
         "data": data,
