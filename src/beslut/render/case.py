@@ -27,6 +27,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
+from beslut import __version__
 from beslut.diagnostics import Diagnostic, Level, error
 from beslut.errors import TemplateError
 from beslut.load.archive import MAX_UNPACKED_BYTES, megabytes, too_large
@@ -52,6 +53,7 @@ from beslut.render.letterhead import (
     organisation_context,
 )
 from beslut.render.templating import Template, environment, runtime_message, syntax_message
+from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
@@ -997,6 +999,8 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
 
     A template problem is reported once, at the template, naming the first case it broke; the
     warnings about each case's body (unsupported Markdown) are reported at the case file.
+    What rendering one case found is kept in memory (``_RENDER_CHECKS``): after an edit only
+    the edited case, or every case of an edited template, is rendered again.
     """
     if workspace.profile is None:
         return []
@@ -1004,13 +1008,88 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
     problems = template_problems(workspace)
     broken = broken_templates(problems)
     no_logo = broken_organs(workspace)
+    profile_key = text_digest(workspace.profile.model_dump_json())
+    digests: dict[Path, str] = {}
     for document in workspace.cases:
         rel = template_rel(workspace.root, workspace.profile, document.case.doc_type)
         if rel in broken or document.rel in failing or document.case.organ in no_logo:
             continue
-        try:
-            problems.extend(render_case(document, workspace.profile, workspace.root).warnings)
-        except RenderError as exc:
+        found = _render_check(document, workspace.profile, workspace.root, profile_key, digests)
+        problems.extend(found.warnings)
+        if found.template_error is not None:
             broken.add(rel)
-            problems.append(error(rel, 1, 1, str(exc), "mallfel"))
+            problems.append(found.template_error)
     return problems
+
+
+@dataclass(frozen=True)
+class RenderCheck:
+    """What rendering one case showed: its warnings, or the error that stopped it (reported
+    at the template, ``templates/x.docx:1:1``, naming the case)."""
+
+    warnings: tuple[Diagnostic, ...]
+    template_error: Diagnostic | None
+
+
+_RENDER_CHECKS: Memo[RenderCheck] = Memo()
+"""What rendering each case found, in this process (``check_templates``). One slot per
+(workspace, case file); an entry is reused only when all of these are unchanged:
+
+* the case file's path in the workspace and the SHA-256 of its text (the case model, its
+  outline and positions are made from that text and the profile);
+* the profile (SHA-256 of the validated profile as JSON: the letterhead, labels, closings and
+  the template each document type uses);
+* the SHA-256 of the template's bytes (read again on every check, once per template);
+* beslut's version (the code cannot change under a running process; the disk caches use the
+  code fingerprint);
+* every other file rendering reads: the figure images the body names and the letterhead's logo,
+  each stamped (resolved path, device, inode, size, mtime, ctime, or missing) *before* it is
+  read, as ``validate.case_memo`` does.
+"""
+
+
+def _digest_file(path: Path, digests: dict[Path, str]) -> str:
+    if path not in digests:
+        try:
+            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digests[path] = "-"  # missing or unreadable: the render reports it, and stays keyed
+    return digests[path]
+
+
+def _render_check(
+    document: CaseDocument,
+    profile: Profile,
+    root: Path,
+    profile_key: str,
+    digests: dict[Path, str],
+) -> RenderCheck:
+    """Render one case for ``check_templates`` (see ``_RENDER_CHECKS``), or reuse the result."""
+    case = document.case
+    template = template_path(root, profile, case.doc_type)
+    key = (
+        __version__,
+        str(root),
+        document.rel,
+        text_digest(document.source.text),
+        profile_key,
+        str(template),
+        _digest_file(template, digests),
+    )
+
+    def compute() -> tuple[RenderCheck, list[Diagnostic], tuple[tuple[Path, FileStamp], ...]]:
+        # stamped before rendering reads them: a file replaced meanwhile is never kept as read
+        read = [document.source.path.parent / ref.src for ref in document.outline.figures]
+        logo = logo_path(root, letterhead(profile, case.organ, case.doc_type))
+        files = stamps([*read, *([] if logo is None else [logo])])
+        try:
+            warnings = tuple(render_case(document, profile, root).warnings)
+            return RenderCheck(warnings, None), [], files
+        except RenderError as exc:
+            rel = f"{TEMPLATES_DIR}/{template.name}"
+            return RenderCheck((), error(rel, 1, 1, str(exc), "mallfel")), [], files
+
+    found, _ = _RENDER_CHECKS.get(
+        (root, document.source.path), key, compute, len(document.source.text)
+    )
+    return found
