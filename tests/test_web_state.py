@@ -202,3 +202,55 @@ def test_ratta_keeps_crlf_and_byte_order_mark(root: Path) -> None:
     response = client.post("/arende/ratta/" + quote(ATT_CASE), data=fields)
     assert response.status_code == 303 and "meddelande=rattat" in response.headers["location"]
     assert path.read_bytes() == b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+
+
+# ----------------------------------------------------------------------------------------------
+# The same results on disk, for the next ``beslut check``
+
+
+def _count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    rendered: list[str] = []
+    real = render_case.render_case
+
+    def counting(document, profile, root):  # type: ignore[no-untyped-def]
+        rendered.append(document.rel)
+        return real(document, profile, root)
+
+    monkeypatch.setattr(render_case, "render_case", counting)
+    return rendered
+
+
+def test_a_new_process_reuses_the_renders_on_disk(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered = _count_renders(monkeypatch)
+    first = _fresh(root)
+    assert len(rendered) == _rendered_cases(root)
+    assert (root / ".beslut-cache/fynd/utskrift.json").is_file()
+    rendered.clear()
+    assert _fresh(root) == first  # memory cleared, as in a new process
+    assert rendered == []
+    _append(root / CASE, "\nEn rad med <b>HTML</b> i.\n")
+    again = _fresh(root)
+    assert rendered == [CASE]
+    assert [d for d in again if d.path == CASE and d.code == "html-stöds-inte"]
+
+
+def test_the_disk_cache_notices_a_template_change(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh(root)
+    rendered = _count_renders(monkeypatch)
+    _without_style(root / "templates/tjänsteskrivelse.docx", "Metadata")
+    found = _fresh(root)
+    assert rendered, "the template's cases are rendered again"
+    assert [d.path for d in found if d.code == "mallfel"] == ["templates/tjänsteskrivelse.docx"]
+
+
+def test_the_disk_cache_notices_a_replaced_figure(root: Path) -> None:
+    assert not [d for d in _fresh(root) if d.code == "bild-fel"]
+    workspace = api.load_workspace(root)
+    (root / FIGURE).write_text("<svg this is not an image", encoding="utf-8")
+    render_case._RENDER_CHECKS.clear()
+    found = [d for d in check_templates(workspace) if d.code == "bild-fel"]
+    assert [d.path for d in found] == [FIGURE_CASE]

@@ -14,10 +14,10 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import markupsafe
@@ -55,6 +55,9 @@ from beslut.render.letterhead import (
 from beslut.render.templating import Template, environment, runtime_message, syntax_message
 from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
+
+if TYPE_CHECKING:
+    from beslut.validate.findings_cache import FindingsCache
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
 """Unique text the ``{{ brödtext }}`` tag renders to; replaced by the converted body."""
@@ -1008,18 +1011,31 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
     problems = template_problems(workspace)
     broken = broken_templates(problems)
     no_logo = broken_organs(workspace)
-    profile_key = text_digest(workspace.profile.model_dump_json())
-    digests: dict[Path, str] = {}
+    from beslut.validate.findings_cache import FindingsCache, settings_key
+
+    profile_json = workspace.profile.model_dump_json()
+    run = _RenderRun(
+        workspace.root,
+        workspace.profile,
+        text_digest(profile_json),
+        settings_key(RENDER_CACHE, profile_json),
+        FindingsCache(workspace.root, RENDER_CACHE),
+    )
     for document in workspace.cases:
         rel = template_rel(workspace.root, workspace.profile, document.case.doc_type)
         if rel in broken or document.rel in failing or document.case.organ in no_logo:
             continue
-        found = _render_check(document, workspace.profile, workspace.root, profile_key, digests)
+        found = run.check(document)
         problems.extend(found.warnings)
         if found.template_error is not None:
             broken.add(rel)
             problems.append(found.template_error)
+    run.disk.save()
     return problems
+
+
+RENDER_CACHE = "utskrift"
+"""The disk cache of what rendering each case found (``.beslut-cache/fynd/utskrift.json``)."""
 
 
 @dataclass(frozen=True)
@@ -1029,6 +1045,8 @@ class RenderCheck:
 
     warnings: tuple[Diagnostic, ...]
     template_error: Diagnostic | None
+    disk_key: str = ""
+    """Its key in the disk cache (``RENDER_CACHE``)."""
 
 
 _RENDER_CHECKS: Memo[RenderCheck] = Memo()
@@ -1040,56 +1058,103 @@ _RENDER_CHECKS: Memo[RenderCheck] = Memo()
 * the profile (SHA-256 of the validated profile as JSON: the letterhead, labels, closings and
   the template each document type uses);
 * the SHA-256 of the template's bytes (read again on every check, once per template);
-* beslut's version (the code cannot change under a running process; the disk caches use the
-  code fingerprint);
+* beslut's version (the code cannot change under a running process);
 * every other file rendering reads: the figure images the body names and the letterhead's logo,
   each stamped (resolved path, device, inode, size, mtime, ctime, or missing) *before* it is
   read, as ``validate.case_memo`` does.
+
+Below it, the disk cache ``RENDER_CACHE`` (``validate.findings_cache``) keeps the same results
+for the next process (``beslut check`` run again), under a SHA-256 of the same things with the
+code fingerprint instead of the version.
 """
 
 
-def _digest_file(path: Path, digests: dict[Path, str]) -> str:
-    if path not in digests:
-        try:
-            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            digests[path] = "-"  # missing or unreadable: the render reports it, and stays keyed
-    return digests[path]
+def _encode_check(found: RenderCheck) -> dict[str, Any]:
+    from beslut.validate.findings_cache import encode_findings
+
+    error_ = [] if found.template_error is None else [found.template_error]
+    return {"varningar": encode_findings(found.warnings), "mallfel": encode_findings(error_)}
 
 
-def _render_check(
-    document: CaseDocument,
-    profile: Profile,
-    root: Path,
-    profile_key: str,
-    digests: dict[Path, str],
-) -> RenderCheck:
-    """Render one case for ``check_templates`` (see ``_RENDER_CHECKS``), or reuse the result."""
-    case = document.case
-    template = template_path(root, profile, case.doc_type)
-    key = (
-        __version__,
-        str(root),
-        document.rel,
-        text_digest(document.source.text),
-        profile_key,
-        str(template),
-        _digest_file(template, digests),
-    )
+def _decode_check(raw: Any, disk_key: str) -> RenderCheck | None:
+    from beslut.validate.findings_cache import decode_findings
 
-    def compute() -> tuple[RenderCheck, list[Diagnostic], tuple[tuple[Path, FileStamp], ...]]:
-        # stamped before rendering reads them: a file replaced meanwhile is never kept as read
-        read = [document.source.path.parent / ref.src for ref in document.outline.figures]
-        logo = logo_path(root, letterhead(profile, case.organ, case.doc_type))
-        files = stamps([*read, *([] if logo is None else [logo])])
-        try:
-            warnings = tuple(render_case(document, profile, root).warnings)
-            return RenderCheck(warnings, None), [], files
-        except RenderError as exc:
-            rel = f"{TEMPLATES_DIR}/{template.name}"
-            return RenderCheck((), error(rel, 1, 1, str(exc), "mallfel")), [], files
+    if not isinstance(raw, dict):
+        return None
+    warnings = decode_findings(raw.get("varningar"))
+    errors = decode_findings(raw.get("mallfel"))
+    if warnings is None or errors is None or len(errors) > 1:
+        return None
+    return RenderCheck(tuple(warnings), errors[0] if errors else None, disk_key)
 
-    found, _ = _RENDER_CHECKS.get(
-        (root, document.source.path), key, compute, len(document.source.text)
-    )
-    return found
+
+@dataclass
+class _RenderRun:
+    """One ``check_templates``: the settings every case shares, and the disk cache."""
+
+    root: Path
+    profile: Profile
+    profile_key: str
+    settings: str
+    disk: FindingsCache
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    def _digest(self, path: Path) -> str:
+        if path not in self.digests:
+            try:
+                self.digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self.digests[path] = "-"  # missing or unreadable: the render reports it
+        return self.digests[path]
+
+    def check(self, document: CaseDocument) -> RenderCheck:
+        """Render one case (see ``_RENDER_CHECKS``), or reuse what rendering it found."""
+        from beslut.validate.findings_cache import entry_key
+
+        case = document.case
+        root, profile = self.root, self.profile
+        template = template_path(root, profile, case.doc_type)
+        template_digest = self._digest(template)
+        key = (
+            __version__,
+            str(root),
+            document.rel,
+            text_digest(document.source.text),
+            self.profile_key,
+            str(template),
+            template_digest,
+        )
+
+        def render() -> RenderCheck:
+            try:
+                return RenderCheck(tuple(render_case(document, profile, root).warnings), None)
+            except RenderError as exc:
+                rel = f"{TEMPLATES_DIR}/{template.name}"
+                return RenderCheck((), error(rel, 1, 1, str(exc), "mallfel"))
+
+        def compute() -> tuple[RenderCheck, list[Diagnostic], tuple[tuple[Path, FileStamp], ...]]:
+            # stamped before rendering reads them: a file replaced meanwhile is never kept as read
+            read = [document.source.path.parent / ref.src for ref in document.outline.figures]
+            logo = logo_path(root, letterhead(profile, case.organ, case.doc_type))
+            files = stamps([*read, *([] if logo is None else [logo])])
+            disk_key = entry_key(
+                self.settings,
+                document.rel,
+                document.source.text,
+                f"{TEMPLATES_DIR}/{template.name}",
+                template_digest,
+                repr(files),
+            )
+            found = self.disk.lookup(
+                disk_key,
+                lambda: replace(render(), disk_key=disk_key),
+                _encode_check,
+                lambda raw: _decode_check(raw, disk_key),
+            )
+            return found, [], files
+
+        found, _ = _RENDER_CHECKS.get(
+            (root, document.source.path), key, compute, len(document.source.text)
+        )
+        self.disk.use(found.disk_key, found, _encode_check)
+        return found
