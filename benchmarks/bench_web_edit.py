@@ -2,8 +2,9 @@
 
 On a copy of the example workspace, for one case: the first load of the edit page (loading and
 checking the workspace), a load with nothing changed, a save (merge and atomic write), and the
-load right after a save (the workspace state reloads and checks everything again). Medians and
-95th percentiles over N rounds.
+load right after a save (the workspace state reloads; only the saved case is validated and
+rendered again, the other cases' results are remembered). Medians and 95th percentiles over
+N rounds.
 
     python benchmarks/bench_web_edit.py --rounds 20
 """

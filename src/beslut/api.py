@@ -38,7 +38,12 @@ def load_workspace(path: Path | str = ".") -> Workspace:
 
 def check(path: Path | str = ".") -> list[Diagnostic]:
     """Return every diagnostic for the workspace (templates included), sorted."""
-    workspace = load_workspace(path)
+    return check_loaded(load_workspace(path))
+
+
+def check_loaded(workspace: Workspace) -> list[Diagnostic]:
+    """Return every diagnostic of an already loaded workspace (its own and the templates':
+    what only rendering shows), sorted; ``check`` is this after ``load_workspace``."""
     diagnostics = list(workspace.diagnostics)
     from beslut.render.case import check_templates
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from beslut.diagnostics import Diagnostic, Fix
-from beslut.load.source import _load_source
+from beslut.load.source import Source, _load_source, source_from_text
 
-__all__ = ["FileChange", "FixFailed", "apply", "plan", "unified_diff"]
+__all__ = ["FileChange", "FixFailed", "apply", "fix_text", "plan", "unified_diff"]
 
 _BOM = "\ufeff"
 
@@ -148,15 +148,32 @@ def apply(root: Path, changes: Iterable[FileChange]) -> list[FileChange]:
     return written
 
 
+def fix_text(path: Path, rel: str, text: str, fixes: Iterable[Fix]) -> str:
+    """Return ``text`` (a content file's text as read: LF line ends, no byte-order mark) with
+    ``fixes`` applied, after checking that it changed only text, like :func:`apply`; for a
+    writer that holds its own lock (the browser app writes through ``web.files``).
+
+    ``path`` gives the file's kind (.md or YAML). Raises :class:`FixFailed` (in Swedish).
+    """
+    after, _ = _apply_to_text(text, list(fixes))
+    if after != text:
+        old, _ = source_from_text(path, rel, text)
+        new, _ = source_from_text(path, rel, after)
+        _same_data(rel, old, new)
+    return after
+
+
 def _verify(change: FileChange, candidate: Path, root: Path) -> None:
     old, _ = _load_source(change.path, root)
     new, _ = _load_source(candidate, root)
+    _same_data(change.rel, old, new)
+
+
+def _same_data(rel: str, old: Source | None, new: Source | None) -> None:
     if old is None or new is None or _shape(old.data) != _shape(new.data):
         raise FixFailed(
-            f"{change.rel}: rättningarna skulle ha ändrat mer än texten, så filen lämnades orörd. "
+            f"{rel}: rättningarna skulle ha ändrat mer än texten, så filen lämnades orörd. "
             "Rätta problemen för hand."
         )
     if old.body_offset != new.body_offset:
-        raise FixFailed(
-            f"{change.rel}: rättningarna skulle ha flyttat brödtexten; filen lämnades orörd."
-        )
+        raise FixFailed(f"{rel}: rättningarna skulle ha flyttat brödtexten; filen lämnades orörd.")

@@ -319,6 +319,14 @@ def _load_source(path: Path, root: Path) -> tuple[Source | None, list[Diagnostic
     text, problems = read_text(path, rel)
     if text is None:
         return None, problems
+    source, found = source_from_text(path, rel, text)
+    return source, [*problems, *found]
+
+
+def source_from_text(path: Path, rel: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Parse a content file's text as read (LF line ends, no byte-order mark); ``path`` gives
+    its kind (.md: front matter and body; else YAML). Not cached: see :func:`load_source`."""
+    problems: list[Diagnostic] = []
     if path.suffix.lower() == ".md":
         split = _split_front_matter(text, rel)
         if isinstance(split, Diagnostic):

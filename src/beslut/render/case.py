@@ -14,10 +14,10 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import markupsafe
@@ -27,6 +27,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
+from beslut import __version__
 from beslut.diagnostics import Diagnostic, Level, error
 from beslut.errors import TemplateError
 from beslut.load.archive import MAX_UNPACKED_BYTES, megabytes, too_large
@@ -52,7 +53,11 @@ from beslut.render.letterhead import (
     organisation_context,
 )
 from beslut.render.templating import Template, environment, runtime_message, syntax_message
+from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
+
+if TYPE_CHECKING:
+    from beslut.validate.findings_cache import FindingsCache
 
 ANCHOR = "\u2063BESLUT-BRÖDTEXT\u2063"
 """Unique text the ``{{ brödtext }}`` tag renders to; replaced by the converted body."""
@@ -997,6 +1002,8 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
 
     A template problem is reported once, at the template, naming the first case it broke; the
     warnings about each case's body (unsupported Markdown) are reported at the case file.
+    What rendering one case found is kept in memory (``_RENDER_CHECKS``): after an edit only
+    the edited case, or every case of an edited template, is rendered again.
     """
     if workspace.profile is None:
         return []
@@ -1004,13 +1011,150 @@ def check_templates(workspace: Workspace) -> list[Diagnostic]:
     problems = template_problems(workspace)
     broken = broken_templates(problems)
     no_logo = broken_organs(workspace)
+    from beslut.validate.findings_cache import FindingsCache, settings_key
+
+    profile_json = workspace.profile.model_dump_json()
+    run = _RenderRun(
+        workspace.root,
+        workspace.profile,
+        text_digest(profile_json),
+        settings_key(RENDER_CACHE, profile_json),
+        FindingsCache(workspace.root, RENDER_CACHE),
+    )
     for document in workspace.cases:
         rel = template_rel(workspace.root, workspace.profile, document.case.doc_type)
         if rel in broken or document.rel in failing or document.case.organ in no_logo:
             continue
-        try:
-            problems.extend(render_case(document, workspace.profile, workspace.root).warnings)
-        except RenderError as exc:
+        found = run.check(document)
+        problems.extend(found.warnings)
+        if found.template_error is not None:
             broken.add(rel)
-            problems.append(error(rel, 1, 1, str(exc), "mallfel"))
+            problems.append(found.template_error)
+    run.disk.save()
     return problems
+
+
+RENDER_CACHE = "utskrift"
+"""The disk cache of what rendering each case found (``.beslut-cache/fynd/utskrift.json``)."""
+
+
+@dataclass(frozen=True)
+class RenderCheck:
+    """What rendering one case showed: its warnings, or the error that stopped it (reported
+    at the template, ``templates/x.docx:1:1``, naming the case)."""
+
+    warnings: tuple[Diagnostic, ...]
+    template_error: Diagnostic | None
+    disk_key: str = ""
+    """Its key in the disk cache (``RENDER_CACHE``)."""
+
+
+_RENDER_CHECKS: Memo[RenderCheck] = Memo()
+"""What rendering each case found, in this process (``check_templates``). One slot per
+(workspace, case file); an entry is reused only when all of these are unchanged:
+
+* the case file's path in the workspace and the SHA-256 of its text (the case model, its
+  outline and positions are made from that text and the profile);
+* the profile (SHA-256 of the validated profile as JSON: the letterhead, labels, closings and
+  the template each document type uses);
+* the SHA-256 of the template's bytes (read again on every check, once per template);
+* beslut's version (the code cannot change under a running process);
+* every other file rendering reads: the figure images the body names and the letterhead's logo,
+  each stamped (resolved path, device, inode, size, mtime, ctime, or missing) *before* it is
+  read, as ``validate.case_memo`` does.
+
+Below it, the disk cache ``RENDER_CACHE`` (``validate.findings_cache``) keeps the same results
+for the next process (``beslut check`` run again), under a SHA-256 of the same things with the
+code fingerprint instead of the version.
+"""
+
+
+def _encode_check(found: RenderCheck) -> dict[str, Any]:
+    from beslut.validate.findings_cache import encode_findings
+
+    error_ = [] if found.template_error is None else [found.template_error]
+    return {"varningar": encode_findings(found.warnings), "mallfel": encode_findings(error_)}
+
+
+def _decode_check(raw: Any, disk_key: str) -> RenderCheck | None:
+    from beslut.validate.findings_cache import decode_findings
+
+    if not isinstance(raw, dict):
+        return None
+    warnings = decode_findings(raw.get("varningar"))
+    errors = decode_findings(raw.get("mallfel"))
+    if warnings is None or errors is None or len(errors) > 1:
+        return None
+    return RenderCheck(tuple(warnings), errors[0] if errors else None, disk_key)
+
+
+@dataclass
+class _RenderRun:
+    """One ``check_templates``: the settings every case shares, and the disk cache."""
+
+    root: Path
+    profile: Profile
+    profile_key: str
+    settings: str
+    disk: FindingsCache
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    def _digest(self, path: Path) -> str:
+        if path not in self.digests:
+            try:
+                self.digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self.digests[path] = "-"  # missing or unreadable: the render reports it
+        return self.digests[path]
+
+    def check(self, document: CaseDocument) -> RenderCheck:
+        """Render one case (see ``_RENDER_CHECKS``), or reuse what rendering it found."""
+        from beslut.validate.findings_cache import entry_key
+
+        case = document.case
+        root, profile = self.root, self.profile
+        template = template_path(root, profile, case.doc_type)
+        template_digest = self._digest(template)
+        key = (
+            __version__,
+            str(root),
+            document.rel,
+            text_digest(document.source.text),
+            self.profile_key,
+            str(template),
+            template_digest,
+        )
+
+        def render() -> RenderCheck:
+            try:
+                return RenderCheck(tuple(render_case(document, profile, root).warnings), None)
+            except RenderError as exc:
+                rel = f"{TEMPLATES_DIR}/{template.name}"
+                return RenderCheck((), error(rel, 1, 1, str(exc), "mallfel"))
+
+        def compute() -> tuple[RenderCheck, list[Diagnostic], tuple[tuple[Path, FileStamp], ...]]:
+            # stamped before rendering reads them: a file replaced meanwhile is never kept as read
+            read = [document.source.path.parent / ref.src for ref in document.outline.figures]
+            logo = logo_path(root, letterhead(profile, case.organ, case.doc_type))
+            files = stamps([*read, *([] if logo is None else [logo])])
+            disk_key = entry_key(
+                self.settings,
+                document.rel,
+                document.source.text,
+                f"{TEMPLATES_DIR}/{template.name}",
+                template_digest,
+                repr(files),
+            )
+            found = self.disk.lookup(
+                disk_key,
+                lambda: replace(render(), disk_key=disk_key),
+                _encode_check,
+                lambda raw: _decode_check(raw, disk_key),
+            )
+            return found, [], files
+
+        found, _ = _RENDER_CHECKS.get(
+            (root, document.source.path), key, compute, len(document.source.text)
+        )
+        self.disk.use(found.disk_key, found, _encode_check)
+        return found

@@ -33,7 +33,6 @@ from beslut import api
 from beslut.authoring import fix as fixes
 from beslut.diagnostics import Diagnostic, Level
 from beslut.errors import UserError
-from beslut.load.source import forget
 from beslut.model.models import Case, DocumentType, Profile, Proposal
 from beslut.render.case import proposal_parts
 from beslut.web import fieldmap, files, forms
@@ -229,6 +228,10 @@ def _conflict_page(request: Request, conflict: files.Conflict, version: str) -> 
 # "Rätta": one safe fix
 
 
+class _FixRefused(UserError):
+    """The fix would have changed more than text; nothing was written."""
+
+
 async def apply_fix(request: Request) -> Response:
     rel = request.path_params["rel"]
     root: Path = request.app.state.root
@@ -251,23 +254,32 @@ async def apply_fix(request: Request) -> Response:
         None,
     )
 
-    def run() -> str | None:
-        # The version check and the write are as close together as the fix module allows;
-        # the fix itself re-parses the file and refuses to change more than text.
-        if files.version_of(path) != version:
-            return None
-        if found is None:
-            return "borta"
-        changes = fixes.plan(root, [found])
-        fixes.apply(root, changes)
-        forget(path)
+    def run() -> str:
+        if found is None:  # nothing to write: the finding is gone, or the file is newer
+            return "borta" if files.version_of(path) == version else "nyare"
+        fix = found.fix
+        assert fix is not None
+
+        def change(text: str) -> str:
+            # the fix re-parses the text and refuses to change more than text
+            try:
+                return fixes.fix_text(path, rel, text, [fix])
+            except fixes.FixFailed as exc:
+                raise _FixRefused(str(exc)) from None
+
+        # the same lock, version check and atomic write as every save of the app
+        files.save_text(root, rel, base_version=version, change=change)
         return "rattat"
 
     try:
         outcome = await run_in_threadpool(run)
-    except fixes.FixFailed as exc:
+    except files.Conflict as exc:
+        return _conflict_page(
+            request, files.Conflict(rel, None, exc.current, exc.current_version), version
+        )
+    except UserError as exc:  # _FixRefused, or the file could not be read or written
         return _error_page(request, str(exc), 422)
-    if outcome is None:
+    if outcome == "nyare":
         source = await run_in_threadpool(files.read_case, root, rel)
         return _conflict_page(
             request, files.Conflict(rel, None, source.text, source.version), version

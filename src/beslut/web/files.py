@@ -65,6 +65,7 @@ __all__ = [
     "read_yaml",
     "save_case",
     "save_meeting",
+    "save_text",
     "save_yaml",
     "version_of",
 ]
@@ -807,6 +808,15 @@ def _save(root: Path, rel: str, base_version: str, make: Callable[[_Text], str])
             raise UserError(os_error_text(exc, rel)) from None
         forget(path)
         return _version(data)
+
+
+def save_text(root: Path, rel: str, *, base_version: str, change: Callable[[str], str]) -> str:
+    """Rewrite a file's text with ``change`` (the text as read: LF line ends, no byte-order
+    mark; both are restored when written) under the save lock, after checking that the file is
+    still ``base_version``; return the new version. How every save of the app writes: raises
+    Conflict when the file is newer, writes nothing when ``change`` changes nothing.
+    """
+    return _save(root, rel, base_version, lambda decoded: change(decoded.text))
 
 
 def save_case(

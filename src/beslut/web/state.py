@@ -89,7 +89,7 @@ class WorkspaceState:
         from beslut import api
 
         workspace = api.load_workspace(self.root)
-        diagnostics = tuple(api.check(self.root))
+        diagnostics = tuple(api.check_loaded(workspace))
         by_rel = {c.rel: c for c in workspace.cases}
         meetings = {m.source.rel for m in workspace.meetings}
         rows = []
