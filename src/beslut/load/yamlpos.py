@@ -397,6 +397,12 @@ def _plain(node: Any, path: PathKey, positions: PositionMap, offset: int) -> Any
             positions.entries[child] = Located(pos, pos)
             items.append(_plain(item, child, positions, offset))
         return items
+    return plain_scalar(node)
+
+
+def plain_scalar(node: Any) -> Any:
+    """A scalar of round-trip data as the loader hands it on: plain bool, int, float, str
+    (ruamel's subclasses keep formatting we do not want past this point)."""
     if isinstance(node, TaggedScalar):  # !!str 12: the only tag that keeps its node
         return "" if node.value is None else str(node.value)
     if isinstance(node, bool) or node is None:

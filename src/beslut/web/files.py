@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.nodes import ScalarNode
@@ -47,7 +47,7 @@ from beslut.errors import UserError, os_error_text
 from beslut.load.paths import CACHE_DIR
 from beslut.load.source import _split_front_matter as split_front_matter
 from beslut.load.source import forget
-from beslut.load.yamlpos import MAX_DEPTH, YamlSyntaxError
+from beslut.load.yamlpos import MAX_DEPTH, YamlSyntaxError, plain_scalar
 from beslut.load.yamlpos import _Composer as RefusingComposer
 from beslut.load.yamlpos import load as load_checked
 from beslut.web.paths import resolve_inside
@@ -210,19 +210,9 @@ def plain(node: Any) -> Any:
         return {str(key): plain(value) for key, value in node.items()}
     if isinstance(node, list):
         return [plain(item) for item in node]
-    if isinstance(node, TaggedScalar):
-        return "" if node.value is None else str(node.value)
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
     if isinstance(node, dt.date):
         return node.isoformat()
-    return node
+    return plain_scalar(node)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -31,6 +31,7 @@ from beslut.render.kallelse import meeting_view
 from beslut.validate.workspace import MeetingDocument, Workspace, case_files, sniff
 from beslut.web.fieldmap import fields_with_diagnostics
 from beslut.web.files import YamlSource
+from beslut.web.state import state_of
 
 KIND_LABELS: dict[str, str] = {
     ItemKind.BESLUT.value: "Beslutsärende",
@@ -103,9 +104,7 @@ class MeetingRow:
     @property
     def state(self) -> str:
         """``fel``, ``varningar`` or ``klar`` (the same words as the case list)."""
-        if self.errors:
-            return "fel"
-        return "varningar" if self.warnings else "klar"
+        return state_of(self.errors, self.warnings)
 
 
 def meeting_rows(workspace: Workspace, diagnostics: Sequence[Diagnostic]) -> list[MeetingRow]:

@@ -18,6 +18,13 @@ from beslut.validate.workspace import Workspace, case_files, sniff
 WATCHED = ("content", "templates")
 
 
+def state_of(errors: int, warnings: int) -> str:
+    """``fel``, ``varningar`` or ``klar``: a file's state in every list of the app."""
+    if errors:
+        return "fel"
+    return "varningar" if warnings else "klar"
+
+
 @dataclass(frozen=True)
 class CaseRow:
     """One case file as the case list shows it."""
@@ -33,9 +40,7 @@ class CaseRow:
     @property
     def state(self) -> str:
         """``fel``, ``varningar`` or ``klar``: the filter values of the case list."""
-        if self.errors:
-            return "fel"
-        return "varningar" if self.warnings else "klar"
+        return state_of(self.errors, self.warnings)
 
 
 @dataclass(frozen=True)
