@@ -500,3 +500,15 @@ def test_a_build_posted_without_javascript_shows_how_it_ended(ws: Path) -> None:
     ]
     assert 'data-state="fel"' in status and "Bygget hittade fel." in status
     assert "<li>Publicerar …</li>" in status and "a.md:3:1: fel: X" in status
+
+
+def test_the_build_summary_writes_seconds_the_swedish_way() -> None:
+    from beslut.pipeline import BuildReport
+    from beslut.web.meeting_build import report_event
+
+    report = BuildReport(
+        outputs=(), diagnostics=(), seconds=2.74, changed=("a", "b", "c"), unchanged=("d",)
+    )
+    event = report_event(report)
+    assert event["ok"] is True
+    assert event["summary"] == "Bygget är klart på 2,7 s: 3 byggdes om, 1 var oförändrade."

@@ -21,6 +21,7 @@ from typing import Any
 
 from beslut.diagnostics import Level
 from beslut.errors import UserError
+from beslut.model.formatting import number
 
 ProgressFn = Callable[[str, int, int], None]
 Runner = Callable[[Path, ProgressFn], dict[str, Any]]
@@ -78,7 +79,7 @@ def report_event(report: Any) -> dict[str, Any]:
     changed = len(report.changed)
     if ok:
         summary = (
-            f"Bygget är klart på {report.seconds:.1f} s: {changed} byggdes om, "
+            f"Bygget är klart på {number(report.seconds, 1)} s: {changed} byggdes om, "
             f"{len(report.unchanged)} var oförändrade"
             + (f", {warnings} {'varning' if warnings == 1 else 'varningar'}." if warnings else ".")
         )

@@ -36,7 +36,7 @@
       fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
         if (mine !== asked) return;
         const found = data.arenden || [];
-        status.textContent = found.length ? found.length + " ärenden hittades." : "Inga ärenden hittades.";
+        status.textContent = found.length === 1 ? "1 ärende hittades." : found.length ? found.length + " ärenden hittades." : "Inga ärenden hittades.";
         found.forEach(function (c) {
           const li = document.createElement("li");
           const button = document.createElement("button");
