@@ -913,6 +913,7 @@ def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
     default=8000,
     show_default=True,
     type=click.IntRange(0, 65535),
+    metavar="PORT",
     help="Porten appen lyssnar på (0 = en ledig port).",
 )
 @click.option(
