@@ -461,3 +461,19 @@ def test_a_field_is_named_as_a_person_reads_it() -> None:
     assert readable("handläggare.0.namn") == "Handläggare 1 › Namn"
     assert readable("brödtext:Ärendebeskrivning") == "Brödtext, avsnittet Ärendebeskrivning"
     assert readable("förslag.block.1.beslutspunkter.0") == "Förslag › Block 2 › Beslutspunkter 1"
+
+
+def test_the_case_list_filters_by_state(client: TestClient, root: Path) -> None:
+    rel = "content/ärenden/KS-2025-118-handlingsplan-klarspråk.md"
+    path = root / rel
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "rubrik: Handlingsplan", "rubrik: [fyll i: rubrik] Handlingsplan"
+        )
+    )
+    with_errors = client.get("/arenden?status=fel").text
+    assert "KS-2025-118" in with_errors
+    assert "Visar 1 av 11 ärenden." in with_errors
+    done = client.get("/arenden?status=klar").text
+    assert "KS-2025-118" not in done
+    assert "Visar 10 av 11 ärenden." in done

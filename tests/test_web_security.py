@@ -300,3 +300,17 @@ def test_with_a_password_basic_auth_is_required(root: Path) -> None:
         assert status == 200 and "Ärenden" in text
     finally:
         served.stop()
+
+
+def test_a_short_password_beyond_loopback_refuses_to_start(root: Path) -> None:
+    env = _env_without_password()
+    env["BESLUT_LOSENORD"] = "kort123"
+    result = subprocess.run(
+        [sys.executable, "-m", "beslut", "serve", str(root), "--värd", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode != 0
+    assert "för kort (7 tecken)" in result.stderr and "minst 12 tecken" in result.stderr
