@@ -111,15 +111,23 @@ def _error_page(request: Request, message: str, status: int) -> Response:
     return render(request, "case_problem.html", {"message": message}, status=status)
 
 
-async def edit_page(request: Request) -> Response:
-    rel = request.path_params["rel"]
-    root: Path = request.app.state.root
+async def _read(request: Request, root: Path, rel: str) -> files.CaseSource | Response:
+    """The case file, or the page that says why it cannot be opened (404 outside the
+    workspace, 422 a file that does not load)."""
     try:
-        source = await run_in_threadpool(files.read_case, root, rel)
+        return await run_in_threadpool(files.read_case, root, rel)
     except PathRefused as exc:
         return _error_page(request, str(exc), 404)
     except UserError as exc:
         return _error_page(request, str(exc), 422)
+
+
+async def edit_page(request: Request) -> Response:
+    rel = request.path_params["rel"]
+    root: Path = request.app.state.root
+    source = await _read(request, root, rel)
+    if isinstance(source, Response):
+        return source
     notice = NOTICES.get(request.query_params.get("meddelande", ""), "")
     return await _edit_response(request, source, notice=notice)
 
@@ -174,12 +182,9 @@ async def save(request: Request) -> Response:
     root: Path = request.app.state.root
     form = await request.form()
     version = str(form.get("version") or "")
-    try:
-        source = await run_in_threadpool(files.read_case, root, rel)
-    except PathRefused as exc:
-        return _error_page(request, str(exc), 404)
-    except UserError as exc:
-        return _error_page(request, str(exc), 422)
+    source = await _read(request, root, rel)
+    if isinstance(source, Response):
+        return source
     markdown = _markdown(rel)
     body = str(form.get(forms.BODY_FIELD, "")) if markdown else None
     try:

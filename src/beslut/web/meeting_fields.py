@@ -174,18 +174,7 @@ async def _save(request: Request, which: str) -> Response:
     try:
         new_version, anchor = await run_in_threadpool(save)
     except Conflict as exc:
-        return meetings._render(
-            request,
-            "meeting_conflict.html",
-            {
-                "rel": rel,
-                "message": str(exc),
-                "proposed": exc.proposed,
-                "current": exc.current,
-                "diff": exc.diff() if exc.proposed is not None else [],
-            },
-            status=409,
-        )
+        return meetings.conflict_page(request, rel, exc)
     except forms.FormError as exc:
         return await _page_with_error(request, rel, str(exc))
     except NotReadable as exc:

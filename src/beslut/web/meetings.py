@@ -58,6 +58,22 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
     return render(request, name, {"nav": "moten", **context}, status)
 
 
+def conflict_page(request: Request, rel: str, exc: Conflict) -> Response:
+    """The 409 page of a save against a newer meeting file: both versions and what differs."""
+    return _render(
+        request,
+        "meeting_conflict.html",
+        {
+            "rel": rel,
+            "message": str(exc),
+            "proposed": exc.proposed,
+            "current": exc.current,
+            "diff": exc.diff() if exc.proposed is not None else [],
+        },
+        status=409,
+    )
+
+
 def _missing(request: Request, message: str) -> Response:
     return _render(request, "meeting_missing.html", {"message": message}, status=404)
 
@@ -354,18 +370,7 @@ async def meeting_action(request: Request) -> Response:
     try:
         await run_in_threadpool(save)
     except Conflict as exc:
-        return _render(
-            request,
-            "meeting_conflict.html",
-            {
-                "rel": rel,
-                "message": str(exc),
-                "proposed": exc.proposed,
-                "current": exc.current,
-                "diff": exc.diff(),
-            },
-            status=409,
-        )
+        return conflict_page(request, rel, exc)
     except md.ActionRefused as exc:
         snapshot = await _snapshot(request)
         context = await run_in_threadpool(_page_context, root, snapshot, rel)
