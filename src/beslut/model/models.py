@@ -291,6 +291,13 @@ class Organ(Frozen):
         "adress, logotyp och sidhuvud används för organets ärenden och kallelser (standard: "
         "”organisation”).",
     )
+    first_paragraph: int = Field(
+        1,
+        alias="första_paragraf",
+        ge=1,
+        description="Paragrafnumret i instansens första protokoll för året när arbetsytan inte "
+        "har något tidigare protokoll samma år (standard 1); därefter fortsätter numren.",
+    )
 
 
 class HeaderSettings(Frozen):
@@ -675,6 +682,24 @@ class AgendaSettings(Frozen):
     )
 
 
+class MinutesSettings(Frozen):
+    """Protokollen: var de förvaras och hur ett utdrag bestyrks."""
+
+    model_config = ConfigDict(title="Protokoll")
+
+    kept_at: str | None = Field(
+        None,
+        alias="förvaringsplats",
+        description="Var protokollen förvaras, t.ex. Regionkansliet (annars förvaltningens "
+        "eller organisationens namn).",
+    )
+    certification: NonEmpty = Field(
+        "Rätt utdraget intygar",
+        alias="utdragsbestyrkande",
+        description="Frasen i protokollsutdragets bestyrkande (standard ”Rätt utdraget intygar”).",
+    )
+
+
 class Profile(Frozen):
     """Organisationsprofilen: content/profil.yaml."""
 
@@ -739,6 +764,11 @@ class Profile(Frozen):
         default_factory=AgendaSettings,
         alias="föredragningslista",
         description="Föredragningslistan i kallelsen: numrering från 0 eller 1.",
+    )
+    minutes: MinutesSettings = Field(
+        default_factory=MinutesSettings,
+        alias="protokoll",
+        description="Protokollen: förvaringsplats och utdragsbestyrkande.",
     )
 
     @field_validator("language")

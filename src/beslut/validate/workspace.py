@@ -23,6 +23,7 @@ from beslut.load.paths import (
 )
 from beslut.load.source import CASE_SUFFIXES, MAX_FILE_BYTES, Source, load_source, relative
 from beslut.model.markdown import MAX_NESTING
+from beslut.model.minutes import MINUTES_TYPE
 from beslut.model.models import (
     GENERATED_SECTIONS,
     KNOWN_SECTIONS,
@@ -39,6 +40,7 @@ from beslut.model.outline import BodyOutline, normal_heading, outline
 from beslut.validate.attachments import Severity, inspect_attachment
 from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.figures import check_figures
+from beslut.validate.minutes import MinutesDocument, load_minutes
 from beslut.validate.models import build_model, check_attachment_path, duplicates, note
 
 __all__ = [
@@ -98,6 +100,8 @@ class Workspace:
     cases: tuple[CaseDocument, ...]
     diagnostics: tuple[Diagnostic, ...]
     meetings: tuple[MeetingDocument, ...] = ()
+    minutes: tuple[MinutesDocument, ...] = ()
+    """The protokoll files (``typ: protokoll``), numbered and resolved."""
 
     def case_by_dnr(self, dnr: str) -> CaseDocument | None:
         """Return the case with this diarienummer, or None."""
@@ -212,6 +216,7 @@ def load_workspace(root: Path) -> Workspace:
     )
     cases: list[CaseDocument] = []
     meeting_sources: list[Source] = []
+    minutes_sources: list[Source] = []
     broken: dict[str, str] = {}  # diarienummer of case files that failed validation
     unreadable: list[str] = []  # case files that could not be read, diarienummer unknown
     files = case_files(root)
@@ -223,6 +228,9 @@ def load_workspace(root: Path) -> Workspace:
             continue
         if source.data.get("typ") == MEETING_TYPE:
             meeting_sources.append(source)
+            continue
+        if source.data.get("typ") == MINUTES_TYPE:
+            minutes_sources.append(source)
             continue
         document, found = _validate_case_memo(source, profile, profile_key, root)
         problems.extend(found)
@@ -236,6 +244,13 @@ def load_workspace(root: Path) -> Workspace:
         problems.extend(found)
         if meeting_doc is not None:
             meetings.append(meeting_doc)
+    minutes, found = load_minutes(
+        minutes_sources,
+        profile,
+        [(m.rel, m.meeting) for m in meetings],
+        [c.case for c in cases],
+    )
+    problems.extend(found)
     problems.extend(
         duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
     )
@@ -251,7 +266,9 @@ def load_workspace(root: Path) -> Workspace:
     failing = {d.path for d in problems if d.level is Level.ERROR}
     with_errors = broken | {c.case.diary_number: c.rel for c in cases if c.rel in failing}
     problems.extend(_items_with_failing_cases(meetings, with_errors))
-    return Workspace(root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings))
+    return Workspace(
+        root, profile, tuple(cases), tuple(sort(problems)), tuple(meetings), tuple(minutes)
+    )
 
 
 _DIARY_NUMBER_LINE = re.compile(
@@ -259,6 +276,7 @@ _DIARY_NUMBER_LINE = re.compile(
     re.MULTILINE,
 )
 _MEETING_LINE = re.compile(r"^typ:[ \t]*[\"']?sammanträde[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+_MINUTES_LINE = re.compile(r"^typ:[ \t]*[\"']?protokoll[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 def sniff(text: str) -> tuple[bool, str | None]:
@@ -282,7 +300,7 @@ def _remember_unloadable(
     except OSError:
         unreadable.append(rel)
         return
-    if _MEETING_LINE.search(text):
+    if _MEETING_LINE.search(text) or _MINUTES_LINE.search(text):
         return
     match = _DIARY_NUMBER_LINE.search(text)
     if match is None:
