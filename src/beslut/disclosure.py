@@ -130,9 +130,17 @@ def _reason(item: AgendaItem, case: Case | None) -> tuple[WithheldReason | None,
     return None, None
 
 
-def notice_text(reason: WithheldReason, provision: str | None, *, plural: bool) -> str:
-    """Return why papers are withheld: "Handlingen …" (one document) or "Handlingarna …"."""
-    subject = "Handlingarna" if plural else "Handlingen"
+def secrecy_marking(provision: str | None) -> str:
+    """The visible marking of something secret: "Sekretess enligt 19 kap. 3 § OSL"."""
+    return f"Sekretess enligt {provision} OSL"
+
+
+def notice_text(
+    reason: WithheldReason, provision: str | None, *, plural: bool, subject: str | None = None
+) -> str:
+    """Return why papers are withheld: "Handlingen …" (one document) or "Handlingarna …";
+    ``subject`` names something else, e.g. "Paragrafen" in a public protokoll."""
+    subject = subject or ("Handlingarna" if plural else "Handlingen")
     if reason is WithheldReason.SECRECY:
         return f"{subject} omfattas av sekretess enligt {provision} OSL och publiceras inte."
     pronoun = "De" if plural else "Den"
@@ -153,7 +161,7 @@ def item_view(number: int, item: AgendaItem, case: Case | None) -> ItemView:
         public_title = f"{public_title} ({item.marker})"
     if reason is WithheldReason.SECRECY:
         why = f"sekretess enligt {provision} OSL"
-        marking: str | None = f"Sekretess enligt {provision} OSL"
+        marking: str | None = secrecy_marking(provision)
     else:
         why = "publiceras inte"
         marking = None

@@ -36,9 +36,11 @@ from beslut.model.letterhead import letterhead
 from beslut.model.models import (
     Case,
     ClosingSection,
+    DecisionSettings,
     DocumentType,
     Person,
     Profile,
+    Proposal,
     SignaturePlace,
 )
 from beslut.model.typography import hard_spaces
@@ -171,6 +173,10 @@ class ProposalPart:
     heading: str | None
     lead_in: str | None
     points: tuple[decisions.RenderedPoint, ...]
+    style: str = "numrerad"
+    """The block's style after the profile's default: ``att-satser``, ``numrerad`` …"""
+    decider: str | None = None
+    """Who decides the block (``beslutande``) when not the case's organ, e.g. a fullmäktige."""
 
 
 def proposal_parts(case: Case, profile: Profile) -> tuple[str | None, tuple[ProposalPart, ...]]:
@@ -179,8 +185,14 @@ def proposal_parts(case: Case, profile: Profile) -> tuple[str | None, tuple[Prop
     Style, punctuation and numbering come from the block, else the proposal, else the profile
     (document type first); the heading from the proposal, else the profile's ``beslut.rubrik``.
     """
-    settings = profile.decision_for(case.doc_type)
-    proposal = case.proposal
+    return render_proposal(case.proposal, profile.decision_for(case.doc_type))
+
+
+def render_proposal(
+    proposal: Proposal, settings: DecisionSettings
+) -> tuple[str | None, tuple[ProposalPart, ...]]:
+    """:func:`proposal_parts` for any proposal (also a protokoll's changed beslut), with the
+    decision style ``settings`` of the case's document type (or the profile's)."""
     parts = []
     for _, block in proposal.parts():
         style = (block.style or proposal.style or settings.style).value
@@ -201,7 +213,8 @@ def proposal_parts(case: Case, profile: Profile) -> tuple[str | None, tuple[Prop
             )
             for p in rendered
         )
-        parts.append(ProposalPart(block.heading, block.lead_in, points))
+        decider = block.decider or proposal.decider
+        parts.append(ProposalPart(block.heading, block.lead_in, points, style, decider))
     heading = proposal.heading or settings.heading
     return heading, tuple(parts)
 
