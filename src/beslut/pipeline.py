@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from beslut import __version__
 from beslut.assemble.meeting import MeetingBuilder
+from beslut.assemble.minutes import LEAK_CODE, MINUTES_KIND, MinutesBuilder
 from beslut.atomic import write_bytes_atomic
 from beslut.convert.libreoffice import (
     ConversionJob,
@@ -72,6 +73,7 @@ from beslut.stages import PUBLISHING as PUBLISHING
 from beslut.stages import READING as READING
 from beslut.stages import RENDERING as RENDERING
 from beslut.stages import STARTING as STARTING
+from beslut.validate.minutes import MinutesDocument
 from beslut.validate.workspace import CaseDocument, MeetingDocument, Workspace
 from beslut.validate.workspace import load_workspace as _load_workspace
 
@@ -243,6 +245,7 @@ class _Run:
         self.built: dict[str, _Built] = {}
         self.failed: set[str] = set()
         self.no_logo: set[str] = set()  # organs with an unusable logo, set by _plan_cases
+        self.minutes_converted = 0  # protokoll documents converted (not reused) in this run
 
     def close(self) -> None:
         if self.owned is not None:
@@ -300,6 +303,11 @@ class _Run:
         if meetings and self.want_pdf:
             self._start_converter()
         self._assemble(workspace, meetings)
+        # 3–5 for each protokoll whose meeting, cases, file or templates changed
+        minutes = self._plan_minutes(workspace, units, reasons)
+        if minutes and self.want_pdf:
+            self._start_converter()
+        self._build_minutes(workspace, minutes)
         # 6. publish
         self.progress(PUBLISHING, 0, 0)
         live = _live(workspace)
@@ -613,6 +621,115 @@ class _Run:
             )
         return problems
 
+    # -- 3–5 for protokoll ------------------------------------------------------------------
+
+    def _minutes_cases(self, workspace: Workspace, document: MinutesDocument) -> list[CaseDocument]:
+        """The cases whose förslag and text the protokoll takes over (one per § with a case)."""
+        found = []
+        for paragraph in document.paragraphs:
+            if paragraph.case is not None:
+                case = workspace.case_by_dnr(paragraph.case.diary_number)
+                if case is not None and case not in found:
+                    found.append(case)
+        return found
+
+    def _plan_minutes(
+        self, workspace: Workspace, units: Mapping[str, state.Unit], reasons: dict[str, str]
+    ) -> list[MinutesDocument]:
+        """Decide which protokoll to build, once their meetings and cases are built."""
+        failing = paths_with_errors(self.diagnostics)
+        planned = []
+        for document in workspace.minutes:
+            if document.rel in failing:
+                self.failed.add(document.rel)
+                continue
+            blocked = self._minutes_blocked(workspace, document)
+            if blocked:
+                self._fail(document.rel, blocked)
+                continue
+            if self._decide(document.rel, units, reasons):
+                planned.append(document)
+        return planned
+
+    def _minutes_blocked(
+        self, workspace: Workspace, document: MinutesDocument
+    ) -> list[Diagnostic]:
+        """Errors at the protokoll when its meeting or one of its cases failed in this build."""
+        positions = document.source.positions
+        problems = []
+        meeting = document.meeting_rel
+        if meeting in self.failed or meeting in paths_with_errors(self.diagnostics):
+            pos = positions.find(("sammanträde",))
+            problems.append(
+                error(
+                    document.rel,
+                    pos.line,
+                    pos.column,
+                    f"Sammanträdet {meeting} kunde inte byggas i det här bygget, så protokollet "
+                    "byggs inte heller (det tidigare finns kvar). Rätta felen i mötesfilen först.",
+                    "protokoll-underlag-fel",
+                )
+            )
+        for paragraph in document.paragraphs:
+            case = paragraph.case
+            found = workspace.case_by_dnr(case.diary_number) if case is not None else None
+            if found is None or found.rel not in self.failed:
+                continue
+            where: tuple[str | int, ...] = (
+                ("paragrafer", paragraph.entry_index)
+                if paragraph.entry_index is not None
+                else ("sammanträde",)
+            )
+            pos = positions.find(where)
+            problems.append(
+                error(
+                    document.rel,
+                    pos.line,
+                    pos.column,
+                    f"§ {paragraph.number} ({found.case.diary_number}) tar sitt beslut från "
+                    f"{found.rel}, som inte kunde byggas i det här bygget, så protokollet byggs "
+                    "inte (det tidigare finns kvar). Rätta felen i ärendet först.",
+                    "protokoll-underlag-fel",
+                )
+            )
+        return problems
+
+    def _build_minutes(self, workspace: Workspace, planned: list[MinutesDocument]) -> None:
+        converter = self.converter if self.unavailable is None else None
+        for document in planned:
+            if self.want_pdf and converter is None:
+                self._unavailable_message()
+                self.failed.add(document.rel)
+                continue
+            folder = paths.output_stem(document.meeting_rel)
+            staging = self.staging / "protokoll" / folder
+            builder = MinutesBuilder(
+                workspace,
+                document,
+                converter,
+                staging,
+                cache_dir=self.root / CACHE_DIR / "protokoll" / folder,
+            )
+            result = builder.build(want_pdf=self.want_pdf)
+            self.minutes_converted += result.converted
+            problems = self._level(result.diagnostics)
+            outputs = tuple(
+                (o.path, f"{folder}/{o.name}", o.kind)
+                for o in result.outputs
+                if not (o.name.endswith(".docx") and "docx" not in self.formats)
+            )
+            # Only a leak in the public protokoll keeps the rest publishable (it is left out).
+            if any(d.level is Level.ERROR and d.code != LEAK_CODE for d in problems) or not any(
+                o.kind == MINUTES_KIND for o in result.outputs
+            ):
+                self._fail(document.rel, problems)
+                continue
+            declared = self._declared(result.inputs)
+            for case in self._minutes_cases(workspace, document):
+                declared[_provides(case)] = self.digests.get(_provides(case)) or ""
+            self.built[document.rel] = _Built("minutes", declared, outputs, tuple(problems))
+            self.diagnostics.extend(problems)
+
     # -- 6. publish ---------------------------------------------------------------------------
 
     def _publish(
@@ -719,6 +836,7 @@ class _Run:
 def _live(workspace: Workspace) -> set[str]:
     """Sources that still exist: loaded cases and meetings, and files that failed to load."""
     live = {d.rel for d in workspace.cases} | {m.rel for m in workspace.meetings}
+    live |= {m.rel for m in workspace.minutes}
     return live | {d.path for d in workspace.diagnostics}
 
 

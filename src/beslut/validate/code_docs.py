@@ -805,6 +805,21 @@ DOCS: dict[str, Doc] = {
         "Rätta ärendets fel och bygg igen.",
         _B,
     ),
+    "protokoll-läcker": Doc(
+        "Det offentliga protokollet innehåller ett personnummer eller text ur en paragraf som "
+        "inte publiceras; det offentliga protokollet publiceras inte.",
+        "Ett personnummer i en paragrafs text, eller en mening ur en paragraf med sekretess som "
+        "står i en annan paragraf.",
+        "Ta bort uppgiften, eller ge paragrafen sekretess eller en offentlig rubrik, och bygg igen.",
+        _B,
+    ),
+    "protokoll-underlag-fel": Doc(
+        "Protokollet byggs inte eftersom dess sammanträde eller ett av dess ärenden inte kunde "
+        "byggas.",
+        "Ett ärende på föredragningslistan med ett fel i förslaget.",
+        "Rätta felen i ärendet eller mötesfilen och bygg igen.",
+        _B,
+    ),
     "bilaga-konvertering": Doc(
         "En .docx- eller .odt-bilaga kan inte göras om till PDF.",
         "En .docx-bilaga som LibreOffice inte kan öppna.",
