@@ -154,23 +154,27 @@ def ballot_text(ballot: Ballot) -> list[str]:
 
 
 def _decided(text: str, organ: str) -> str:
+    """"har nämnden beslutat att …" / "har nämnden beslutat enligt <förslag>"."""
     clause = text.rstrip(".")
-    return f"{organ} beslutat {clause}" if clause.startswith("att ") else (
-        f"{organ} beslutat enligt {clause}"
-    )
+    how = "" if clause.startswith("att ") else "enligt "
+    return f"har {organ} beslutat {how}{clause}"
+
+
+def _votes(count: int, kind: str) -> str:
+    return f"{count} {kind}-röst" if count == 1 else f"{count} {kind}-röster"
 
 
 def ballot_result(ballot: Ballot, organ_name: str, chair: str) -> str:
     """"Med 4 ja-röster mot 2 nej-röster, 1 avstår, har nämnden beslutat …"; on a tie the
     ordförande's vote decides (KL 6 kap. 34 §), and the sentence says so."""
     yes, no, abstain = ballot.counts()
-    counts = f"Med {yes} ja-röster mot {no} nej-röster"
+    counts = f"Med {_votes(yes, 'ja')} mot {_votes(no, 'nej')}"
     if abstain:
         counts += f", {abstain} avstår,"
     word = organ_word(organ_name)
     if yes != no:
         winner = ballot.yes if yes > no else ballot.no
-        return _sentence(f"{counts} har {_decided(winner, word)}")
+        return _sentence(f"{counts} {_decided(winner, word)}")
     chair_vote = next(
         (v for name, v in ballot.votes.items() if person_key(name) == person_key(chair)), None
     )
