@@ -300,7 +300,9 @@ def test_one_utdrag_per_paragraph(built: Path) -> None:
         assert f"§ {number} " in text
         assert "PROTOKOLLSUTDRAG" in text
         assert "Rätt utdraget intygar" in text
-        others = set(re.findall(r"§ (\d+) [A-ZÅÄÖ]", text)) - {str(number)}
+        # no heading of another § of this protokoll (a case text may cite "§ 33 Målbild …")
+        others = {int(n) for n in re.findall(r"§ (\d+) [A-ZÅÄÖ]", text)} - {number}
+        others &= set(range(41, 56))
         assert not others, (number, others)
 
 
@@ -319,7 +321,7 @@ def test_the_public_protokoll_has_the_notice_instead_of_the_secret_paragraph(bui
 @pytest.mark.libreoffice
 def test_the_manifest_lists_the_protokoll_kinds(built: Path) -> None:
     manifest = json.loads((built / "output" / "manifest.json").read_text("utf-8"))
-    entries = manifest["files"] if isinstance(manifest, dict) else manifest
+    entries = manifest["outputs"]
     kinds = {e["path"]: e["kind"] for e in entries if e["source"] == MINUTES_REL}
     assert kinds[f"{MEETING_DIR}/protokoll.pdf"] == "protokoll"
     assert kinds[f"{MEETING_DIR}/protokoll.docx"] == "protokoll"
@@ -430,16 +432,19 @@ def test_a_personnummer_or_secret_text_keeps_the_public_protokoll_back(
         minutes,
         "    text: Uppföljningen av planen för intern kontroll 2020 redovisades muntligt vid "
         "sammanträdet.",
-        "    text: Uppföljningen redovisades av 19121212-1212. Nämnden tilldelar Kappa "
-        "Diagnostik AB avtal om leverans av antikroppstester för covid-19 enligt "
-        "förvaltningens utvärdering.",
+        "    text: Uppföljningen redovisades av 19121212-1212. Förvaltningen har upphandlat "
+        "antikroppstester för covid-19.",
     )
     report = api.build(root, converter=converter)
     leaks = [d for d in report.diagnostics if d.code == "protokoll-läcker"]
     assert not report.ok
     messages = [d.message for d in leaks]
     assert any("ett personnummer (”19121212-XXXX”) i § 48" in m for m in messages), messages
-    assert any("Kappa Diagnostik AB" in m and "i § 48" in m for m in messages), messages
+    assert any(
+        "texten ”Förvaltningen har upphandlat antikroppstester för covid-19.” ur en paragraf som "
+        "inte publiceras i § 48" in m
+        for m in messages
+    ), messages
     assert {(d.path, d.line) for d in leaks} == {(MINUTES_REL, 44)}
     folder = root / "output" / MEETING_DIR
     assert not (folder / "offentlig" / "protokoll.pdf").exists()

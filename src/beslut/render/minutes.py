@@ -723,8 +723,8 @@ def public_strings(context: Any) -> list[str]:
 def withheld_strings(document: MinutesDocument, workspace: Workspace) -> list[str]:
     """The texts of the withheld §§ that must not reach the public protokoll: internal title,
     diarienummer, text, beslut, yrkanden, … (the internal context of each withheld §, minus its
-    number, its secrecy marking and every text the public protokoll has anyway, e.g. a
-    "Tjänsteskrivelse 2022-05-27" that another § lists too)."""
+    number, its secrecy marking and every string the public protokoll has anyway, e.g. a
+    "Tjänsteskrivelse 2022-05-27" or "Regionstyrelsen" that another § lists too)."""
     m = _Minutes(document, workspace)
     found: list[str] = []
     for paragraph in document.paragraphs:
@@ -735,9 +735,10 @@ def withheld_strings(document: MinutesDocument, workspace: Workspace) -> list[st
             shown.pop(key)
         shown["beslut"].pop("rubrik")
         found.extend(public_strings(shown))
-    public = public_strings(minutes_context(document, workspace, public=True))
+    # Equal strings only: a secret sentence copied into a longer text of another § is a leak.
+    public = set(public_strings(minutes_context(document, workspace, public=True)))
     unique = dict.fromkeys(s for s in found if len(s) > 3)
-    return [s for s in unique if not any(s in shown for shown in public)]
+    return [s for s in unique if s not in public]
 
 
 def render_minutes(
