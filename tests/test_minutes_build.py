@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -117,7 +116,10 @@ def test_agenda_decision_says_what_changed() -> None:
 
 def test_the_beslut_is_in_the_organs_voice() -> None:
     att = ProposalPart(
-        "Förslag", "Förvaltningens förslag", (RenderedPoint("att", "godkänna planen"),), "att-satser"
+        "Förslag",
+        "Förvaltningens förslag",
+        (RenderedPoint("att", "godkänna planen"),),
+        "att-satser",
     )
     other = ProposalPart(
         "Till fullmäktige",
@@ -141,7 +143,9 @@ def test_the_beslut_is_in_the_organs_voice() -> None:
 
 
 def test_section_text_is_plain() -> None:
-    body = "## Sammanfattning\n\nEn *viktig* text\nmed [länk](x).\n\n- ett\n- två\n\n## Annat\n\nNej."
+    body = (
+        "## Sammanfattning\n\nEn *viktig* text\nmed [länk](x).\n\n- ett\n- två\n\n## Annat\n\nNej."
+    )
     assert section_text(body, "Sammanfattning") == ["En viktig text med länk.", "ett", "två"]
     assert time_span("9:00-11.40") == "09.00–11.40"
 
@@ -180,7 +184,11 @@ def test_context_of_the_example(example: Any) -> None:
         "Hälso- och sjukvårdsnämnden godkänner månadsrapporten för oktober 2020."
     )
     assert by_number["§ 44"]["text"][0].startswith("Avvikelsen mot budget")
-    assert by_number["§ 44"]["delges"] == ["Regionstyrelsen", "Regiondirektören", "Hälso- och sjukvårdsdirektören"]
+    assert by_number["§ 44"]["delges"] == [
+        "Regionstyrelsen",
+        "Regiondirektören",
+        "Hälso- och sjukvårdsdirektören",
+    ]
     # the changed beslut of § 47
     points = [p["text"] for p in by_number["§ 47"]["beslut"]["block"][0]["punkter"]]
     assert points[1].startswith("Hälso- och sjukvårdsnämnden fastställer att avsnittet")
@@ -203,7 +211,10 @@ def test_public_context_has_nothing_of_the_secret_paragraph(example: Any) -> Non
     (hidden,) = [p for p in public["paragrafer"] if p["dold"]]
     assert hidden["nummer"] == "§ 52"
     assert hidden["rubrik"] == "Upphandling – tilldelningsbeslut"
-    assert public["innehåll"][11] == {"nummer": "§ 52", "rubrik": "Upphandling – tilldelningsbeslut"}
+    assert public["innehåll"][11] == {
+        "nummer": "§ 52",
+        "rubrik": "Upphandling – tilldelningsbeslut",
+    }
     assert hidden["dold"] == (
         "Paragrafen omfattas av sekretess enligt 19 kap. 3 § OSL och publiceras inte."
     )
@@ -254,7 +265,10 @@ def test_the_protokoll_pdf(built: Path) -> None:
     headings = [int(n) for n in re.findall(r"^§ (\d+) \S", text, re.MULTILINE)]
     body = headings[headings.index(41, 1) :] if headings.count(41) > 1 else headings
     assert body == list(range(41, 56))
-    assert "Med 4 ja-röster mot 2 nej-röster, 1 avstår, har nämnden beslutat att ärendet avgörs i dag." in flat
+    assert (
+        "Med 4 ja-röster mot 2 nej-röster, 1 avstår, har nämnden beslutat att ärendet avgörs i dag."
+        in flat
+    )
     assert (
         "Per Nilsson (M) reserverar sig mot beslutet till förmån för eget yrkande om återremiss "
         "och lämnar en skriftlig reservation, bilaga 1." in flat
@@ -380,7 +394,11 @@ def test_editing_one_paragraph_converts_the_protokoll_and_that_utdrag_only(
     minutes = root / "content" / "protokoll" / "2022-06-14-hsn.yaml"
     # 1. an edit of § 47 (agenda item 7): the two protokoll and utdrag 47
     converter.labels.clear()
-    _edit(minutes, "finner att nämnden beslutar enligt ändringsyrkandet.", "finner att nämnden bifaller ändringsyrkandet.")
+    _edit(
+        minutes,
+        "finner att nämnden beslutar enligt ändringsyrkandet.",
+        "finner att nämnden bifaller ändringsyrkandet.",
+    )
     report = api.build(root, converter=converter)
     assert report.ok
     assert MINUTES_REL in report.changed

@@ -36,6 +36,13 @@ from test_render import copy_example_workspace
 
 MEETING_DIR = "möten/2022-06-14-hsn"
 SECRET_MARKERS = ("Kappa Diagnostik", "4 812 000", "Upphandling av antikroppstester")
+PROTOKOLL_SECRET_MARKERS = (
+    "Fyra företag lämnade anbud.",  # the case's Sammanfattning, the § text
+    "uppdrar åt hälso- och sjukvårdsdirektören att teckna avtal",  # a decision point
+    "Laboratoriemedicin",  # Beslutet skickas till
+)
+"""What the protokoll has of the secret § 52 beyond SECRET_MARKERS: text, beslut, delges (its
+diarienummer is public, as in the public kallelse)."""
 
 
 def _checkout_state() -> dict[str, int]:
@@ -340,11 +347,26 @@ def _tagged_text(reader: PdfReader) -> list[tuple[str, str, str]]:
 @pytest.mark.libreoffice
 def test_public_version_leaks_nothing_from_the_secret_item(built: Path) -> None:
     public = sorted((built / "offentlig").iterdir())
-    assert {p.name for p in public} >= {"kallelse.pdf", "kallelse.docx", "handlingar.pdf"}
+    assert {p.name for p in public} >= {
+        "kallelse.pdf",
+        "kallelse.docx",
+        "handlingar.pdf",
+        "protokoll.pdf",
+    }
     for path in public:
         text = _all_text(path)
-        for marker in SECRET_MARKERS:
+        for marker in SECRET_MARKERS + PROTOKOLL_SECRET_MARKERS:
             assert marker not in text, f"{marker!r} läcker i {path.name}"
+    # the public protokoll: § 52 is its public title and the notice, nothing else of it
+    protokoll = " ".join(_all_text(built / "offentlig" / "protokoll.pdf").split())
+    assert (
+        "§ 52 Upphandling – tilldelningsbeslut Paragrafen omfattas av sekretess enligt 19 kap. "
+        "3 § OSL och publiceras inte." in protokoll
+    )
+    assert "22HSN5105" not in protokoll  # a withheld § is its number, title and notice only
+    internal = " ".join(_all_text(built / "protokoll.pdf").split())
+    for marker in SECRET_MARKERS[:1] + PROTOKOLL_SECRET_MARKERS:
+        assert marker in internal, marker  # the markers are real: the internal one has them
     packet = _all_text(built / "offentlig" / "handlingar.pdf")
     assert "Handlingen omfattas av sekretess enligt 19 kap. 3 § OSL och publiceras inte." in packet
     assert "Ärende 12: Upphandling – tilldelningsbeslut" in packet

@@ -651,9 +651,7 @@ class _Run:
                 planned.append(document)
         return planned
 
-    def _minutes_blocked(
-        self, workspace: Workspace, document: MinutesDocument
-    ) -> list[Diagnostic]:
+    def _minutes_blocked(self, workspace: Workspace, document: MinutesDocument) -> list[Diagnostic]:
         """Errors at the protokoll when its meeting or one of its cases failed in this build."""
         positions = document.source.positions
         problems = []

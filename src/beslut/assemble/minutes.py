@@ -161,7 +161,9 @@ class MinutesBuilder:
     def _error(self, message: str, code: str, path: tuple[str | int, ...] = ()) -> None:
         positions = self.document.source.positions
         pos = positions.find(path) if path else positions.root
-        self.result.diagnostics.append(error(self.document.rel, pos.line, pos.column, message, code))
+        self.result.diagnostics.append(
+            error(self.document.rel, pos.line, pos.column, message, code)
+        )
 
     # -- documents ------------------------------------------------------------------------
 

@@ -41,7 +41,6 @@ from beslut.model.minutes import (
     span_text,
 )
 from beslut.model.models import (
-    PROCEDURAL_TITLES,
     DecisionSettings,
     ItemKind,
     Meeting,
@@ -115,12 +114,12 @@ def time_span(span: str) -> str:
 
 
 def motion_sentence(motion: Motion) -> str:
-    """"Per Nilsson (M) yrkar att ärendet återremitteras …"."""
+    """ "Per Nilsson (M) yrkar att ärendet återremitteras …"."""
     return _sentence(f"{display_name(motion.by)} yrkar {motion.text}")
 
 
 def reservation_sentence(reservation: Reservation, appendix: int | None = None) -> str:
-    """"<namn> reserverar sig mot beslutet[ till förmån för <x>][ och lämnar en skriftlig
+    """ "<namn> reserverar sig mot beslutet[ till förmån för <x>][ och lämnar en skriftlig
     reservation, bilaga N]"; ``appendix`` is the written reservation's bilaga number."""
     text = f"{display_name(reservation.by)} reserverar sig mot beslutet"
     if reservation.favour:
@@ -133,7 +132,7 @@ def reservation_sentence(reservation: Reservation, appendix: int | None = None) 
 
 
 def disqualification_sentence(name: str) -> str:
-    """"<namn> anmäler jäv och deltar inte i handläggningen av ärendet"."""
+    """ "<namn> anmäler jäv och deltar inte i handläggningen av ärendet"."""
     return f"{display_name(name)} anmäler jäv och deltar inte i handläggningen av ärendet."
 
 
@@ -154,7 +153,7 @@ def ballot_text(ballot: Ballot) -> list[str]:
 
 
 def _decided(text: str, organ: str) -> str:
-    """"har nämnden beslutat att …" / "har nämnden beslutat enligt <förslag>"."""
+    """ "har nämnden beslutat att …" / "har nämnden beslutat enligt <förslag>"."""
     clause = text.rstrip(".")
     how = "" if clause.startswith("att ") else "enligt "
     return f"har {organ} beslutat {how}{clause}"
@@ -165,7 +164,7 @@ def _votes(count: int, kind: str) -> str:
 
 
 def ballot_result(ballot: Ballot, organ_name: str, chair: str) -> str:
-    """"Med 4 ja-röster mot 2 nej-röster, 1 avstår, har nämnden beslutat …"; on a tie the
+    """ "Med 4 ja-röster mot 2 nej-röster, 1 avstår, har nämnden beslutat …"; on a tie the
     ordförande's vote decides (KL 6 kap. 34 §), and the sentence says so."""
     yes, no, abstain = ballot.counts()
     counts = f"Med {_votes(yes, 'ja')} mot {_votes(no, 'nej')}"
@@ -284,7 +283,9 @@ def in_organ_voice(parts: Sequence[ProposalPart], organ_name: str) -> list[dict[
 
 
 def _sentence_block(text: str) -> list[dict[str, Any]]:
-    return [{"rubrik": "", "inledning": "", "punkter": [{"etikett": "", "text": text, "lista": []}]}]
+    return [
+        {"rubrik": "", "inledning": "", "punkter": [{"etikett": "", "text": text, "lista": []}]}
+    ]
 
 
 def section_text(body: str, heading: str) -> list[str]:
@@ -411,12 +412,14 @@ class _Minutes:
         return {
             "beslutande": deciding,
             "tjänstgörande_ersättare": serving,
-            "ej_tjänstgörande_ersättare": [self.person(n) for n in self.minutes.present_substitutes],
+            "ej_tjänstgörande_ersättare": [
+                self.person(n) for n in self.minutes.present_substitutes
+            ],
             "övriga": [self.items_as_paragraphs(o) for o in self.minutes.others],
         }
 
     def items_as_paragraphs(self, text: str) -> str:
-        """"…, ärende 4" → "…, § 44" (agenda numbers as the protokoll's § numbers)."""
+        """ "…, ärende 4" → "…, § 44" (agenda numbers as the protokoll's § numbers)."""
 
         def replace(match: re.Match[str]) -> str:
             numbers = [int(n) for n in re.findall(r"\d+", match.group(0))]
@@ -528,9 +531,7 @@ class _Minutes:
             return notice_text(
                 WithheldReason.SECRECY, secrecy.provision, plural=False, subject="Paragrafen"
             )
-        return notice_text(
-            WithheldReason.NOT_PUBLISHED, None, plural=False, subject="Paragrafen"
-        )
+        return notice_text(WithheldReason.NOT_PUBLISHED, None, plural=False, subject="Paragrafen")
 
     def decision_settings(self, paragraph: Paragraph) -> DecisionSettings:
         if paragraph.case is not None:
@@ -561,9 +562,7 @@ class _Minutes:
                 clock_text,
             )
         elif kind is ItemKind.FOREDRAGNINGSLISTA:
-            dropped = [
-                e.item for e in self.minutes.paragraphs if e.dropped and e.item is not None
-            ]
+            dropped = [e.item for e in self.minutes.paragraphs if e.dropped and e.item is not None]
             added = [e.title for e in self.minutes.paragraphs if e.added and e.title]
             text = agenda_decision(self.organ_name, sorted(dropped), added)
         else:
@@ -722,7 +721,7 @@ def public_strings(context: Any) -> list[str]:
 
 def withheld_strings(document: MinutesDocument, workspace: Workspace) -> list[str]:
     """The texts of the withheld §§ that must not reach the public protokoll: internal title,
-    diarienummer, text, beslut, yrkanden, … (the internal context of each withheld §, minus its
+    text, beslut, yrkanden, … (the internal context of each withheld §, minus its
     number, its secrecy marking and every string the public protokoll has anyway, e.g. a
     "Tjänsteskrivelse 2022-05-27" or "Regionstyrelsen" that another § lists too)."""
     m = _Minutes(document, workspace)
@@ -731,7 +730,8 @@ def withheld_strings(document: MinutesDocument, workspace: Workspace) -> list[st
         if not m.withheld(paragraph):
             continue
         shown = m.paragraph(paragraph, public=False)
-        for key in ("nummer", "sekretess"):
+        # The diarienummer is public (the public kallelse lists it), so it is no leak.
+        for key in ("nummer", "sekretess", "diarienummer"):
             shown.pop(key)
         shown["beslut"].pop("rubrik")
         found.extend(public_strings(shown))
