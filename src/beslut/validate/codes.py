@@ -247,6 +247,18 @@ BUILD: dict[str, Code] = {
         Code("paket-ej-pdfa", _W, _BUILD, "Paketet kan inte märkas som PDF/A eller PDF/UA."),
         Code("sidnummer-instabila", _E, _BUILD, "Paketets sidnummer blir inte stabila."),
         Code("ärende-saknas-i-paket", _E, _BUILD, "Ett ärende på listan kom inte med i paketet."),
+        Code(
+            "protokoll-läcker",
+            _E,
+            _BUILD,
+            "Det offentliga protokollet har ett personnummer eller text ur en dold paragraf.",
+        ),
+        Code(
+            "protokoll-underlag-fel",
+            _E,
+            _BUILD,
+            "Protokollets sammanträde eller ett av dess ärenden kunde inte byggas.",
+        ),
         Code("bilaga-konvertering", _E, _BUILD, "En bilaga kan inte göras om till PDF."),
         Code("bilaga-krypterad", _E, _BUILD, "En bilaga är lösenordsskyddad."),
         Code("bilaga-skadad", _E, _BUILD, "En bilaga är skadad eller tom."),
