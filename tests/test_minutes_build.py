@@ -146,7 +146,7 @@ def test_section_text_is_plain() -> None:
     body = (
         "## Sammanfattning\n\nEn *viktig* text\nmed [länk](x).\n\n- ett\n- två\n\n## Annat\n\nNej."
     )
-    assert section_text(body, "Sammanfattning") == ["En viktig text med länk.", "ett", "två"]
+    assert section_text(body, "Sammanfattning") == ["En viktig text med länk.", "– ett", "– två"]
     assert time_span("9:00-11.40") == "09.00–11.40"
 
 
@@ -184,6 +184,9 @@ def test_context_of_the_example(example: Any) -> None:
         "Hälso- och sjukvårdsnämnden godkänner månadsrapporten för oktober 2020."
     )
     assert by_number["§ 44"]["text"][0].startswith("Avvikelsen mot budget")
+    # the Sammanfattning's list of the beslutsunderlag is not repeated in the § text
+    assert by_number["§ 50"]["text"] == by_number["§ 50"]["text"][:1]
+    assert by_number["§ 50"]["text"][0].startswith("Regionfullmäktige fastställde 2020-04-16")
     assert by_number["§ 44"]["delges"] == [
         "Regionstyrelsen",
         "Regiondirektören",

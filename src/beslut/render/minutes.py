@@ -309,6 +309,7 @@ def section_text(body: str, heading: str) -> list[str]:
             continue
         if any(t.type == "th_open" or t.type == "td_open" for t in tokens[index - 2 : index]):
             continue
+        in_list = any(t.type == "list_item_open" for t in tokens[max(index - 2, 0) : index])
         text = "".join(
             " " if c.type in ("softbreak", "hardbreak") else c.content
             for c in token.children or []
@@ -316,8 +317,22 @@ def section_text(body: str, heading: str) -> list[str]:
         )
         text = " ".join(text.split())
         if text:
-            found.append(text)
+            found.append(f"\u2013 {text}" if in_list else text)
     return found
+
+
+def _without_basis(lines: list[str], basis: Sequence[str]) -> list[str]:
+    """A Sammanfattning's lines without a list of the beslutsunderlag (printed under its own
+    heading), and without the sentence that introduced that list."""
+    listed = {f"\u2013 {b}" for b in basis}
+    kept = [line for line in lines if line not in listed]
+    if len(kept) == len(lines):
+        return lines
+    return [
+        line
+        for i, line in enumerate(kept)
+        if not line.endswith(":") or (i + 1 < len(kept) and kept[i + 1].startswith("\u2013 "))
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -576,7 +591,7 @@ class _Minutes:
         if case is not None:
             document = self.workspace.case_by_dnr(case.diary_number)
             if document is not None:
-                return section_text(document.body, SUMMARY_SECTION)
+                return _without_basis(section_text(document.body, SUMMARY_SECTION), case.basis)
         if item is not None and item.kind in (
             ItemKind.INFORMATION,
             ItemKind.DELEGATIONSBESLUT,
