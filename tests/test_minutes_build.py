@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from pypdf import PdfReader
 
@@ -489,3 +490,16 @@ def test_a_failed_case_stops_the_protokoll(tmp_path: Path, converter: CountingCo
     assert any(
         d.code == "protokoll-underlag-fel" and d.path == MINUTES_REL for d in report.diagnostics
     )
+
+
+def test_a_docx_only_build_makes_the_protokoll_docx(tmp_path: Path) -> None:
+    root = copy_example_workspace(tmp_path / "ws")
+    report = api.build(root, formats=("docx",))
+    assert report.ok, [d.format() for d in report.diagnostics]
+    made = {o.path: o.kind for o in report.outputs if o.source == MINUTES_REL}
+    assert made == {f"{MEETING_DIR}/protokoll.docx": "protokoll"}
+    document = docx.Document(str(root / "output" / MEETING_DIR / "protokoll.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med ändringen" in text
+    assert document.core_properties.language == "sv-SE"
+    assert document.core_properties.title == "Protokoll Hälso- och sjukvårdsnämnden 2022-06-14"
