@@ -37,6 +37,7 @@ from beslut.render.minutes import (
     time_span,
     withheld_strings,
 )
+from beslut.validate.public_minutes import leaks, pdf_pages
 from beslut.validate.workspace import load_workspace
 from conftest import REPO, need_libreoffice
 from test_render import copy_example_workspace
@@ -503,3 +504,22 @@ def test_a_docx_only_build_makes_the_protokoll_docx(tmp_path: Path) -> None:
     assert "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med ändringen" in text
     assert document.core_properties.language == "sv-SE"
     assert document.core_properties.title == "Protokoll Hälso- och sjukvårdsnämnden 2022-06-14"
+
+
+@pytest.mark.libreoffice
+def test_the_pdf_check_finds_withheld_text_across_line_breaks(built: Path) -> None:
+    """The check the build runs on the public protokoll's PDF: it finds § 52's texts in the
+    internal protokoll (wrapped over lines by LibreOffice) and nothing in the public one."""
+    workspace = load_workspace(built)
+    (document,) = workspace.minutes
+    withheld = withheld_strings(document, workspace)
+    folder = built / "output" / MEETING_DIR
+    internal = [
+        hit for page in pdf_pages(folder / "protokoll.pdf") for hit in leaks(page, withheld)
+    ]
+    assert any("Förvaltningen har upphandlat antikroppstester" in hit for hit in internal)
+    assert any("”Hälso- och sjukvårdsnämnden uppdrar åt hälso-" in hit for hit in internal)
+    assert any("”Laboratoriemedicin”" in hit for hit in internal)
+    assert [
+        leaks(page, withheld) for page in pdf_pages(folder / "offentlig" / "protokoll.pdf")
+    ] == [[] for _ in PdfReader(folder / "offentlig" / "protokoll.pdf").pages]
