@@ -455,6 +455,17 @@ def test_protokoll_first_page_block_anslag_and_contents_in_order(templates: Path
     assert len(rest) == 1  # the vote table
 
 
+def test_an_empty_value_prints_no_separator(templates: Path) -> None:
+    context = copy.deepcopy(CONTEXT)
+    context["möte"]["tid"] = ""
+    lines = texts(render(templates / f"{PROTOKOLL}.docx", context))
+    assert lines[lines.index("Plats och tid") + 2] == "Tisdagen den 14 juni 2022"
+    utdrag = utdrag_context()
+    utdrag["utdragsbestyrkande"]["titel"] = ""
+    lines = texts(render(templates / f"{PROTOKOLLSUTDRAG}.docx", utdrag))
+    assert lines[-1] == "Sara Ekström, 2022-06-22"
+
+
 def test_an_empty_list_prints_no_label(templates: Path) -> None:
     context = copy.deepcopy(CONTEXT)
     context["närvaro"]["tjänstgörande_ersättare"] = []

@@ -1440,7 +1440,12 @@ def _first_page_table() -> Any:
     rows = _field_row(
         "Plats och tid",
         _pxml(FIELD_VALUE_STYLE, _run("{{ möte.plats }}"))
-        + _pxml(FIELD_VALUE_STYLE, _run(f"{{{{ möte.dag }}}}, kl.{NBSP}{{{{ möte.tid }}}}")),
+        + _pxml(
+            FIELD_VALUE_STYLE,
+            _run(
+                f"{{{{ möte.dag }}}}{{% if möte.tid %}}, kl.{NBSP}{{{{ möte.tid }}}}{{% endif %}}"
+            ),
+        ),
         widths,
     )
     rows += _field_row(
@@ -1739,8 +1744,9 @@ def _fill_utdrag_body(document: Any) -> None:
     )
     writer.p(
         "Underskrifttitel",
-        "{{ utdragsbestyrkande.namn }}, {{ utdragsbestyrkande.titel }}, "
-        "{{ utdragsbestyrkande.datum }}",
+        "{{ utdragsbestyrkande.namn }}"
+        "{% if utdragsbestyrkande.titel %}, {{ utdragsbestyrkande.titel }}{% endif %}"
+        "{% if utdragsbestyrkande.datum %}, {{ utdragsbestyrkande.datum }}{% endif %}",
     )
 
 
