@@ -151,7 +151,7 @@ PARAGRAFER: list[dict[str, Any]] = [
             "text": [
                 "Omröstning begärs och verkställs. Den som vill avgöra ärendet i dag "
                 "röstar ja, den som vill återremittera röstar nej."
-            ],  # fmt: skip
+            ],
             "röster": [
                 {"namn": n, "ja": ja, "nej": nej, "avstår": avstår} for n, ja, nej, avstår in VOTES
             ],
@@ -167,7 +167,7 @@ PARAGRAFER: list[dict[str, Any]] = [
                     "godkänna återrapporteringen och överlämna den till Socialstyrelsen.",
                 )
             ],
-        },  # fmt: skip
+        },
         reservationer=[
             "Per Nilsson (M) reserverar sig mot beslutet till förmån för sitt yrkande "
             "(skriftlig reservation, bilaga)."
@@ -305,6 +305,23 @@ def utdrag_context() -> dict[str, Any]:
     return context
 
 
+def long_context() -> dict[str, Any]:
+    """Sixteen paragrafer over a dozen pages: page breaks fall in many places."""
+    context = copy.deepcopy(CONTEXT)
+    paragrafer = []
+    for round_ in range(4):
+        for paragraf in PARAGRAFER:
+            copied = copy.deepcopy(paragraf)
+            copied["nummer"] = f"§ {41 + len(paragrafer)}"
+            if round_ % 2:
+                copied["text"] = copied["text"] * 2
+            paragrafer.append(copied)
+    context["paragrafer"] = paragrafer
+    context["innehåll"] = [{"nummer": p["nummer"], "rubrik": p["rubrik"]} for p in paragrafer]
+    context["paragrafer_spann"] = "§§ 41–56"
+    return context
+
+
 def strict_env() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
 
@@ -436,6 +453,17 @@ def test_protokoll_first_page_block_anslag_and_contents_in_order(templates: Path
         styles = {p.style.name for row in table.rows for c in row.cells for p in c.paragraphs}
         assert styles <= set(LAYOUT_STYLES), styles
     assert len(rest) == 1  # the vote table
+
+
+def test_an_empty_value_prints_no_separator(templates: Path) -> None:
+    context = copy.deepcopy(CONTEXT)
+    context["möte"]["tid"] = ""
+    lines = texts(render(templates / f"{PROTOKOLL}.docx", context))
+    assert lines[lines.index("Plats och tid") + 2] == "Tisdagen den 14 juni 2022"
+    utdrag = utdrag_context()
+    utdrag["utdragsbestyrkande"]["titel"] = ""
+    lines = texts(render(templates / f"{PROTOKOLLSUTDRAG}.docx", utdrag))
+    assert lines[-1] == "Sara Ekström, 2022-06-22"
 
 
 def test_an_empty_list_prints_no_label(templates: Path) -> None:
@@ -618,6 +646,7 @@ class Pdfs:
     protokoll: Path
     offentlig: Path
     utdrag: Path
+    long: Path
 
 
 @pytest.fixture(scope="module")
@@ -631,6 +660,7 @@ def pdfs(
         "protokoll": (PROTOKOLL, CONTEXT),
         "offentlig": (PROTOKOLL, public_context()),
         "utdrag": (PROTOKOLLSUTDRAG, utdrag_context()),
+        "lang": (PROTOKOLL, long_context()),
     }
     jobs = []
     for name, (template, context) in sources.items():
@@ -644,7 +674,7 @@ def pdfs(
         converter.close()
     for result in results:
         assert result.ok, result.message
-    yield Pdfs(out / "protokoll.pdf", out / "offentlig.pdf", out / "utdrag.pdf")
+    yield Pdfs(*(out / f"{name}.pdf" for name in sources))
 
 
 def page_texts(path: Path) -> list[str]:
@@ -733,9 +763,17 @@ def test_protokoll_pdfs_pass_the_audit_and_the_layout_check(pdfs: Pdfs) -> None:
     from beslut.convert.layout import layout_problems
     from beslut.validate.pdf_audit import audit_pdf
 
-    for path in (pdfs.protokoll, pdfs.offentlig, pdfs.utdrag):
+    # the layout check finds a heading (bold line) ending a page, a lone table row at the top
+    # of a page and values broken over lines
+    for path in (pdfs.protokoll, pdfs.offentlig, pdfs.utdrag, pdfs.long):
         assert [f.message for f in audit_pdf(path)] == [], path.name
         assert [p.text for p in layout_problems(path)] == [], path.name
+    pages = page_texts(pdfs.long)
+    assert len(pages) >= 8
+    for number, page in enumerate(pages, start=1):
+        assert "Justerandes signatur" in page, number
+    # four vote tables; one split over two pages repeats its header row there
+    assert sum(flat(page).count("Ledamot Ja Nej Avstår") for page in pages) > 4
 
 
 @pytest.mark.libreoffice

@@ -1,7 +1,7 @@
 """Reproducible Word templates: this module is the source of templates/*.docx.
 
 ``build_templates()`` writes one docxtpl template per document type (tjänsteskrivelse,
-beslutsförslag, direktiv). Everything is built with python-docx from its blank default
+beslutsförslag, direktiv) and the meeting's templates (kallelse, protokoll, protokollsutdrag). Everything is built with python-docx from its blank default
 document: page set-up, named styles, numbering definitions, header, footer and the body
 skeleton with its Jinja tags. The .docx files are committed as well, so a secretary can open
 one in Word or LibreOffice and restyle it (change "Normal", "Heading 1", "Beslutspunkt" …);
@@ -22,7 +22,8 @@ Design notes:
   own; ``w:updateFields`` is deliberately not set (Word would ask on every open).
 * The output is byte-for-byte reproducible (fixed zip timestamps, no dates in the metadata).
 
-The tags use only the context keys the renderer provides (see ``CONTEXT_KEYS`` in render.py).
+The tags use only the context keys the renderer provides (see ``CONTEXT_KEYS`` in render.case;
+the kallelse's in render.kallelse, the protokoll's in the contract of render.protokoll).
 """
 
 from __future__ import annotations
@@ -1439,7 +1440,12 @@ def _first_page_table() -> Any:
     rows = _field_row(
         "Plats och tid",
         _pxml(FIELD_VALUE_STYLE, _run("{{ möte.plats }}"))
-        + _pxml(FIELD_VALUE_STYLE, _run(f"{{{{ möte.dag }}}}, kl.{NBSP}{{{{ möte.tid }}}}")),
+        + _pxml(
+            FIELD_VALUE_STYLE,
+            _run(
+                f"{{{{ möte.dag }}}}{{% if möte.tid %}}, kl.{NBSP}{{{{ möte.tid }}}}{{% endif %}}"
+            ),
+        ),
         widths,
     )
     rows += _field_row(
@@ -1738,8 +1744,9 @@ def _fill_utdrag_body(document: Any) -> None:
     )
     writer.p(
         "Underskrifttitel",
-        "{{ utdragsbestyrkande.namn }}, {{ utdragsbestyrkande.titel }}, "
-        "{{ utdragsbestyrkande.datum }}",
+        "{{ utdragsbestyrkande.namn }}"
+        "{% if utdragsbestyrkande.titel %}, {{ utdragsbestyrkande.titel }}{% endif %}"
+        "{% if utdragsbestyrkande.datum %}, {{ utdragsbestyrkande.datum }}{% endif %}",
     )
 
 
