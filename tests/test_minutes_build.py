@@ -523,3 +523,55 @@ def test_the_pdf_check_finds_withheld_text_across_line_breaks(built: Path) -> No
     assert [
         leaks(page, withheld) for page in pdf_pages(folder / "offentlig" / "protokoll.pdf")
     ] == [[] for _ in PdfReader(folder / "offentlig" / "protokoll.pdf").pages]
+
+
+def test_immediate_justering_notes_added_items_and_overrides(tmp_path: Path) -> None:
+    root = copy_example_workspace(tmp_path / "ws")
+    minutes = root / "content" / "protokoll" / "2022-06-14-hsn.yaml"
+    _edit(
+        minutes,
+        "  - ärende: 10\n",
+        "  - ärende: 10\n"
+        "    omedelbar_justering: ja\n"
+        "    protokollsanteckningar:\n"
+        "      - av: Anna Berglund (S)\n"
+        "        text: Planen behöver följas upp under hösten.\n"
+        "    delges: [Regiondirektören]\n"
+        "  - tillagt: ja\n"
+        "    efter: 10\n"
+        "    rubrik: Yttrande över remiss om vårdval\n"
+        "    beslut:\n"
+        "      stil: att-satser\n"
+        "      beslutspunkter: [lämna yttrande enligt förvaltningens förslag]\n"
+        "  - ärende: 16\n"
+        "    text: Elin Forsberg (MP) frågar om sommarens bemanning.\n"
+        "    beslut:\n"
+        "      stil: onumrerad\n"
+        "      beslutspunkter: [Hälso- och sjukvårdsnämnden noterar frågan]\n",
+    )
+    workspace = load_workspace(root)
+    (document,) = workspace.minutes
+    context = minutes_context(document, workspace, public=False)
+    by_title = {p["rubrik"]: p for p in context["paragrafer"]}
+    plan = context["paragrafer"][9]
+    assert plan["nummer"] == "§ 50"
+    assert plan["omedelbart_justerad"] == "Paragrafen justerades omedelbart."
+    assert plan["protokollsanteckningar"] == [
+        "Anna Berglund (S) lämnar följande protokollsanteckning: "
+        "”Planen behöver följas upp under hösten.”"
+    ]
+    assert plan["delges"] == ["Regiondirektören"]
+    added = by_title["Yttrande över remiss om vårdval"]
+    assert added["nummer"] == "§ 51"
+    assert added["beslut"]["block"][0]["inledning"] == "Hälso- och sjukvårdsnämnden beslutar"
+    assert added["beslut"]["block"][0]["punkter"][0]["etikett"] == "att"
+    agenda = context["paragrafer"][1]["beslut"]["block"][0]["punkter"][0]["text"]
+    assert agenda == (
+        "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med ändringarna att ärende "
+        "13 utgår och att ärendet ”Yttrande över remiss om vårdval” läggs till."
+    )
+    other = by_title["Övriga frågor"]
+    assert other["text"] == ["Elin Forsberg (MP) frågar om sommarens bemanning."]
+    assert other["beslut"]["block"][0]["punkter"][0]["text"] == (
+        "Hälso- och sjukvårdsnämnden noterar frågan."
+    )
