@@ -157,7 +157,8 @@ def test_mallar_bygg_leaves_unchanged_templates_alone(make_workspace: MakeWorksp
     code, out, _ = run("mallar", str(root), "--bygg")
     assert code == 0
     assert out.splitlines() == [f"oförändrad {root / 'templates' / n}" for n in (
-        "tjänsteskrivelse.docx", "beslutsförslag.docx", "direktiv.docx", "kallelse.docx"
+        "tjänsteskrivelse.docx", "beslutsförslag.docx", "direktiv.docx", "kallelse.docx",
+        "protokoll.docx", "protokollsutdrag.docx",
     )]  # fmt: skip
     after = {p.name: p.stat().st_mtime_ns for p in (root / "templates").glob("*.docx")}
     assert after == before
@@ -256,5 +257,9 @@ def test_repo_templates_have_every_needed_tag() -> None:
 
     tags, problems = inspect_templates(REPO)
     assert problems == []
-    assert set(tags) == {f"{t.value}.docx" for t in DocumentType} | {"kallelse.docx"}
+    assert set(tags) == {f"{t.value}.docx" for t in DocumentType} | {
+        "kallelse.docx",
+        "protokoll.docx",
+        "protokollsutdrag.docx",
+    }
     assert os.path.isdir(REPO / "templates")

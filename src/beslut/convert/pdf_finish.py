@@ -14,8 +14,8 @@ appended (the original bytes stay as they are, only the changed objects are writ
   its paragraph style, so Word's "Quote" became ``/Quote → /P``); consecutive block-quote
   paragraphs become one ``/BlockQuote`` with ``/P`` inside, other such elements get the type
   they were mapped to.
-* Tables: the signature table (cells of only the
-  :data:`~beslut.model.styles.SIGNATURE_STYLES` paragraphs) is layout, not data: its
+* Tables: layout tables (the signatures, the protokoll's label/value blocks: cells of only the
+  :data:`~beslut.model.styles.LAYOUT_STYLES` paragraphs) are layout, not data: their
   ``/Table``, rows and cells become ``/Div``. Every ``/TH`` gets a ``/Scope`` if it lacks one.
 * Annotations: every page with annotations gets ``/Tabs /S``; an annotation without a structure
   parent (LibreOffice leaves the footnote's link back to its reference untagged) gets a ``/Link``
@@ -52,7 +52,7 @@ from pypdf.generic import (
 )
 
 from beslut.convert.pdf_metadata import XmpFields, parse_pdf_date, pdf_date, xmp_packet
-from beslut.model.styles import SIGNATURE_STYLES, TITLE_STYLE
+from beslut.model.styles import LAYOUT_STYLES, TITLE_STYLE
 
 __all__ = ["STANDARD_TYPES", "FinishError", "finish_file", "finish_pdf"]
 
@@ -116,7 +116,7 @@ def _finish(data: bytes) -> tuple[bytes, int]:
     try:
         document = _Document(data)
         document.finish_structure(
-            title="/" + TITLE_STYLE, layout=frozenset("/" + name for name in SIGNATURE_STYLES)
+            title="/" + TITLE_STYLE, layout=frozenset("/" + name for name in LAYOUT_STYLES)
         )
         document.finish_metadata()
         return document.updated(), document.pages

@@ -932,7 +932,7 @@ def inspect_templates(root: Path) -> tuple[dict[str, list[str]], list[Diagnostic
         try:
             template = _load_template(path, rel, "")
             found = _static_problems(template, "", types.get(path.name))
-            if path.name.startswith(KALLELSE_STEM):  # the meeting template has its own data
+            if path.name.startswith(MEETING_STEMS):  # a meeting's templates have their own data
                 found = [f for f in found if f[1] != "okänd-mallvariabel"]
             problems.extend(error(rel, 1, 1, message, code) for message, code in found)
             used = template.docx.get_undeclared_template_variables(environment())
@@ -943,6 +943,8 @@ def inspect_templates(root: Path) -> tuple[dict[str, list[str]], list[Diagnostic
 
 
 KALLELSE_STEM = "kallelse"
+MEETING_STEMS = (KALLELSE_STEM, "protokoll")
+"""Templates whose names start so are a meeting's (kallelse, protokoll, protokollsutdrag)."""
 
 
 def template_problems(workspace: Workspace) -> list[Diagnostic]:

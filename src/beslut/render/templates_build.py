@@ -1,7 +1,7 @@
 """Reproducible Word templates: this module is the source of templates/*.docx.
 
 ``build_templates()`` writes one docxtpl template per document type (tjänsteskrivelse,
-beslutsförslag, direktiv). Everything is built with python-docx from its blank default
+beslutsförslag, direktiv) and the meeting's templates (kallelse, protokoll, protokollsutdrag). Everything is built with python-docx from its blank default
 document: page set-up, named styles, numbering definitions, header, footer and the body
 skeleton with its Jinja tags. The .docx files are committed as well, so a secretary can open
 one in Word or LibreOffice and restyle it (change "Normal", "Heading 1", "Beslutspunkt" …);
@@ -22,7 +22,8 @@ Design notes:
   own; ``w:updateFields`` is deliberately not set (Word would ask on every open).
 * The output is byte-for-byte reproducible (fixed zip timestamps, no dates in the metadata).
 
-The tags use only the context keys the renderer provides (see ``CONTEXT_KEYS`` in render.py).
+The tags use only the context keys the renderer provides (see ``CONTEXT_KEYS`` in render.case;
+the kallelse's in render.kallelse, the protokoll's in the contract of render.protokoll).
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ from docxtpl import DocxTemplate
 
 from beslut.model.doctype import DocumentType
 from beslut.model.styles import (
+    FIELD_LABEL_STYLE,
+    FIELD_VALUE_STYLE,
+    PARAGRAPH_HEADING_STYLE,
+    PARAGRAPH_PART_STYLE,
+    SIGNATURE_LINE_STYLE,
     SIGNATURE_STYLE,
     SIGNATURE_TITLE_STYLE,
     TITLE_STYLE,
@@ -52,7 +58,11 @@ from beslut.model.styles import (
 __all__ = [
     "BODY_FONT",
     "DOCUMENT_TYPES",
+    "KALLELSE",
+    "MEETING_TEMPLATES",
     "MONO_FONT",
+    "PROTOKOLL",
+    "PROTOKOLLSUTDRAG",
     "build_templates",
     "list_template_tags",
 ]
@@ -64,9 +74,15 @@ MONO_FONT = "Courier New"
 """Monospace font for code; LibreOffice uses the metric-compatible Liberation Mono."""
 
 DOCUMENT_TYPES: tuple[str, ...] = tuple(t.value for t in DocumentType)
+"""Document types, in the order the templates are written; file name is ``<typ>.docx``."""
 KALLELSE = "kallelse"
 """The meeting template: kallelse with the föredragningslista."""
-"""Document types, in the order the templates are written; file name is ``<typ>.docx``."""
+PROTOKOLL = "protokoll"
+"""The minutes: first-page block, anslag, contents and every paragraf (also the public one)."""
+PROTOKOLLSUTDRAG = "protokollsutdrag"
+"""An extract of the minutes: one paragraf with the Utdragsbestyrkande."""
+MEETING_TEMPLATES: tuple[str, ...] = (KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG)
+"""The templates of a meeting (their context is the meeting's, not a case's)."""
 
 NBSP = "\u00a0"
 
@@ -147,8 +163,9 @@ def _ppr(
     keep_lines: bool = False,
     widow: bool = False,
     num: tuple[int, int] | None = None,
+    border_top: bool = False,
     border_bottom: bool = False,
-    tabs: Sequence[tuple[str, int]] = (),
+    tabs: Sequence[tuple[str, int] | tuple[str, int, str]] = (),
     before: int | None = None,
     after: int | None = None,
     line: int | None = None,
@@ -169,12 +186,21 @@ def _ppr(
     if num is not None:
         num_id, ilvl = num
         parts.append(f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>')
-    if border_bottom:
-        parts.append(
-            '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="auto"/></w:pBdr>'
+    if border_top or border_bottom:
+        top = '<w:top w:val="single" w:sz="6" w:space="6" w:color="auto"/>' if border_top else ""
+        bottom = (
+            '<w:bottom w:val="single" w:sz="4" w:space="1" w:color="auto"/>'
+            if border_bottom
+            else ""
         )
+        parts.append(f"<w:pBdr>{top}{bottom}</w:pBdr>")
     if tabs:
-        inner = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in tabs)
+        inner = "".join(
+            f'<w:tab w:val="{tab[0]}"'
+            + (f' w:leader="{tab[2]}"' if len(tab) > 2 else "")
+            + f' w:pos="{tab[1]}"/>'
+            for tab in tabs
+        )
         parts.append(f"<w:tabs>{inner}</w:tabs>")
     spacing = []
     if before is not None:
@@ -642,7 +668,7 @@ STYLE_NAMES: tuple[str, ...] = tuple(s.name for s in _styles())
 """Names of every style a template defines."""
 
 
-def _setup_styles(document: Any) -> None:
+def _setup_styles(document: Any, extra: Sequence[_Style] = ()) -> None:
     root = document.styles.element
     for child in list(root):
         if child.tag == qn("w:style"):
@@ -659,7 +685,7 @@ def _setup_styles(document: Any) -> None:
             "</w:docDefaults>"
         ),
     )
-    for style in _styles():
+    for style in (*_styles(), *extra):
         root.append(parse_xml(style.xml()))
 
 
@@ -958,14 +984,22 @@ def _header_table(*, logo: bool) -> Any:
     )
 
 
-def _fill_header(header: Any, *, logo: bool) -> None:
+_PAPER_SECRECY = ("sekretess", SECRECY_LINE)
+
+
+def _fill_header(
+    header: Any, *, logo: bool, secrecy: tuple[str, str] | None = _PAPER_SECRECY
+) -> None:
     """Secrecy marking (if any), then the header table. What the columns say comes from the
-    ``sidhuvud`` context (the profile's header settings, see ``model.letterhead``)."""
+    ``sidhuvud`` context (the profile's header settings, see ``model.letterhead``).
+    ``secrecy``: the condition and the line of the marking (None: the document has none)."""
     header.is_linked_to_previous = False
     writer = _Writer(header._element)
-    writer.tag("if sekretess")
-    writer.p("Sekretess", SECRECY_LINE)
-    writer.tag("endif")
+    if secrecy is not None:
+        condition, line = secrecy
+        writer.tag(f"if {condition}")
+        writer.p("Sekretess", line)
+        writer.tag("endif")
     writer.add(_header_table(logo=logo))
     # A header must not end with a table: a one-point paragraph closes it, with a little air
     # before the body when the header grows (a logo, a long diarienummer).
@@ -1210,17 +1244,590 @@ def _fill_kallelse_body(document: Any) -> None:
     writer.p("Forteckning")
 
 
+# --------------------------------------------------------------------------- protokoll
+#
+# The protokoll and the protokollsutdrag (conventions §4.5): the context is the contract in
+# render.protokoll (all text formatted by Python; the templates only lay it out). The label/value
+# blocks are borderless tables whose paragraphs have only the layout styles (model.styles
+# LAYOUT_STYLES), so the PDF finisher tags them /Div, not as data tables without headers.
+
+PROTOKOLL_LABEL_COLUMN = _tw(5.0)  # "Justeringens plats och tid" fits on one line at 10 pt
+PROTOKOLL_ROLE_COLUMN = _tw(2.6)  # "Sekreterare", "Ordförande", "Justerare"
+SIGNATURE_DOTS = _tw(4.6)  # where the dotted line to sign on ends, inside its cell
+ANSLAG_LABEL_COLUMN = _tw(6.2)  # "Förvaringsplats för protokollet"
+VOTE_WIDTHS = (_tw(7.0), _tw(1.8), _tw(1.8), _tw(1.8))  # Ledamot | Ja | Nej | Avstår
+UTDRAG_DOTS = _tw(10.0)  # the dotted line of the Utdragsbestyrkande
+CONTENTS_INDENT = _tw(1.6)  # "§ 41" <tab> rubrik
+FOOTER_BOX_WIDTH = _tw(4.5)  # each of the two boxes Justerandes signatur | Utdragsbestyrkande
+FOOTER_BOX_HEIGHT = _tw(0.9)  # room to sign in
+PROTOKOLL_MARGIN_BOTTOM_CM = 3.0  # room for the signature boxes in the footer
+PROTOKOLL_FOOTER_DISTANCE_CM = 0.8
+
+
+def _protokoll_styles() -> list[_Style]:
+    """The styles only the protokoll and the protokollsutdrag use."""
+    return [
+        # "§ 47 Rubrik": a Heading 1 (PDF /H1 and a bookmark), a rule above it between the
+        # paragrafer, kept with its next line so no heading ends a page.
+        _Style(
+            "Paragrafrubrik",
+            PARAGRAPH_HEADING_STYLE,
+            based_on="Heading1",
+            next_style="Normal",
+            priority=9,
+            ppr=_ppr(
+                keep_next=True,
+                keep_lines=True,
+                border_top=True,
+                before=360,
+                after=60,
+                line=240,
+                outline=0,
+            ),
+            rpr=_rpr(size=13, bold=True),
+        ),
+        _Style(
+            "Paragrafdel",
+            PARAGRAPH_PART_STYLE,
+            based_on="Heading2",
+            next_style="Normal",
+            priority=9,
+            ppr=_ppr(keep_next=True, keep_lines=True, before=180, after=60, line=240, outline=1),
+            rpr=_rpr(size=11, bold=True),
+        ),
+        # Dnr under the paragraf heading; kept with it.
+        _Style(
+            "Paragrafuppgift",
+            "Paragrafuppgift",
+            ppr=_ppr(keep_next=True, keep_lines=True, before=0, after=120, line=240),
+            rpr=_rpr(size=10),
+        ),
+        _Style(
+            "Innehallsrad",
+            "Innehållsrad",
+            ppr=_ppr(
+                tabs=(("left", CONTENTS_INDENT),),
+                # 4 pt apart: the number column is not read as one value broken over lines
+                after=80,
+                left=CONTENTS_INDENT,
+                hanging=CONTENTS_INDENT,
+            ),
+        ),
+        _Style(
+            FIELD_LABEL_STYLE,
+            FIELD_LABEL_STYLE,
+            ppr=_ppr(keep_lines=True, before=0, after=0, line=240),
+            rpr=_rpr(size=10, bold=True),
+        ),
+        _Style(
+            FIELD_VALUE_STYLE,
+            FIELD_VALUE_STYLE,
+            ppr=_ppr(keep_lines=True, before=0, after=0, line=240),
+            rpr=_rpr(size=10),
+        ),
+        # A line to sign on: the tab's dot leader draws it, room above for the signature.
+        _Style(
+            SIGNATURE_LINE_STYLE,
+            SIGNATURE_LINE_STYLE,
+            next_style="Underskrifttitel",
+            ppr=_ppr(
+                keep_next=True,
+                keep_lines=True,
+                tabs=(("left", SIGNATURE_DOTS, "dot"),),
+                before=480,
+                after=0,
+                line=240,
+            ),
+            rpr=_rpr(size=10),
+        ),
+    ]
+
+
+def _pxml(style: str, runs: str = "", ppr: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{runs}</w:p>'
+
+
+def _cell_xml(width: int, content: str, *, span: int = 1, extra: str = "") -> str:
+    grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{extra}</w:tcPr>'
+        f"{content}</w:tc>"
+    )
+
+
+def _tag_row(statement: str, widths: Sequence[int], style: str) -> str:
+    """A row holding only a ``{%tr … %}`` tag (docxtpl replaces the whole row with it)."""
+    return (
+        "<w:tr>"
+        + _cell_xml(sum(widths), _pxml(style, _run("{%tr " + statement + " %}")), span=len(widths))
+        + "</w:tr>"
+    )
+
+
+def _table_xml(
+    widths: Sequence[int],
+    rows: str,
+    *,
+    borders: str,
+    style: str | None = None,
+    look: str = (
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+    ),
+    margins: str = (
+        '<w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+        '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="113" w:type="dxa"/></w:tblCellMar>'
+    ),
+    caption: str = "",
+) -> Any:
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    table_style = f'<w:tblStyle w:val="{style}"/>' if style else ""
+    caption_xml = f'<w:tblCaption w:val="{caption}"/>' if caption else ""
+    return parse_xml(
+        f"<w:tbl {nsdecls('w')}>"
+        f'<w:tblPr>{table_style}<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        f'<w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/>{margins}{look}{caption_xml}</w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+    )
+
+
+def _borders(outer: str, inner: str) -> str:
+    def side(name: str, kind: str) -> str:
+        if kind == "nil":
+            return f'<w:{name} w:val="nil"/>'
+        return f'<w:{name} w:val="{kind}" w:sz="4" w:space="0" w:color="auto"/>'
+
+    return "".join(side(n, outer) for n in ("top", "left", "bottom", "right")) + "".join(
+        side(n, inner) for n in ("insideH", "insideV")
+    )
+
+
+_NO_BORDERS = _borders("nil", "nil")
+_CANT_SPLIT = "<w:trPr><w:cantSplit/></w:trPr>"
+
+
+def _field_row(label: str, value: str, widths: Sequence[int], *, condition: str = "") -> str:
+    """A label/value row of the first-page block; ``value`` is paragraph XML. With
+    ``condition`` the row is printed only when it holds (an empty list prints no label)."""
+    row = (
+        f"<w:tr>{_CANT_SPLIT}"
+        + _cell_xml(widths[0], _pxml(FIELD_LABEL_STYLE, _run(label)))
+        + _cell_xml(widths[1], value)
+        + "</w:tr>"
+    )
+    if not condition:
+        return row
+    return (
+        _tag_row(f"if {condition}", widths, FIELD_LABEL_STYLE)
+        + row
+        + _tag_row("endif", widths, FIELD_LABEL_STYLE)
+    )
+
+
+def _value_lines(loop: str, line: str) -> str:
+    """One value paragraph per item: ``{%p for … %}`` line ``{%p endfor %}``."""
+    return (
+        _pxml(FIELD_VALUE_STYLE, _run("{%p for " + loop + " %}"))
+        + _pxml(FIELD_VALUE_STYLE, _run(line))
+        + _pxml(FIELD_VALUE_STYLE, _run("{%p endfor %}"))
+    )
+
+
+def _first_page_table() -> Any:
+    """Plats och tid, Beslutande, ersättare, övriga, Justerare, Justeringens plats och tid."""
+    widths = (PROTOKOLL_LABEL_COLUMN, TEXT_WIDTH - PROTOKOLL_LABEL_COLUMN)
+    rows = _field_row(
+        "Plats och tid",
+        _pxml(FIELD_VALUE_STYLE, _run("{{ möte.plats }}"))
+        + _pxml(
+            FIELD_VALUE_STYLE,
+            _run(
+                f"{{{{ möte.dag }}}}{{% if möte.tid %}}, kl.{NBSP}{{{{ möte.tid }}}}{{% endif %}}"
+            ),
+        ),
+        widths,
+    )
+    rows += _field_row(
+        "Beslutande",
+        _value_lines(
+            "person in närvaro.beslutande",
+            "{{ person.namn }}{% if person.roll %}, {{ person.roll }}{% endif %}"
+            "{% if person.anmärkning %} {{ person.anmärkning }}{% endif %}",
+        ),
+        widths,
+        condition="närvaro.beslutande",
+    )
+    rows += _field_row(
+        "Tjänstgörande ersättare",
+        _value_lines(
+            "person in närvaro.tjänstgörande_ersättare",
+            "{{ person.namn }} ersätter {{ person.ersätter }}"
+            "{% if person.anmärkning %} {{ person.anmärkning }}{% endif %}",
+        ),
+        widths,
+        condition="närvaro.tjänstgörande_ersättare",
+    )
+    rows += _field_row(
+        "Ej tjänstgörande ersättare",
+        _value_lines("namn in närvaro.ej_tjänstgörande_ersättare", "{{ namn }}"),
+        widths,
+        condition="närvaro.ej_tjänstgörande_ersättare",
+    )
+    rows += _field_row(
+        "Övriga närvarande",
+        _value_lines("rad in närvaro.övriga", "{{ rad }}"),
+        widths,
+        condition="närvaro.övriga",
+    )
+    rows += _field_row(
+        "Justerare",
+        _value_lines("namn in justering.justerare", "{{ namn }}"),
+        widths,
+        condition="justering.justerare",
+    )
+    rows += _field_row(
+        "Justeringens plats och tid",
+        _pxml(FIELD_VALUE_STYLE, _run("{{ justering.plats_och_tid }}")),
+        widths,
+        condition="justering.plats_och_tid",
+    )
+    return _table_xml(widths, rows, borders=_NO_BORDERS)
+
+
+def _signature_line(after: str = "") -> str:
+    """The dotted line to sign on (a dot-leader tab), then ``after`` on the same line."""
+    return _pxml(SIGNATURE_LINE_STYLE, _run(tab_before=True) + after)
+
+
+def _signatures_table() -> Any:
+    """Underskrifter: per signatory the role, a dotted line (the sekreterare's with the
+    paragraph range after it) and the name under the line."""
+    widths = (
+        PROTOKOLL_LABEL_COLUMN,
+        PROTOKOLL_ROLE_COLUMN,
+        TEXT_WIDTH - PROTOKOLL_LABEL_COLUMN - PROTOKOLL_ROLE_COLUMN,
+    )
+    before = '<w:spacing w:before="480"/>'  # level with the dotted line
+    label = _pxml(FIELD_LABEL_STYLE, _run("{% if loop.first %}Underskrifter{% endif %}"), before)
+    role = _pxml(FIELD_LABEL_STYLE, _run("{{ underskrift.roll }}"), before)
+    line = _signature_line(
+        _run(
+            f"{{% if underskrift.paragrafer %}} Paragrafer{NBSP}{{{{ underskrift.paragrafer }}}}"
+            "{% endif %}"
+        )
+    ) + _pxml("Underskrifttitel", _run("{{ underskrift.namn }}"))
+    rows = (
+        _tag_row("for underskrift in underskrifter", widths, FIELD_LABEL_STYLE)
+        + f"<w:tr>{_CANT_SPLIT}"
+        + _cell_xml(widths[0], label)
+        + _cell_xml(widths[1], role)
+        + _cell_xml(widths[2], line)
+        + "</w:tr>"
+        + _tag_row("endfor", widths, FIELD_LABEL_STYLE)
+    )
+    return _table_xml(widths, rows, borders=_NO_BORDERS)
+
+
+def _anslag_table() -> Any:
+    """The ANSLAG/BEVIS box: rubrik and sentence, the label/value rows, the signature."""
+    widths = (ANSLAG_LABEL_COLUMN, TEXT_WIDTH - ANSLAG_LABEL_COLUMN)
+    keep = _ppr(keep_next=True)  # the box stays on one page
+    margins = (
+        '<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="113" w:type="dxa"/>'
+        '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="113" w:type="dxa"/></w:tblCellMar>'
+    )
+    rows = (
+        f"<w:tr>{_CANT_SPLIT}"
+        + _cell_xml(
+            TEXT_WIDTH,
+            _pxml(
+                FIELD_LABEL_STYLE, _run("{{ anslag.rubrik }}"), keep + '<w:spacing w:after="60"/>'
+            )
+            + _pxml(FIELD_VALUE_STYLE, _run("{{ anslag.text }}"), keep),
+            span=2,
+        )
+        + "</w:tr>"
+        + _tag_row("for rad in anslag.rader", widths, FIELD_LABEL_STYLE)
+        + f"<w:tr>{_CANT_SPLIT}"
+        + _cell_xml(widths[0], _pxml(FIELD_LABEL_STYLE, _run("{{ rad[0] }}"), keep))
+        + _cell_xml(widths[1], _pxml(FIELD_VALUE_STYLE, _run("{{ rad[1] }}"), keep))
+        + "</w:tr>"
+        + _tag_row("endfor", widths, FIELD_LABEL_STYLE)
+        + f"<w:tr>{_CANT_SPLIT}"
+        + _cell_xml(
+            widths[0],
+            _pxml(FIELD_LABEL_STYLE, _run("Underskrift"), '<w:spacing w:before="480"/>'),
+        )
+        + _cell_xml(
+            widths[1],
+            _signature_line() + _pxml("Underskrifttitel", _run("{{ anslag.underskrift }}")),
+        )
+        + "</w:tr>"
+    )
+    return _table_xml(widths, rows, borders=_borders("single", "nil"), margins=margins)
+
+
+def _vote_table() -> Any:
+    """Omröstning: Ledamot | Ja | Nej | Avstår, one row per member, a sum row; the header row
+    repeats on a new page and is tagged /TH."""
+    widths = VOTE_WIDTHS
+    centred = '<w:jc w:val="center"/>'
+
+    def row(cells: Sequence[str], style: str, *, header: bool = False) -> str:
+        tr_pr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else _CANT_SPLIT
+        return (
+            f"<w:tr>{tr_pr}"
+            + "".join(
+                _cell_xml(width, _pxml(style, _run(text), "" if i == 0 else centred))
+                for i, (width, text) in enumerate(zip(widths, cells, strict=True))
+            )
+            + "</w:tr>"
+        )
+
+    rows = (
+        row(("Ledamot", "Ja", "Nej", "Avstår"), "Tabellhuvud", header=True)
+        + _tag_row("for röst in paragraf.omröstning.röster", widths, "Tabelltext")
+        + row(
+            ("{{ röst.namn }}", "{{ röst.ja }}", "{{ röst.nej }}", "{{ röst.avstår }}"),
+            "Tabelltext",
+        )
+        + _tag_row("endfor", widths, "Tabelltext")
+        + row(
+            (
+                "Summa",
+                "{{ paragraf.omröstning.summa.ja }}",
+                "{{ paragraf.omröstning.summa.nej }}",
+                "{{ paragraf.omröstning.summa.avstår }}",
+            ),
+            "Tabellhuvud",
+        )
+    )
+    look = (
+        '<w:tblLook w:val="0260" w:firstRow="1" w:lastRow="1" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+    )
+    return _table_xml(
+        widths,
+        rows,
+        borders=_borders("single", "single"),
+        style="TableGrid",
+        look=look,
+        margins=_CELL_MARGINS,
+        caption="Omröstning",
+    )
+
+
+def _lines_section(writer: _Writer, key: str, heading: str, style: str = "Normal") -> None:
+    """An optional part of a paragraf: its heading and one paragraph per sentence."""
+    writer.tag(f"if paragraf.{key}")
+    writer.p(PARAGRAPH_PART_STYLE, heading)
+    writer.tag(f"for rad in paragraf.{key}")
+    writer.p(style, "{{ rad }}")
+    writer.tag("endfor")
+    writer.tag("endif")
+
+
+def _paragraf(writer: _Writer, *, rule: bool = True) -> None:
+    """One paragraf (variable ``paragraf``), in the order of conventions §4.5: heading, Dnr,
+    secrecy marking, jäv, text, beslutsunderlag, yrkanden, propositionsordning, omröstning,
+    beslut, reservationer, protokollsanteckningar, omedelbar justering, Beslutet skickas till.
+    A hidden paragraf (the public protokoll) prints its heading and the notice only."""
+    writer.p(
+        PARAGRAPH_HEADING_STYLE,
+        "{{ paragraf.nummer }} {{ paragraf.rubrik }}",
+        "" if rule else '<w:pBdr><w:top w:val="nil"/></w:pBdr><w:spacing w:before="0"/>',
+    )
+    writer.tag("if paragraf.dold")
+    writer.p("Normal", "{{ paragraf.dold }}")
+    writer.tag("else")
+    writer.tag("if paragraf.diarienummer")
+    writer.p("Paragrafuppgift", "Dnr {{ paragraf.diarienummer }}")
+    writer.tag("endif")
+    writer.tag("if paragraf.sekretess")
+    writer.p("Sekretessmarkering", "{{ paragraf.sekretess }}")
+    writer.tag("endif")
+    _lines_section(writer, "jäv", "Jäv")
+    writer.tag("for rad in paragraf.text")
+    writer.p("Normal", "{{ rad }}")
+    writer.tag("endfor")
+    _lines_section(writer, "beslutsunderlag", "Beslutsunderlag", "Forteckning")
+    _lines_section(writer, "yrkanden", "Yrkanden")
+    _lines_section(writer, "propositionsordning", "Propositionsordning")
+    writer.tag("if paragraf.omröstning")
+    writer.p(PARAGRAPH_PART_STYLE, "Omröstning")
+    writer.tag("for rad in paragraf.omröstning.text")
+    writer.p("Normal", "{{ rad }}", _ppr(keep_next=True))
+    writer.tag("endfor")
+    writer.add(_vote_table())
+    writer.p("Normal", "{{ paragraf.omröstning.resultat }}", _ppr(before=120))
+    writer.tag("endif")
+    writer.tag("if paragraf.beslut.block")
+    writer.p(PARAGRAPH_PART_STYLE, "{{ paragraf.beslut.rubrik }}")
+    writer.tag("for block in paragraf.beslut.block")
+    writer.tag("if block.rubrik")
+    writer.p("Heading3", "{{ block.rubrik }}")
+    writer.tag("endif")
+    writer.tag("if block.inledning")
+    writer.p("Beslutsinledning", "{{ block.inledning }}")
+    writer.tag("endif")
+    writer.tag("for punkt in block.punkter")
+    writer.tag("if punkt.etikett")
+    writer.raw(
+        "Beslutspunkt", _run("{{ punkt.etikett }}") + _run("{{ punkt.text }}", tab_before=True)
+    )
+    writer.tag("else")
+    writer.p("Beslutsmening", "{{ punkt.text }}")
+    writer.tag("endif")
+    writer.tag("for rad in punkt.lista")
+    writer.p("Beslutslista", "{{ rad }}")
+    writer.tag("endfor")
+    writer.tag("endfor")
+    writer.tag("endfor")
+    writer.tag("endif")
+    for key, one, many in (
+        ("reservationer", "Reservation", "Reservationer"),
+        ("protokollsanteckningar", "Protokollsanteckning", "Protokollsanteckningar"),
+    ):
+        _lines_section(
+            writer, key, f'{{{{ "{one}" if paragraf.{key}|length == 1 else "{many}" }}}}'
+        )
+    writer.tag("if paragraf.omedelbart_justerad")
+    writer.p("Beslutsmening", "{{ paragraf.omedelbart_justerad }}", _ppr(before=120))
+    writer.tag("endif")
+    _lines_section(writer, "delges", "Beslutet skickas till", "Forteckning")
+    writer.tag("endif")
+
+
+def _fill_protokoll_body(document: Any) -> None:
+    writer = _Writer(document.element.body)
+    # The public protokoll says so where it starts: its hidden paragrafer show a notice only.
+    writer.tag('if offentlig and paragrafer|selectattr("dold")|list')
+    writer.p(
+        "Metadata",
+        "Offentlig version: paragrafer med uppgifter som omfattas av sekretess visas bara "
+        "med rubrik.",
+        _ppr(after=160),
+    )
+    writer.tag("endif")
+    writer.add(_first_page_table())
+    writer.raw("Forteckning", "", _SPACER)  # two tables must not touch
+    writer.tag("if underskrifter")
+    writer.add(_signatures_table())
+    writer.tag("endif")
+    writer.p("Forteckning", "", _ppr(after=240))
+    writer.add(_anslag_table())
+    writer.tag("if innehåll")
+    writer.p("Heading1", "Innehåll")
+    writer.tag("for rad in innehåll")
+    writer.raw("Innehallsrad", _run("{{ rad.nummer }}") + _run("{{ rad.rubrik }}", tab_before=True))
+    writer.tag("endfor")
+    writer.tag("endif")
+    writer.tag("for paragraf in paragrafer")
+    _paragraf(writer)
+    writer.tag("endfor")
+    # A document must not end with a table; this empty paragraph is the last one.
+    writer.p("Forteckning")
+
+
+def _fill_utdrag_body(document: Any) -> None:
+    writer = _Writer(document.element.body)
+    writer.tag("for paragraf in paragrafer")
+    _paragraf(writer, rule=False)  # the utdrag starts with its paragraf: no rule above it
+    writer.tag("endfor")
+    writer.p(PARAGRAPH_PART_STYLE, "Utdragsbestyrkande")
+    writer.raw(
+        SIGNATURE_LINE_STYLE,
+        _run("{{ utdragsbestyrkande.text }}:") + _run(tab_before=True),
+        f'<w:tabs><w:tab w:val="clear" w:pos="{SIGNATURE_DOTS}"/>'
+        f'<w:tab w:val="left" w:leader="dot" w:pos="{UTDRAG_DOTS}"/></w:tabs>',
+    )
+    writer.p(
+        "Underskrifttitel",
+        "{{ utdragsbestyrkande.namn }}"
+        "{% if utdragsbestyrkande.titel %}, {{ utdragsbestyrkande.titel }}{% endif %}"
+        "{% if utdragsbestyrkande.datum %}, {{ utdragsbestyrkande.datum }}{% endif %}",
+    )
+
+
+def _fill_protokoll_footer(footer: Any, *, address: bool) -> None:
+    """Two boxes to sign in on every page: Justerandes signatur | Utdragsbestyrkande; on the
+    first page the organisation's address lines under them, as in the other templates."""
+    footer.is_linked_to_previous = False
+    widths = (FOOTER_BOX_WIDTH, FOOTER_BOX_WIDTH)
+    label = "".join(
+        _cell_xml(w, _pxml("Footer", _run(text)))
+        for w, text in zip(widths, ("Justerandes signatur", "Utdragsbestyrkande"), strict=True)
+    )
+    box = "".join(_cell_xml(w, _pxml("Footer")) for w in widths)
+    rows = (
+        f"<w:tr>{_CANT_SPLIT}{label}</w:tr>"
+        f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{FOOTER_BOX_HEIGHT}" '
+        f'w:hRule="exact"/></w:trPr>{box}</w:tr>'
+    )
+    writer = _Writer(footer._element)
+    writer.add(
+        _table_xml(
+            widths,
+            rows,
+            borders=_borders("single", "single"),
+            margins=_CELL_MARGINS,
+        )
+    )
+    if not address:
+        writer.raw("Footer", "", ppr='<w:spacing w:after="0" w:line="20" w:lineRule="exact"/>')
+        return
+    writer.raw("Footer", "", ppr='<w:spacing w:after="60" w:line="20" w:lineRule="exact"/>')
+    writer.tag("set halva = (organisation.adressrader|length + 1) // 2")
+    writer.tag("for rad in organisation.adressrader[:halva]")
+    writer.raw(
+        "Footer",
+        _run("{{ rad }}")
+        + _run(
+            "{% if loop.index0 + halva < organisation.adressrader|length %}"
+            "{{ organisation.adressrader[loop.index0 + halva] }}{% endif %}",
+            tab_before=True,
+        ),
+    )
+    writer.tag("endfor")
+    writer.raw("Footer", "", ppr='<w:spacing w:after="0" w:line="20" w:lineRule="exact"/>')
+
+
+def _build_protokoll(document: Any, doc_type: str) -> None:
+    section = document.sections[0]
+    if doc_type == PROTOKOLL:
+        section.bottom_margin = Cm(PROTOKOLL_MARGIN_BOTTOM_CM)
+        section.footer_distance = Cm(PROTOKOLL_FOOTER_DISTANCE_CM)
+        _fill_header(section.first_page_header, logo=True, secrecy=None)
+        _fill_header(section.header, logo=False, secrecy=None)
+        _fill_protokoll_footer(section.first_page_footer, address=True)
+        _fill_protokoll_footer(section.footer, address=False)
+        _fill_protokoll_body(document)
+        return
+    # The utdrag of a secret paragraf is marked in the header, like a secret paper.
+    secrecy = ("paragrafer and paragrafer[0].sekretess", "{{ paragrafer[0].sekretess }}")
+    _fill_header(section.first_page_header, logo=True, secrecy=secrecy)
+    _fill_header(section.header, logo=False, secrecy=secrecy)
+    _fill_address_footer(section.first_page_footer)
+    _fill_empty_footer(section.footer)
+    _fill_utdrag_body(document)
+
+
 # --------------------------------------------------------------------------- build
 
 
 def _build(doc_type: str) -> Any:
     document = docx.Document()
     _strip_package(document)
-    _setup_styles(document)
+    meeting_minutes = doc_type in (PROTOKOLL, PROTOKOLLSUTDRAG)
+    _setup_styles(document, _protokoll_styles() if meeting_minutes else ())
     _setup_numbering(document)
     _setup_settings(document)
     section = document.sections[0]
     _setup_section(section)
+    if meeting_minutes:
+        _build_protokoll(document, doc_type)
+        return document
     _fill_header(section.first_page_header, logo=True)
     _fill_header(section.header, logo=False)
     _fill_address_footer(section.first_page_footer)
@@ -1248,7 +1855,8 @@ def _reproducible_zip(data: bytes) -> bytes:
 
 
 def build_templates(dest: Path) -> list[Path]:
-    """Write tjänsteskrivelse.docx, beslutsförslag.docx, direktiv.docx and kallelse.docx.
+    """Write tjänsteskrivelse.docx, beslutsförslag.docx, direktiv.docx, kallelse.docx,
+    protokoll.docx and protokollsutdrag.docx.
 
     The page-number style, labels and header fields are not built in: they come from the
     profile through the render context (``sidhuvud``), so one template serves every style.
@@ -1257,7 +1865,7 @@ def build_templates(dest: Path) -> list[Path]:
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for doc_type in (*DOCUMENT_TYPES, KALLELSE):
+    for doc_type in (*DOCUMENT_TYPES, *MEETING_TEMPLATES):
         buffer = io.BytesIO()
         _build(doc_type).save(buffer)
         path = dest / f"{doc_type}.docx"
