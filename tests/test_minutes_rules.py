@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from beslut.diagnostics import Level
 from beslut.validate.workspace import load_workspace
+from conftest import REPO
 
 EXAMPLE = (REPO / "content" / "protokoll" / "2022-06-14-hsn.yaml").read_text("utf-8")
 MEETING_REL = "content/möten/2022-06-14-hsn.yaml"
@@ -51,7 +51,11 @@ def _edit(text: str, *changes: tuple[str, str]) -> str:
 
 def _at(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
     """Line and column (1-based) of the ``nth`` line containing ``needle``, at the needle."""
-    hits = [(i + 1, line.index(needle) + 1) for i, line in enumerate(text.splitlines()) if needle in line]
+    hits = [
+        (i + 1, line.index(needle) + 1)
+        for i, line in enumerate(text.splitlines())
+        if needle in line
+    ]
     return hits[nth - 1]
 
 
@@ -119,8 +123,10 @@ def test_a_motion_by_someone_not_serving_in_the_paragraph(root: Path) -> None:
 def test_a_reservation_by_someone_who_reported_jav(root: Path) -> None:
     text = _edit(
         EXAMPLE,
-        ("      - Karin Håkansson (C)\n", "      - Karin Håkansson (C)\n    reservationer:\n"
-         "      - Karin Håkansson (C)\n"),
+        (
+            "      - Karin Håkansson (C)\n",
+            "      - Karin Håkansson (C)\n    reservationer:\n      - Karin Håkansson (C)\n",
+        ),
     )
     assert _one(root, text, "protokoll-ej-tjänstgörande") == (
         *_at(text, "Karin Håkansson (C)", 2),
@@ -153,8 +159,10 @@ def test_a_substitute_replacing_a_member_who_is_present(root: Path) -> None:
 def test_two_substitutes_replacing_the_same_member(root: Path) -> None:
     text = _edit(
         EXAMPLE,
-        ("    ersätter: Jonas Ek (SD)\n", "    ersätter: Jonas Ek (SD)\n  - namn: Olof Grahn (M)\n"
-         "    ersätter: Jonas Ek (SD)\n"),
+        (
+            "    ersätter: Jonas Ek (SD)\n",
+            "    ersätter: Jonas Ek (SD)\n  - namn: Olof Grahn (M)\n    ersätter: Jonas Ek (SD)\n",
+        ),
     )
     assert _one(root, text, "protokoll-ersättare") == (
         *_at(text, "ersätter:", 2),
@@ -166,8 +174,11 @@ def test_two_substitutes_replacing_the_same_member(root: Path) -> None:
     # one for items 1–10, the other from 11 on: no error
     split = _edit(
         EXAMPLE,
-        ("    ersätter: Jonas Ek (SD)\n", "    ersätter: Jonas Ek (SD)\n    ärenden: [1, 2, 3]\n"
-         "  - namn: Olof Grahn (M)\n    ersätter: Jonas Ek (SD)\n    ärenden: [4, 5]\n"),
+        (
+            "    ersätter: Jonas Ek (SD)\n",
+            "    ersätter: Jonas Ek (SD)\n    ärenden: [1, 2, 3]\n"
+            "  - namn: Olof Grahn (M)\n    ersätter: Jonas Ek (SD)\n    ärenden: [4, 5]\n",
+        ),
     )
     assert _found(root, split, "protokoll-ersättare") == []
 
@@ -197,8 +208,11 @@ def test_a_vote_missing_a_serving_member(root: Path) -> None:
 
 def test_a_vote_by_someone_not_serving(root: Path) -> None:
     text = _edit(
-        EXAMPLE, ("        Elin Forsberg (MP): avstår\n", "        Elin Forsberg (MP): avstår\n"
-                  "        Olof Grahn (M): ja\n")
+        EXAMPLE,
+        (
+            "        Elin Forsberg (MP): avstår\n",
+            "        Elin Forsberg (MP): avstår\n        Olof Grahn (M): ja\n",
+        ),
     )
     assert _one(root, text, "protokoll-röster") == (
         *_at(text, "röster:"),
@@ -338,9 +352,10 @@ def test_a_justerare_who_did_not_serve(root: Path) -> None:
     substitute = _edit(
         EXAMPLE, ("justerare:\n  - Anna Berglund (S)", "justerare:\n  - Lisa Sjöberg (S)")
     )
-    assert "(ersättare som inte tjänstgjorde)" in _one(
-        root, substitute, "protokoll-justerare-frånvarande"
-    )[3]
+    assert (
+        "(ersättare som inte tjänstgjorde)"
+        in _one(root, substitute, "protokoll-justerare-frånvarande")[3]
+    )
     serving_substitute = _edit(
         EXAMPLE, ("justerare:\n  - Anna Berglund (S)", "justerare:\n  - Emma Strand (V)")
     )
@@ -480,7 +495,10 @@ def test_a_changed_beslut_follows_the_decision_point_rules(root: Path) -> None:
         ),
     )
     line, column, level, message = _one(root, referral, "beslut-hänvisar")
-    assert (line, column, level) == (*_at(referral, "Hälso- och sjukvårdsnämnden beslutar"), Level.WARNING)
+    assert (line, column, level) == (
+        *_at(referral, "Hälso- och sjukvårdsnämnden beslutar"),
+        Level.WARNING,
+    )
     assert message.startswith(
         "§ 48: Beslutspunkt 1 hänvisar bort med ”i enlighet med föreliggande förslag”"
     )
@@ -516,8 +534,13 @@ def test_a_vote_or_several_motions_without_propositionsordning(root: Path) -> No
 
 
 def test_a_reservation_by_someone_who_voted_with_the_majority(root: Path) -> None:
-    text = _edit(EXAMPLE, ("      - av: Per Nilsson (M)\n        skriftlig", "      - av: Anna "
-                           "Berglund (S)\n        skriftlig"))
+    text = _edit(
+        EXAMPLE,
+        (
+            "      - av: Per Nilsson (M)\n        skriftlig",
+            "      - av: Anna Berglund (S)\n        skriftlig",
+        ),
+    )
     assert _one(root, text, "protokoll-reservation-majoritet") == (
         *_at(text, "av: Anna Berglund (S)", 2),  # the first is her yrkande
         Level.WARNING,

@@ -42,13 +42,13 @@ LATEST_ADJUSTMENT_DAYS = 14
 
 
 def _join(names: Sequence[str]) -> str:
-    """"A", "A och B", "A, B och C"."""
+    """ "A", "A och B", "A, B och C"."""
     quoted = [f"”{n}”" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " och " + quoted[-1]
 
 
 def _numbers(numbers: Iterable[int]) -> str:
-    """"7", "7 och 9", "7, 8 och 9"."""
+    """ "7", "7 och 9", "7, 8 och 9"."""
     ordered = [str(n) for n in sorted(set(numbers))]
     return ordered[0] if len(ordered) == 1 else ", ".join(ordered[:-1]) + " och " + ordered[-1]
 
@@ -143,6 +143,7 @@ class MinutesRules(_Findings):
         if checked:
             self._attendance()
         self._entries()
+        self._missing_decisions()
         if checked:
             self._paragraph_people()
             self._adjusters()
@@ -203,9 +204,13 @@ class MinutesRules(_Findings):
         people = self.people
         for index, absence in enumerate(self.minutes.absent):
             path: PathKey = ("frånvarande", index)
-            named = path if isinstance(self.source.data["frånvarande"][index], str) else (
-                *path,
-                "namn",
+            named = (
+                path
+                if isinstance(self.source.data["frånvarande"][index], str)
+                else (
+                    *path,
+                    "namn",
+                )
             )
             key = self._known(absence.name, named, "ledamot")
             if key is None:
@@ -290,6 +295,9 @@ class MinutesRules(_Findings):
                 )
             else:
                 seen[entry.item] = index
+
+    def _missing_decisions(self) -> None:
+        """A beslut § without a case file needs its beslut in the protokoll."""
         for paragraph in self.resolved:
             entry = paragraph.entry
             if paragraph.kind is not ItemKind.BESLUT or paragraph.case is not None:
@@ -466,11 +474,7 @@ class MinutesRules(_Findings):
             path: PathKey = ("justerare", index)
             key = self._known(name, path)
             if key is not None and key not in present:
-                why = (
-                    "frånvarande"
-                    if key in people.members
-                    else "ersättare som inte tjänstgjorde"
-                )
+                why = "frånvarande" if key in people.members else "ersättare som inte tjänstgjorde"
                 self._error(
                     path,
                     f"Justeraren ”{name}” tjänstgjorde inte vid sammanträdet ({why}). "
@@ -588,9 +592,7 @@ class MinutesRules(_Findings):
                         )
 
 
-def _overlap(
-    first: frozenset[int] | None, second: frozenset[int] | None
-) -> frozenset[int] | None:
+def _overlap(first: frozenset[int] | None, second: frozenset[int] | None) -> frozenset[int] | None:
     """The items two replacements share: None when they share none, an empty set when one of
     them covers the whole meeting and the other too."""
     if first is None and second is None:
@@ -629,7 +631,9 @@ def numbering_rules(protocols: Sequence[Numbered]) -> list[Diagnostic]:
         before = earlier.setdefault((current.organ, current.year), [])
         findings = _Findings(current.source)
         at: PathKey = (
-            ("första_paragraf",) if current.minutes.first_paragraph is not None else ("sammanträde",)
+            ("första_paragraf",)
+            if current.minutes.first_paragraph is not None
+            else ("sammanträde",)
         )
         clash = False
         for other in before:
