@@ -548,3 +548,51 @@ def test_a_reservation_by_someone_who_voted_with_the_majority(root: Path) -> Non
         "röstade för beslutet reserverar sig inte mot det; kontrollera rösten och "
         "reservationen.",
     )
+
+
+# -- beslut new protokoll --------------------------------------------------------------------
+
+
+def test_new_protokoll_is_prefilled_from_the_meeting_and_passes_once_filled(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from beslut.cli.main import cli
+
+    root = tmp_path / "ws"
+    shutil.copytree(REPO / "content", root / "content")
+    (root / PROTOKOLL_REL).unlink()
+    args = ["new", "protokoll", str(root / MEETING_REL), "--arbetsyta", str(root)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    text = (root / PROTOKOLL_REL).read_text("utf-8")
+    assert "sammanträde: 2022-06-14-hsn\n" in text
+    assert 'tid: "09.00–[fyll i sluttid]"' in text
+    assert 'justerare:\n  - "Anna Berglund (S)"\njustering:\n  datum: 2022-06-21\n' in text
+    assert "frånvarande: []\n" in text
+    # the three items without a case file get an entry with a placeholder beslut
+    entries = [line.split("#")[0].strip() for line in text.splitlines() if "- ärende:" in line]
+    assert entries == ["- ärende: 8", "- ärende: 9", "- ärende: 13", ""]  # "" the example
+
+    def own(workspace_root: Path) -> list[tuple[int, str]]:
+        found = load_workspace(workspace_root).diagnostics
+        return [(d.line, d.code) for d in found if d.path == PROTOKOLL_REL]
+
+    assert own(root) == [
+        (6, "platshållare"),
+        (17, "platshållare"),
+        (22, "platshållare"),
+        (26, "platshållare"),
+        (30, "platshållare"),
+    ]
+    filled = (
+        text.replace("[fyll i sluttid]", "11.40")
+        .replace("[fyll i: var protokollet justeras]", "Regionens hus")
+        .replace("[fyll i: beslutet]", "Hälso- och sjukvårdsnämnden godkänner redovisningen")
+    )
+    (root / PROTOKOLL_REL).write_text(filled, encoding="utf-8")
+    assert own(root) == []
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code != 0
+    assert "finns redan; ett sammanträde har ett protokoll" in again.output
