@@ -64,6 +64,12 @@ class _Findings:
         pos = self.source.positions.find(path, want_key=True)
         return pos.line, pos.column
 
+    def named(self, path: PathKey, key: str) -> PathKey:
+        """The path of a person in a list: ``path`` + ``key`` when the item is written as a
+        group (``- namn: …``), else the item itself (``- Anna Berglund (S)``)."""
+        grouped = (*path, key)
+        return grouped if grouped in self.source.positions.entries else path
+
     def _error(self, path: PathKey, message: str, code: str) -> None:
         self.found.append(error(self.source.rel, *self.at(path), message, code))
 
@@ -204,15 +210,7 @@ class MinutesRules(_Findings):
         people = self.people
         for index, absence in enumerate(self.minutes.absent):
             path: PathKey = ("frånvarande", index)
-            named = (
-                path
-                if isinstance(self.source.data["frånvarande"][index], str)
-                else (
-                    *path,
-                    "namn",
-                )
-            )
-            key = self._known(absence.name, named, "ledamot")
+            key = self._known(absence.name, self.named(path, "namn"), "ledamot")
             if key is None:
                 continue
             self._agenda_numbers(absence.items, (*path, "ärenden"), absence.name)
@@ -352,9 +350,7 @@ class MinutesRules(_Findings):
         ]
         for key_name, what, names in acts:
             for index, name in enumerate(names):
-                at: PathKey = (*path, key_name, index, "av")
-                if isinstance(self.source.data["paragrafer"][path[1]][key_name][index], str):
-                    at = (*path, key_name, index)
+                at = self.named((*path, key_name, index), "av")
                 key = self._known(name, at)
                 if key is not None and key not in serving:
                     why = people.why_not(key, number, disqualified)
@@ -366,6 +362,8 @@ class MinutesRules(_Findings):
                         "ta bort uppgiften.",
                         "protokoll-ej-tjänstgörande",
                     )
+        # A protokollsanteckning is the ordförande's to allow (not regulated in KL), also for an
+        # ersättare who did not serve: only the name is checked.
         for index, note in enumerate(entry.notes):
             self._known(note.by, (*path, "protokollsanteckningar", index, "av"))
         if entry.ballot is not None:
@@ -453,9 +451,7 @@ class MinutesRules(_Findings):
             return
         for index, reservation in enumerate(entry.reservations):
             if votes.get(person_key(reservation.by)) is winner:
-                at: PathKey = (*path, "reservationer", index, "av")
-                if isinstance(self.source.data["paragrafer"][path[1]]["reservationer"][index], str):
-                    at = (*path, "reservationer", index)
+                at = self.named((*path, "reservationer", index), "av")
                 self._warn(
                     at,
                     f"”{reservation.by}” reserverar sig i § {paragraph.number} men röstade "
