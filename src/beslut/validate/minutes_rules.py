@@ -42,13 +42,13 @@ LATEST_ADJUSTMENT_DAYS = 14
 
 
 def _join(names: Sequence[str]) -> str:
-    """ "A", "A och B", "A, B och C"."""
+    """Names in quotes: ”A”, ”A” och ”B”, ”A”, ”B” och ”C”."""
     quoted = [f"”{n}”" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " och " + quoted[-1]
 
 
 def _numbers(numbers: Iterable[int]) -> str:
-    """ "7", "7 och 9", "7, 8 och 9"."""
+    """Numbers as Swedish text: 7, 7 och 9, 7, 8 och 9."""
     ordered = [str(n) for n in sorted(set(numbers))]
     return ordered[0] if len(ordered) == 1 else ", ".join(ordered[:-1]) + " och " + ordered[-1]
 
