@@ -401,6 +401,8 @@ def init(mapp: Path) -> None:
 
 MEETING = "sammanträde"
 """``beslut new sammanträde``: the meeting's ``typ`` (models.MEETING_TYPE, not imported here)."""
+MINUTES = "protokoll"
+"""``beslut new protokoll MÖTESFIL``: the protokoll's ``typ`` (minutes.MINUTES_TYPE)."""
 
 
 class _Date(click.ParamType):  # type: ignore[type-arg]
@@ -420,7 +422,13 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING]))
+@click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING, MINUTES]))
+@click.argument(
+    "motesfil",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="[MÖTESFIL]",
+)
 @click.option(
     "--dnr", default=None, metavar="DNR", help="Diarienummer, t.ex. 25HSN3392 (krävs för ärenden)."
 )
@@ -457,6 +465,7 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
 @_user_errors
 def new(
     typ: str,
+    motesfil: Path | None,
     dnr: str | None,
     instans: str | None,
     rubrik: str | None,
@@ -464,11 +473,25 @@ def new(
     arbetsyta: Path,
     fil: Path | None,
 ) -> None:
-    """Skapa en ny ärendefil med alla avsnitt som profilen kräver, eller med TYP sammanträde
-    en mötesfil (content/möten/<datum>-<instans>.yaml) med procedurpunkterna."""
+    """Skapa en ny ärendefil med alla avsnitt som profilen kräver, med TYP sammanträde
+    en mötesfil (content/möten/<datum>-<instans>.yaml) med procedurpunkterna, eller med
+    TYP protokoll och en MÖTESFIL sammanträdets protokoll (content/protokoll/<möte>.yaml)."""
     from beslut import api
 
-    if typ == MEETING:
+    if typ == MINUTES:
+        if motesfil is None:
+            raise click.UsageError(
+                "ange sammanträdets fil, t.ex. beslut new protokoll content/möten/2026-03-11-ks.yaml."
+            )
+        if any(v is not None for v in (dnr, instans, rubrik, datum, fil)):
+            raise click.UsageError(
+                "--dnr, --instans, --rubrik, --datum och --fil gäller inte protokoll; "
+                "protokollet hämtar allt från mötesfilen."
+            )
+        path = api.new_minutes(arbetsyta, motesfil)
+    elif motesfil is not None:
+        raise click.UsageError("en mötesfil anges bara med TYP protokoll.")
+    elif typ == MEETING:
         if datum is None:
             raise click.UsageError("ange sammanträdesdagen med --datum ÅÅÅÅ-MM-DD.")
         if dnr is not None or rubrik is not None or fil is not None:
