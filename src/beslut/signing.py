@@ -151,7 +151,7 @@ def _common_name(simple: Any) -> str:
 def _writer(data: bytes, label: str) -> Any:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    class _KeepMetadata(IncrementalPdfFileWriter):  # type: ignore[misc]
+    class _KeepMetadata(IncrementalPdfFileWriter):
         """An incremental writer that leaves /Info and the XMP packet as they are.
 
         pyHanko's writer updates both when it saves (``_update_meta``), rewriting the XMP
@@ -221,9 +221,10 @@ def _tag_widget(writer: Any, field_name: str, signer_name: str) -> None:
     pointing back through the ParentTree) and a page with annotations to have ``/Tabs /S``.
     An untagged file (no StructTreeRoot) is left untagged.
     """
-    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils import generic as typed
     from pyhanko.pdf_utils.generic import pdf_name
 
+    generic: Any = typed  # some of its constructors are untyped
     root = writer.root
     widget_ref = None
     for item in root["/AcroForm"].get_object()["/Fields"]:
@@ -312,9 +313,10 @@ def _next_key(parent_tree: Any) -> int:
 
 def _add_to_parent_tree(writer: Any, tree: Any, key: int, element_ref: Any) -> None:
     """Add ``key → element`` to the ParentTree; ``key`` is above every key already in it."""
-    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils import generic as typed
     from pyhanko.pdf_utils.generic import pdf_name
 
+    generic: Any = typed  # some of its constructors are untyped
     number = generic.NumberObject(key)
     if "/ParentTree" not in tree:
         node = generic.DictionaryObject({pdf_name("/Nums"): generic.ArrayObject([])})
