@@ -631,7 +631,15 @@ class _Run:
                 placements.append(Placement(staged, path, output.sha256))
                 produced.append(path)
             old = units.get(rel)
-            dropped = [p for p in (old.outputs if old is not None else ()) if p not in produced]
+            before = list(old.outputs) if old is not None else []
+            # Signed copies from the manifest too: without a state (--tvinga, a damaged or
+            # older state) no stale signature may stay beside a file built again.
+            before += [
+                p
+                for p, e in earlier.items()
+                if e["source"] == rel and signed.is_signed(p, earlier) and p not in before
+            ]
+            dropped = [p for p in before if p not in produced]
             kept = self._signatures_kept(dropped, earlier, built)
             manifest.extend(earlier[p] for p in kept)
             produced.extend(kept)

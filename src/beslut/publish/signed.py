@@ -36,7 +36,7 @@ from beslut.publish.files import (
 )
 
 SIGNABLE_KINDS: frozenset[str] = frozenset({"pdf"})
-"""Manifest kinds ``beslut signera`` signs."""
+"""Manifest kinds ``beslut signera`` signs (the one place that decides it)."""
 
 SIGNED_SUFFIX = "-signerat"
 """Added to the file name's stem and to the manifest kind of a signed copy."""
@@ -117,18 +117,19 @@ def sign_output(
     reason: str | None = None,
     location: str | None = None,
     out_dir: Path | None = None,
-    kinds: frozenset[str] = SIGNABLE_KINDS,
+    kinds: frozenset[str] | None = None,
 ) -> SignedOutput:
     """Sign the published output ``target`` and publish the signed copy next to it.
 
     ``target`` is a path relative to the output folder, or an absolute path inside it. Refuses
     (:class:`SignRefused`, Swedish) an output that the manifest does not list, whose kind is not
-    in ``kinds``, whose bytes differ from the manifest's SHA-256, or that the build state does
+    in ``kinds`` (default: :data:`SIGNABLE_KINDS`), whose bytes differ from the manifest's SHA-256, or that the build state does
     not know as a current output; raises :class:`beslut.signing.SigningError` when the file or
     the certificate cannot be used. Holds the output lock, so no build runs meanwhile.
     """
     from beslut.signing import sign_pdf  # pyHanko: only when something is signed
 
+    kinds = SIGNABLE_KINDS if kinds is None else kinds
     root = root.resolve()
     out_dir = (out_dir or default_out_dir(root)).resolve()
     rel = _relative(out_dir, target)
