@@ -421,6 +421,27 @@ def test_signing_waits_for_no_build(workspace: Path, certificates: Certificates)
         )
 
 
+@pytest.mark.libreoffice
+def test_an_existing_signed_copy_is_replaced_only_when_asked(
+    workspace: Path, certificates: Certificates
+) -> None:
+    assert _sign(workspace, CASE_PDF, certificates, "--namn", "Eva Lind")[0] == 0
+    copy = workspace / "output" / signed.signed_path(CASE_PDF)
+    before = _snapshot(workspace)
+    code, _out, err = _sign(workspace, CASE_PDF, certificates, "--namn", "Per Persson")
+    assert code == 1
+    assert err.strip() == (
+        f"beslut: {copy} finns redan: {CASE_PDF} har redan signerats. Ange --ersätt om den "
+        "signaturen ska ersättas av din."
+    )
+    assert _snapshot(workspace) == before
+    assert _sign(workspace, CASE_PDF, certificates, "--namn", "Per Persson", "--ersätt")[0] == 0
+    sig, status = _validate(copy, certificates)
+    assert status.valid and sig["/Name"] == "Per Persson"
+    assert _manifest(workspace)[signed.signed_path(CASE_PDF)]["sha256"] == sha256(copy)
+    assert _unit_outputs(workspace, CASE_SOURCE).count(signed.signed_path(CASE_PDF)) == 1
+
+
 # -- what later builds do ------------------------------------------------------------------------
 
 

@@ -414,6 +414,7 @@ PASSPHRASE_ENV = "BESLUT_CERTIFIKAT_LOSENORD"
 @click.option(
     "--skäl", "reason", default=None, metavar="TEXT", help="Varför filen signeras, t.ex. Justering."
 )
+@click.option("--ersätt", "replace", is_flag=True, help="Ersätt en signerad kopia som redan finns.")
 @click.option(
     "--arbetsyta",
     "arbetsyta",
@@ -439,6 +440,7 @@ def signera(
     namn: str | None,
     ort: str | None,
     reason: str | None,
+    replace: bool,
     arbetsyta: Path,
     out_dir: Path | None,
 ) -> None:
@@ -480,6 +482,7 @@ def signera(
         reason=reason,
         location=ort,
         out_dir=target,
+        replace=replace,
     )
     click.echo(
         f"beslut: signerade {result.signed} och skrev {result.file} (i manifest.json som "

@@ -118,6 +118,7 @@ def sign_output(
     location: str | None = None,
     out_dir: Path | None = None,
     kinds: frozenset[str] | None = None,
+    replace: bool = False,
 ) -> SignedOutput:
     """Sign the published output ``target`` and publish the signed copy next to it.
 
@@ -125,7 +126,9 @@ def sign_output(
     (:class:`SignRefused`, Swedish) an output that the manifest does not list, whose kind is not
     in ``kinds`` (default: :data:`SIGNABLE_KINDS`), whose bytes differ from the manifest's SHA-256, or that the build state does
     not know as a current output; raises :class:`beslut.signing.SigningError` when the file or
-    the certificate cannot be used. Holds the output lock, so no build runs meanwhile.
+    the certificate cannot be used. A signed copy that exists already (someone else's
+    signature, perhaps) is replaced only with ``replace``. Holds the output lock, so no build
+    runs meanwhile.
     """
     from beslut.signing import sign_pdf  # pyHanko: only when something is signed
 
@@ -164,6 +167,12 @@ def sign_output(
                 "manifest.json) och signeras inte. Bygg igen med beslut build och signera "
                 "den nya filen."
             )
+        new_rel = signed_path(rel)
+        if new_rel in entries and not replace:
+            raise SignRefused(
+                f"{out_dir / new_rel} finns redan: {rel} har redan signerats. Ange --ersätt om "
+                "den signaturen ska ersättas av din."
+            )
         saved = _build_state(root, out_dir, rel, entry["source"])
         signed = sign_pdf(
             data,
@@ -174,7 +183,6 @@ def sign_output(
             location=location,
             label=str(out_dir / rel),
         )
-        new_rel = signed_path(rel)
         return _publish_signed(root, out_dir, saved, manifest, entry, new_rel, signed)
 
 
