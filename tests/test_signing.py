@@ -275,6 +275,22 @@ def test_the_signed_copy_stays_pdfa_2b_and_passes_the_same_audit(
 
 
 @pytest.mark.libreoffice
+def test_the_pypi_checkers_find_nothing_new_in_the_signed_copy(
+    workspace: Path, certificates: Certificates
+) -> None:
+    from test_pdf_crosscheck import need_checkers, run_checkers
+
+    need_checkers()
+    assert _sign(workspace, CASE_PDF, certificates)[0] == 0
+
+    def found(path: Path) -> set[tuple[str, str, int | None, str, str]]:
+        return {(f.checker, f.code, f.page, f.severity, f.message) for f in run_checkers(path)}
+
+    copy = workspace / "output" / signed.signed_path(CASE_PDF)
+    assert found(copy) - found(workspace / "output" / CASE_PDF) == set()
+
+
+@pytest.mark.libreoffice
 def test_the_manifest_and_the_build_state_list_the_signed_copy(
     workspace: Path, certificates: Certificates
 ) -> None:
