@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "render": FOUNDATION | {"model", "load", "validate", "disclosure"},
     "convert": FOUNDATION | {"model"},
     "assemble": FOUNDATION | {"model", "load", "validate", "disclosure", "render", "convert"},
-    "publish": FOUNDATION | {"load"},
+    "signing": FOUNDATION,
+    "publish": FOUNDATION | {"load", "signing"},
     "pipeline": FOUNDATION
     | {"model", "load", "validate", "render", "convert", "assemble", "publish"},
     "service": FOUNDATION | {"fingerprint", "load", "convert", "pipeline"},

@@ -30,7 +30,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_new_offers_the_document_types_of_the_models() -> None:
     command = cli.commands["new"]
     choice = next(p for p in command.params if p.name == "typ").type
-    choices = [*(t.value for t in DocumentType), "sammanträde"]
+    choices = [*(t.value for t in DocumentType), "sammanträde", "protokoll"]
     assert list(choice.choices) == choices  # type: ignore[attr-defined]
 
 

@@ -398,3 +398,22 @@ def test_schema_command_takes_out_the_old_schema_lines(tmp_path: Path) -> None:
     assert profile.read_text("utf-8").startswith("# Organisationsprofil för beslut.")
     assert own.read_text("utf-8").startswith("# yaml-language-server: $schema=https://")
     assert "egen.yaml" not in result.stdout
+
+
+def test_a_protokoll_gets_swedish_completion_and_diagnostics(
+    workspace: Path, server: LanguageServer
+) -> None:
+    path = workspace / "content" / "protokoll" / "2031-03-11-ks.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        "typ: protokoll\nsammanträde: 2031-03-11-ks\ntid: 09.00–10.00\nförsta_paragraf: ett\n"
+        "justerare:\n  - Anna Berglund\njustering:\n  datum: 2031-03-18\n  plats: Stadshuset\n",
+        encoding="utf-8",
+    )
+    line = _blank_line_before(path, "justerare:")
+    uri = server.open(path)
+    offered = server.completion(uri, line, 0)
+    assert "tjänstgörande_ersättare" in offered, sorted(offered)
+    assert "Ersättare som tjänstgjorde." in offered["tjänstgörande_ersättare"]
+    problems = server.wait_for_diagnostic(uri, _line_of(path, "första_paragraf:"))
+    assert any("integer" in d["message"] for d in problems), problems

@@ -18,7 +18,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from beslut.authoring.schema import schemas
-from beslut.model import doctype, formatting, models
+from beslut.model import doctype, formatting, minutes, models
 
 ENGLISH = (
     "the", "of", "is", "are", "and", "which", "when", "where", "with", "for", "how", "what",
@@ -32,7 +32,7 @@ _CAMEL_RE = re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]*\b")
 
 CLASS_NAMES = {
     name
-    for module in (models, doctype, formatting)
+    for module in (models, doctype, formatting, minutes)
     for name, obj in vars(module).items()
     if inspect.isclass(obj) and issubclass(obj, BaseModel | Enum)
 }

@@ -143,6 +143,15 @@ def new_meeting(path: Path | str, *, date: dt.date, organ: str | None = None) ->
         raise UserError(str(exc)) from None
 
 
+def new_minutes(path: Path | str, meeting_file: Path) -> Path:
+    """Write a new protokoll (content/protokoll/<möte>.yaml) for a meeting file; return its path."""
+    root = _root(path)
+    try:
+        return scaffold.new_minutes(root, meeting_file)
+    except scaffold.ScaffoldError as exc:
+        raise UserError(str(exc)) from None
+
+
 def write_schemas(path: Path | str = ".") -> list[Path]:
     """Write the JSON Schema files into the workspace's schemas/ folder."""
     return schema.write_schemas(_root(path))

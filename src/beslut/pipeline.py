@@ -22,14 +22,12 @@ Trust rules, each enforced here:
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,14 +44,15 @@ from beslut.convert.libreoffice import (
     LibreOfficeConverter,
 )
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
-from beslut.errors import BuildLocked, PublishError, os_error_text
+from beslut.errors import PublishError, os_error_text
 from beslut.load import paths
 from beslut.load.paths import CACHE_DIR, CONTENT_DIR, PROFILE_FILE, default_out_dir
 from beslut.load.source import CASE_SUFFIXES
-from beslut.publish import state
+from beslut.publish import signed, state
 from beslut.publish.files import (
     Placement,
     inside,
+    output_lock,
     publish,
     read_manifest,
     sha256,
@@ -123,31 +122,6 @@ class BuildReport:
     def ok(self) -> bool:
         """Return True when nothing failed."""
         return not has_errors(self.diagnostics) and not self.messages
-
-
-@contextlib.contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on an output folder for the duration of a build.
-
-    The folder itself is locked (flock on its descriptor), so no lock file is left in it; the
-    lock disappears with the process, also after kill -9.
-    """
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(out_dir, os.O_RDONLY)
-    except OSError as exc:
-        raise PublishError(os_error_text(exc, str(out_dir))) from None
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(
-                f"Ett annat bygge skriver redan till {out_dir}. Vänta tills det är klart och "
-                "försök sedan igen."
-            ) from None
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def output_stem(document: CaseDocument) -> str:
@@ -772,9 +746,21 @@ class _Run:
                 placements.append(Placement(staged, path, output.sha256))
                 produced.append(path)
             old = units.get(rel)
-            dropped = [p for p in (old.outputs if old is not None else ()) if p not in produced]
+            before = list(old.outputs) if old is not None else []
+            # Signed copies from the manifest too: without a state (--tvinga, a damaged or
+            # older state) no stale signature may stay beside a file built again.
+            before += [
+                p
+                for p, e in earlier.items()
+                if e["source"] == rel and signed.is_signed(p, earlier) and p not in before
+            ]
+            dropped = [p for p in before if p not in produced]
+            kept = self._signatures_kept(dropped, earlier, built)
+            manifest.extend(earlier[p] for p in kept)
+            produced.extend(kept)
+            dropped = [p for p in dropped if p not in kept]
             removals.extend(dropped)
-            self._note_dropped(rel, dropped)
+            self._note_dropped(rel, dropped, earlier)
             new_units[rel] = state.Unit(
                 built.kind,
                 built.inputs,
@@ -808,8 +794,33 @@ class _Run:
         self._prune_pdf_cache(new_units)
         return outputs
 
-    def _note_dropped(self, rel: str, dropped: list[str]) -> None:
-        """Say which outputs of a rebuilt unit go because their format was not built now."""
+    def _signatures_kept(
+        self, dropped: list[str], earlier: Mapping[str, dict[str, str]], built: _Built
+    ) -> list[str]:
+        """Signed copies (``beslut signera``) of files this build made again byte for byte.
+
+        They still sign exactly those bytes, so they stay; any other signed copy of the unit
+        goes with the file it signed (``_note_dropped`` says so).
+        """
+        staged = {path: file for file, path, _kind in built.outputs}
+        return [
+            p
+            for p in dropped
+            if p in earlier
+            and signed.is_signed(p, earlier)
+            and signed.original_of(p) in staged
+            and signed.still_signs(self.out_dir, p, staged[signed.original_of(p)])
+        ]
+
+    def _note_dropped(
+        self, rel: str, dropped: list[str], earlier: Mapping[str, dict[str, str]]
+    ) -> None:
+        """Say which outputs of a rebuilt unit go: signed copies, formats not built now."""
+        for path in dropped:
+            target = inside(self.out_dir, path)
+            if signed.is_signed(path, earlier) and target is not None and target.is_file():
+                self.notes.append(signed.dropped_note(path, rel))
+        dropped = [p for p in dropped if not signed.is_signed(p, earlier)]
         gone = [p for p in dropped if Path(p).suffix[1:] in FORMATS]
         gone = [p for p in gone if Path(p).suffix[1:] not in self.formats]
         if not gone:

@@ -16,7 +16,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from beslut.atomic import write_text_atomic
-from beslut.authoring.schema import CASE_SCHEMA, MEETING_SCHEMA, PROFILE_SCHEMA, SCHEMA_DIR
+from beslut.authoring.schema import (
+    CASE_SCHEMA,
+    MEETING_SCHEMA,
+    MINUTES_SCHEMA,
+    PROFILE_SCHEMA,
+    SCHEMA_DIR,
+)
 
 SETTINGS = Path(".vscode") / "settings.json"
 EXTENSIONS = Path(".vscode") / "extensions.json"
@@ -34,6 +40,7 @@ def yaml_schemas() -> dict[str, list[str]]:
     globs = {
         CASE_SCHEMA: ["content/ärenden/**/*.yaml", "content/ärenden/**/*.yml"],
         MEETING_SCHEMA: ["content/möten/**/*.yaml", "content/möten/**/*.yml"],
+        MINUTES_SCHEMA: ["content/protokoll/**/*.yaml", "content/protokoll/**/*.yml"],
         PROFILE_SCHEMA: ["content/profil.yaml"],
     }
     return {

@@ -1,5 +1,5 @@
-"""Scaffolding: ``beslut init`` (a new workspace) and ``beslut new`` (a new case or meeting
-file)."""
+"""Scaffolding: ``beslut init`` (a new workspace) and ``beslut new`` (a new case, meeting or
+protokoll file)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,25 @@ from pathlib import Path
 from beslut.atomic import write_text_atomic
 from beslut.authoring.schema import write_schemas
 from beslut.errors import UsageError
-from beslut.load.source import CASE_SUFFIXES
+from beslut.load.source import CASE_SUFFIXES, load_source
 from beslut.model import formatting
-from beslut.model.models import PROCEDURAL_TITLES, DecisionStyle, DocumentType, ItemKind, Profile
-from beslut.validate.workspace import CONTENT_DIR, PLACEHOLDER, PROFILE_FILE, TEMPLATES_DIR
+from beslut.model.minutes import display_name, person_key
+from beslut.model.models import (
+    PROCEDURAL_TITLES,
+    DecisionStyle,
+    DocumentType,
+    ItemKind,
+    Meeting,
+    Profile,
+)
+from beslut.validate.models import build_model
+from beslut.validate.workspace import (
+    CONTENT_DIR,
+    PLACEHOLDER,
+    PROFILE_FILE,
+    TEMPLATES_DIR,
+    load_profile,
+)
 
 CASES_DIR = "ärenden"
 MEETINGS_DIR = "möten"
@@ -256,3 +271,91 @@ ersättare: []
 """
     write_text_atomic(path, text)
     return path
+
+
+MINUTES_DIR = "protokoll"
+
+
+def new_minutes(root: Path, meeting_file: Path) -> Path:
+    """Write a protokoll (``typ: protokoll``) for a meeting file: content/protokoll/<möte>.yaml.
+
+    What the meeting says is filled in: its name, the start of ``tid``, the justerare and the
+    justering day when the justerare item's note names them (a ledamot's name, a date
+    ÅÅÅÅ-MM-DD), and an entry with a placeholder beslut for every beslut item without a case
+    file (those need their beslut written in the protokoll). The rest is a placeholder that
+    ``beslut check`` reports until it is filled in.
+    """
+    path = Path(os.path.abspath(meeting_file))
+    if not path.is_file():
+        raise ScaffoldError(
+            f"Mötesfilen {meeting_file} finns inte. Ange sökvägen till sammanträdets fil, "
+            "t.ex. content/möten/2026-03-11-ks.yaml."
+        )
+    source, problems = load_source(path, root)
+    meeting = None
+    if source is not None:
+        meeting, problems = build_model(Meeting, source)
+    if meeting is None:
+        lines = "\n".join(p.format() for p in problems) or f"{meeting_file} är inget sammanträde"
+        raise ScaffoldError(f"mötesfilen har fel; rätta dem först:\n{lines}")
+    target = root / CONTENT_DIR / MINUTES_DIR / f"{path.stem}.yaml"
+    if target.exists():
+        raise ScaffoldError(f"Filen {target} finns redan; ett sammanträde har ett protokoll.")
+    note = " ".join(item.note or "" for item in meeting.items if item.kind is ItemKind.JUSTERARE)
+    chair = person_key(meeting.chair.name)
+    named = [
+        display_name(m)
+        for m in meeting.members
+        if person_key(m) != chair and person_key(m) in person_key(note.replace(",", " "))
+    ]
+    day = re.search(r"\b\d{4}-\d{2}-\d{2}\b", note)
+    adjuster = _quote(named[0]) if named else f"{PLACEHOLDER}: justerarens namn, som i mötesfilen]"
+    adjusted = day.group(0) if day else f'"{PLACEHOLDER}: justeringsdag ÅÅÅÅ-MM-DD]"'
+    profile, _ = load_profile(root)
+    first = profile.agenda.first_number if profile is not None else 1
+    without_case = [
+        (number, item.title or item.diary_number or "")
+        for number, item in enumerate(meeting.items, start=first)
+        if item.kind is ItemKind.BESLUT and item.papers is not None
+    ]
+    entries = "".join(
+        f"  - ärende: {number}   # {title} (ingen ärendefil)\n"
+        f'    beslut:\n      beslutspunkter:\n        - "{PLACEHOLDER}: beslutet]"\n'
+        for number, title in without_case
+    )
+    text = f"""# Skapad med "beslut new protokoll". Ersätt allt inom [fyll i …] och kör "beslut check".
+# Varje punkt på föredragningslistan blir en paragraf, och förslaget i ärendefilen blir
+# beslutet ord för ord. Under "paragrafer" skriver du bara det som skiljer sig.
+typ: protokoll
+sammanträde: {path.stem}
+tid: "{meeting.time}–{PLACEHOLDER} sluttid]"
+# Ledamöter som inte var med, som i mötesfilen; "ärenden: [5, 6]" när de bara var borta då:
+frånvarande: []
+# tjänstgörande_ersättare:
+#   - namn: en av mötets ersättare
+#     ersätter: ledamoten som var borta
+# ej_tjänstgörande_ersättare: []
+justerare:
+  - "{adjuster}"
+justering:
+  datum: {adjusted}
+  plats: "{PLACEHOLDER}: var protokollet justeras]"
+paragrafer:
+{entries}  # Exempel på en paragraf med yrkanden, omröstning och reservation:
+  # - ärende: 5
+  #   yrkanden:
+  #     - av: Anna Andersson (S)
+  #       yrkande: bifall till förvaltningens förslag
+  #   propositionsordning: Ordföranden ställer proposition på … och finner att …
+  #   omröstning:
+  #     ja: förvaltningens förslag
+  #     nej: Per Perssons (M) yrkande
+  #     röster:
+  #       Anna Andersson (S): ja
+  #   reservationer:
+  #     - Per Persson (M)
+"""
+    if not entries:
+        text = text.replace("paragrafer:\n", "paragrafer: []\n")
+    write_text_atomic(target, text)
+    return target

@@ -6,18 +6,26 @@ import json
 from pathlib import Path
 
 from beslut.atomic import write_text_atomic
+from beslut.model.minutes import Minutes
 from beslut.model.models import Case, Meeting, Profile
 
 SCHEMA_DIR = "schemas"
 CASE_SCHEMA = "arende.schema.json"
 PROFILE_SCHEMA = "profil.schema.json"
 MEETING_SCHEMA = "mote.schema.json"
+MINUTES_SCHEMA = "protokoll.schema.json"
 
 
 def schemas() -> dict[str, dict[str, object]]:
     """Return the JSON Schemas by file name, keyed by the Swedish aliases."""
     result: dict[str, dict[str, object]] = {}
-    for name, model in ((CASE_SCHEMA, Case), (PROFILE_SCHEMA, Profile), (MEETING_SCHEMA, Meeting)):
+    models: tuple[tuple[str, type[Case | Profile | Meeting | Minutes]], ...] = (
+        (CASE_SCHEMA, Case),
+        (PROFILE_SCHEMA, Profile),
+        (MEETING_SCHEMA, Meeting),
+        (MINUTES_SCHEMA, Minutes),
+    )
+    for name, model in models:
         schema = model.model_json_schema(by_alias=True, mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         result[name] = schema

@@ -158,7 +158,7 @@ def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
             v is not None
             for v in (block.style, block.punctuation, proposal.style, proposal.punctuation)
         )
-        preset = _preset(style, punctuation, own=own)
+        preset = preset_text(style, punctuation, own=own)
         subjects = [n for n in (block.decider, proposal.decider) if n]
         if organ is not None:
             subjects.append(organ.name)
@@ -171,7 +171,7 @@ def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
             if isinstance(_value(document.source.data, path), dict):
                 path = (*path, "punkt")
             line, column = document.at(path)
-            for code, message, fix in _point(
+            for code, message, fix in point_findings(
                 number, raw, style, preset, subjects, blocks.get(path)
             ):
                 yield RULES[code].at(case.rel, line, column, message, fix)
@@ -189,7 +189,7 @@ def _value(data: object, path: tuple[str | int, ...]) -> object:
     return data
 
 
-def _point(
+def point_findings(
     number: int,
     raw: str,
     style: DecisionStyle,
@@ -197,7 +197,13 @@ def _point(
     subjects: list[str],
     block: Block | None,
 ) -> Iterator[tuple[str, str, Fix | None]]:
-    """Yield (rule code, message, fix) for one decision point."""
+    """Yield (rule code, message, fix) for one decision point.
+
+    ``number`` is the point's number in the message, ``preset`` the sentence of
+    :func:`preset_text`, ``subjects`` who may start a numbered sentence (the decider first, the
+    organ last) and ``block`` the point's text in the file (for a fix; None: no fix). The case
+    förslag and a protokoll's changed beslut (:mod:`beslut.validate.minutes_rules`) both use it.
+    """
     try:
         result = normalise_point(raw, style.value)
     except ValueError:
@@ -263,7 +269,7 @@ def _quotes(text: str) -> str:
     return re.sub(r'"([^"]*)"', r"”\1”", text)
 
 
-def _preset(style: DecisionStyle, punctuation: Punctuation, *, own: bool) -> str:
+def preset_text(style: DecisionStyle, punctuation: Punctuation, *, own: bool) -> str:
     """Say what the renderer adds in this style, and whose choice the style is."""
     whose = "ärendets val" if own else "profilens förval"
     if style is DecisionStyle.NUMRERAD:

@@ -385,6 +385,111 @@ def _pdf_paths(given: tuple[Path, ...]) -> list[Path]:
     return paths
 
 
+PASSPHRASE_ENV = "BESLUT_CERTIFIKAT_LOSENORD"
+"""Environment variable with the certificate's passphrase (never on the command line)."""
+
+
+@cli.command("signera", context_settings=CONTEXT)
+@click.argument("fil", metavar="FIL", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--certifikat",
+    "certificate",
+    required=True,
+    metavar="FIL",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Certifikat med privat nyckel i en PKCS#12-fil (.p12, .pfx).",
+)
+@click.option(
+    "--lösenordsfil",
+    "passphrase_file",
+    default=None,
+    metavar="FIL",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"Fil med certifikatets lösenord (annars miljövariabeln {PASSPHRASE_ENV}).",
+)
+@click.option(
+    "--namn", default=None, metavar="TEXT", help="Undertecknarens namn (standard: certifikatets)."
+)
+@click.option("--ort", default=None, metavar="TEXT", help="Orten där filen signeras.")
+@click.option(
+    "--skäl", "reason", default=None, metavar="TEXT", help="Varför filen signeras, t.ex. Justering."
+)
+@click.option("--ersätt", "replace", is_flag=True, help="Ersätt en signerad kopia som redan finns.")
+@click.option(
+    "--arbetsyta",
+    "arbetsyta",
+    default=".",
+    metavar="MAPP",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Arbetsytan som byggde filen (standard: den här mappen eller en mapp ovanför).",
+)
+@click.option(
+    "-o",
+    "--utdata",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="MAPP",
+    help="Utdatamappen som filen byggdes till (standard: output/ i arbetsytan).",
+)
+@_user_errors
+def signera(
+    fil: Path,
+    certificate: Path,
+    passphrase_file: Path | None,
+    namn: str | None,
+    ort: str | None,
+    reason: str | None,
+    replace: bool,
+    arbetsyta: Path,
+    out_dir: Path | None,
+) -> None:
+    """Signera en publicerad PDF (PAdES) och lägg den signerade kopian bredvid den.
+
+    FIL är en fil som beslut build har publicerat, angiven från den här mappen eller inom
+    utdatamappen. Kopian heter som filen med -signerat före .pdf, förblir PDF/A-2b och står i
+    manifest.json. Signaturen görs utan nätverk: ingen tidsstämpel och ingen spärrkontroll
+    (PAdES B-B). Lösenordet läses från --lösenordsfil eller miljövariabeln
+    BESLUT_CERTIFIKAT_LOSENORD, aldrig från kommandoraden. Byggs filen om till en annan fil tas
+    den signerade kopian bort; signera då igen."""
+    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
+    from beslut.publish.signed import sign_output
+
+    try:
+        root = find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+    target = out_dir.resolve() if out_dir else default_out_dir(root)
+    check_out_dir(root, target)
+    passphrase: bytes | None = None
+    if passphrase_file is not None:
+        try:
+            passphrase = passphrase_file.read_bytes().rstrip(b"\r\n")
+        except OSError as exc:
+            raise UserError(
+                f"Lösenordsfilen {passphrase_file} kunde inte läsas ({exc.strerror or exc})."
+            ) from None
+    elif os.environ.get(PASSPHRASE_ENV):
+        passphrase = os.environ[PASSPHRASE_ENV].encode("utf-8")
+    # A file named from here is used when it exists; otherwise FIL is inside the output folder.
+    given: Path = fil.resolve() if fil.is_file() else fil
+    result = sign_output(
+        root,
+        given,
+        pkcs12=certificate,
+        passphrase=passphrase,
+        signer_name=namn,
+        reason=reason,
+        location=ort,
+        out_dir=target,
+        replace=replace,
+    )
+    click.echo(
+        f"beslut: signerade {result.signed} och skrev {result.file} (i manifest.json som "
+        f"{result.kind})."
+    )
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
 @_user_errors
@@ -401,6 +506,8 @@ def init(mapp: Path) -> None:
 
 MEETING = "sammanträde"
 """``beslut new sammanträde``: the meeting's ``typ`` (models.MEETING_TYPE, not imported here)."""
+MINUTES = "protokoll"
+"""``beslut new protokoll MÖTESFIL``: the protokoll's ``typ`` (minutes.MINUTES_TYPE)."""
 
 
 class _Date(click.ParamType):  # type: ignore[type-arg]
@@ -420,7 +527,13 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING]))
+@click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING, MINUTES]))
+@click.argument(
+    "motesfil",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="[MÖTESFIL]",
+)
 @click.option(
     "--dnr", default=None, metavar="DNR", help="Diarienummer, t.ex. 25HSN3392 (krävs för ärenden)."
 )
@@ -457,6 +570,7 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
 @_user_errors
 def new(
     typ: str,
+    motesfil: Path | None,
     dnr: str | None,
     instans: str | None,
     rubrik: str | None,
@@ -464,11 +578,25 @@ def new(
     arbetsyta: Path,
     fil: Path | None,
 ) -> None:
-    """Skapa en ny ärendefil med alla avsnitt som profilen kräver, eller med TYP sammanträde
-    en mötesfil (content/möten/<datum>-<instans>.yaml) med procedurpunkterna."""
+    """Skapa en ny ärendefil med alla avsnitt som profilen kräver, med TYP sammanträde
+    en mötesfil (content/möten/<datum>-<instans>.yaml) med procedurpunkterna, eller med
+    TYP protokoll och en MÖTESFIL sammanträdets protokoll (content/protokoll/<möte>.yaml)."""
     from beslut import api
 
-    if typ == MEETING:
+    if typ == MINUTES:
+        if motesfil is None:
+            raise click.UsageError(
+                "ange sammanträdets fil, t.ex. beslut new protokoll content/möten/2026-03-11-ks.yaml."
+            )
+        if any(v is not None for v in (dnr, instans, rubrik, datum, fil)):
+            raise click.UsageError(
+                "--dnr, --instans, --rubrik, --datum och --fil gäller inte protokoll; "
+                "protokollet hämtar allt från mötesfilen."
+            )
+        path = api.new_minutes(arbetsyta, motesfil)
+    elif motesfil is not None:
+        raise click.UsageError("en mötesfil anges bara med TYP protokoll.")
+    elif typ == MEETING:
         if datum is None:
             raise click.UsageError("ange sammanträdesdagen med --datum ÅÅÅÅ-MM-DD.")
         if dnr is not None or rubrik is not None or fil is not None:

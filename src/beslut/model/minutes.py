@@ -171,7 +171,7 @@ class Ballot(Frozen):
 class Reservation(Frozen):
     """En reservation mot beslutet."""
 
-    model_config = ConfigDict(title="Reservation")
+    model_config = ConfigDict(title="Reservation mot beslutet")
 
     by: NonEmpty = Field(alias="av", description="Vem som reserverar sig.")
     written: YesNo = Field(

@@ -16,18 +16,19 @@ file it did not write.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import itertools
 import json
 import os
 import shutil
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from beslut.atomic import FILE_MODE
-from beslut.errors import PublishError, os_error_text
+from beslut.errors import BuildLocked, PublishError, os_error_text
 
 MANIFEST = "manifest.json"
 
@@ -54,6 +55,31 @@ def inside(out_dir: Path, rel: str) -> Path | None:
     """Return ``out_dir / rel`` when it lies inside ``out_dir`` (never follow ``..`` out)."""
     path = (out_dir / rel).resolve()
     return path if path.is_relative_to(out_dir.resolve()) else None
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on an output folder for the duration of a build (or a signing).
+
+    The folder itself is locked (flock on its descriptor), so no lock file is left in it; the
+    lock disappears with the process, also after kill -9.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(out_dir, os.O_RDONLY)
+    except OSError as exc:
+        raise PublishError(os_error_text(exc, str(out_dir))) from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                f"Ett annat bygge skriver redan till {out_dir}. Vänta tills det är klart och "
+                "försök sedan igen."
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
 
 
 @dataclass(frozen=True)

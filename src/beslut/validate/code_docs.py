@@ -35,6 +35,8 @@ class Where(StrEnum):
     """Something that shows only while building."""
     PDF = "pdf"
     """Something ``beslut granska`` finds in a PDF file."""
+    MINUTES = "protokoll"
+    """A protokoll file (``typ: protokoll``)."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Doc:
     (tested in ``tests/test_code_docs.py``)."""
 
 
-_T, _C, _P, _M, _F, _B, _PDF = (
+_T, _C, _P, _M, _F, _B, _PDF, _PR = (
     Where.TEXT,
     Where.CASE,
     Where.PROFILE,
@@ -58,6 +60,7 @@ _T, _C, _P, _M, _F, _B, _PDF = (
     Where.FILE,
     Where.BUILD,
     Where.PDF,
+    Where.MINUTES,
 )
 
 _RESAVE_PDFA = (
@@ -724,6 +727,158 @@ DOCS: dict[str, Doc] = {
         _M,
         True,
     ),
+    # -- protokoll (validate/minutes.py, validate/minutes_rules.py) ---------------------------
+    "protokoll-okänt-sammanträde": Doc(
+        "Protokollet pekar på ett sammanträde (”sammanträde”) som inte finns bland mötesfilerna, "
+        "så det går inte att veta vilka ärenden och ledamöter det gäller.",
+        "sammanträde: 2022-06-15-hsn   # men mötesfilen heter 2022-06-14-hsn.yaml",
+        "Skriv mötesfilens namn utan .yaml, t.ex. ”sammanträde: 2022-06-14-hsn”.",
+        _PR,
+    ),
+    "protokoll-dubblett": Doc(
+        "Två protokollfiler gäller samma sammanträde. Ett sammanträde har ett protokoll, och "
+        "paragraferna skulle annars numreras två gånger.",
+        "# content/protokoll/2022-06-14-hsn.yaml och content/protokoll/kopia.yaml\n"
+        "sammanträde: 2022-06-14-hsn",
+        "Skriv allt i det ena protokollet och ta bort det andra, eller rätta ”sammanträde” i den "
+        "fil som gäller ett annat möte.",
+        _PR,
+    ),
+    "protokoll-okänd-person": Doc(
+        "Ett namn i protokollet (frånvarande, ersättare, justerare, yrkande, reservation, "
+        "protokollsanteckning, jäv eller röst) finns inte bland sammanträdets ledamöter och "
+        "ersättare. Namnen jämförs utan parti och roll: ”Anna Berglund” och ”Anna Berglund (S), "
+        "förste vice ordförande” är samma person.",
+        "justerare:\n  - Ana Berglund (S)   # mötesfilen har Anna Berglund (S)",
+        "Skriv namnet som i mötesfilens ”ledamöter” eller ”ersättare” (beslut föreslår det "
+        "närmaste), eller lägg till personen i mötesfilen.",
+        _PR,
+    ),
+    "protokoll-fel-roll": Doc(
+        "Under frånvarande och ”ersätter” står bara ledamöter, under tjänstgörande och ej "
+        "tjänstgörande ersättare bara ersättare.",
+        "ej_tjänstgörande_ersättare:\n  - Mats Lindgren (KD)   # en ledamot",
+        "Flytta namnet till rätt lista, eller rätta mötesfilens ledamöter och ersättare.",
+        _PR,
+    ),
+    "protokoll-ej-tjänstgörande": Doc(
+        "Bara de som tjänstgör i en paragraf kan yrka och reservera sig: inte en frånvarande "
+        "eller ersatt ledamot, inte en ersättare som inte tjänstgör och inte den som anmält jäv "
+        "i paragrafen.",
+        "frånvarande:\n  - Jonas Ek (SD)\nparagrafer:\n  - ärende: 7\n    yrkanden:\n"
+        "      - av: Jonas Ek (SD)\n        yrkande: bifall till förslaget",
+        "Rätta namnet (kanske var det ersättaren som yrkade), eller rätta frånvaron eller jävet.",
+        _PR,
+    ),
+    "protokoll-ersättare": Doc(
+        "En tjänstgörande ersättare ersätter en ledamot som är borta. Den ersatta ledamoten "
+        "måste stå under frånvarande för samma ärenden, och en ledamot kan inte ha två "
+        "ersättare samtidigt.",
+        "tjänstgörande_ersättare:\n  - namn: Emma Strand (V)\n    ersätter: Mats Lindgren "
+        "(KD)   # som inte står under frånvarande",
+        "Skriv den ersatta ledamoten under frånvarande (med ”ärenden” om hen var borta en del "
+        "av mötet), rätta vem som ersätts, eller ange ”ärenden” för var och en av två ersättare.",
+        _PR,
+    ),
+    "protokoll-okänt-ärende": Doc(
+        "Ett ärendenummer i protokollet (under paragrafer eller i ”ärenden” för en frånvarande "
+        "eller en ersättare) finns inte på sammanträdets föredragningslista.",
+        "paragrafer:\n  - ärende: 23   # listan har ärende 1–16",
+        "Rätta numret. Ett ärende som lades till vid sammanträdet skrivs med ”tillagt: ja”, "
+        "”rubrik” och ”beslut” i stället för ”ärende”.",
+        _PR,
+    ),
+    "protokoll-röster": Doc(
+        "Protokollet ska visa hur varje ledamot röstade (kommunallagen 5 kap. 69 §). En "
+        "omröstning tar upp exakt de tjänstgörande i paragrafen: närvarande ledamöter och "
+        "tjänstgörande ersättare, utom den som anmält jäv.",
+        "omröstning:\n  ja: förvaltningens förslag\n  nej: Per Nilssons (M) yrkande\n"
+        "  röster:   # en tjänstgörande saknas\n    Gilbert Tribo (L): ja",
+        "Lägg till den som saknas och ta bort den som inte tjänstgjorde, eller rätta frånvaron "
+        "och ersättarna.",
+        _PR,
+    ),
+    "protokoll-jäv-röstar": Doc(
+        "Den som anmält jäv i ett ärende deltar inte i beslutet och röstar inte.",
+        "jäv: [Karin Håkansson (C)]\nomröstning:\n  röster:\n    Karin Håkansson (C): ja",
+        "Ta bort rösten, eller ta bort namnet under ”jäv” om personen inte var jävig.",
+        _PR,
+    ),
+    "protokoll-paragraf-krock": Doc(
+        "Paragrafnumren löper genom kalenderåret per instans. Två protokoll för samma instans "
+        "och år kan inte ha samma nummer.",
+        "första_paragraf: 50   # men förra protokollet slutade på § 55",
+        "Ta bort ”första_paragraf” så följer numret på det förra protokollet samma år, eller "
+        "ändra det till numret efter det förra protokollets sista paragraf.",
+        _PR,
+    ),
+    "protokoll-paragraf-lucka": Doc(
+        "Protokollets första paragraf följer inte direkt på förra protokollet samma år, så "
+        "några nummer används inte.",
+        "första_paragraf: 60   # förra protokollet slutade på § 55",
+        "Ta bort ”första_paragraf” så följer numret på det förra protokollet, eller rätta numret.",
+        _PR,
+    ),
+    "protokoll-dubbel-paragraf": Doc(
+        "Ett ärende har en paragraf; två poster för samma ärende under paragrafer går inte att "
+        "slå ihop.",
+        "paragrafer:\n  - ärende: 7\n    jäv: [Elin Forsberg (MP)]\n  - ärende: 7\n    utgår: ja",
+        "Skriv allt om ärendet under den första posten och ta bort den andra.",
+        _PR,
+    ),
+    "protokoll-justerare-frånvarande": Doc(
+        "Justeraren väljs bland de ledamöter och tjänstgörande ersättare som var med på "
+        "sammanträdet.",
+        "frånvarande:\n  - Jonas Ek (SD)\njusterare:\n  - Jonas Ek (SD)",
+        "Välj en närvarande ledamot eller tjänstgörande ersättare som justerare.",
+        _PR,
+    ),
+    "protokoll-justerare-ordförande": Doc(
+        "Ordföranden justerar alltid protokollet; justeraren är någon annan, så att två "
+        "personer granskar det.",
+        "justerare:\n  - Gilbert Tribo (L)   # sammanträdets ordförande",
+        "Välj en annan närvarande ledamot som justerare.",
+        _PR,
+    ),
+    "protokoll-justeringsdatum": Doc(
+        "Protokollet justeras efter sammanträdet och senast 14 dagar efter det (kommunallagen "
+        "6 kap. 35 §).",
+        "justering:\n  datum: 2022-06-29   # sammanträdet var 2022-06-14\n  plats: Regionens hus",
+        "Rätta justeringsdatumet till en dag mellan sammanträdet och 14 dagar efter det.",
+        _PR,
+    ),
+    "protokoll-anslagsdatum": Doc(
+        "Justeringen tillkännages på anslagstavlan efter justeringen och senast andra dagen "
+        "efter den (kommunallagen 8 kap. 12 §).",
+        "justering:\n  datum: 2022-06-21\n  plats: Regionens hus\nanslag: 2022-06-24",
+        "Rätta anslagsdatumet, eller ta bort ”anslag” så gäller justeringsdagen.",
+        _PR,
+    ),
+    "protokoll-beslut-saknas": Doc(
+        "Förslaget i ärendefilen blir nämndens beslut i protokollet. En paragraf utan "
+        "ärendefil (”underlag” i mötesfilen, eller ett ärende som lades till vid sammanträdet) "
+        "har inget förslag att ta över, så beslutet måste stå i protokollet.",
+        "paragrafer:\n  - ärende: 9\n    text: Redovisades muntligt.   # men inget beslut",
+        "Skriv beslutet under paragrafer med ärendets nummer: ”- ärende: 9” och ”beslut:” med "
+        "”beslutspunkter:”, eller ”utgår: ja” om ärendet utgick.",
+        _PR,
+    ),
+    "protokoll-propositionsordning": Doc(
+        "Protokollet ska visa i vilken ordning ordföranden ställde förslagen (kommunallagen "
+        "5 kap. 69 §) när det finns en omröstning eller flera yrkanden.",
+        "yrkanden:\n  - av: Anna Berglund (S)\n    yrkande: bifall\n  - av: Per Nilsson (M)\n"
+        "    yrkande: avslag\n# men ingen propositionsordning",
+        "Skriv under ”propositionsordning” hur ordföranden ställde förslagen mot varandra och "
+        "vad hen fann.",
+        _PR,
+    ),
+    "protokoll-reservation-majoritet": Doc(
+        "Den som röstade för beslutet reserverar sig inte mot det; en reservation av någon som "
+        "röstade med majoriteten är troligen ett skrivfel i rösten eller reservationen.",
+        "röster:\n  Anna Berglund (S): ja   # ja vann\nreservationer:\n  - Anna Berglund (S)",
+        "Kontrollera hur personen röstade och vem som reserverade sig.",
+        _PR,
+    ),
     # -- profile and exemptions ---------------------------------------------------------------
     "okänd-regel": Doc(
         "En kod i profilens ”kontroller.regler” eller i ett ”undantag” finns inte, eller kan "
@@ -1167,6 +1322,7 @@ def explain(code: str) -> str | None:
             Where.FILE: "om en fil",
             Where.BUILD: "när handlingarna byggs",
             Where.PDF: "i en PDF-fil som beslut granska läser",
+            Where.MINUTES: "i en protokollfil",
         }[entry.doc.where]
         example = "\n".join("    " + line for line in entry.doc.example.splitlines())
         lines += [

@@ -49,6 +49,7 @@ _TEXT = "Text och tabeller"
 _ATTACH = "Bilagor"
 _MEETING = "Sammanträden"
 _SETTINGS = "Profil och undantag"
+_MINUTES = "Protokoll"
 
 CODES: dict[str, Code] = {
     c.code: c
@@ -217,6 +218,120 @@ CODES: dict[str, Code] = {
             _MEETING,
             "Handlingarna till en punkt lämnas senare: kallelsen är inte komplett.",
             locked=True,
+        ),
+        Code(
+            "protokoll-okänt-sammanträde",
+            _E,
+            _MINUTES,
+            "Protokollet gäller ett sammanträde som inte finns.",
+            locked=True,
+        ),
+        Code(
+            "protokoll-dubblett",
+            _E,
+            _MINUTES,
+            "Sammanträdet har redan ett protokoll.",
+            locked=True,
+        ),
+        Code(
+            "protokoll-okänd-person",
+            _E,
+            _MINUTES,
+            "Ett namn finns inte bland sammanträdets ledamöter och ersättare.",
+        ),
+        Code(
+            "protokoll-fel-roll",
+            _E,
+            _MINUTES,
+            "En ledamot står där bara ersättare hör hemma, eller tvärtom.",
+        ),
+        Code(
+            "protokoll-ej-tjänstgörande",
+            _E,
+            _MINUTES,
+            "Ett yrkande eller en reservation av någon som inte tjänstgjorde i paragrafen.",
+        ),
+        Code(
+            "protokoll-ersättare",
+            _E,
+            _MINUTES,
+            "En ersättare ersätter en närvarande ledamot, eller två ersätter samma ledamot.",
+        ),
+        Code(
+            "protokoll-okänt-ärende",
+            _E,
+            _MINUTES,
+            "Ett ärendenummer i protokollet finns inte på föredragningslistan.",
+        ),
+        Code(
+            "protokoll-röster",
+            _E,
+            _MINUTES,
+            "Rösterna i en omröstning stämmer inte med de tjänstgörande.",
+        ),
+        Code("protokoll-jäv-röstar", _E, _MINUTES, "Någon som anmält jäv röstar."),
+        Code(
+            "protokoll-paragraf-krock",
+            _E,
+            _MINUTES,
+            "Två protokoll för samma instans och år har samma paragrafnummer.",
+            locked=True,
+        ),
+        Code(
+            "protokoll-paragraf-lucka",
+            _W,
+            _MINUTES,
+            "Paragrafnumren hoppar över nummer efter förra protokollet samma år.",
+        ),
+        Code(
+            "protokoll-dubbel-paragraf",
+            _E,
+            _MINUTES,
+            "Samma ärende har två poster under paragrafer.",
+            locked=True,
+        ),
+        Code(
+            "protokoll-justerare-frånvarande",
+            _E,
+            _MINUTES,
+            "Justeraren tjänstgjorde inte vid sammanträdet.",
+        ),
+        Code(
+            "protokoll-justerare-ordförande",
+            _E,
+            _MINUTES,
+            "Justeraren är sammanträdets ordförande.",
+        ),
+        Code(
+            "protokoll-justeringsdatum",
+            _E,
+            _MINUTES,
+            "Justeringen är före sammanträdet eller mer än 14 dagar efter det.",
+        ),
+        Code(
+            "protokoll-anslagsdatum",
+            _E,
+            _MINUTES,
+            "Anslaget är före justeringen eller senare än andra dagen efter den.",
+        ),
+        Code(
+            "protokoll-beslut-saknas",
+            _E,
+            _MINUTES,
+            "En paragraf utan ärendefil har inget beslut.",
+            locked=True,
+        ),
+        Code(
+            "protokoll-propositionsordning",
+            _W,
+            _MINUTES,
+            "En omröstning eller flera yrkanden utan propositionsordning.",
+        ),
+        Code(
+            "protokoll-reservation-majoritet",
+            _W,
+            _MINUTES,
+            "En reservation av någon som röstade med majoriteten.",
         ),
         Code("okänd-regel", _E, _SETTINGS, "En kod som inte finns.", locked=True),
         Code("nivå-låst", _E, _SETTINGS, "En kod som inte får sänkas har sänkts.", locked=True),

@@ -3,7 +3,7 @@
 ``load_minutes`` builds each protokoll's model, finds its meeting, numbers its paragraphs so
 that they continue through the calendar year per organ, resolves every § (agenda item, entry,
 case) with :func:`beslut.model.minutes.paragraphs` and runs the rules of
-:func:`minutes_rules`. Every problem is located at the protokoll file's line.
+:mod:`beslut.validate.minutes_rules`. Every problem is located at the protokoll file's line.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from beslut.diagnostics import Diagnostic
 from beslut.load.source import Source
 from beslut.model.minutes import Minutes, Paragraph, paragraphs
 from beslut.model.models import AgendaItem, Case, Meeting, Profile
+from beslut.validate.minutes_rules import MinutesRules, Numbered, numbering_rules
 from beslut.validate.models import build_model, note
 
 
@@ -68,7 +69,8 @@ def load_minutes(
         return by_dnr.get(item.diary_number) if item.diary_number else None
 
     loaded: list[tuple[Source, Minutes, str, Meeting]] = []
-    for source in sources:
+    taken: dict[str, str] = {}  # meeting name → the protokoll file that has it
+    for source in sorted(sources, key=lambda s: s.rel):
         minutes, found = build_model(Minutes, source)
         problems.extend(found)
         if minutes is None:
@@ -87,12 +89,27 @@ def load_minutes(
                 )
             )
             continue
+        if minutes.meeting in taken:
+            problems.append(
+                note(
+                    source,
+                    ("sammanträde",),
+                    f"Sammanträdet ”{minutes.meeting}” har redan ett protokoll: "
+                    f"{taken[minutes.meeting]}. Ett sammanträde har ett protokoll; skriv allt i "
+                    "det och ta bort den här filen, eller rätta sammanträdets namn.",
+                    "protokoll-dubblett",
+                    is_error=True,
+                )
+            )
+            continue
+        taken[minutes.meeting] = source.rel
         loaded.append((source, minutes, *target))
     first_agenda = profile.agenda.first_number if profile is not None else 1
     documents: list[MinutesDocument] = []
     # Numbers continue through the calendar year per organ, in meeting order.
     loaded.sort(key=lambda m: (m[3].organ, m[3].date, m[2]))
     previous: dict[tuple[str, int], int] = {}
+    numbered: list[Numbered] = []
     for source, minutes, meeting_rel, meeting in loaded:
         year_key = (meeting.organ, meeting.date.year)
         organ = profile.organ(meeting.organ) if profile is not None else None
@@ -107,6 +124,23 @@ def load_minutes(
         if resolved:
             previous[year_key] = max(previous.get(year_key, 0), document.last_number)
         documents.append(document)
+        problems.extend(
+            MinutesRules(
+                source, minutes, meeting, meeting_rel, resolved, profile, first_agenda
+            ).run()
+        )
+        numbered.append(
+            Numbered(
+                source,
+                minutes,
+                meeting.organ,
+                organ.name if organ is not None else meeting.organ,
+                meeting.date.year,
+                document.first_number if resolved else first,
+                document.last_number if resolved else first - 1,
+            )
+        )
+    problems.extend(numbering_rules(numbered))
     documents.sort(key=lambda d: d.rel)
     return documents, problems
 

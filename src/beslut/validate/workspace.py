@@ -250,6 +250,12 @@ def load_workspace(root: Path) -> Workspace:
         [(m.rel, m.meeting) for m in meetings],
         [c.case for c in cases],
     )
+    for source in minutes_sources:  # a placeholder is reported as one, not as a wrong value
+        placeholders = _placeholders(source, "")
+        if placeholders:
+            lines = {d.line for d in placeholders}
+            found = [d for d in found if d.path != source.rel or d.line not in lines]
+            found += placeholders
     problems.extend(found)
     problems.extend(
         duplicates([(d.case.diary_number, d.rel, *_at(d.source, ("diarienummer",))) for d in cases])
