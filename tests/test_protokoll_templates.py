@@ -227,6 +227,7 @@ CONTEXT: dict[str, Any] = {
         "logotyp": None,
     },
     "dokument": {"etikett": "PROTOKOLL", "typ": "protokoll"},
+    "rubrik": "Protokoll Hälso- och sjukvårdsnämnden 2022-06-14",
     "organ": {"namn": "Hälso- och sjukvårdsnämnden", "kortnamn": "HSN"},
     "offentlig": False,
     "möte": {
@@ -382,10 +383,10 @@ def index_of(lines: list[str], text: str) -> int:
 def test_the_templates_read_only_the_contract_keys(templates: Path) -> None:
     assert list_template_tags(templates / f"{PROTOKOLL}.docx") == [
         "anslag", "innehåll", "justering", "möte", "närvaro", "offentlig", "organisation",
-        "paragrafer", "sidhuvud", "underskrifter",
+        "paragrafer", "rubrik", "sidhuvud", "underskrifter",
     ]  # fmt: skip
     assert list_template_tags(templates / f"{PROTOKOLLSUTDRAG}.docx") == [
-        "organisation", "paragrafer", "sidhuvud", "utdragsbestyrkande",
+        "organisation", "paragrafer", "rubrik", "sidhuvud", "utdragsbestyrkande",
     ]  # fmt: skip
 
 
@@ -598,7 +599,8 @@ def test_public_protokoll_hides_the_secret_paragraf(templates: Path) -> None:
     assert not any("Sekretess enligt" in line for line in lines)
     start = items.index((PARAGRAPH_HEADING_STYLE, "§ 44 Ärende om ersättning"))
     assert [x for x in items[start + 1 :] if x[1]] == [("Normal", NOTICE)]
-    assert lines[0].startswith("Offentlig version")
+    assert lines[0] == CONTEXT["rubrik"]  # the title, then the note on the public version
+    assert lines[1].startswith("Offentlig version")
     assert "§ 44\tÄrende om ersättning" in lines
     # the other paragrafer are whole
     assert PARAGRAFER[1]["reservationer"][0] in lines
@@ -607,6 +609,7 @@ def test_public_protokoll_hides_the_secret_paragraf(templates: Path) -> None:
 def test_utdrag_has_the_paragraf_and_the_utdragsbestyrkande(templates: Path) -> None:
     document = render(templates / f"{PROTOKOLLSUTDRAG}.docx", utdrag_context())
     items = [(s, t) for s, t in body_items(document) if t]
+    assert items.pop(0) == ("Title", CONTEXT["rubrik"])  # the utdrag's title comes first
     assert items[0] == (PARAGRAPH_HEADING_STYLE, "§ 42 " + PARAGRAFER[1]["rubrik"])
     assert [t for s, t in items if s == PARAGRAPH_HEADING_STYLE] == [items[0][1]]
     assert items[-3:] == [
@@ -748,9 +751,9 @@ def test_protokoll_pdf_text_footer_and_tags(pdfs: Pdfs) -> None:
     reader = PdfReader(str(pdfs.protokoll))
     assert "/StructTreeRoot" in reader.root_object
     roles = struct_roles(pdfs.protokoll)
-    # Innehåll and the four paragrafer are /H1; the vote table is a data table with headers,
-    # the label/value tables are layout (/Div)
-    assert roles.count("/H1") == 5, roles
+    # the title is /H1, Innehåll and the four paragrafer /H2; the vote table is a data table
+    # with headers, the label/value tables are layout (/Div)
+    assert roles.count("/H1") == 1 and roles.count("/H2") == 5, roles
     assert roles.count("/Table") == 1 and roles.count("/TH") >= 4, roles
     titles = outline_titles(pdfs.protokoll)
     assert [t for t in titles if t.startswith("§")] == [

@@ -68,6 +68,7 @@ from beslut.render.case import (
 from beslut.render.letterhead import broken_organs
 from beslut.stages import ASSEMBLING as ASSEMBLING
 from beslut.stages import CONVERTING as CONVERTING
+from beslut.stages import MINUTES as MINUTES
 from beslut.stages import PUBLISHING as PUBLISHING
 from beslut.stages import READING as READING
 from beslut.stages import RENDERING as RENDERING
@@ -674,6 +675,7 @@ class _Run:
                 self.failed.add(document.rel)
                 continue
             folder = paths.output_stem(document.meeting_rel)
+            self.progress(f"{MINUTES} {PurePosixPath(document.meeting_rel).stem}", 0, 0)
             staging = self.staging / "protokoll" / folder
             builder = MinutesBuilder(
                 workspace,

@@ -679,6 +679,7 @@ def minutes_context(
     paragraphs = [m.paragraph(p, public=public) for p in document.paragraphs]
     context.update(
         {
+            "rubrik": minutes_title(document, workspace, public=public),
             "närvaro": m.attendance(),
             "justering": m.adjustment(),
             "underskrifter": m.signatures(),
@@ -699,6 +700,7 @@ def extract_context(
     context = m.common(
         label=label, kind=EXTRACT_TEMPLATE, number=f"§ {paragraph.number}", public=False
     )
+    context["rubrik"] = extract_title(document, workspace, paragraph)
     context["paragrafer"] = [m.paragraph(paragraph, public=False)]
     context["utdragsbestyrkande"] = {
         "text": m.profile.minutes.certification,
@@ -710,7 +712,7 @@ def extract_context(
 
 
 def minutes_title(document: MinutesDocument, workspace: Workspace, *, public: bool) -> str:
-    """The protokoll's document title (PDF metadata, bookmarks)."""
+    """The protokoll's title: its first heading and its PDF /Title."""
     m = _Minutes(document, workspace)
     suffix = " (offentlig version)" if public else ""
     return f"Protokoll {m.organ_name} {formatting.iso_date(m.meeting.date)}{suffix}"

@@ -1260,7 +1260,12 @@ UTDRAG_DOTS = _tw(10.0)  # the dotted line of the Utdragsbestyrkande
 CONTENTS_INDENT = _tw(1.6)  # "§ 41" <tab> rubrik
 FOOTER_BOX_WIDTH = _tw(4.5)  # each of the two boxes Justerandes signatur | Utdragsbestyrkande
 FOOTER_BOX_HEIGHT = _tw(0.9)  # room to sign in
-PROTOKOLL_MARGIN_BOTTOM_CM = 3.0  # room for the signature boxes in the footer
+# Room for the signature boxes in the footer (and the address lines under them on the first
+# page). A footer taller than its room grows into the text area after LibreOffice has placed
+# the page's last lines, and a "Beslut" heading kept with its points was then left alone at the
+# bottom of a page (the layout check's ensam-rubrik, found in the public protokoll); 3.5 cm
+# holds the footer.
+PROTOKOLL_MARGIN_BOTTOM_CM = 3.5
 PROTOKOLL_FOOTER_DISTANCE_CM = 0.8
 
 
@@ -1701,6 +1706,8 @@ def _paragraf(writer: _Writer, *, rule: bool = True) -> None:
 
 def _fill_protokoll_body(document: Any) -> None:
     writer = _Writer(document.element.body)
+    # The document's title, the first /H1 (PDF/UA: the title a reader announces first).
+    writer.p(TITLE_STYLE, "{{ rubrik }}")
     # The public protokoll says so where it starts: its hidden paragrafer show a notice only.
     writer.tag('if offentlig and paragrafer|selectattr("dold")|list')
     writer.p(
@@ -1732,6 +1739,7 @@ def _fill_protokoll_body(document: Any) -> None:
 
 def _fill_utdrag_body(document: Any) -> None:
     writer = _Writer(document.element.body)
+    writer.p(TITLE_STYLE, "{{ rubrik }}")
     writer.tag("for paragraf in paragrafer")
     _paragraf(writer, rule=False)  # the utdrag starts with its paragraf: no rule above it
     writer.tag("endfor")
