@@ -69,6 +69,9 @@ EXTRACT_TEMPLATE = "protokollsutdrag"
 SECRET_TITLE = "Ärende som omfattas av sekretess"
 """The public title of a withheld § that has no ``offentlig_rubrik``: neutral, so that the
 internal title (which may name what is secret) never reaches the public protokoll."""
+UNPUBLISHED_TITLE = "Ärende som inte publiceras på webben"
+"""The public title of a § withheld without secrecy (``publiceras_inte``) and without
+``offentlig_rubrik``."""
 SUMMARY_SECTION = "Sammanfattning"
 """The case section whose text becomes the §'s text by default."""
 DECISION_HEADING = "Beslut"
@@ -538,7 +541,7 @@ class _Minutes:
             return entry.public_title
         if item is not None and item.public_title:
             return item.public_title
-        return SECRET_TITLE
+        return SECRET_TITLE if self.secrecy(paragraph) is not None else UNPUBLISHED_TITLE
 
     def notice(self, paragraph: Paragraph) -> str:
         secrecy = self.secrecy(paragraph)
@@ -805,6 +808,7 @@ __all__ = [
     "MINUTES_TEMPLATE",
     "PROCEDURAL_DECISIONS",
     "SECRET_TITLE",
+    "UNPUBLISHED_TITLE",
     "adjusters_decision",
     "agenda_decision",
     "ballot_context",

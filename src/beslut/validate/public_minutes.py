@@ -8,9 +8,9 @@ affected.
 
 Personnummer and samordningsnummer are found by :func:`beslut.checks.personal_data.find_numbers`
 (the check the cases and meetings get). Text of a withheld § is compared without any
-whitespace, so that line breaks, hyphen-free wrapping and the spaces pypdf puts between text
-runs do not hide it; long texts are compared sentence by sentence too, so that a sentence
-moved into another § is found.
+whitespace (and with its case), so that line breaks, wrapping and the spaces pypdf puts between
+text runs do not hide it; long texts are compared sentence by sentence too, so that a sentence
+moved into another § is found. Texts of fewer than :data:`MIN_WORDS` words are not compared.
 """
 
 from __future__ import annotations
@@ -25,22 +25,25 @@ from beslut.checks.personal_data import find_numbers
 
 MIN_FRAGMENT = 20
 """Sentences shorter than this are not compared on their own (too likely to recur)."""
+MIN_WORDS = 4
+"""Texts of fewer words are not compared: a recipient ("Hälso- och sjukvårdsdirektören"), a
+name or a date recurs in other §§ as part of their own sentences and is no leak there."""
 _WHITESPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
 
 
 def _squeezed(text: str) -> str:
-    return _WHITESPACE.sub("", text).casefold()
+    return _WHITESPACE.sub("", text)
 
 
 def fragments(withheld: Iterable[str]) -> list[str]:
-    """Each withheld text, and each of its sentences of at least :data:`MIN_FRAGMENT` chars."""
+    """Each withheld text of at least :data:`MIN_WORDS` words, and each of its sentences of as
+    many words and at least :data:`MIN_FRAGMENT` characters."""
     found: dict[str, None] = {}
     for text in withheld:
-        found[text] = None
-        for sentence in _SENTENCE_END.split(text):
-            if len(sentence) >= MIN_FRAGMENT:
-                found[sentence] = None
+        for part in (text, *_SENTENCE_END.split(text)):
+            if len(part.split()) >= MIN_WORDS and (part == text or len(part) >= MIN_FRAGMENT):
+                found[part] = None
     return list(found)
 
 
@@ -61,4 +64,4 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(path).pages]
 
 
-__all__ = ["MIN_FRAGMENT", "fragments", "leaks", "pdf_pages"]
+__all__ = ["MIN_FRAGMENT", "MIN_WORDS", "fragments", "leaks", "pdf_pages"]
