@@ -789,7 +789,7 @@ DOCS: dict[str, Doc] = {
         _PR,
     ),
     "protokoll-röster": Doc(
-        "Protokollet ska visa hur varje ledamot röstade (kommunallagen 5 kap. 69 §). En "
+        "Protokollet ska visa hur varje ledamot röstade (kommunallagen). En "
         "omröstning tar upp exakt de tjänstgörande i paragrafen: närvarande ledamöter och "
         "tjänstgörande ersättare, utom den som anmält jäv.",
         "omröstning:\n  ja: förvaltningens förslag\n  nej: Per Nilssons (M) yrkande\n"
@@ -841,8 +841,8 @@ DOCS: dict[str, Doc] = {
         _PR,
     ),
     "protokoll-justeringsdatum": Doc(
-        "Protokollet justeras efter sammanträdet och senast 14 dagar efter det (kommunallagen "
-        "6 kap. 35 §).",
+        "Protokollet justeras efter sammanträdet och senast 14 dagar efter det (kommunallagen 5 kap. 69 § "
+        "och 6 kap. 35 §).",
         "justering:\n  datum: 2022-06-29   # sammanträdet var 2022-06-14\n  plats: Regionens hus",
         "Rätta justeringsdatumet till en dag mellan sammanträdet och 14 dagar efter det.",
         _PR,
@@ -864,8 +864,7 @@ DOCS: dict[str, Doc] = {
         _PR,
     ),
     "protokoll-propositionsordning": Doc(
-        "Protokollet ska visa i vilken ordning ordföranden ställde förslagen (kommunallagen "
-        "5 kap. 69 §) när det finns en omröstning eller flera yrkanden.",
+        "Protokollet ska visa i vilken ordning ordföranden ställde förslagen (kommunallagen) när det finns en omröstning eller flera yrkanden.",
         "yrkanden:\n  - av: Anna Berglund (S)\n    yrkande: bifall\n  - av: Per Nilsson (M)\n"
         "    yrkande: avslag\n# men ingen propositionsordning",
         "Skriv under ”propositionsordning” hur ordföranden ställde förslagen mot varandra och "

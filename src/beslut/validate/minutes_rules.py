@@ -8,7 +8,7 @@ when the meeting lists no ledamöter, the rules about people cannot be checked a
 
 Who serves in a § (tjänstgör): the ledamöter not absent for that item, plus the ersättare who
 replace someone for it, minus those who reported jäv in it. Only they may make a yrkande, make a
-reservation or vote, and a vote lists exactly them (KL 4 kap. 27 §, 5 kap. 69 §).
+reservation or vote, and a vote lists exactly them (kommunallagen on the protokoll).
 
 The rules run on every load; each is linear in the size of the protokoll and its meeting
 (the § number rules compare a protokoll with the earlier ones of its organ and year, a dozen
@@ -38,7 +38,7 @@ from beslut.model.models import ItemKind, Meeting, Profile
 from beslut.model.posting import latest_posting
 
 LATEST_ADJUSTMENT_DAYS = 14
-"""A nämnd's protokoll is justerat at the latest 14 days after the meeting (KL 6 kap. 35 §)."""
+"""A nämnd's protokoll is justerat at the latest 14 days after the meeting (KL 5 kap. 69 §, 6 kap. 35 §)."""
 
 
 def _join(names: Sequence[str]) -> str:
@@ -373,7 +373,7 @@ class MinutesRules(_Findings):
                 (*path, "yrkanden"),
                 f"§ {paragraph.number} har {len(entry.motions)} yrkanden men ingen "
                 "propositionsordning. Protokollet ska visa i vilken ordning ordföranden ställde "
-                "förslagen (kommunallagen 5 kap. 69 §): skriv den under ”propositionsordning”.",
+                "förslagen (kommunallagen): skriv den under ”propositionsordning”.",
                 "protokoll-propositionsordning",
             )
 
@@ -392,8 +392,7 @@ class MinutesRules(_Findings):
             self._warn(
                 (*path, "omröstning"),
                 f"§ {number} har en omröstning men ingen propositionsordning. Protokollet ska "
-                "visa i vilken ordning ordföranden ställde förslagen (kommunallagen 5 kap. "
-                "69 §): skriv den under ”propositionsordning”.",
+                "visa i vilken ordning ordföranden ställde förslagen (kommunallagen): skriv den under ”propositionsordning”.",
                 "protokoll-propositionsordning",
             )
         votes: dict[str, Vote] = {}
@@ -506,7 +505,7 @@ class MinutesRules(_Findings):
                 ("justering", "datum"),
                 f"Justeringen {adjusted.isoformat()} är {(adjusted - held).days} dagar efter "
                 f"sammanträdet {held.isoformat()}. Protokollet ska justeras senast 14 dagar "
-                f"efter sammanträdet (kommunallagen 6 kap. 35 §), dvs. senast "
+                f"efter sammanträdet (kommunallagen 5 kap. 69 § och 6 kap. 35 §), dvs. senast "
                 f"{latest.isoformat()}.",
                 "protokoll-justeringsdatum",
             )
