@@ -268,6 +268,10 @@ def test_the_protokoll_pdf(built: Path) -> None:
     for label in ("Plats och tid", "Beslutande", "Tjänstgörande ersättare", "Justerare"):
         assert label in text
     assert "Emma Strand (V) ersätter Jonas Ek (SD)" in flat
+    # a member away for some items: the §§ after the role, with a comma
+    assert "Per Nilsson (M), andre vice ordförande, §§ 41–53" in flat
+    # the header's date is the meeting's, so labelled
+    assert "Sammanträdesdatum 2022-06-14" in flat
     headings = [int(n) for n in re.findall(r"^§ (\d+) \S", text, re.MULTILINE)]
     body = headings[headings.index(41, 1) :] if headings.count(41) > 1 else headings
     assert body == list(range(41, 56))
@@ -320,6 +324,7 @@ def test_one_utdrag_per_paragraph(built: Path) -> None:
         assert f"§ {number} " in text
         assert "PROTOKOLLSUTDRAG" in text
         assert "Rätt utdraget intygar" in text
+        assert "Sara Ekström, nämndsekreterare, 2022-06-21" in text
         # no heading of another § of this protokoll (a case text may cite "§ 33 Målbild …")
         others = {int(n) for n in re.findall(r"§ (\d+) [A-ZÅÄÖ]", text)} - {number}
         others &= set(range(41, 56))

@@ -2,9 +2,10 @@
 with the signed copy afterwards.
 
 The certificates are made here with ``cryptography`` (a test CA and a signer); pyHanko's own
-validator checks the signatures against that CA. Until the protokoll exists, case PDFs (manifest
-kind ``pdf``) and item PDFs (``item``) stand in for it: the tests widen
-``publish.signed.SIGNABLE_KINDS`` for themselves.
+validator checks the signatures against that CA. The example's protokoll (manifest kind
+``protokoll``) is what is signed; where a test needs a second signed file from another unit, a
+case PDF (``pdf``) or an item PDF (``item``) stands in, and the fixture widens
+``publish.signed.SIGNABLE_KINDS`` for that.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from conftest import need_libreoffice
 from test_render import copy_example_workspace
 
 EPOCH = "1790000000"  # equal inputs give equal PDFs only with an equal time
-CASE_PDF = "ärenden/22HSN5101-månadsrapport-oktober-2020.pdf"
-CASE_SOURCE = "content/ärenden/22HSN5101-månadsrapport-oktober-2020.md"
+CASE_PDF = "möten/2022-06-14-hsn/protokoll.pdf"
+CASE_SOURCE = "content/protokoll/2022-06-14-hsn.yaml"
 OTHER_PDF = "ärenden/22HSN5102-stimulansmedel-psykisk-hälsa-2019.pdf"
 ITEM_PDF = "möten/2022-06-14-hsn/ärende-04.pdf"
 MEETING_SOURCE = "content/möten/2022-06-14-hsn.yaml"
@@ -146,7 +147,7 @@ def workspace(built_example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     data["out_dir"] = str((root / "output").resolve())
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setattr(signed, "SIGNABLE_KINDS", frozenset({"pdf", "item"}))
+    monkeypatch.setattr(signed, "SIGNABLE_KINDS", frozenset({"protokoll", "pdf", "item"}))
     monkeypatch.delenv("BESLUT_CERTIFIKAT_LOSENORD", raising=False)
     return root
 
@@ -168,6 +169,14 @@ def _sign(
         env={"BESLUT_CERTIFIKAT_LOSENORD": PASSPHRASE, **env},
     )
     return result.exit_code, result.stdout, result.stderr
+
+
+def _edit_minutes(root: Path) -> None:
+    """Change the protokoll (the meeting ended five minutes later)."""
+    path = root / CASE_SOURCE
+    text = path.read_text("utf-8")
+    assert 'tid: "09.00–11.40"' in text
+    path.write_text(text.replace('tid: "09.00–11.40"', 'tid: "09.00–11.45"'), encoding="utf-8")
 
 
 def _manifest(root: Path) -> dict[str, dict[str, str]]:
@@ -234,9 +243,9 @@ def test_the_signed_copy_is_a_valid_pades_signature_over_the_whole_file(
     code, out, err = _sign(workspace, CASE_PDF, certificates, "--ort", "Hedelunda")
     assert code == 0, err
     copy = workspace / "output" / signed.signed_path(CASE_PDF)
-    assert copy.name == "22HSN5101-månadsrapport-oktober-2020-signerat.pdf"
+    assert copy.name == "protokoll-signerat.pdf"
     assert out.strip() == (
-        f"beslut: signerade {CASE_PDF} och skrev {copy} (i manifest.json som pdf-signerat)."
+        f"beslut: signerade {CASE_PDF} och skrev {copy} (i manifest.json som protokoll-signerat)."
     )
     data = copy.read_bytes()
     assert data.startswith(original)  # an incremental update: every byte signed is kept
@@ -306,7 +315,7 @@ def test_the_manifest_and_the_build_state_list_the_signed_copy(
     assert after[new] == {
         "path": new,
         "source": CASE_SOURCE,
-        "kind": "pdf-signerat",
+        "kind": "protokoll-signerat",
         "sha256": sha256(workspace / "output" / new),
     }
     assert {p: e for p, e in after.items() if p != new} == before
@@ -401,12 +410,16 @@ def test_only_signable_kinds_and_published_files_are_signed(
     workspace: Path, certificates: Certificates, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(signed, "SIGNABLE_KINDS", frozenset({"protokoll"}))
-    code, _out, err = _sign(workspace, CASE_PDF, certificates)
+    code, _out, err = _sign(workspace, OTHER_PDF, certificates)
     assert code == 1
     assert err.strip() == (
-        f"beslut: {workspace / 'output' / CASE_PDF} är av typen ”pdf” och signeras inte; bara "
-        "filer av typen protokoll signeras."
+        f"beslut: {workspace / 'output' / OTHER_PDF} är av typen ”pdf” och signeras inte; bara "
+        "PDF-filer av typen protokoll signeras (det justerade protokollet, protokoll.pdf i mötets "
+        "mapp)."
     )
+    docx = CASE_PDF.replace(".pdf", ".docx")
+    code, _out, err = _sign(workspace, docx, certificates)
+    assert code == 1 and "är av typen ”protokoll” och signeras inte" in err
     code, _out, err = _sign(workspace, "ärenden/finns-inte.pdf", certificates)
     assert code == 1 and "finns inte bland de filer bygget har publicerat" in err
 
@@ -470,8 +483,7 @@ def test_a_rebuild_drops_the_signature_of_a_changed_file_and_keeps_the_others(
     stale = signed.signed_path(CASE_PDF)
     other = signed.signed_path(OTHER_PDF)
     kept = _manifest(workspace)[other]
-    case = workspace / CASE_SOURCE
-    case.write_text(case.read_text("utf-8") + "\nEtt stycke till.\n", encoding="utf-8")
+    _edit_minutes(workspace)
     report = api.build(workspace)
     assert CASE_SOURCE in report.changed and OTHER_PDF not in report.changed
     assert (
@@ -525,8 +537,7 @@ def test_a_forced_build_drops_a_signature_it_does_not_keep(
     """--tvinga ignores the build state; the manifest still names the signed copy."""
     assert _sign(workspace, CASE_PDF, certificates)[0] == 0
     new = signed.signed_path(CASE_PDF)
-    case = workspace / CASE_SOURCE
-    case.write_text(case.read_text("utf-8") + "\nEtt stycke till.\n", encoding="utf-8")
+    _edit_minutes(workspace)
     report = api.build(workspace, force=True)
     assert any(note.startswith(f"Den signerade filen {new} togs bort") for note in report.notes)
     assert not (workspace / "output" / new).exists()

@@ -35,7 +35,7 @@ from beslut.publish.files import (
     read_manifest,
 )
 
-SIGNABLE_KINDS: frozenset[str] = frozenset({"pdf"})
+SIGNABLE_KINDS: frozenset[str] = frozenset({"protokoll"})
 """Manifest kinds ``beslut signera`` signs (the one place that decides it)."""
 
 SIGNED_SUFFIX = "-signerat"
@@ -148,11 +148,12 @@ def sign_output(
         kind = str(entry.get("kind", ""))
         if kind.endswith(SIGNED_SUFFIX):
             raise SignRefused(f"{out_dir / rel} är redan signerad. Signera originalet en gång.")
-        if kind not in kinds:
+        if kind not in kinds or not rel.lower().endswith(".pdf"):
             allowed = ", ".join(sorted(kinds))
             raise SignRefused(
-                f"{out_dir / rel} är av typen ”{kind}” och signeras inte; bara filer av typen "
-                f"{allowed} signeras."
+                f"{out_dir / rel} är av typen ”{kind}” och signeras inte; bara PDF-filer av "
+                f"typen {allowed} signeras (det justerade protokollet, protokoll.pdf i mötets "
+                "mapp)."
             )
         path = inside(out_dir, rel)
         try:

@@ -62,9 +62,13 @@ def header_context(
     number: str | None,
     number_label: str | None = None,
     their_reference: str | None = None,
+    date_label: str | None = None,
 ) -> dict[str, Any]:
     """The ``sidhuvud`` context: the left column's lines, the label and the middle column's
-    lines, the page number's text around its fields, and the logo (set by the renderer)."""
+    lines, the page number's text around its fields, and the logo (set by the renderer).
+
+    ``date_label`` replaces the profile's label before the date (the protokoll's date is the
+    meeting's: "Sammanträdesdatum")."""
     h = head.header
     left: list[str] = []
     if h.shows(HeaderField.ORGANISATION):
@@ -76,7 +80,8 @@ def header_context(
     middle: list[str] = []
     date_text = format_date(date, h.date_style)
     if h.shows(HeaderField.DATUM):
-        middle.append(f"{h.date_label} {date_text}".strip())
+        shown_label = h.date_label if date_label is None else date_label
+        middle.append(f"{shown_label} {date_text}".strip())
     if h.shows(HeaderField.NUMMER) and number:
         shown = h.number_label if number_label is None else number_label
         middle.append(f"{shown} {number}".strip())

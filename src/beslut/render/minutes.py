@@ -505,6 +505,7 @@ class _Minutes:
                 date=self.meeting.date,
                 number=number,
                 number_label="",
+                date_label="Sammanträdesdatum",
             ),
             "dokument": {"etikett": label, "typ": kind},
             "organ": {"namn": self.organ_name, "kortnamn": self.organ_short},
@@ -708,7 +709,7 @@ def extract_context(
     context["utdragsbestyrkande"] = {
         "text": m.profile.minutes.certification,
         "namn": m.meeting.secretary.name,
-        "titel": m.meeting.secretary.title or "",
+        "titel": _in_sentence(m.meeting.secretary.title or ""),
         "datum": m.date(m.posted),
     }
     return context
@@ -801,6 +802,14 @@ def render_minutes(
     buffer = io.BytesIO()
     tpl.docx.save(buffer)
     return buffer.getvalue()
+
+
+def _in_sentence(title: str) -> str:
+    """A title inside a line is written in lower case ("Sara Ekström, nämndsekreterare"),
+    abbreviations excepted ("HR-chef" stays)."""
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+        return title[0].lower() + title[1:]
+    return title
 
 
 __all__ = [

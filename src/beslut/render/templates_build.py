@@ -1458,7 +1458,8 @@ def _first_page_table() -> Any:
         _value_lines(
             "person in närvaro.beslutande",
             "{{ person.namn }}{% if person.roll %}, {{ person.roll }}{% endif %}"
-            "{% if person.anmärkning %} {{ person.anmärkning }}{% endif %}",
+            "{% if person.anmärkning %}{% if person.roll %},{% endif %} "
+            "{{ person.anmärkning }}{% endif %}",
         ),
         widths,
         condition="närvaro.beslutande",
