@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from beslut.model.minutes import Minutes
 from beslut.model.models import Case, Meeting, Profile
 
 _TYPE_NAMES = {str: "text", int: "tal", float: "tal", Decimal: "tal", bool: "ja/nej"}
@@ -84,11 +85,12 @@ def _table(model: type[BaseModel], prefix: str, seen: set[type[BaseModel]]) -> l
 
 
 def markdown_reference() -> str:
-    """Return the key reference for profile, case and meeting files as Markdown tables."""
+    """Return the key reference for profile, case, meeting and protokoll files as tables."""
     parts = []
     for title, model in (
         ("Ärendefil (`content/**/*.md`)", Case),
         ("Sammanträde (`typ: sammanträde`)", Meeting),
+        ("Protokoll (`typ: protokoll`)", Minutes),
         ("Organisationsprofil (`content/profil.yaml`)", Profile),
     ):
         header = ["| Nyckel | Typ | Krävs | Beskrivning |", "|---|---|---|---|"]
