@@ -596,3 +596,35 @@ def test_new_protokoll_is_prefilled_from_the_meeting_and_passes_once_filled(
     again = CliRunner().invoke(cli, args)
     assert again.exit_code != 0
     assert "finns redan; ett sammanträde har ett protokoll" in again.output
+
+
+def test_a_meeting_without_ledamoter_cannot_have_a_protokoll(root: Path) -> None:
+    meeting = (root / MEETING_REL).read_text("utf-8")
+    start, end = meeting.index("ledamöter:"), meeting.index("utskicksdatum:")
+    (root / "content/möten/2022-09-20-hsn.yaml").write_text(
+        _edit(meeting[:start] + meeting[end:], ("datum: 2022-06-14", "datum: 2022-09-20")),
+        encoding="utf-8",
+    )
+    text = (
+        "typ: protokoll\nsammanträde: 2022-09-20-hsn\ntid: 09.00–10.00\n"
+        "justerare: [Anna Berglund (S)]\njustering: {datum: 2022-09-27, plats: Regionens hus}\n"
+        "paragrafer:\n  - ärende: 13\n    utgår: ja\n  - ärende: 8\n    utgår: ja\n"
+        "  - ärende: 9\n    utgår: ja\n"
+    )
+    rel = "content/protokoll/2022-09-20-hsn.yaml"
+    (root / rel).write_text(text, encoding="utf-8")
+    found = [
+        (d.path, d.line, d.column, d.message)
+        for d in load_workspace(root).diagnostics
+        if d.code == "protokoll-inga-ledamöter"
+    ]
+    assert found == [
+        (
+            rel,
+            2,
+            1,
+            "Mötesfilen content/möten/2022-09-20-hsn.yaml har inga ledamöter, så protokollet "
+            "kan inte visa vilka som beslutade. Skriv ledamöterna under ”ledamöter:” i "
+            "mötesfilen, en per rad, t.ex. ”- Anna Andersson (S), ordförande”.",
+        )
+    ]

@@ -356,6 +356,10 @@ paragrafer:
   #     - Per Persson (M)
 """
     if not entries:
-        text = text.replace("paragrafer:\n", "paragrafer: []\n")
+        # an empty list, said so; the example below shows what to write after removing "[]"
+        text = text.replace(
+            "paragrafer:\n",
+            "paragrafer: []   # ta bort [] när du skriver paragrafer, som i exemplet nedan\n",
+        )
     write_text_atomic(target, text)
     return target

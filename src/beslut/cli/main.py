@@ -527,7 +527,11 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("typ", type=click.Choice([*(t.value for t in DocumentType), MEETING, MINUTES]))
+@click.argument(
+    "typ",
+    type=click.Choice([*(t.value for t in DocumentType), MEETING, MINUTES]),
+    metavar="TYP",
+)
 @click.argument(
     "motesfil",
     required=False,
@@ -580,7 +584,9 @@ def new(
 ) -> None:
     """Skapa en ny ärendefil med alla avsnitt som profilen kräver, med TYP sammanträde
     en mötesfil (content/möten/<datum>-<instans>.yaml) med procedurpunkterna, eller med
-    TYP protokoll och en MÖTESFIL sammanträdets protokoll (content/protokoll/<möte>.yaml)."""
+    TYP protokoll och en MÖTESFIL sammanträdets protokoll (content/protokoll/<möte>.yaml).
+
+    TYP är tjänsteskrivelse, beslutsförslag, direktiv, sammanträde eller protokoll."""
     from beslut import api
 
     if typ == MINUTES:

@@ -735,6 +735,15 @@ DOCS: dict[str, Doc] = {
         "Skriv mötesfilens namn utan .yaml, t.ex. ”sammanträde: 2022-06-14-hsn”.",
         _PR,
     ),
+    "protokoll-inga-ledamöter": Doc(
+        "Protokollet ska visa vilka ledamöter som deltog i besluten. Det hämtar dem ur "
+        "mötesfilens ”ledamöter”; utan dem kan beslut varken skriva ut de beslutande eller "
+        "kontrollera närvaro, yrkanden, omröstningar och justerare.",
+        "# content/möten/2026-12-10-ks.yaml\nledamöter: []",
+        "Skriv ledamöterna under ”ledamöter:” i mötesfilen, en per rad, t.ex. ”- Anna "
+        "Andersson (S), ordförande”, och ersättarna under ”ersättare:”.",
+        _PR,
+    ),
     "protokoll-dubblett": Doc(
         "Två protokollfiler gäller samma sammanträde. Ett sammanträde har ett protokoll, och "
         "paragraferna skulle annars numreras två gånger.",

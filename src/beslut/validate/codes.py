@@ -227,6 +227,13 @@ CODES: dict[str, Code] = {
             locked=True,
         ),
         Code(
+            "protokoll-inga-ledamöter",
+            _E,
+            _MINUTES,
+            "Mötesfilen har inga ledamöter, så protokollet kan inte visa vilka som beslutade.",
+            locked=True,
+        ),
+        Code(
             "protokoll-dubblett",
             _E,
             _MINUTES,

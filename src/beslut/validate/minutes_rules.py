@@ -4,7 +4,8 @@ anslag, agenda and the decision points of a changed beslut.
 Every problem is located at the key of the protokoll file it is about (file:line:column) and
 says in Swedish what is wrong and how to put it right. The people of a protokoll are the
 meeting's ``ledamöter`` and ``ersättare``, matched by :func:`beslut.model.minutes.person_key`;
-when the meeting lists no ledamöter, the rules about people cannot be checked and are left out.
+when the meeting lists no ledamöter, that is one error (the protokoll cannot say who decided)
+and the other rules about people are left out.
 
 Who serves in a § (tjänstgör): the ledamöter not absent for that item, plus the ersättare who
 replace someone for it, minus those who reported jäv in it. Only they may make a yrkande, make a
@@ -148,6 +149,14 @@ class MinutesRules(_Findings):
         checked = bool(self.meeting.members)
         if checked:
             self._attendance()
+        else:
+            self._error(
+                ("sammanträde",),
+                f"Mötesfilen {self.meeting_rel} har inga ledamöter, så protokollet kan inte "
+                "visa vilka som beslutade. Skriv ledamöterna under ”ledamöter:” i mötesfilen, en "
+                "per rad, t.ex. ”- Anna Andersson (S), ordförande”.",
+                "protokoll-inga-ledamöter",
+            )
         self._entries()
         self._missing_decisions()
         if checked:
