@@ -118,7 +118,9 @@ def test_a_later_anslag_moves_the_dates_and_a_holiday_moves_the_last_day(ws: Pat
 def test_the_protokoll_files_errors_and_warnings_are_listed_with_their_lines(ws: Path) -> None:
     path = ws / MINUTES
     text = path.read_text("utf-8")
-    path.write_text(text.replace("  - Anna Berglund (S)\njustering:", "  - Okänd Person\njustering:"))
+    path.write_text(
+        text.replace("  - Anna Berglund (S)\njustering:", "  - Okänd Person\njustering:")
+    )
     line = path.read_text("utf-8").splitlines().index("  - Okänd Person") + 1
     client, _token = _client(ws)
     section = _section(client.get(PAGE).text)

@@ -528,8 +528,8 @@ def built(root: Path, workspace: Workspace, rel: str) -> Built:
 
 __all__ = [
     "ACTIONS",
-    "CREATE_MINUTES",
     "COMMON_GROUNDS",
+    "CREATE_MINUTES",
     "KIND_LABELS",
     "PAPERS_LABELS",
     "TOPIC_KINDS",

@@ -400,9 +400,9 @@ async def meeting_action(request: Request) -> Response:
 
 
 async def _create_minutes(request: Request, root: Path, rel: str) -> Response:
-    """"Skapa protokoll": write content/protokoll/<möte>.yaml with ``api.new_minutes``; a
+    """ "Skapa protokoll": write content/protokoll/<möte>.yaml with ``api.new_minutes``; a
     refusal (the meeting file has errors, the protokoll exists) is shown in the section."""
-    created, refused = await run_in_threadpool(minutes_data.create_minutes, root, rel)
+    _created, refused = await run_in_threadpool(minutes_data.create_minutes, root, rel)
     if not refused:
         return RedirectResponse(
             f"/mote/{quote(rel)}?sparat={md.CREATE_MINUTES}#protokoll", status_code=303
