@@ -91,6 +91,9 @@ def test_the_example_protokoll_its_paragraphs_marks_and_anslag_dates(ws: Path) -
     assert rows[52][1] == "Upphandling av antikroppstester – tilldelningsbeslut (22HSN5105)"
     assert "Sekretess enligt 19 kap. 3 § OSL" in section
     assert rows[52][0] == "12" and rows[53][0] == "14"
+    assert _by_id(section, "protokoll-utgar") == (
+        "Utgick vid sammanträdet (ingen paragraf): ärende 13."
+    )
     # Justering and anslag: the dates the protokoll's anslagsbevis prints.
     assert _by_id(section, "justering") == "2022-06-21 kl. 13.00, Regionens hus"
     assert _by_id(section, "anslag-uppsatt") == "2022-06-21"

@@ -92,6 +92,8 @@ class MinutesView:
     adjustment_place: str = ""
     adjusters: tuple[str, ...] = ()
     posting: PostingDates | None = None
+    dropped: tuple[int, ...] = ()
+    """Agenda items marked ``utgår`` (no §)."""
     problem: str = ""
     """Why the paragraphs' titles could not be taken from the protokoll's context, or ""."""
     built: BuiltMinutes = field(default_factory=BuiltMinutes)
@@ -278,6 +280,7 @@ def minutes_view(
         minutes.adjustment.place,
         tuple(minutes.adjusters),
         anslag_dates(minutes),
+        tuple(sorted(e.item for e in minutes.paragraphs if e.dropped and e.item is not None)),
         problem,
         built_minutes(root, meeting_rel, inputs),
     )
