@@ -6,6 +6,8 @@
   button (add, move up/down, remove, secrecy and publication) is a small form that saves the
   meeting file at once through ``files.save_meeting`` (round-trip, comments kept, version
   checked: a newer file gives a 409 page with both versions).
+  Its Protokoll section (``minutes_data``) shows the protokoll; "Skapa protokoll" (action
+  ``protokoll``) writes one with ``api.new_minutes``.
 * ``/mote/sok-arenden`` finds cases of an organ by diarienummer or title (JSON).
 * ``POST /mote/bygg/{rel}`` starts a build; ``/mote/bygg-status/{id}`` streams its progress.
 * ``/mote/fil/{path}`` serves a built PDF (or the kallelse .docx) from inside output/ only.
