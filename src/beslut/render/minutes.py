@@ -343,6 +343,13 @@ def _without_basis(lines: list[str], basis: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
+def anslag_dates(minutes: Minutes) -> posting.PostingDates:
+    """The anslag's dates: put up on ``anslag`` (else the justering day), the last day to
+    appeal and the day it comes down. The protokoll, its utdrag and the app's meeting page
+    all take them from here."""
+    return posting.posting_dates(minutes.posted or minutes.adjustment.date)
+
+
 class _Minutes:
     """What every § and block of one protokoll needs: names, dates, organ and settings."""
 
@@ -361,7 +368,7 @@ class _Minutes:
         self.first_agenda = self.profile.agenda.first_number
         self.numbers = {p.agenda_number: p.number for p in document.paragraphs}
         self.all_numbers = [p.number for p in document.paragraphs]
-        self.posted = self.minutes.posted or self.minutes.adjustment.date
+        self.posted = anslag_dates(self.minutes).posted
         appendix = 0
         self.appendices: dict[tuple[int, int], int] = {}
         for paragraph in document.paragraphs:
@@ -480,7 +487,7 @@ class _Minutes:
         )
 
     def anslag(self) -> dict[str, Any]:
-        dates = posting.posting_dates(self.posted)
+        dates = anslag_dates(self.minutes)
         return {
             "rubrik": ANSLAG_HEADING,
             "text": ANSLAG_TEXT,
@@ -820,6 +827,7 @@ __all__ = [
     "UNPUBLISHED_TITLE",
     "adjusters_decision",
     "agenda_decision",
+    "anslag_dates",
     "ballot_context",
     "ballot_result",
     "disqualification_sentence",

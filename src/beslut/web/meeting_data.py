@@ -284,6 +284,9 @@ def disclosure_fields(item: dict[str, Any], form: Mapping[str, str]) -> dict[str
 
 
 ACTIONS = ("upp", "ned", "bort", "ny", "offentlighet")
+CREATE_MINUTES = "protokoll"
+"""The meeting page's "Skapa protokoll" (handled by ``minutes_data.create_minutes``, not by
+:func:`apply_action`: it writes a new file, not the meeting file)."""
 
 
 def apply_action(data: Mapping[str, Any], action: str, form: Mapping[str, str]) -> dict[str, Any]:
@@ -526,6 +529,7 @@ def built(root: Path, workspace: Workspace, rel: str) -> Built:
 __all__ = [
     "ACTIONS",
     "COMMON_GROUNDS",
+    "CREATE_MINUTES",
     "KIND_LABELS",
     "PAPERS_LABELS",
     "TOPIC_KINDS",

@@ -6,6 +6,8 @@
   button (add, move up/down, remove, secrecy and publication) is a small form that saves the
   meeting file at once through ``files.save_meeting`` (round-trip, comments kept, version
   checked: a newer file gives a 409 page with both versions).
+  Its Protokoll section (``minutes_data``) shows the protokoll; "Skapa protokoll" (action
+  ``protokoll``) writes one with ``api.new_minutes``.
 * ``/mote/sok-arenden`` finds cases of an organ by diarienummer or title (JSON).
 * ``POST /mote/bygg/{rel}`` starts a build; ``/mote/bygg-status/{id}`` streams its progress.
 * ``/mote/fil/{path}`` serves a built PDF (or the kallelse .docx) from inside output/ only.
@@ -37,6 +39,7 @@ from beslut.errors import UserError
 from beslut.load.paths import default_out_dir
 from beslut.model.models import MEETING_TYPE, ItemKind, Meeting
 from beslut.web import meeting_data as md
+from beslut.web import minutes_data
 from beslut.web.files import Conflict, NotReadable, plain, read_meeting, save_meeting
 from beslut.web.meeting_build import BuildRunning, Builds, sse
 from beslut.web.meeting_fields import field_forms
@@ -286,6 +289,8 @@ def _page_context(root: Path, snapshot: Snapshot, rel: str) -> dict[str, Any]:
         "view": view,
         "withheld": md.withheld_items(view) if view is not None else [],
         "built": md.built(root, snapshot.workspace, rel),
+        "minutes": minutes_data.minutes_view(root, snapshot.workspace, snapshot.diagnostics, rel),
+        "minutes_error": "",
         "grounds": md.grounds(snapshot.workspace, data),
         "kinds": md.KIND_LABELS,
         "topic_kinds": md.TOPIC_KINDS,
@@ -361,6 +366,8 @@ async def meeting_action(request: Request) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     action = form.get("action", "")
     version = form.get("version", "")
+    if action == md.CREATE_MINUTES:
+        return await _create_minutes(request, root, rel)
 
     def save() -> str:
         source = read_meeting(root, rel)
@@ -392,6 +399,33 @@ async def meeting_action(request: Request) -> Response:
     focus = md.moved_to(action, form, count)
     anchor = f"#punkt-{focus}" if focus is not None and focus >= 0 else "#punkter"
     return RedirectResponse(f"/mote/{quote(rel)}?sparat={quote(action)}{anchor}", status_code=303)
+
+
+async def _create_minutes(request: Request, root: Path, rel: str) -> Response:
+    """ "Skapa protokoll": write content/protokoll/<möte>.yaml with ``api.new_minutes``; a
+    refusal (the meeting file has errors, the protokoll exists) is shown in the section."""
+    _created, refused = await run_in_threadpool(minutes_data.create_minutes, root, rel)
+    if not refused:
+        return RedirectResponse(
+            f"/mote/{quote(rel)}?sparat={md.CREATE_MINUTES}#protokoll", status_code=303
+        )
+    snapshot = await _snapshot(request)
+    try:
+        context = await run_in_threadpool(_page_context, root, snapshot, rel)
+    except (NotReadable, PathRefused):
+        return _render(request, "meeting_missing.html", {"message": refused}, status=400)
+    context.update(
+        {
+            "saved": "",
+            "error": "",
+            "minutes_error": refused,
+            "job": "",
+            "finished": None,
+            "finished_lines": [],
+            "form": {},
+        }
+    )
+    return _render(request, "meeting.html", context, status=400)
 
 
 # ----------------------------------------------------------------------------------------------
