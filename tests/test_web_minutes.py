@@ -211,7 +211,10 @@ def test_skapa_protokoll_creates_the_file_once_and_never_overwrites_it(ws: Path)
     assert target.read_bytes() == edited
     error = _section(again.text)
     assert 'id="protokollfel"' in error and "Protokollet skapades inte." in error
-    assert "finns redan; ett sammanträde har ett protokoll." in error
+    assert (
+        f"Filen {target.relative_to(ws).as_posix()} finns redan; ett sammanträde har ett "
+        "protokoll." in error
+    )
 
 
 def test_skapa_protokoll_for_a_meeting_file_with_errors_shows_where(ws: Path) -> None:

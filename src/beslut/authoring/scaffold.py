@@ -300,7 +300,11 @@ def new_minutes(root: Path, meeting_file: Path) -> Path:
         raise ScaffoldError(f"mötesfilen har fel; rätta dem först:\n{lines}")
     target = root / CONTENT_DIR / MINUTES_DIR / f"{path.stem}.yaml"
     if target.exists():
-        raise ScaffoldError(f"Filen {target} finns redan; ett sammanträde har ett protokoll.")
+        shown = target.relative_to(root).as_posix()
+        raise ScaffoldError(
+            f"Filen {shown} finns redan; ett sammanträde har ett protokoll. Öppna den och skriv "
+            "i den i stället."
+        )
     note = " ".join(item.note or "" for item in meeting.items if item.kind is ItemKind.JUSTERARE)
     chair = person_key(meeting.chair.name)
     named = [
