@@ -285,6 +285,11 @@ _MEETING_LINE = re.compile(r"^typ:[ \t]*[\"']?sammanträde[\"']?[ \t]*(?:#.*)?$"
 _MINUTES_LINE = re.compile(r"^typ:[ \t]*[\"']?protokoll[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
+def is_minutes_text(text: str) -> bool:
+    """Read leniently from a file that may not load: is it a protokoll (``typ: protokoll``)."""
+    return _MINUTES_LINE.search(text) is not None
+
+
 def sniff(text: str) -> tuple[bool, str | None]:
     """Read leniently from a file that may not load: is it a meeting, and its diarienummer."""
     if _MEETING_LINE.search(text):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from beslut.diagnostics import Diagnostic, Level
-from beslut.validate.workspace import Workspace, case_files, sniff
+from beslut.validate.workspace import Workspace, case_files, is_minutes_text, sniff
 
 WATCHED = ("content", "templates")
 
@@ -96,7 +96,9 @@ class WorkspaceState:
         workspace = api.load_workspace(self.root)
         diagnostics = tuple(api.check_loaded(workspace))
         by_rel = {c.rel: c for c in workspace.cases}
+        # meetings and protokoll are not cases: they have their own pages
         meetings = {m.source.rel for m in workspace.meetings}
+        meetings |= {m.rel for m in workspace.minutes}
         rows = []
         for path in case_files(self.root):
             rel = path.relative_to(self.root).as_posix()
@@ -111,7 +113,7 @@ class WorkspaceState:
                 except OSError:
                     head = ""
                 is_meeting, diary_number = sniff(head)
-                if is_meeting:
+                if is_meeting or is_minutes_text(head):
                     continue
             mine = [d for d in diagnostics if d.path == rel]
             errors = sum(d.level == Level.ERROR for d in mine)
