@@ -201,6 +201,22 @@ def notes_doubled_only_by_their_own_paragraph(pdf: Path) -> bool:
     return bool(doubles) and all("/Note/" in p.path for p in doubles)
 
 
+def repeated_lines_are_headings(found: Found) -> bool:
+    """True when every line outloud took for a running header is the text of a heading
+    element (/H1–/H6) of the file: a sub-heading such as "Beslut" that each § of a protokoll
+    has, which happens to start three pages at the same height."""
+    from outloud.rules._common import element_text
+
+    document = _outloud(found.file)
+    headings = {
+        " ".join(element_text(document, h).split())
+        for level in range(1, 7)
+        for h in document.elements_of(f"H{level}")
+    }
+    lines = [line.strip() for line in found.evidence.split("; ") if line.strip()]
+    return bool(lines) and all(line in headings for line in lines)
+
+
 def in_bottom_margin(found: Found, limit: float = 100.0) -> bool:
     """True when every box of an outloud finding lies in the lowest ``limit`` points."""
     boxes = found.data.get("boxes") or []
@@ -280,6 +296,14 @@ ENTRIES: tuple[Entry, ...] = (
                 for e in f.evidence.split("; ")
             )
         ),
+    ),
+    Entry(
+        ("outloud PAG-001",),
+        FALSE_POSITIVE,
+        "the repeated line is a heading of the document (each § of a protokoll has a "
+        "sub-heading Beslut), tagged as a heading, not a running header; the pages' real "
+        "headers and footers are artifacts (ISO 14289-1 §7.8)",
+        lambda f, _content: repeated_lines_are_headings(f),
     ),
     Entry(
         ("outloud NOTE-003",),

@@ -1272,8 +1272,9 @@ PROTOKOLL_FOOTER_DISTANCE_CM = 0.8
 def _protokoll_styles() -> list[_Style]:
     """The styles only the protokoll and the protokollsutdrag use."""
     return [
-        # "§ 47 Rubrik": a Heading 1 (PDF /H1 and a bookmark), a rule above it between the
-        # paragrafer, kept with its next line so no heading ends a page.
+        # "§ 47 Rubrik": a Heading 1 (PDF /H1 and a bookmark), kept with its next line so no
+        # heading ends a page. Space above it, not a rule: LibreOffice paints a paragraph
+        # border outside the paragraph's tagged content (untagged paths, outloud TAG-001).
         _Style(
             "Paragrafrubrik",
             PARAGRAPH_HEADING_STYLE,
@@ -1283,8 +1284,7 @@ def _protokoll_styles() -> list[_Style]:
             ppr=_ppr(
                 keep_next=True,
                 keep_lines=True,
-                border_top=True,
-                before=360,
+                before=480,
                 after=60,
                 line=240,
                 outline=0,
@@ -1571,7 +1571,9 @@ def _anslag_table() -> Any:
         )
         + "</w:tr>"
     )
-    return _table_xml(widths, rows, borders=_borders("single", "nil"), margins=margins)
+    # No ruling: a bordered grid tagged /Div is a "table without /Table" to checkers
+    # (outloud TBL-014), and a /Table would need header cells it does not have.
+    return _table_xml(widths, rows, borders=_NO_BORDERS, margins=margins)
 
 
 def _vote_table() -> Any:
