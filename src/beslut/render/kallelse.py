@@ -141,7 +141,23 @@ def render_kallelse(
     """Render the kallelse to .docx bytes; raise RenderError with a Swedish message.
 
     With ``profile``, the letterhead's logo of the meeting's organ is placed in the header."""
-    path = root / TEMPLATES_DIR / f"{KALLELSE}.docx"
+    return render_meeting_template(root, KALLELSE, context, title, profile, "kallelsen")
+
+
+def render_meeting_template(
+    root: Path,
+    template: str,
+    context: dict[str, Any],
+    title: str,
+    profile: Profile | None,
+    what: str,
+) -> bytes:
+    """Render one of a meeting's templates (kallelse, protokoll, protokollsutdrag) to .docx
+    bytes; ``what`` names the document in messages ("kallelsen", "protokollet" …).
+
+    With ``profile``, the letterhead's logo of the meeting's organ is placed in the header.
+    Raises RenderError with a Swedish message."""
+    path = root / TEMPLATES_DIR / f"{template}.docx"
     rel = f"{TEMPLATES_DIR}/{path.name}"
     if not path.is_file():
         raise RenderError(f"Mallen {rel} saknas. Bygg mallarna med ”beslut mallar --bygg”.")
@@ -155,13 +171,11 @@ def render_kallelse(
                 "sidhuvud": {**context["sidhuvud"], "logotyp": logo_image(tpl, root, head)},
             }
         except ImageProblem as exc:
-            raise RenderError(
-                f"Logotypen i kallelsens brevhuvud kan inte användas: {exc}"
-            ) from None
+            raise RenderError(f"Logotypen i {what}s brevhuvud kan inte användas: {exc}") from None
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except (jinja2.TemplateError, ValueError, TypeError) as exc:
-        raise RenderError(template_error_message(path, rel, exc, "kallelsen")) from None
+        raise RenderError(template_error_message(path, rel, exc, what)) from None
     props = tpl.docx.core_properties
     props.title = title
     props.language = "sv-SE"

@@ -16,13 +16,10 @@ nothing else of it reaches the public context.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from beslut.disclosure import WithheldReason, item_title, notice_text, secrecy_marking
 from beslut.model import formatting, posting
@@ -51,16 +48,12 @@ from beslut.model.models import (
 from beslut.model.outline import normal_heading
 from beslut.render.case import (
     ProposalPart,
-    RenderError,
-    refuse_zip_bomb,
     render_proposal,
-    template_error_message,
 )
-from beslut.render.images import ImageProblem
-from beslut.render.letterhead import header_context, logo_image, organisation_context
-from beslut.render.templating import Template, environment
+from beslut.render.kallelse import render_meeting_template
+from beslut.render.letterhead import header_context, organisation_context
 from beslut.validate.minutes import MinutesDocument
-from beslut.validate.workspace import TEMPLATES_DIR, Workspace
+from beslut.validate.workspace import Workspace
 
 MINUTES_TEMPLATE = "protokoll"
 """The protokoll's template and output name (``templates/protokoll.docx``)."""
@@ -782,33 +775,8 @@ def render_minutes(
 ) -> bytes:
     """Render a protokoll (``template`` = "protokoll") or an utdrag ("protokollsutdrag") to
     .docx bytes; raise RenderError with a Swedish message."""
-    path = root / TEMPLATES_DIR / f"{template}.docx"
-    rel = f"{TEMPLATES_DIR}/{path.name}"
-    if not path.is_file():
-        raise RenderError(f"Mallen {rel} saknas. Bygg mallarna med ”beslut mallar --bygg”.")
-    refuse_zip_bomb(path, rel, "")
-    tpl = Template(str(path))
     what = "protokollet" if template == MINUTES_TEMPLATE else "protokollsutdraget"
-    if profile is not None and "sidhuvud" in context:
-        head = letterhead(profile, context["möte"]["instans"], None)
-        try:
-            context = {
-                **context,
-                "sidhuvud": {**context["sidhuvud"], "logotyp": logo_image(tpl, root, head)},
-            }
-        except ImageProblem as exc:
-            raise RenderError(f"Logotypen i {what}s brevhuvud kan inte användas: {exc}") from None
-    try:
-        tpl.render(context, jinja_env=environment(), autoescape=True)
-    except (jinja2.TemplateError, ValueError, TypeError) as exc:
-        raise RenderError(template_error_message(path, rel, exc, what)) from None
-    props = tpl.docx.core_properties
-    props.title = title
-    props.language = "sv-SE"
-    props.author = context["möte"]["sekreterare"]
-    buffer = io.BytesIO()
-    tpl.docx.save(buffer)
-    return buffer.getvalue()
+    return render_meeting_template(root, template, context, title, profile, what)
 
 
 def _in_sentence(title: str) -> str:

@@ -1162,9 +1162,16 @@ def _proposal(writer: _Writer) -> None:
     writer.tag("if förslag.rubrik")
     writer.p("Heading1", "{{ förslag.rubrik }}")
     writer.tag("endif")
-    writer.tag("for block in förslag.block")
+    _decision_blocks(writer, "förslag.block", "Heading2")
+
+
+def _decision_blocks(writer: _Writer, blocks: str, heading_style: str) -> None:
+    """Each block of a förslag or beslut (``blocks``: its context path) with its heading,
+    lead-in and points: "att" / "1." / "att 1" + tab + text, or an unnumbered sentence, each
+    with its list. The case paper and the protokoll write decisions the same way."""
+    writer.tag(f"for block in {blocks}")
     writer.tag("if block.rubrik")
-    writer.p("Heading2", "{{ block.rubrik }}")
+    writer.p(heading_style, "{{ block.rubrik }}")
     writer.tag("endif")
     writer.tag("if block.inledning")
     writer.p("Beslutsinledning", "{{ block.inledning }}")
@@ -1672,26 +1679,7 @@ def _paragraf(writer: _Writer, *, rule: bool = True) -> None:
     writer.tag("endif")
     writer.tag("if paragraf.beslut.block")
     writer.p(PARAGRAPH_PART_STYLE, "{{ paragraf.beslut.rubrik }}")
-    writer.tag("for block in paragraf.beslut.block")
-    writer.tag("if block.rubrik")
-    writer.p("Heading3", "{{ block.rubrik }}")
-    writer.tag("endif")
-    writer.tag("if block.inledning")
-    writer.p("Beslutsinledning", "{{ block.inledning }}")
-    writer.tag("endif")
-    writer.tag("for punkt in block.punkter")
-    writer.tag("if punkt.etikett")
-    writer.raw(
-        "Beslutspunkt", _run("{{ punkt.etikett }}") + _run("{{ punkt.text }}", tab_before=True)
-    )
-    writer.tag("else")
-    writer.p("Beslutsmening", "{{ punkt.text }}")
-    writer.tag("endif")
-    writer.tag("for rad in punkt.lista")
-    writer.p("Beslutslista", "{{ rad }}")
-    writer.tag("endfor")
-    writer.tag("endfor")
-    writer.tag("endfor")
+    _decision_blocks(writer, "paragraf.beslut.block", "Heading3")
     writer.tag("endif")
     for key, one, many in (
         ("reservationer", "Reservation", "Reservationer"),
