@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from beslut.checks.catalogue import RULES
 from beslut.checks.prose import Block
 from beslut.diagnostics import Diagnostic, Fix
 from beslut.model.decisions import normalise_point
-from beslut.model.models import DecisionStyle, Punctuation
+from beslut.model.models import DecisionSettings, DecisionStyle, Proposal, Punctuation
 from beslut.validate.findings_cache import decode_findings, encode_findings
 from beslut.validate.workspace import PLACEHOLDER
 
@@ -144,12 +145,26 @@ def _case_findings(context: Context, case: CaseDocument) -> list[Diagnostic]:
     return list(_case_points(context, case))
 
 
-def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
-    settings = context.profile.decision_for(case.case.doc_type)
-    proposal = case.case.proposal
-    document = context.case_document(case)
-    blocks = {b.path: b for b in document.field_blocks}
-    organ = context.profile.organ(case.case.organ)
+@dataclass(frozen=True)
+class PointToCheck:
+    """One decision point of a förslag (or a protokoll's changed beslut) with what the rules
+    need: its number through all blocks, its key path under the förslag, and the style,
+    preset text and possible subjects that apply to it."""
+
+    number: int
+    path: tuple[str | int, ...]
+    """("block", i, "beslutspunkter", j) or ("beslutspunkter", j), under the förslag's key."""
+    text: str
+    style: DecisionStyle
+    preset: str
+    subjects: list[str]
+
+
+def points_to_check(
+    proposal: Proposal, settings: DecisionSettings, organ: str | None
+) -> Iterator[PointToCheck]:
+    """Every point of ``proposal`` that is no scaffold placeholder, with its style resolved
+    (block, else proposal, else ``settings``) and the organ's name last among the subjects."""
     number = 0
     for where, block in proposal.parts():
         style = block.style or proposal.style or settings.style
@@ -161,20 +176,29 @@ def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
         preset = preset_text(style, punctuation, own=own)
         subjects = [n for n in (block.decider, proposal.decider) if n]
         if organ is not None:
-            subjects.append(organ.name)
+            subjects.append(organ)
         for index, point in enumerate(block.points):
             number += 1
-            raw = point.text
-            if PLACEHOLDER in raw:
+            if PLACEHOLDER in point.text:
                 continue  # still the scaffold's text; reported as a placeholder
-            path: tuple[str | int, ...] = ("förslag", *where, "beslutspunkter", index)
-            if isinstance(_value(document.source.data, path), dict):
-                path = (*path, "punkt")
-            line, column = document.at(path)
-            for code, message, fix in point_findings(
-                number, raw, style, preset, subjects, blocks.get(path)
-            ):
-                yield RULES[code].at(case.rel, line, column, message, fix)
+            path = (*where, "beslutspunkter", index)
+            yield PointToCheck(number, path, point.text, style, preset, subjects)
+
+
+def _case_points(context: Context, case: CaseDocument) -> Iterator[Diagnostic]:
+    document = context.case_document(case)
+    blocks = {b.path: b for b in document.field_blocks}
+    organ = context.profile.organ(case.case.organ)
+    settings = context.profile.decision_for(case.case.doc_type)
+    for point in points_to_check(case.case.proposal, settings, organ.name if organ else None):
+        path: tuple[str | int, ...] = ("förslag", *point.path)
+        if isinstance(_value(document.source.data, path), dict):
+            path = (*path, "punkt")
+        line, column = document.at(path)
+        for code, message, fix in point_findings(
+            point.number, point.text, point.style, point.preset, point.subjects, blocks.get(path)
+        ):
+            yield RULES[code].at(case.rel, line, column, message, fix)
 
 
 def _value(data: object, path: tuple[str | int, ...]) -> object:

@@ -1006,10 +1006,8 @@ def _fill_header(
     writer.raw("Header", "", ppr='<w:spacing w:after="160" w:line="20" w:lineRule="exact"/>')
 
 
-def _fill_address_footer(footer: Any) -> None:
+def _address_lines(writer: _Writer) -> None:
     """The address lines in two columns: first half left, second half right."""
-    footer.is_linked_to_previous = False
-    writer = _Writer(footer._element)
     writer.tag("set halva = (organisation.adressrader|length + 1) // 2")
     writer.tag("for rad in organisation.adressrader[:halva]")
     writer.raw(
@@ -1022,6 +1020,13 @@ def _fill_address_footer(footer: Any) -> None:
         ),
     )
     writer.tag("endfor")
+
+
+def _fill_address_footer(footer: Any) -> None:
+    """The address lines in two columns: first half left, second half right."""
+    footer.is_linked_to_previous = False
+    writer = _Writer(footer._element)
+    _address_lines(writer)
     # A footer must contain a paragraph even when there are no address lines: a one-point one.
     writer.raw("Footer", "", ppr='<w:spacing w:after="0" w:line="20" w:lineRule="exact"/>')
 
@@ -1777,18 +1782,7 @@ def _fill_protokoll_footer(footer: Any, *, address: bool) -> None:
         writer.raw("Footer", "", ppr='<w:spacing w:after="0" w:line="20" w:lineRule="exact"/>')
         return
     writer.raw("Footer", "", ppr='<w:spacing w:after="60" w:line="20" w:lineRule="exact"/>')
-    writer.tag("set halva = (organisation.adressrader|length + 1) // 2")
-    writer.tag("for rad in organisation.adressrader[:halva]")
-    writer.raw(
-        "Footer",
-        _run("{{ rad }}")
-        + _run(
-            "{% if loop.index0 + halva < organisation.adressrader|length %}"
-            "{{ organisation.adressrader[loop.index0 + halva] }}{% endif %}",
-            tab_before=True,
-        ),
-    )
-    writer.tag("endfor")
+    _address_lines(writer)
     writer.raw("Footer", "", ppr='<w:spacing w:after="0" w:line="20" w:lineRule="exact"/>')
 
 

@@ -545,55 +545,33 @@ class MinutesRules(_Findings):
             return
         # Imported here: the checks import the validate stage, which imports this module.
         from beslut.checks.catalogue import RULES
-        from beslut.checks.proposal import point_findings, preset_text
-        from beslut.validate.workspace import PLACEHOLDER
+        from beslut.checks.proposal import point_findings, points_to_check
 
         organ = self.profile.organ(self.meeting.organ)
         for paragraph in self.resolved:
             entry = paragraph.entry
             if entry is None or entry.decision is None or paragraph.entry_index is None:
                 continue
-            decision = entry.decision
             settings = (
                 self.profile.decision_for(paragraph.case.doc_type)
                 if paragraph.case is not None
                 else self.profile.decision
             )
-            number = 0
-            for where, block in decision.parts():
-                style = block.style or decision.style or settings.style
-                punctuation = block.punctuation or decision.punctuation or settings.punctuation
-                own = any(
-                    v is not None
-                    for v in (block.style, block.punctuation, decision.style, decision.punctuation)
-                )
-                preset = preset_text(style, punctuation, own=own)
-                subjects = [n for n in (block.decider, decision.decider) if n]
-                if organ is not None:
-                    subjects.append(organ.name)
-                for index, point in enumerate(block.points):
-                    number += 1
-                    if PLACEHOLDER in point.text:
-                        continue
-                    path: PathKey = (
-                        "paragrafer",
-                        paragraph.entry_index,
-                        "beslut",
-                        *where,
-                        "beslutspunkter",
-                        index,
-                    )
-                    if (*path, "punkt") in self.source.positions.entries:
-                        path = (*path, "punkt")
-                    line, column = self.at(path)
-                    for code, message, _fix in point_findings(
-                        number, point.text, style, preset, subjects, None
-                    ):
-                        self.found.append(
-                            RULES[code].at(
-                                self.source.rel, line, column, f"§ {paragraph.number}: {message}"
-                            )
+            for point in points_to_check(
+                entry.decision, settings, organ.name if organ is not None else None
+            ):
+                path: PathKey = ("paragrafer", paragraph.entry_index, "beslut", *point.path)
+                if (*path, "punkt") in self.source.positions.entries:
+                    path = (*path, "punkt")
+                line, column = self.at(path)
+                for code, message, _fix in point_findings(
+                    point.number, point.text, point.style, point.preset, point.subjects, None
+                ):
+                    self.found.append(
+                        RULES[code].at(
+                            self.source.rel, line, column, f"§ {paragraph.number}: {message}"
                         )
+                    )
 
 
 def _overlap(first: frozenset[int] | None, second: frozenset[int] | None) -> frozenset[int] | None:
