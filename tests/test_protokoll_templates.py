@@ -738,12 +738,17 @@ def test_protokoll_pdf_text_footer_and_tags(pdfs: Pdfs) -> None:
         "Lisa Sjöberg (S) ersätter Jonas Ek (SD)",
         "Justeringens plats och tid",
         "Paragrafer §§ 41–44",
+    ):
+        assert text in first, text
+    # the anslagsbevis on page 1 or 2 (swedish-conventions.md §4.5)
+    first_two = flat(" ".join(pages[:2]))
+    for text in (
         "ANSLAG/BEVIS",
         "Datum för anslags uppsättande 2022-06-22",
         "Datum för anslags nedtagande 2022-07-14",
         "Förvaringsplats för protokollet Regionkansliet",
     ):
-        assert text in first, text
+        assert text in first_two, text
     for number, page in enumerate(pages, start=1):
         text = flat(page)
         assert "Justerandes signatur" in text and "Utdragsbestyrkande" in text, number
@@ -778,8 +783,10 @@ def test_protokoll_pdfs_pass_the_audit_and_the_layout_check(pdfs: Pdfs) -> None:
     assert len(pages) >= 8
     for number, page in enumerate(pages, start=1):
         assert "Justerandes signatur" in page, number
-    # four vote tables; one split over two pages repeats its header row there
-    assert sum(flat(page).count("Ledamot Ja Nej Avstår") for page in pages) > 4
+    # four vote tables, each with its header row (that a split table repeats it on the next
+    # page is the docx mark w:tblHeader, checked in test_vote_table_*; whether one splits in
+    # this PDF depends on the page geometry)
+    assert sum(flat(page).count("Ledamot Ja Nej Avstår") for page in pages) >= 4
 
 
 @pytest.mark.libreoffice

@@ -542,3 +542,20 @@ def test_a_forced_build_drops_a_signature_it_does_not_keep(
     assert any(note.startswith(f"Den signerade filen {new} togs bort") for note in report.notes)
     assert not (workspace / "output" / new).exists()
     assert new not in _manifest(workspace)
+
+
+@pytest.mark.libreoffice
+def test_signing_works_inside_a_running_event_loop(
+    workspace: Path, certificates: Certificates
+) -> None:
+    """pyHanko's sync API calls asyncio.run; an ASGI app or Playwright in the same process
+    runs a loop already (CI found this when the web tests signed after a browser test)."""
+    import asyncio
+
+    data = (workspace / "output" / CASE_PDF).read_bytes()
+
+    async def inside() -> bytes:
+        return sign_pdf(data, pkcs12=certificates.p12, passphrase=PASSPHRASE.encode())
+
+    signed_data = asyncio.run(inside())
+    assert signed_data.startswith(data) and len(signed_data) > len(data)

@@ -23,13 +23,18 @@ pyHanko is imported inside the functions: ``import beslut.signing`` costs nothin
 
 from __future__ import annotations
 
+import asyncio
 import io
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from beslut.errors import UserError
+
+T = TypeVar("T")
 
 FIELD_NAME = "Signatur"
 """Name of the signature field; a number is added when the name is taken."""
@@ -89,12 +94,26 @@ def sign_pdf(
             reason=reason or None,
             location=location or None,
         )
-        output = signers.PdfSigner(meta, signer=simple).sign_pdf(writer)
+        signer = signers.PdfSigner(meta, signer=simple)
+        output = _outside_event_loop(lambda: signer.sign_pdf(writer))
     except SigningError:
         raise
     except Exception as exc:  # pyHanko's errors: a PDF it cannot extend or sign
         raise SigningError(f"{label} kunde inte signeras: {exc}") from None
     return bytes(output.getbuffer())
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` here, or in a thread of its own when this thread runs an asyncio loop.
+
+    pyHanko's synchronous API calls ``asyncio.run``, which refuses to run inside a running
+    loop (an ASGI app such as ``beslut serve``, or Playwright's sync API in the same process)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beslut-signera") as pool:
+        return pool.submit(work).result()
 
 
 def _load_signer(where: Path, passphrase: bytes | None) -> Any:

@@ -1276,8 +1276,13 @@ FOOTER_BOX_HEIGHT = _tw(0.9)  # room to sign in
 # page). A footer taller than its room grows into the text area after LibreOffice has placed
 # the page's last lines, and a "Beslut" heading kept with its points was then left alone at the
 # bottom of a page (the layout check's ensam-rubrik, found in the public protokoll); 3.5 cm
-# holds the footer.
-PROTOKOLL_MARGIN_BOTTOM_CM = 3.5
+# holds the footer. With 3.5 cm and no rule above the § headings, LibreOffice 7.4 still left
+# "Beslut" alone at the bottom of page 3 of the public protokoll although the footer fitted
+# (measured: body ends at 743 pt, footer starts at 779 pt) and with keepNext set directly on
+# the paragraph: its keep-with-next is not honoured there. 4.0 cm gives the example a layout
+# without it; tests/test_layout.py checks every produced PDF, so a new case of it is caught,
+# but it is geometry, not a guarantee (noted in the issue 16 closing note).
+PROTOKOLL_MARGIN_BOTTOM_CM = 4.0
 PROTOKOLL_FOOTER_DISTANCE_CM = 0.8
 
 
