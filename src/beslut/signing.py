@@ -112,7 +112,7 @@ def _outside_event_loop(work: Callable[[], T]) -> T:
         asyncio.get_running_loop()
     except RuntimeError:
         return work()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beslut-signera") as pool:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="signera") as pool:
         return pool.submit(work).result()
 
 
