@@ -628,3 +628,46 @@ def test_a_meeting_without_ledamoter_cannot_have_a_protokoll(root: Path) -> None
             "mötesfilen, en per rad, t.ex. ”- Anna Andersson (S), ordförande”.",
         )
     ]
+
+
+def test_an_added_item_after_an_item_not_on_the_agenda(root: Path) -> None:
+    text = _edit(
+        EXAMPLE,
+        (
+            "paragrafer:\n",
+            "paragrafer:\n  - tillagt: ja\n    efter: 99\n    rubrik: Fråga om sommaren\n"
+            "    beslut:\n      beslutspunkter:\n"
+            "        - Hälso- och sjukvårdsnämnden tar emot frågan\n",
+        ),
+    )
+    line, column, level, message = _one(root, text, "protokoll-okänt-ärende")
+    assert (line, column, level) == (*_at(text, "efter: 99"), Level.ERROR)
+    assert message == (
+        "Det finns inget ärende 99 på föredragningslistan i content/möten/2022-06-14-hsn.yaml "
+        "(ärende 1–16), så det tillagda ärendet ”Fråga om sommaren” kan inte stå efter det. "
+        "Rätta numret, eller ta bort ”efter” så kommer ärendet före Övriga frågor."
+    )
+
+
+def test_a_protokoll_where_every_item_utgar(root: Path) -> None:
+    start = EXAMPLE.index("paragrafer:")
+    text = (
+        EXAMPLE[:start]
+        + "paragrafer:\n"
+        + "".join(f"  - ärende: {n}\n    utgår: ja\n" for n in range(1, 17))
+    )
+    line, column, level, message = _one(root, text, "protokoll-inga-paragrafer")
+    assert (line, column, level) == (*_at(text, "paragrafer:"), Level.ERROR)
+    assert message == (
+        "Protokollet har inga paragrafer: varje ärende på föredragningslistan är markerat "
+        "”utgår”. Ta bort ”utgår: ja” från de ärenden som behandlades."
+    )
+
+
+def test_a_first_paragraph_number_out_of_range(root: Path) -> None:
+    text = _edit(EXAMPLE, ("första_paragraf: 41", "första_paragraf: 99999999999999999999"))
+    line, column, level, message = _one(root, text, "ogiltigt-värde")
+    assert (line, column, level) == (_at(text, "första_paragraf")[0], 18, Level.ERROR)
+    assert message == "”första_paragraf” ska vara högst 99999, inte ”99999999999999999999”."
+    text = _edit(EXAMPLE, ("första_paragraf: 41", "första_paragraf: 0"))
+    assert _one(root, text, "ogiltigt-värde")[3] == "”första_paragraf” ska vara minst 1, inte ”0”."

@@ -324,6 +324,7 @@ class Minutes(Frozen):
         None,
         alias="första_paragraf",
         ge=1,
+        le=99999,
         description="Numret på protokollets första paragraf. Utelämnas normalt: numret följer "
         "instansens förra protokoll samma år, eller profilens första_paragraf för instansen.",
     )

@@ -295,6 +295,7 @@ class Organ(Frozen):
         1,
         alias="första_paragraf",
         ge=1,
+        le=99999,
         description="Paragrafnumret i instansens första protokoll för året när arbetsytan inte "
         "har något tidigare protokoll samma år (standard 1); därefter fortsätter numren.",
     )

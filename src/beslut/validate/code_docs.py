@@ -744,6 +744,14 @@ DOCS: dict[str, Doc] = {
         "Andersson (S), ordförande”, och ersättarna under ”ersättare:”.",
         _PR,
     ),
+    "protokoll-inga-paragrafer": Doc(
+        "Ett protokoll har minst en paragraf: varje ärende på föredragningslistan blir en, "
+        "utom de som är markerade ”utgår”. Ett protokoll där allt utgår är nästan alltid ett "
+        "skrivfel (t.ex. en kopierad rad).",
+        "paragrafer:\n  - ärende: 1\n    utgår: ja\n  - ärende: 2\n    utgår: ja   # … alla",
+        "Ta bort ”utgår: ja” från de ärenden som behandlades vid sammanträdet.",
+        _PR,
+    ),
     "protokoll-dubblett": Doc(
         "Två protokollfiler gäller samma sammanträde. Ett sammanträde har ett protokoll, och "
         "paragraferna skulle annars numreras två gånger.",

@@ -234,6 +234,13 @@ CODES: dict[str, Code] = {
             locked=True,
         ),
         Code(
+            "protokoll-inga-paragrafer",
+            _E,
+            _MINUTES,
+            "Varje ärende är markerat utgår: protokollet har inga paragrafer.",
+            locked=True,
+        ),
+        Code(
             "protokoll-dubblett",
             _E,
             _MINUTES,

@@ -279,7 +279,27 @@ class MinutesRules(_Findings):
 
     def _entries(self) -> None:
         seen: dict[int, int] = {}
+        if not self.resolved:
+            self._error(
+                ("paragrafer",) if self.minutes.paragraphs else ("sammanträde",),
+                "Protokollet har inga paragrafer: varje ärende på föredragningslistan är "
+                "markerat ”utgår”. Ta bort ”utgår: ja” från de ärenden som behandlades.",
+                "protokoll-inga-paragrafer",
+            )
         for index, entry in enumerate(self.minutes.paragraphs):
+            if (
+                entry.added
+                and entry.after is not None
+                and not (self.first_agenda <= entry.after <= self.last_agenda)
+            ):
+                self._error(
+                    ("paragrafer", index, "efter"),
+                    f"Det finns inget ärende {entry.after} på föredragningslistan i "
+                    f"{self.meeting_rel} (ärende {self.first_agenda}–{self.last_agenda}), så "
+                    f"det tillagda ärendet ”{entry.title}” kan inte stå efter det. Rätta "
+                    "numret, eller ta bort ”efter” så kommer ärendet före Övriga frågor.",
+                    "protokoll-okänt-ärende",
+                )
             if entry.item is None:
                 continue
             path: PathKey = ("paragrafer", index, "ärende")

@@ -158,7 +158,22 @@ def _message(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "value_error":
         reason = str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
         return f"”{key}”: {reason}.", "ogiltigt-värde"
-    return f"”{key}” är ogiltigt ({err['msg']}).", "ogiltigt-värde"
+    bounds = {
+        "greater_than_equal": "minst",
+        "greater_than": "större än",
+        "less_than_equal": "högst",
+        "less_than": "mindre än",
+    }
+    if kind in bounds:
+        limit = next(iter(ctx.values()), "")  # pydantic's ctx: {"ge": 1} and so on
+        return f"”{key}” ska vara {bounds[kind]} {limit}, inte ”{value}”.", "ogiltigt-värde"
+    if kind == "too_long":
+        return (
+            f"”{key}” har för många värden: högst {ctx.get('max_length')} är tillåtet.",
+            "ogiltigt-värde",
+        )
+    # pydantic's own text is English: never shown; the value and the key say enough
+    return f"”{key}” kan inte vara ”{value}”. Se ”beslut regel ogiltigt-värde”.", "ogiltigt-värde"
 
 
 def _in_data(loc: PathKey, data: Any) -> PathKey:
