@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 LATEST_POSTING_DAYS = 2
 """The anslag goes up at the latest on the second day after the justering (KL 8 kap. 12 §)."""
@@ -36,6 +38,10 @@ class PostingDates:
 
 @cache
 def _holidays(year: int) -> holidays.HolidayBase:
+    # Imported here: the package takes about 70 ms to import, and loading a workspace (every
+    # check and build) imports this module without needing a date computed.
+    import holidays
+
     # Sundays count as holidays in this table (include_sundays is its default for Sweden).
     return holidays.country_holidays("SE", years=year)
 
