@@ -1470,45 +1470,29 @@ def _first_page_table() -> Any:
         ),
         widths,
     )
-    rows += _field_row(
-        "Beslutande",
-        _value_lines(
+    # The lists: label, loop, one line per person (a label without people is left out).
+    lists = (
+        (
+            "Beslutande",
             "person in närvaro.beslutande",
             "{{ person.namn }}{% if person.roll %}, {{ person.roll }}{% endif %}"
             "{% if person.anmärkning %}{% if person.roll %},{% endif %} "
             "{{ person.anmärkning }}{% endif %}",
         ),
-        widths,
-        condition="närvaro.beslutande",
-    )
-    rows += _field_row(
-        "Tjänstgörande ersättare",
-        _value_lines(
+        (
+            "Tjänstgörande ersättare",
             "person in närvaro.tjänstgörande_ersättare",
             "{{ person.namn }} ersätter {{ person.ersätter }}"
             "{% if person.anmärkning %} {{ person.anmärkning }}{% endif %}",
         ),
-        widths,
-        condition="närvaro.tjänstgörande_ersättare",
+        ("Ej tjänstgörande ersättare", "namn in närvaro.ej_tjänstgörande_ersättare", "{{ namn }}"),
+        ("Övriga närvarande", "rad in närvaro.övriga", "{{ rad }}"),
+        ("Justerare", "namn in justering.justerare", "{{ namn }}"),
     )
-    rows += _field_row(
-        "Ej tjänstgörande ersättare",
-        _value_lines("namn in närvaro.ej_tjänstgörande_ersättare", "{{ namn }}"),
-        widths,
-        condition="närvaro.ej_tjänstgörande_ersättare",
-    )
-    rows += _field_row(
-        "Övriga närvarande",
-        _value_lines("rad in närvaro.övriga", "{{ rad }}"),
-        widths,
-        condition="närvaro.övriga",
-    )
-    rows += _field_row(
-        "Justerare",
-        _value_lines("namn in justering.justerare", "{{ namn }}"),
-        widths,
-        condition="justering.justerare",
-    )
+    for label, loop, line in lists:
+        rows += _field_row(
+            label, _value_lines(loop, line), widths, condition=loop.split(" in ", 1)[1]
+        )
     rows += _field_row(
         "Justeringens plats och tid",
         _pxml(FIELD_VALUE_STYLE, _run("{{ justering.plats_och_tid }}")),

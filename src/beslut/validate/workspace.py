@@ -311,7 +311,7 @@ def _remember_unloadable(
     except OSError:
         unreadable.append(rel)
         return
-    if _MEETING_LINE.search(text) or _MINUTES_LINE.search(text):
+    if _MEETING_LINE.search(text) or is_minutes_text(text):
         return
     match = _DIARY_NUMBER_LINE.search(text)
     if match is None:
