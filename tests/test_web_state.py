@@ -254,3 +254,13 @@ def test_the_disk_cache_notices_a_replaced_figure(root: Path) -> None:
     render_case._RENDER_CHECKS.clear()
     found = [d for d in check_templates(workspace) if d.code == "bild-fel"]
     assert [d.path for d in found] == [FIGURE_CASE]
+
+
+def test_a_protokoll_file_is_no_case_in_the_list_even_when_it_does_not_load(root: Path) -> None:
+    """The case list shows cases only; a protokoll has its meeting's page (also when broken)."""
+    minutes = root / "content/protokoll/2022-06-14-hsn.yaml"
+    rels = {row.rel for row in WorkspaceState(root).current().case_rows}
+    assert rels and not any(rel.startswith("content/protokoll/") for rel in rels)
+    minutes.write_text(minutes.read_text("utf-8") + "paragrafer: [\n", encoding="utf-8")
+    rels = {row.rel for row in WorkspaceState(root).current().case_rows}
+    assert rels and not any(rel.startswith("content/protokoll/") for rel in rels)
