@@ -59,6 +59,16 @@ def _key_title(name: str, field: FieldInfo | ComputedFieldInfo) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SLUG_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+
+
+def slug(text: str) -> str:
+    """Return ``text`` as a lower-case ASCII slug for ids and web addresses ("Övriga frågor" →
+    "ovriga-fragor")."""
+    folded = text.casefold().translate(_SLUG_FOLD)
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "x"
+
+
 class Frozen(BaseModel):
     """Base for all models: immutable, strict about keys, Swedish aliases.
 
@@ -1446,6 +1456,24 @@ class AgendaItem(Frozen):
         "ärende som går vidare till kommunfullmäktige.",
     )
 
+    supplement: dt.date | None = Field(
+        None,
+        alias="tillägg",
+        description="Datum för tilläggslistan, ÅÅÅÅ-MM-DD, när punkten lades till efter att "
+        "kallelsen skickats. Punkter med tillägg står sist i listan och får nästa nummer; de "
+        "står i tilläggslistan, inte i kallelsen.",
+    )
+
+    @property
+    def stable_id(self) -> str:
+        """The item's id in manifests and on the public website (unique per meeting only after
+        :meth:`Meeting.item_ids`): the diarienummer, else the kind and a slug of the title."""
+        if self.diary_number:
+            return self.diary_number
+        if self.title:
+            return f"{self.kind.value}-{slug(self.title)}"
+        return self.kind.value
+
     @property
     def has_case(self) -> bool:
         """Return True when the item presents a case file from the workspace."""
@@ -1498,3 +1526,28 @@ class Meeting(Frozen):
         alias="undantag",
         description="Innehållskontroller som inte gäller för filen, med skäl (regel och skäl).",
     )
+
+    @property
+    def sent_items(self) -> tuple[AgendaItem, ...]:
+        """The items of the kallelse as it was sent (those without ``tillägg``)."""
+        return tuple(i for i in self.items if i.supplement is None)
+
+    @property
+    def supplements(self) -> tuple[AgendaItem, ...]:
+        """The items added by a tilläggslista (``tillägg``), after the kallelse's items."""
+        return tuple(i for i in self.items if i.supplement is not None)
+
+    def as_sent(self) -> Meeting:
+        """Return the meeting as the kallelse was sent: without its supplement items."""
+        return self.model_copy(update={"items": self.sent_items})
+
+    def item_ids(self) -> tuple[str, ...]:
+        """Return each item's id, in order: :attr:`AgendaItem.stable_id`, with "-2", "-3"
+        appended to a repeated one (two "Information" items, say)."""
+        seen: dict[str, int] = {}
+        ids = []
+        for item in self.items:
+            base = item.stable_id
+            seen[base] = seen.get(base, 0) + 1
+            ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+        return tuple(ids)
