@@ -22,12 +22,13 @@ Trust rules, each enforced here:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -139,12 +140,18 @@ def build(
     force: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
+    as_sent: Collection[str] = (),
 ) -> BuildReport:
     """Build what changed in the workspace into ``out_dir`` (default ``<root>/output``).
 
     ``force`` rebuilds everything; ``strict`` treats every warning as an error (nothing with a
     warning is published). A ``converter`` passed in is reused and not closed (watch mode keeps
     LibreOffice warm that way); otherwise one is started and closed here.
+
+    ``as_sent`` names meeting files (``content/möten/….yaml``) to build as their kallelse was
+    sent (:meth:`Meeting.as_sent`: without supplement items, and without their protokoll). Such
+    a build is a side build (``beslut publicera --kallelsen-först``) into another folder than
+    the workspace's own: everything is built, and the build state is left alone.
     Raises :class:`beslut.errors.PublishError` when the output folder cannot be written.
     """
     started = time.perf_counter()
@@ -152,10 +159,13 @@ def build(
     out_dir = (out_dir or default_out_dir(root)).resolve()
     paths.check_out_dir(root, out_dir)
     wanted = sorted(set(formats))
+    if as_sent and out_dir == default_out_dir(root).resolve():
+        raise ValueError("a build with as_sent must go to another folder than output/")
     with output_lock(out_dir):
         run: _Run | None = None
         try:
             run = _Run(root, out_dir, wanted, converter, force, strict, progress or _silent)
+            run.as_sent = frozenset(as_sent)
             return run.execute(started)
         except OSError as exc:  # the workspace's cache cannot be written (full disk, …)
             raise PublishError(
@@ -221,6 +231,7 @@ class _Run:
         self.failed: set[str] = set()
         self.no_logo: set[str] = set()  # organs with an unusable logo, set by _plan_cases
         self.minutes_converted = 0  # protokoll documents converted (not reused) in this run
+        self.as_sent: frozenset[str] = frozenset()  # see build(): a side build, no state saved
 
     def close(self) -> None:
         if self.owned is not None:
@@ -248,7 +259,8 @@ class _Run:
 
     def execute(self, started: float) -> BuildReport:
         self.progress(READING, 0, 0)
-        previous, reason = (None, None) if self.force else state.load(self.root, __version__)
+        side = bool(self.as_sent)
+        previous, reason = (None, None) if self.force or side else state.load(self.root, __version__)
         if reason:
             self.notes.append(reason)
         if previous is not None and previous.out_dir != str(self.out_dir):
@@ -261,6 +273,8 @@ class _Run:
         self.digests.update({rel: s.sha256 for rel, s in stamps.items()})
         # 1–2. load and validate
         workspace = _load_workspace(self.root)
+        if side:
+            workspace = _as_sent(workspace, self.as_sent)
         self.diagnostics.extend(self._level(workspace.diagnostics))
         if workspace.profile is None:
             return self._report(started, [], {}, [], [])
@@ -782,6 +796,9 @@ class _Run:
             clean=not has_errors(self.diagnostics) and not self.messages,
             diagnostics=tuple(d.to_dict() for d in self.diagnostics),
         )
+        if self.as_sent:  # a side build: the workspace's build state stays as it is
+            publish(self.out_dir, placements, manifest, removals)
+            return outputs
         pending = state.write_pending(self.root, build_state)
         try:
             publish(
@@ -842,6 +859,23 @@ class _Run:
         for path in folder.iterdir():
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
+
+
+def _as_sent(workspace: Workspace, rels: frozenset[str]) -> Workspace:
+    """The workspace with the meetings ``rels`` as their kallelse was sent, without their
+    protokoll (supplement items stand last, so the sent items' attachments are a prefix)."""
+    meetings = tuple(
+        dataclasses.replace(
+            m,
+            meeting=m.meeting.as_sent(),
+            attachment_files=m.attachment_files[: len(m.meeting.sent_items)],
+        )
+        if m.rel in rels
+        else m
+        for m in workspace.meetings
+    )
+    minutes = tuple(d for d in workspace.minutes if d.meeting_rel not in rels)
+    return dataclasses.replace(workspace, meetings=meetings, minutes=minutes)
 
 
 def _live(workspace: Workspace) -> set[str]:

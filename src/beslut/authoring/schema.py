@@ -8,12 +8,14 @@ from pathlib import Path
 from beslut.atomic import write_text_atomic
 from beslut.model.minutes import Minutes
 from beslut.model.models import Case, Meeting, Profile
+from beslut.model.publication import Publication
 
 SCHEMA_DIR = "schemas"
 CASE_SCHEMA = "arende.schema.json"
 PROFILE_SCHEMA = "profil.schema.json"
 MEETING_SCHEMA = "mote.schema.json"
 MINUTES_SCHEMA = "protokoll.schema.json"
+PUBLICATION_SCHEMA = "publicering.schema.json"
 
 
 def schemas() -> dict[str, dict[str, object]]:
@@ -29,6 +31,10 @@ def schemas() -> dict[str, dict[str, object]]:
         schema = model.model_json_schema(by_alias=True, mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         result[name] = schema
+    # The export contract is JSON beslut writes (keys in English), read back by other apps.
+    schema = Publication.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    result[PUBLICATION_SCHEMA] = schema
     return result
 
 
