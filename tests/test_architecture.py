@@ -26,9 +26,12 @@ ALLOWED: dict[str, set[str]] = {
     "convert": FOUNDATION | {"model"},
     "assemble": FOUNDATION | {"model", "load", "validate", "disclosure", "render", "convert"},
     "signing": FOUNDATION,
-    "publish": FOUNDATION | {"load", "signing"},
+    "publish": FOUNDATION | {"load", "signing", "model"},
     "pipeline": FOUNDATION
     | {"model", "load", "validate", "render", "convert", "assemble", "publish"},
+    "versioning": FOUNDATION
+    | {"model", "load", "validate", "disclosure", "render", "convert", "assemble", "publish"}
+    | {"pipeline"},
     "service": FOUNDATION | {"fingerprint", "load", "convert", "pipeline"},
     "watch": FOUNDATION | {"load", "convert", "pipeline", "service"},
     "authoring": FOUNDATION | {"model", "load", "validate", "checks", "render"},
@@ -37,7 +40,7 @@ ALLOWED: dict[str, set[str]] = {
     | {"authoring"},
     "cli": FOUNDATION
     | {"api", "model", "load", "validate", "checks", "publish", "convert", "authoring"}
-    | {"service", "web"},
+    | {"service", "web", "versioning"},
     "web": FOUNDATION
     | {"api", "model", "load", "validate", "checks", "authoring", "service", "publish"}
     | {"pipeline", "render", "disclosure", "convert"},

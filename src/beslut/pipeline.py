@@ -232,6 +232,7 @@ class _Run:
         self.no_logo: set[str] = set()  # organs with an unusable logo, set by _plan_cases
         self.minutes_converted = 0  # protokoll documents converted (not reused) in this run
         self.as_sent: frozenset[str] = frozenset()  # see build(): a side build, no state saved
+        self.reuse_dir: Path | None = None  # a side build: where the reused cases' outputs are
 
     def close(self) -> None:
         if self.owned is not None:
@@ -260,10 +261,16 @@ class _Run:
     def execute(self, started: float) -> BuildReport:
         self.progress(READING, 0, 0)
         side = bool(self.as_sent)
-        previous, reason = (None, None) if self.force or side else state.load(self.root, __version__)
+        previous, reason = (None, None) if self.force else state.load(self.root, __version__)
         if reason:
             self.notes.append(reason)
-        if previous is not None and previous.out_dir != str(self.out_dir):
+        if side and previous is not None:
+            # A side build reuses the cases of the workspace's own build (their PDFs are in the
+            # build cache, their outputs in that build's folder); meetings are built here.
+            self.reuse_dir = Path(previous.out_dir)
+            case_units = {r: u for r, u in previous.units.items() if u.kind == "case"}
+            previous = dataclasses.replace(previous, units=case_units)
+        elif previous is not None and previous.out_dir != str(self.out_dir):
             previous = None
         if previous is None:
             self._start_converter()  # everything will be converted: start LibreOffice now
@@ -359,7 +366,9 @@ class _Run:
         why = (
             "allt byggs om (--tvinga)"
             if self.force
-            else state.rebuild_reason(old, self._digest, self.out_dir, self.formats, root=self.root)
+            else state.rebuild_reason(
+                old, self._digest, self.reuse_dir or self.out_dir, self.formats, root=self.root
+            )
         )
         if why is None and old is not None:
             if old.provides:

@@ -15,6 +15,7 @@ assembled and stamped already, with the packet machinery (:class:`~.builder._Bui
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
@@ -87,7 +88,8 @@ def prepend_front_matter(
         if builder.total_pages != front_pages + parts[1].page_count:
             raise AssemblyError(f"{target.name} fick fel antal sidor; publicera igen.")
         # The packet's /Part keeps its own title (the packet's, not the marker).
-        packet_holder = builder.document["/K"][-1].get_object()
+        kids = cast(ArrayObject, builder.document["/K"])
+        packet_holder = cast(DictionaryObject, kids[-1].get_object())
         packet_holder[NameObject("/T")] = TextStringObject(title)
         builder.finish_structure()
         builder.set_catalog(title=title, intent=profile if claim else None, claim=claim)

@@ -167,6 +167,7 @@ class MeetingBuilder:
             for i in self.meeting.items
         ]
         self.view = meeting_view(self.meeting, self.cases, self.profile.agenda.first_number)
+        self._attachment_keys: dict[Path, str] = {}
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -446,7 +447,13 @@ class MeetingBuilder:
             return PacketDocument(path, title, inspected=True)
         target = self._stage(f"bilagor/{item_index + 1:02d}-{position:02d}-{path.stem}.pdf")
         language = attachment_language(path, self.profile.language)
+        # A Word/ODT attachment converts to other bytes each time (LibreOffice); its earlier
+        # conversion is reused, so an unchanged item gives the same item PDF in every build.
+        key = self.cache.key("bilaga", file_digest(path), language)
+        if self.cache.fetch(key, {".pdf": target}):
+            return PacketDocument(target, title)
         job = ConversionJob(path, target, f"{self.document.rel}: {path.name}", language)
+        self._attachment_keys[target] = key
         to_convert.append((item_index, position, job))
         return PacketDocument(target, title)
 
@@ -462,6 +469,10 @@ class MeetingBuilder:
         for (item_index, _, _job), result in zip(
             jobs, self.converter.convert([j for _, _, j in jobs]), strict=True
         ):
+            if result.ok and result.job.target in self._attachment_keys:
+                self.cache.store(
+                    self._attachment_keys[result.job.target], {".pdf": result.job.target}
+                )
             if not result.ok:
                 self._error(
                     f"Bilagan {result.job.source.name} kunde inte konverteras till PDF: "

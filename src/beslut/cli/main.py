@@ -490,6 +490,87 @@ def signera(
     )
 
 
+@cli.command("publicera", context_settings=CONTEXT)
+@click.argument("möte", metavar="MÖTE")
+@click.option(
+    "--arbetsyta",
+    "arbetsyta",
+    default=".",
+    metavar="MAPP",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Arbetsytan (standard: den här mappen eller en mapp ovanför).",
+)
+@_out_dir_option
+@click.option(
+    "--kallelsen-först",
+    "sent_first",
+    is_flag=True,
+    help="Har mötet ingen publicerad version men punkter från en tilläggslista: publicera "
+    "först kallelsen som den skickades (version 1), sedan läget nu (version 2).",
+)
+@click.option(
+    "--lista", "list_only", is_flag=True, help="Visa mötets publicerade versioner; bygg inget."
+)
+@_user_errors
+def publicera(
+    möte: str, arbetsyta: Path, out_dir: Path | None, sent_first: bool, list_only: bool
+) -> None:
+    """Publicera en ny version av ett möte i output/versioner/MÖTE/N/.
+
+    MÖTE är mötesfilens namn utan .yaml, t.ex. 2022-06-14-hsn. Först byggs allt som vanligt
+    (fel stoppar publiceringen), sedan fryses mötets filer (kallelse, tilläggslista,
+    handlingar, ärenden, protokoll och deras offentliga versioner) som version N med
+    manifest.json och offentlig/manifest.json. En publicerad version ändras aldrig. Har inget
+    ändrats sedan förra versionen blir det ingen ny version. Från version 2 börjar handlingarna
+    med sidan ”Ändringar sedan version N-1”."""
+    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
+
+    try:
+        root = find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+    target = out_dir.resolve() if out_dir else default_out_dir(root)
+    check_out_dir(root, target)
+    from beslut import versioning
+    from beslut.validate.workspace import load_workspace
+
+    if list_only:
+        document = versioning.find_meeting(load_workspace(root), möte)
+        ident = versioning.meeting_id(document)
+        found = versioning.version_list(target, ident)
+        if not found:
+            click.echo(f"beslut: {ident} har inga publicerade versioner.")
+            return
+        for publication in found:
+            when = publication.published.strftime("%Y-%m-%d %H.%M")
+            count = len(publication.changes)
+            what = "första versionen" if publication.previous is None else f"{count} ändringar"
+            click.echo(f"version {publication.version}  {when}  {what}")
+            for change in publication.changes:
+                click.echo(f"    {change.text}")
+        return
+    _stop_on_sigterm()
+    progress = _Progress(False)
+    progress(READING, 0, 0)
+    try:
+        outcome = versioning.publish_meeting(
+            root, möte, out_dir=target, sent_first=sent_first, progress=progress
+        )
+    except versioning.BuildFailed as exc:
+        progress.stop()
+        _print_report(exc.report, "text", True)
+        raise
+    finally:
+        progress.stop()
+    _print_report(outcome.report, "text", True)
+    for note in outcome.notes:
+        click.echo(f"beslut: {note}", err=True)
+    for step in outcome.steps:
+        click.echo(f"beslut: {step.message}")
+        for change in step.changes:
+            click.echo(f"    {change.text}")
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("mapp", type=click.Path(file_okay=False, path_type=Path))
 @_user_errors

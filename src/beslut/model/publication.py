@@ -98,7 +98,9 @@ class PublishedMeeting(_Frozen):
         title="Id", description="Mötets id: mötesfilens namn utan .yaml, t.ex. 2022-06-14-hsn."
     )
     organ: str = Field(title="Instans", description="Instansens id i profilen, t.ex. hsn.")
-    organ_name: str = Field(title="Instansens namn", description="T.ex. Hälso- och sjukvårdsnämnden.")
+    organ_name: str = Field(
+        title="Instansens namn", description="T.ex. Hälso- och sjukvårdsnämnden."
+    )
     organisation: str = Field(title="Organisation", description="Organisationens namn.")
     date: dt.date = Field(title="Datum", description="Sammanträdesdag, ÅÅÅÅ-MM-DD.")
     time: str = Field(title="Tid", description='Klockslag, t.ex. "09.00".')
@@ -208,8 +210,9 @@ class MinutesParagraph(_Frozen):
 
     number: int = Field(title="Nummer", description="Paragrafens nummer (§).")
     item: str | None = Field(
-        title="Punkt", description="Id för punkten på föredragningslistan, eller null för ett "
-        "ärende som lades till vid sammanträdet."
+        title="Punkt",
+        description="Id för punkten på föredragningslistan, eller null för ett "
+        "ärende som lades till vid sammanträdet.",
     )
     title: str = Field(title="Rubrik", description="Rubriken för manifestets målgrupp.")
     open: bool = Field(title="Offentlig", description="true när paragrafen publiceras.")

@@ -64,7 +64,9 @@ def list_versions(out_dir: Path, meeting_id: str) -> list[int]:
     if not folder.is_dir():
         return []
     return sorted(
-        int(p.name) for p in folder.iterdir() if p.is_dir() and p.name.isdigit() and p.name[0] != "0"
+        int(p.name)
+        for p in folder.iterdir()
+        if p.is_dir() and p.name.isdigit() and p.name[0] != "0"
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -815,3 +816,29 @@ __all__ = [
     "topic_text",
     "withheld_strings",
 ]
+
+
+@dataclass(frozen=True)
+class ParagraphTitle:
+    """A §'s number, agenda item and titles, as the protokoll prints them (for manifests)."""
+
+    number: int
+    agenda_number: int | None
+    title: str
+    public_title: str
+    withheld: bool
+
+
+def paragraph_titles(document: MinutesDocument, workspace: Workspace) -> tuple[ParagraphTitle, ...]:
+    """Every § of the protokoll with its internal and public title (the protokoll's own rules)."""
+    minutes = _Minutes(document, workspace)
+    return tuple(
+        ParagraphTitle(
+            p.number,
+            p.agenda_number,
+            minutes.title(p),
+            minutes.public_title(p),
+            minutes.withheld(p),
+        )
+        for p in document.paragraphs
+    )
