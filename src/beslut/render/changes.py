@@ -66,8 +66,8 @@ def render_changes(
 
 def _language(style: object, lang: str) -> None:
     """Give the style's runs the language (so the PDF's text is marked Swedish)."""
-    from docx.oxml.ns import qn
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     element = style.element  # type: ignore[attr-defined]
     rpr = element.get_or_add_rPr()
