@@ -21,6 +21,7 @@ import jsonschema
 import pytest
 from pypdf import PdfReader
 
+from beslut import __version__
 from beslut.errors import BuildLocked
 from beslut.model.publication import (
     Audience,
@@ -30,7 +31,7 @@ from beslut.model.publication import (
     PublishedItem,
     PublishedMeeting,
 )
-from beslut.publish import versions
+from beslut.publish import state, versions
 from beslut.publish.files import output_lock
 from beslut.validate.pdf_audit import audit_pdf
 from beslut.versioning import (
@@ -76,6 +77,7 @@ class History:
     versions_after_again: list[int]
     v1_before: dict[str, str]
     v1_after: dict[str, str]
+    state_dir_after_first: str | None
 
     def folder(self, number: int) -> Path:
         return versions.version_folder(self.out, MEETING, number)
@@ -94,6 +96,8 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     out = root / "output"
     first = publish_meeting(root, MEETING, sent_first=True, now=WHEN)
     v1_before = _sums(versions.version_folder(out, MEETING, 1))
+    saved, _reason = state.load(root, __version__)
+    state_dir = saved.out_dir if saved is not None else None
     again = publish_meeting(root, MEETING, sent_first=True, now=WHEN)
     after_again = versions.list_versions(out, MEETING)
     case = root / SECRET_CASE
@@ -113,6 +117,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
         after_again,
         v1_before,
         _sums(versions.version_folder(out, MEETING, 1)),
+        state_dir,
     )
 
 
@@ -143,6 +148,8 @@ def test_kallelsen_forst_publishes_the_kallelse_as_sent_then_the_supplement(
     assert one.minutes is None  # the kallelse as sent: no protokoll yet
     assert two.minutes is not None and two.minutes.file == "protokoll.pdf"
     assert two.published == WHEN
+    # the side build of the kallelse as sent left the workspace's own build state alone
+    assert history.state_dir_after_first == str(history.out)
     first_change = two.changes[0]
     assert first_change.kind is ChangeKind.ITEM_ADDED
     assert first_change.text == (
