@@ -20,6 +20,7 @@ AXE_STAMP := $(NPM_PREFIX)/.axe-core-$(AXE_VERSION)
 demo: system venv
 	$(BIN)/beslut check .
 	$(BIN)/beslut build .
+	$(BIN)/beslut publicera --arbetsyta . 2022-06-14-hsn --kallelsen-först
 
 test: system venv yaml-server browser
 	$(BIN)/ruff check src tests benchmarks
@@ -69,6 +70,9 @@ schema: venv
 bench: system venv
 	$(BIN)/python benchmarks/bench_build.py --n 100
 
+# Published versions (output/versioner/) are records: clean never removes them (their files
+# are read-only; remove a version by hand only if it was never sent to anyone).
 clean:
-	rm -rf output/* .beslut-cache
+	find output -mindepth 1 -maxdepth 1 ! -name versioner ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .beslut-cache
 	touch output/.gitkeep
