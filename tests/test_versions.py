@@ -320,8 +320,9 @@ def test_build_errors_publish_nothing(history: History) -> None:
     text = meeting.read_text("utf-8")
     meeting.write_text(text.replace("typ: sammanträde", "typ: sammantrade", 1), "utf-8")
     try:
-        with pytest.raises((BuildFailed, UnknownMeeting)):
-            publish_meeting(history.root, MEETING, now=WHEN)
+        with pytest.raises(BuildFailed, match="ingen version publicerades") as info:
+            publish_meeting(history.root, MEETING, now=WHEN)  # the meeting file does not load
+        assert any(d.path == MEETING_FILE for d in info.value.report.diagnostics)
         broken = history.root / SECRET_CASE
         case_text = broken.read_text("utf-8")
         meeting.write_text(text, "utf-8")
@@ -443,3 +444,37 @@ def test_the_change_log_says_what_changed_in_swedish() -> None:
         ("document_removed", "Handlingarna till punkt 5 Taxor (ärende-05.pdf) har tagits bort."),
     ]  # fmt: skip
     assert changes_between(now, now) == ()
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_the_command_lists_the_versions(
+    history: History, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from beslut.cli.main import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["publicera", "--arbetsyta", str(history.root), MEETING, "--lista"])
+    assert info.value.code in (0, None)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("version 1  2022-06-10 14.05  första versionen")
+    assert lines[1].startswith("version 2  2022-06-10 14.05  ")
+    assert (
+        "    Punkt 17 Läget i vaccinationsarbetet har lagts till genom tilläggslistan 2022-06-10."
+        in lines
+    )
+
+
+def test_the_command_names_the_known_meetings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from beslut.cli.main import main
+
+    root = copy_example_workspace(tmp_path / "arbetsyta")
+    with pytest.raises(SystemExit) as info:
+        main(["publicera", "--arbetsyta", str(root), "hsn-2022"])
+    assert info.value.code == 1
+    error = capsys.readouterr().err
+    assert "Det finns inget möte som heter hsn-2022. Kända möten: 2022-06-14-hsn." in error

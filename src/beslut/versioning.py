@@ -35,7 +35,7 @@ from beslut.convert.libreoffice import ConversionJob, Converter, LibreOfficeConv
 from beslut.disclosure import public_view
 from beslut.errors import UserError
 from beslut.load import paths
-from beslut.load.paths import CACHE_DIR, default_out_dir
+from beslut.load.paths import CACHE_DIR, CONTENT_DIR, default_out_dir
 from beslut.model import formatting
 from beslut.model.models import Meeting, Profile
 from beslut.model.publication import (
@@ -150,7 +150,21 @@ def publish_meeting(
     root = root.resolve()
     out_dir = (out_dir or default_out_dir(root)).resolve()
     paths.check_out_dir(root, out_dir)
-    document = find_meeting(load_workspace(root), wanted)
+    try:
+        document = find_meeting(load_workspace(root), wanted)
+    except UnknownMeeting:
+        # A meeting file with errors does not load: the build says what is wrong with it.
+        name = PurePosixPath(wanted).name.removesuffix(".yaml")
+        if not (root / CONTENT_DIR / MEETINGS_DIR / f"{name}.yaml").is_file():
+            raise
+        report = run_build(root, out_dir=out_dir, converter=converter, progress=progress)
+        if report.ok:
+            raise
+        raise BuildFailed(
+            f"Bygget hade fel (se ovan), så ingen version publicerades. Rätta felen och kör "
+            f"beslut publicera {name} igen.",
+            report,
+        ) from None
     ident = meeting_id(document)
     report = run_build(root, out_dir=out_dir, converter=converter, progress=progress)
     if not report.ok:
