@@ -433,15 +433,15 @@ def test_the_change_log_says_what_changed_in_swedish() -> None:
     )
     found = [(c.kind.value, c.text) for c in changes_between(before, now)]
     assert found == [
-        ("item_changed", "Punkt 4 heter nu ”Budget 2023” (tidigare ”Budget”)."),
-        ("pages_moved", "Handlingarna till punkt 4 står nu på sidorna 5–8 i handlingarna "
-                        "(tidigare 5–7)."),
         ("item_added", "Punkt 6 Vaccin har lagts till genom tilläggslistan 2022-06-10."),
         ("item_removed", "Punkt 5 Taxor har tagits bort från föredragningslistan."),
+        ("item_changed", "Punkt 4 heter nu ”Budget 2023” (tidigare ”Budget”)."),
+        ("document_added", "Handlingarna till punkt 6 Vaccin (ärende-06.pdf) har lagts till."),
         ("document_replaced", "Handlingarna till punkt 4 Budget 2023 (ärende-04.pdf) har "
                               "ersatts av en ny version."),
-        ("document_added", "Handlingarna till punkt 6 Vaccin (ärende-06.pdf) har lagts till."),
         ("document_removed", "Handlingarna till punkt 5 Taxor (ärende-05.pdf) har tagits bort."),
+        ("pages_moved", "Handlingarna till punkt 4 står nu på sidorna 5–8 i handlingarna "
+                        "(tidigare 5–7)."),
     ]  # fmt: skip
     assert changes_between(now, now) == ()
 

@@ -648,7 +648,20 @@ def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]
                     text=f"{_what(file, items)} har tagits bort.",
                 )
             )
-    return tuple(changes)
+    # Readers first want the agenda (items added, removed, renamed), then the protokoll and
+    # the documents, then where pages moved.
+    order = [
+        ChangeKind.ITEM_ADDED,
+        ChangeKind.ITEM_REMOVED,
+        ChangeKind.ITEM_CHANGED,
+        ChangeKind.MINUTES_ADDED,
+        ChangeKind.MINUTES_REPLACED,
+        ChangeKind.DOCUMENT_ADDED,
+        ChangeKind.DOCUMENT_REPLACED,
+        ChangeKind.DOCUMENT_REMOVED,
+        ChangeKind.PAGES_MOVED,
+    ]
+    return tuple(sorted(changes, key=lambda c: order.index(c.kind)))
 
 
 def _quiet(path: str) -> bool:
