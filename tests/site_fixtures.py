@@ -251,7 +251,7 @@ def _write_version(
         _file(folder, "handlingar.pdf", pdf("HANDLINGAR", heading, *SECRET_MARKERS, pages=3), "packet", None, True)
     )
     for item in items:
-        body = [f"Ärende {item.number}: {item.title}", *(item.proposal or [])]
+        body = [f"Ärende {item.number}: {item.title}", f"Version {version}", *(item.proposal or [])]
         if item.withheld:
             body += [*SECRET_MARKERS, "Lövgren"]
         internal_files.append(

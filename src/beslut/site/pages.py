@@ -340,7 +340,7 @@ def _item(item: PublicItem, links: dict[str, FileLink]) -> ItemEntry:
         else:
             lead, points = item.proposal[0], item.proposal[1:]
     files = tuple(
-        FileLink(links[f].target, "Handlingar till punkten", links[f].detail)
+        FileLink(links[f].target, f"Handlingar till punkt {item.number}", links[f].detail)
         for f in item.files
         if f in links
     )
