@@ -118,7 +118,11 @@ def hsn_items(version: int) -> list[Item]:
             "beslut",
             "Delårsrapport per april 2022",
             "22HSN5101",
-            [lead, "att godkänna delårsrapporten per april 2022,", "att överlämna den till regionstyrelsen."],
+            [
+                lead,
+                "att godkänna delårsrapporten per april 2022,",
+                "att överlämna den till regionstyrelsen.",
+            ],
             files=["ärende-04.pdf"],
         ),
         Item(
@@ -133,7 +137,9 @@ def hsn_items(version: int) -> list[Item]:
         Item(6, "22HSN5103", "beslut", "Fallprevention inom slutenvården", "22HSN5103"),
         Item(7, "22HSN5104", "beslut", "Tandvårdstaxa 2023", "22HSN5104"),
         Item(8, "20HSN1764", "beslut", "Uppföljning av plan för intern kontroll 2020", "20HSN1764"),
-        Item(9, "20HSN1802", "beslut", "Samverkan i Norra sjukvårdsregionförbundet 2020", "20HSN1802"),
+        Item(
+            9, "20HSN1802", "beslut", "Samverkan i Norra sjukvårdsregionförbundet 2020", "20HSN1802"
+        ),
         Item(10, "2020-POL000027", "beslut", "Policy för läkemedel", "2020-POL000027"),
         Item(
             11,
@@ -183,7 +189,9 @@ def hsn_items(version: int) -> list[Item]:
     return items
 
 
-def _file(root: Path, rel: str, data: bytes, kind: str, item: str | None, open_: bool) -> dict[str, Any]:
+def _file(
+    root: Path, rel: str, data: bytes, kind: str, item: str | None, open_: bool
+) -> dict[str, Any]:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -198,7 +206,16 @@ def _file(root: Path, rel: str, data: bytes, kind: str, item: str | None, open_:
     }
 
 
-def _manifest(audience: str, meeting: dict[str, Any], version: int, published: str, items: list[dict[str, Any]], files: list[dict[str, Any]], changes: list[dict[str, Any]], minutes: dict[str, Any] | None) -> dict[str, Any]:
+def _manifest(
+    audience: str,
+    meeting: dict[str, Any],
+    version: int,
+    published: str,
+    items: list[dict[str, Any]],
+    files: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
+    minutes: dict[str, Any] | None,
+) -> dict[str, Any]:
     return {
         "format": "beslut-publicering",
         "format_version": 1,
@@ -229,36 +246,91 @@ def _write_version(
     folder.mkdir(parents=True)
     heading = f"{meeting['organ_name']} {meeting['date']}"
     public_files = [
-        _file(folder, "offentlig/kallelse.pdf", pdf("KALLELSE", heading, *(f"{i.number}. {i.public()['title']}" for i in items if not i.supplement)), "kallelse", None, True),
+        _file(
+            folder,
+            "offentlig/kallelse.pdf",
+            pdf(
+                "KALLELSE",
+                heading,
+                *(f"{i.number}. {i.public()['title']}" for i in items if not i.supplement),
+            ),
+            "kallelse",
+            None,
+            True,
+        ),
     ]
     internal_files = [
-        _file(folder, "kallelse.pdf", pdf("KALLELSE", heading, *(f"{i.number}. {i.title}" for i in items if not i.supplement)), "kallelse", None, True),
+        _file(
+            folder,
+            "kallelse.pdf",
+            pdf(
+                "KALLELSE", heading, *(f"{i.number}. {i.title}" for i in items if not i.supplement)
+            ),
+            "kallelse",
+            None,
+            True,
+        ),
     ]
     if supplement:
         lines = ("TILLÄGGSLISTA", *(f"{i.number}. {i.title}" for i in items if i.supplement))
-        public_files.append(_file(folder, "offentlig/tilläggslista.pdf", pdf(*lines), "tillaggslista", None, True))
-        internal_files.append(_file(folder, "tilläggslista.pdf", pdf(*lines), "tillaggslista", None, True))
+        public_files.append(
+            _file(folder, "offentlig/tilläggslista.pdf", pdf(*lines), "tillaggslista", None, True)
+        )
+        internal_files.append(
+            _file(folder, "tilläggslista.pdf", pdf(*lines), "tillaggslista", None, True)
+        )
     packet_lines = ["HANDLINGAR", heading]
     for item in items:
         if item.withheld == "sekretess":
-            packet_lines.append(f"Ärende {item.number}: {item.public_title} – Handlingen omfattas av sekretess enligt {item.provision} OSL och publiceras inte.")
+            packet_lines.append(
+                f"Ärende {item.number}: {item.public_title} – Handlingen omfattas av sekretess enligt {item.provision} OSL och publiceras inte."
+            )
         elif item.withheld:
-            packet_lines.append(f"Ärende {item.number}: {item.public_title} – Handlingen publiceras inte på webben.")
+            packet_lines.append(
+                f"Ärende {item.number}: {item.public_title} – Handlingen publiceras inte på webben."
+            )
         elif item.files:
             packet_lines.append(f"Ärende {item.number}: {item.title}")
-    public_files.append(_file(folder, "offentlig/handlingar.pdf", pdf(*packet_lines, pages=3), "packet_public", None, True))
+    public_files.append(
+        _file(
+            folder,
+            "offentlig/handlingar.pdf",
+            pdf(*packet_lines, pages=3),
+            "packet_public",
+            None,
+            True,
+        )
+    )
     internal_files.append(
-        _file(folder, "handlingar.pdf", pdf("HANDLINGAR", heading, *SECRET_MARKERS, pages=3), "packet", None, True)
+        _file(
+            folder,
+            "handlingar.pdf",
+            pdf("HANDLINGAR", heading, *SECRET_MARKERS, pages=3),
+            "packet",
+            None,
+            True,
+        )
     )
     for item in items:
         body = [f"Ärende {item.number}: {item.title}", f"Version {version}", *(item.proposal or [])]
         if item.withheld:
             body += [*SECRET_MARKERS, "Lövgren"]
         internal_files.append(
-            _file(folder, f"ärende-{item.number:02d}.pdf", pdf(*body), "item", item.id, item.withheld is None)
+            _file(
+                folder,
+                f"ärende-{item.number:02d}.pdf",
+                pdf(*body),
+                "item",
+                item.id,
+                item.withheld is None,
+            )
         )
         for name in item.files if item.withheld is None else ():
-            public_files.append(_file(folder, f"offentlig/{name}", pdf(*body, pages=2), "item_public", item.id, True))
+            public_files.append(
+                _file(
+                    folder, f"offentlig/{name}", pdf(*body, pages=2), "item_public", item.id, True
+                )
+            )
     public_minutes = internal_minutes = None
     if minutes is not None:
         by_id = {i.id: i for i in items}
@@ -269,29 +341,68 @@ def _write_version(
                 public_lines.append(f"§ {p['number']} {p['title']}")
             else:
                 public_lines.append(f"§ {p['number']} {p['title']} Paragrafen publiceras inte.")
-        public_files.append(_file(folder, "offentlig/protokoll.pdf", pdf(*public_lines, pages=2), "minutes_public", None, True))
+        public_files.append(
+            _file(
+                folder,
+                "offentlig/protokoll.pdf",
+                pdf(*public_lines, pages=2),
+                "minutes_public",
+                None,
+                True,
+            )
+        )
         internal_files.append(
-            _file(folder, "protokoll.pdf", pdf("PROTOKOLL", *PROTOKOLL_SECRET_MARKERS, SECRET_TITLE), "minutes", None, True)
+            _file(
+                folder,
+                "protokoll.pdf",
+                pdf("PROTOKOLL", *PROTOKOLL_SECRET_MARKERS, SECRET_TITLE),
+                "minutes",
+                None,
+                True,
+            )
         )
         public_minutes = {"file": "offentlig/protokoll.pdf", "paragraphs": minutes}
         internal_minutes = {
             "file": "protokoll.pdf",
-            "paragraphs": [
-                {**p, "title": by_id[p["item"]].title} for p in minutes
-            ],
+            "paragraphs": [{**p, "title": by_id[p["item"]].title} for p in minutes],
         }
         del item
     internal = _manifest(
-        "intern", meeting, version, published, [i.internal() for i in items],
-        internal_files + public_files, changes, internal_minutes,
+        "intern",
+        meeting,
+        version,
+        published,
+        [i.internal() for i in items],
+        internal_files + public_files,
+        changes,
+        internal_minutes,
     )
-    internal["changes"] = [*changes, {"kind": "item_changed", "item": "22HSN5105", "number": 12, "file": None, "text": f"Punkt 12 {SECRET_TITLE} har ändrats: tilldelas Kappa Diagnostik."}]
+    internal["changes"] = [
+        *changes,
+        {
+            "kind": "item_changed",
+            "item": "22HSN5105",
+            "number": 12,
+            "file": None,
+            "text": f"Punkt 12 {SECRET_TITLE} har ändrats: tilldelas Kappa Diagnostik.",
+        },
+    ]
     public = _manifest(
-        "offentlig", meeting, version, published, [i.public() for i in items],
-        public_files, changes, public_minutes,
+        "offentlig",
+        meeting,
+        version,
+        published,
+        [i.public() for i in items],
+        public_files,
+        changes,
+        public_minutes,
     )
-    (folder / "manifest.json").write_text(json.dumps(internal, ensure_ascii=False, indent=2), "utf-8")
-    (folder / "offentlig" / "manifest.json").write_text(json.dumps(public, ensure_ascii=False, indent=2), "utf-8")
+    (folder / "manifest.json").write_text(
+        json.dumps(internal, ensure_ascii=False, indent=2), "utf-8"
+    )
+    (folder / "offentlig" / "manifest.json").write_text(
+        json.dumps(public, ensure_ascii=False, indent=2), "utf-8"
+    )
     for path in folder.rglob("*"):
         if path.is_file():
             os.chmod(path, 0o444)
@@ -319,11 +430,41 @@ RS = {
     "sent": "2022-06-09",
 }
 CHANGES_2 = [
-    {"kind": "item_added", "item": "25HSN3392", "number": 17, "file": "offentlig/ärende-17.pdf", "text": "Punkt 17 Tillfällig förstärkning av ambulanssjukvården i sommar har lagts till genom tilläggslistan 2022-06-10."},
-    {"kind": "document_added", "item": None, "number": None, "file": "offentlig/tilläggslista.pdf", "text": "Tilläggslistan 2022-06-10 har lagts till."},
-    {"kind": "document_replaced", "item": "22HSN5101", "number": 4, "file": "offentlig/ärende-04.pdf", "text": "Handlingarna till punkt 4 Delårsrapport per april 2022 har ersatts."},
-    {"kind": "pages_moved", "item": None, "number": None, "file": "offentlig/handlingar.pdf", "text": "Sidorna 30–41 i handlingarna har flyttats till sidorna 32–43."},
-    {"kind": "minutes_added", "item": None, "number": None, "file": "offentlig/protokoll.pdf", "text": "Protokollet har lagts till."},
+    {
+        "kind": "item_added",
+        "item": "25HSN3392",
+        "number": 17,
+        "file": "offentlig/ärende-17.pdf",
+        "text": "Punkt 17 Tillfällig förstärkning av ambulanssjukvården i sommar har lagts till genom tilläggslistan 2022-06-10.",
+    },
+    {
+        "kind": "document_added",
+        "item": None,
+        "number": None,
+        "file": "offentlig/tilläggslista.pdf",
+        "text": "Tilläggslistan 2022-06-10 har lagts till.",
+    },
+    {
+        "kind": "document_replaced",
+        "item": "22HSN5101",
+        "number": 4,
+        "file": "offentlig/ärende-04.pdf",
+        "text": "Handlingarna till punkt 4 Delårsrapport per april 2022 har ersatts.",
+    },
+    {
+        "kind": "pages_moved",
+        "item": None,
+        "number": None,
+        "file": "offentlig/handlingar.pdf",
+        "text": "Sidorna 30–41 i handlingarna har flyttats till sidorna 32–43.",
+    },
+    {
+        "kind": "minutes_added",
+        "item": None,
+        "number": None,
+        "file": "offentlig/protokoll.pdf",
+        "text": "Protokollet har lagts till.",
+    },
 ]
 
 

@@ -26,7 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     "convert": FOUNDATION | {"model"},
     "assemble": FOUNDATION | {"model", "load", "validate", "disclosure", "render", "convert"},
     "signing": FOUNDATION,
-    "publish": FOUNDATION | {"load", "signing"},
+    "publish": FOUNDATION | {"load", "signing", "site"},
+    "site": FOUNDATION | {"model", "disclosure"},
     "pipeline": FOUNDATION
     | {"model", "load", "validate", "render", "convert", "assemble", "publish"},
     "service": FOUNDATION | {"fingerprint", "load", "convert", "pipeline"},

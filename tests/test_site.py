@@ -161,9 +161,7 @@ def test_meeting_page_shows_the_latest_agenda(built: Path) -> None:
     }
     assert "Region Exempel" in text
     items = doc.xpath("//ol[@class='agenda']/li")
-    assert [i.xpath("string(.//h3)").split(".")[0] for i in items] == [
-        str(n) for n in range(1, 18)
-    ]
+    assert [i.xpath("string(.//h3)").split(".")[0] for i in items] == [str(n) for n in range(1, 18)]
     # the supplement item: its marker, proposal as a list, its public PDF with type and size
     last = items[16]
     assert "Tillfällig förstärkning av ambulanssjukvården i sommar" in last.xpath("string(.//h3)")
@@ -288,7 +286,9 @@ def test_atom_feed_is_atom_1_0_with_an_entry_per_meeting_newest_first(built: Pat
     ids = set()
     for entry in entries:
         ids.add(entry.findtext(f"{ATOM}id"))
-        assert re.fullmatch(r"tag:beslut,\d{4}:[a-z0-9-]+/[a-z0-9-]+", entry.findtext(f"{ATOM}id", ""))
+        assert re.fullmatch(
+            r"tag:beslut,\d{4}:[a-z0-9-]+/[a-z0-9-]+", entry.findtext(f"{ATOM}id", "")
+        )
         assert rfc3339.fullmatch(entry.findtext(f"{ATOM}updated", ""))
         link = entry.find(f"{ATOM}link[@rel='alternate']")
         assert link is not None and (webb / link.get("href", "")).is_file()

@@ -38,7 +38,9 @@ def test_every_page_type_is_accessible(webb: Path, page: Any, name: str) -> None
     assert page.evaluate("() => document.documentElement.lang") == "sv"
     assert page.locator("h1").count() == 1
     # the style sheet loaded from file:// (relative link): the header has its colour
-    colour = page.evaluate("() => getComputedStyle(document.querySelector('header')).backgroundColor")
+    colour = page.evaluate(
+        "() => getComputedStyle(document.querySelector('header')).backgroundColor"
+    )
     assert colour == "rgb(11, 79, 138)"
     assert_accessible(page)
     screenshot(page, f"webb-{name}")

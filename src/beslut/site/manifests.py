@@ -23,12 +23,12 @@ this module can put withheld content on the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ class PublicItem:
     open: bool
     withheld_reason: str | None
     provision: str | None
-    supplement: date | None
+    supplement: dt.date | None
     proposal: tuple[str, ...]
     """Empty for a withheld item, whatever the manifest says."""
     files: tuple[str, ...]
@@ -121,10 +121,10 @@ class MeetingInfo:
     organ: str
     organ_name: str
     organisation: str
-    date: date
+    date: dt.date
     time: str | None
     place: str | None
-    sent: date | None
+    sent: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class PublicVersion:
     meeting: MeetingInfo
     version: int
     previous: int | None
-    published: datetime
+    published: dt.datetime
     items: tuple[PublicItem, ...]
     files: tuple[PublicFile, ...]
     changes: tuple[Change, ...]
@@ -159,7 +159,9 @@ def published_versions(out_dir: Path) -> list[PublicVersion]:
     for meeting_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if meeting_dir.name.startswith("."):
             continue
-        numbers = [p for p in meeting_dir.iterdir() if p.is_dir() and _VERSION_NAME.fullmatch(p.name)]
+        numbers = [
+            p for p in meeting_dir.iterdir() if p.is_dir() and _VERSION_NAME.fullmatch(p.name)
+        ]
         for version_dir in sorted(numbers, key=lambda p: int(p.name)):
             manifest = version_dir / PUBLIC_FOLDER / MANIFEST
             if not manifest.is_file():
@@ -197,14 +199,15 @@ def read_public_manifest(path: Path) -> PublicVersion:
         )
     version_dir = path.parent.parent
     meeting = reader.meeting(reader.mapping(top.get("meeting"), "meeting"))
-    number = reader.int(top, "version", "")
+    number = reader.integer(top, "version", "")
     files = tuple(
         reader.file(entry, f"files[{n}]", version_dir, meeting.id, number)
-        for n, entry in enumerate(reader.list(top, "files"))
+        for n, entry in enumerate(reader.items(top, "files"))
     )
     listed = {f.path for f in files}
     items = tuple(
-        reader.item(entry, f"items[{n}]", listed) for n, entry in enumerate(reader.list(top, "items"))
+        reader.item(entry, f"items[{n}]", listed)
+        for n, entry in enumerate(reader.items(top, "items"))
     )
     changes = tuple(
         Change(
@@ -214,7 +217,7 @@ def read_public_manifest(path: Path) -> PublicVersion:
             file=reader.optional_text(c, "file", where),
             text=reader.text(c, "text", where),
         )
-        for n, entry in enumerate(reader.list(top, "changes"))
+        for n, entry in enumerate(reader.items(top, "changes"))
         for where in [f"changes[{n}]"]
         for c in [reader.mapping(entry, where)]
     )
@@ -246,7 +249,7 @@ class _Reader:
             raise self.fail(where, "förväntade ett objekt.")
         return value
 
-    def list(self, data: Mapping[str, Any], key: str) -> list[Any]:
+    def items(self, data: Mapping[str, Any], key: str) -> list[Any]:
         value = data.get(key)
         if value is None:
             return []
@@ -263,27 +266,27 @@ class _Reader:
     def optional_text(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
         return None if data.get(key) is None else self.text(data, key, where)
 
-    def int(self, data: Mapping[str, Any], key: str, where: str) -> int:
+    def integer(self, data: Mapping[str, Any], key: str, where: str) -> int:
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.fail(_join(where, key), "förväntade ett heltal.")
         return value
 
     def optional_int(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
-        return None if data.get(key) is None else self.int(data, key, where)
+        return None if data.get(key) is None else self.integer(data, key, where)
 
-    def date(self, data: Mapping[str, Any], key: str, where: str) -> date | None:
+    def day(self, data: Mapping[str, Any], key: str, where: str) -> dt.date | None:
         value = data.get(key)
         if value is None:
             return None
         try:
-            return date.fromisoformat(str(value))
+            return dt.date.fromisoformat(str(value))
         except ValueError:
             raise self.fail(_join(where, key), "förväntade ett datum ÅÅÅÅ-MM-DD.") from None
 
-    def timestamp(self, data: Mapping[str, Any], key: str) -> datetime:
+    def timestamp(self, data: Mapping[str, Any], key: str) -> dt.datetime:
         try:
-            moment = datetime.fromisoformat(self.text(data, key, ""))
+            moment = dt.datetime.fromisoformat(self.text(data, key, ""))
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
@@ -292,7 +295,7 @@ class _Reader:
 
     def meeting(self, data: Mapping[str, Any]) -> MeetingInfo:
         where = "meeting"
-        day = self.date(data, "date", where)
+        day = self.day(data, "date", where)
         if day is None:
             raise self.fail("meeting.date", "förväntade ett datum ÅÅÅÅ-MM-DD.")
         return MeetingInfo(
@@ -303,7 +306,7 @@ class _Reader:
             date=day,
             time=self.optional_text(data, "time", where),
             place=self.optional_text(data, "place", where),
-            sent=self.date(data, "sent", where),
+            sent=self.day(data, "sent", where),
         )
 
     def file(
@@ -336,7 +339,7 @@ class _Reader:
             meeting=meeting,
             version=version,
             sha256=digest,
-            size=self.int(data, "bytes", where),
+            size=self.integer(data, "bytes", where),
             pages=self.optional_int(data, "pages", where),
         )
 
@@ -344,17 +347,17 @@ class _Reader:
         data = self.mapping(entry, where)
         is_open = data.get("open") is True
         proposal = data.get("proposal") if is_open else None
-        files = [f for f in self.list(data, "files") if is_open and f in listed]
+        files = [f for f in self.items(data, "files") if is_open and f in listed]
         return PublicItem(
             id=self.text(data, "id", where),
-            number=self.int(data, "number", where),
+            number=self.integer(data, "number", where),
             kind=self.text(data, "kind", where),
             title=self.text(data, "title", where),
             diary_number=self.optional_text(data, "diary_number", where),
             open=is_open,
             withheld_reason=None if is_open else self.optional_text(data, "withheld_reason", where),
             provision=None if is_open else self.optional_text(data, "provision", where),
-            supplement=self.date(data, "supplement", where),
+            supplement=self.day(data, "supplement", where),
             proposal=tuple(p for p in proposal or () if isinstance(p, str) and p.strip()),
             files=tuple(files),
         )
@@ -364,12 +367,12 @@ class _Reader:
             return None
         data = self.mapping(value, "minutes")
         paragraphs = []
-        for n, entry in enumerate(self.list(data, "paragraphs")):
+        for n, entry in enumerate(self.items(data, "paragraphs")):
             where = f"minutes.paragraphs[{n}]"
             p = self.mapping(entry, where)
             paragraphs.append(
                 Paragraph(
-                    number=self.int(p, "number", where),
+                    number=self.integer(p, "number", where),
                     item=self.optional_text(p, "item", where),
                     title=self.text(p, "title", where),
                     open=p.get("open") is True,

@@ -284,7 +284,9 @@ def _paragraph_notice(item: PublicItem | None) -> str:
     return withheld_notice(item.withheld_reason, item.provision, subject="Paragrafen")
 
 
-def _version(version: PublicVersion, meeting_path: str, copies: dict[str, PublicFile]) -> VersionEntry:
+def _version(
+    version: PublicVersion, meeting_path: str, copies: dict[str, PublicFile]
+) -> VersionEntry:
     folder = f"{meeting_path}/version-{version.version}"
     taken: set[str] = set()
     links = []

@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 
 import jinja2
 
+from beslut.model.models import slug
 from beslut.site.pages import (
     ABOUT,
     FEED,
@@ -29,7 +30,6 @@ from beslut.site.pages import (
     SitePlan,
     relative,
 )
-from beslut.model.models import slug
 
 TEMPLATES = Path(__file__).parent / "templates"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -98,14 +98,13 @@ def atom_feed(plan: SitePlan) -> bytes:
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", plan.organisation)
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": FEED})
-    ET.SubElement(
-        feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": START}
-    )
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": START})
     ET.SubElement(feed, f"{{{ATOM}}}generator").text = "beslut"
     for meeting in meetings:
         feed.append(_entry(meeting, organisation))
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
 
 
 def _entry(meeting: MeetingEntry, organisation: str) -> ET.Element:
@@ -158,11 +157,11 @@ def site_manifest(plan: SitePlan, made: dict[str, bytes]) -> bytes:
             }
         )
     entries.sort(key=lambda e: e["path"])
-    data = {
+    manifest = {
         "format": MANIFEST_FORMAT,
         "format_version": 1,
         "organisation": plan.organisation,
         "updated": max(m.last_published for m in plan.meetings).isoformat(),
         "files": entries,
     }
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
