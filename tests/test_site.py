@@ -178,6 +178,8 @@ def test_meeting_page_shows_the_latest_agenda(built: Path) -> None:
     size = (page.parent / "version-2" / "arende-17.pdf").stat().st_size
     assert f"(PDF, {round(size / 1000)}\u00a0kB)" in last.text_content()
     assert "Tillägg" not in items[3].text_content()
+    assert _s(last.xpath(".//p[@class='pages']")[0]) == "Sidorna 3–4 i alla handlingar"
+    assert not items[0].xpath(".//p[@class='pages']")
     # item 4: two att-satser
     assert items[3].xpath(".//div[@class='proposal']/ul/li/text()") == [
         "att godkänna delårsrapporten per april 2022,",

@@ -11,7 +11,7 @@ key (a newer writer may add some):
 * ``meeting``: ``id``, ``organ``, ``organ_name``, ``organisation``, ``date``, ``time``, ``place``,
   ``sent``;
 * ``items[]``: ``id``, ``number``, ``kind``, ``title``, ``diary_number``, ``open``,
-  ``withheld_reason``, ``provision``, ``supplement``, ``proposal``, ``files``;
+  ``withheld_reason``, ``provision``, ``supplement``, ``proposal``, ``pages``, ``files``;
 * ``files[]``: ``path``, ``sha256``, ``bytes``, ``pages``;
 * ``changes[]``: ``kind``, ``item``, ``number``, ``file``, ``text``;
 * ``minutes``: ``file``, ``paragraphs[]`` (``number``, ``item``, ``title``, ``open``).
@@ -80,6 +80,8 @@ class PublicItem:
     supplement: dt.date | None
     proposal: tuple[str, ...]
     """Empty for a withheld item, whatever the manifest says."""
+    pages: tuple[int, int] | None
+    """The first and last stamped page of the item in the whole packet."""
     files: tuple[str, ...]
     """Empty for a withheld item."""
 
@@ -359,8 +361,22 @@ class _Reader:
             provision=None if is_open else self.optional_text(data, "provision", where),
             supplement=self.day(data, "supplement", where),
             proposal=tuple(p for p in proposal or () if isinstance(p, str) and p.strip()),
+            pages=self.pages(data, where),
             files=tuple(files),
         )
+
+    def pages(self, data: Mapping[str, Any], where: str) -> tuple[int, int] | None:
+        value = data.get("pages")
+        if value is None:
+            return None
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value)
+            or value[0] > value[1]
+        ):
+            raise self.fail(_join(where, "pages"), "förväntade [första sidan, sista sidan].")
+        return value[0], value[1]
 
     def minutes(self, value: object, listed: set[str]) -> Minutes | None:
         if value is None:

@@ -31,7 +31,7 @@ from pathlib import PurePosixPath
 
 from beslut.disclosure import WithheldReason, notice_text
 from beslut.errors import PublishError
-from beslut.model.formatting import clock, iso_date, long_date, number, weekday_date
+from beslut.model.formatting import clock, iso_date, long_date, number, span, weekday_date
 from beslut.model.models import slug
 from beslut.site.manifests import PublicFile, PublicItem, PublicVersion
 
@@ -75,6 +75,8 @@ class ItemEntry:
     """The proposal's first line ("Hälso- och sjukvårdsnämnden beslutar")."""
     points: tuple[str, ...]
     """The proposal's att-satser (or numbered points)."""
+    pages: str | None
+    """Where the item is in the whole packet: "Sidorna 12–30 i alla handlingar"."""
     files: tuple[FileLink, ...]
     notice: str | None
     """Why the papers are not published (withheld items only)."""
@@ -333,6 +335,16 @@ def _label(version: PublicVersion, file: PublicFile) -> str:
     return PurePosixPath(file.path).name
 
 
+def _pages(pages: tuple[int, int] | None) -> str | None:
+    """The item's stamped pages in the packet (as printed on them, so readers find them)."""
+    if pages is None:
+        return None
+    first, last = pages
+    if first == last:
+        return f"Sidan {first} i alla handlingar"
+    return f"Sidorna {span(first, last)} i alla handlingar"
+
+
 def _item(item: PublicItem, links: dict[str, FileLink]) -> ItemEntry:
     lead: str | None = None
     points: tuple[str, ...] = ()
@@ -353,6 +365,7 @@ def _item(item: PublicItem, links: dict[str, FileLink]) -> ItemEntry:
         supplement=f"Tillägg {iso_date(item.supplement)}" if item.supplement else None,
         lead=lead,
         points=points,
+        pages=_pages(item.pages) if item.open else None,
         files=files,
         notice=None if item.open else withheld_notice(item.withheld_reason, item.provision),
     )
