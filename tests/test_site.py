@@ -33,6 +33,7 @@ from site_fixtures import (
     pdf_text,
     write_versions,
 )
+from test_packet_build import SECRET_MARKERS as SECRET_MARKERS_REAL
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MEETING = "hsn/2022-06-14-hsn"
@@ -500,3 +501,25 @@ def test_relative_links_from_nested_pages() -> None:
     assert posixpath.normpath("hsn/m/" + relative("hsn/m/index.html", "hsn/index.html")) == (
         "hsn/index.html"
     )
+
+
+def test_the_site_of_the_published_example_leaks_nothing(tmp_path: Path) -> None:
+    """After ``make demo`` the repository's own output/versioner holds the example's real
+    versions (real packets, real secret item): the site built from a copy of them has none of
+    the secret markers. In a fresh clone, the fixture's versions stand in."""
+    import shutil
+
+    from conftest import REPO
+
+    out = tmp_path / "output"
+    real = REPO / "output" / "versioner"
+    if real.is_dir() and any(real.glob("*/*/offentlig/manifest.json")):
+        shutil.copytree(real, out / "versioner")
+    else:
+        write_versions(out)
+    internal = " ".join(
+        pdf_text(p) for p in (out / "versioner").rglob("*.pdf") if "offentlig" not in p.parts
+    )
+    assert SECRET_MARKERS_REAL[0] in internal  # the internal side has the secret paper
+    publish_site(out)
+    assert _leaks(out / "webb", PLANTED) == []
