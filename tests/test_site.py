@@ -523,3 +523,42 @@ def test_the_site_of_the_published_example_leaks_nothing(tmp_path: Path) -> None
     assert SECRET_MARKERS_REAL[0] in internal  # the internal side has the secret paper
     publish_site(out)
     assert _leaks(out / "webb", PLANTED) == []
+
+
+def test_the_manifest_reader_ignores_new_keys_and_names_file_and_key_of_a_wrong_one(
+    fresh: Path,
+) -> None:
+    from beslut.site.manifests import ManifestError, read_public_manifest
+
+    make_writable(fresh)
+    manifest = fresh / "versioner" / "2022-06-16-rs" / "1" / "offentlig" / "manifest.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    data["something_new"] = {"a": 1}
+    data["items"][1]["later_field"] = [1, 2]
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    version = read_public_manifest(manifest)
+    assert version.items[1].proposal == (
+        "Regionstyrelsen föreslår regionfullmäktige besluta",
+        "att anta strategin.",
+    )
+    assert version.meeting.date.isoformat() == "2022-06-16"
+    data["meeting"]["date"] = "16 juni"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(ManifestError) as caught:
+        read_public_manifest(manifest)
+    assert str(caught.value) == (f"{manifest} (meeting.date): förväntade ett datum ÅÅÅÅ-MM-DD.")
+    data["meeting"]["date"] = "2022-06-16"
+    data["published"] = "2022-06-09T08:00:00"  # no offset
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(ManifestError, match=r"\(published\): förväntade en tidpunkt med tidszon"):
+        read_public_manifest(manifest)
+    data["published"] = "2022-06-09T08:00:00+02:00"
+    data["files"][0]["path"] = "offentlig/../ärende-02.pdf"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(
+        ManifestError, match=r"\(files\[0\]\.path\): .* ligger inte under offentlig/"
+    ):
+        read_public_manifest(manifest)
+    manifest.write_text("{", "utf-8")
+    with pytest.raises(ManifestError, match="kunde inte läsas som JSON"):
+        publish_site(fresh)
