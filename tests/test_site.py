@@ -553,6 +553,11 @@ def test_the_manifest_reader_ignores_new_keys_and_names_file_and_key_of_a_wrong_
     with pytest.raises(ManifestError, match=r"\(published\): förväntade en tidpunkt med tidszon"):
         read_public_manifest(manifest)
     data["published"] = "2022-06-09T08:00:00+02:00"
+    data["files"][0]["open"] = False
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(ManifestError, match=r"\(files\[0\]\.open\): .* inte offentlig"):
+        read_public_manifest(manifest)
+    data["files"][0]["open"] = True
     data["files"][0]["path"] = "offentlig/../ärende-02.pdf"
     manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     with pytest.raises(

@@ -12,7 +12,7 @@ key (a newer writer may add some):
   ``sent``;
 * ``items[]``: ``id``, ``number``, ``kind``, ``title``, ``diary_number``, ``open``,
   ``withheld_reason``, ``provision``, ``supplement``, ``proposal``, ``pages``, ``files``;
-* ``files[]``: ``path``, ``sha256``, ``bytes``, ``pages``;
+* ``files[]``: ``path``, ``sha256``, ``bytes``, ``pages``, ``open`` (false is refused);
 * ``changes[]``: ``kind``, ``item``, ``number``, ``file``, ``text``;
 * ``minutes``: ``file``, ``paragraphs[]`` (``number``, ``item``, ``title``, ``open``).
 
@@ -328,6 +328,12 @@ class _Reader:
                 _join(where, "path"),
                 f"{rel!r} ligger inte under {PUBLIC_FOLDER}/; ett offentligt manifest får bara "
                 "lista offentliga filer.",
+            )
+        if data.get("open") is False:
+            raise self.fail(
+                _join(where, "open"),
+                f"{rel!r} är markerad som inte offentlig; ett offentligt manifest får bara lista "
+                "offentliga filer.",
             )
         source = version_dir / rel
         if not source.is_file():
