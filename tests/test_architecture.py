@@ -26,7 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     "convert": FOUNDATION | {"model"},
     "assemble": FOUNDATION | {"model", "load", "validate", "disclosure", "render", "convert"},
     "signing": FOUNDATION,
-    "publish": FOUNDATION | {"load", "signing", "model"},
+    "publish": FOUNDATION | {"load", "signing", "model", "site"},
+    "site": FOUNDATION | {"model", "disclosure"},
     "pipeline": FOUNDATION
     | {"model", "load", "validate", "render", "convert", "assemble", "publish"},
     "versioning": FOUNDATION

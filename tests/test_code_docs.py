@@ -32,7 +32,9 @@ NOT_CODES = {
     "latin-1", "utf-8", "utf-16-le", "rsvg-convert", "beslut-konvertera", "beslut-lo-warm-up",
     "beslut-watch-parent", "beslut-service-reaper", "initial-creator", "user-defined", "text-align", "item-public",
     "packet-public", "tagged-rad", "tagged-särskild", "personnummer-fält", "personnummer-text",
-    "att-satser", "e-post", "beslut-publicering",
+    "att-satser", "e-post",
+    # the export contract's and the website manifest's format names
+    "beslut-publicering", "beslut-webb",
     # layout defects found by convert/layout.py for the test suite; not reported to a user
     "gles-sida", "avbrutet-värde", "ensam-rubrik", "ensam-tabellrad",
 }  # fmt: skip

@@ -1121,6 +1121,34 @@ def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
     api.watch(arbetsyta, printer.finished, out_dir=out_dir, formats=files, on_start=printer.started)
 
 
+@cli.command("webb", context_settings=CONTEXT)
+@_workspace_arg
+@_out_dir_option
+@_user_errors
+def webb(arbetsyta: Path, out_dir: Path | None) -> None:
+    """Bygg om den offentliga webbplatsen (output/webb/) från de publicerade versionerna.
+
+    Webbplatsen byggs bara av de offentliga versionerna i output/versioner/ (det beslut publicera
+    har fryst), aldrig av interna handlingar. Den är statisk: öppna webb/index.html i en
+    webbläsare eller kopiera mappen webb/ till en webbserver. Den gamla webbplatsen ersätts i ett
+    steg först när den nya är klar."""
+    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
+    from beslut.publish.website import publish_site
+
+    try:
+        root = find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+    target = out_dir.resolve() if out_dir else default_out_dir(root)
+    check_out_dir(root, target)
+    site = publish_site(target)
+    pages = sum(1 for p in site.rglob("*.html"))
+    click.echo(
+        f"beslut: byggde webbplatsen {_relative(site, arbetsyta)} ({pages} sidor); "
+        f"öppna {_relative(site / 'index.html', arbetsyta)}"
+    )
+
+
 @cli.command(context_settings=CONTEXT)
 @_workspace_arg
 @click.option(
