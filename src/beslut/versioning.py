@@ -33,7 +33,7 @@ from beslut.assemble.front import prepend_front_matter
 from beslut.assemble.model import AssemblyError
 from beslut.convert.libreoffice import ConversionJob, Converter, LibreOfficeConverter
 from beslut.disclosure import public_view
-from beslut.errors import UserError
+from beslut.errors import PublishError, UserError
 from beslut.load import paths
 from beslut.load.paths import CACHE_DIR, CONTENT_DIR, default_out_dir
 from beslut.model import formatting
@@ -56,6 +56,7 @@ from beslut.pipeline import BuildReport, Progress
 from beslut.pipeline import build as run_build
 from beslut.publish import versions
 from beslut.publish.files import output_lock, read_manifest, sha256
+from beslut.publish.website import publish_site
 from beslut.render.case import proposal_parts
 from beslut.render.changes import changes_title, render_changes
 from beslut.render.minutes import in_organ_voice, paragraph_titles
@@ -103,6 +104,8 @@ class PublishOutcome:
     report: BuildReport
     steps: tuple[Published, ...]
     notes: tuple[str, ...] = field(default=())
+    site: Path | None = None
+    """The public website (``output/webb``), rebuilt from every published version."""
 
 
 def meeting_id(document: MeetingDocument) -> str:
@@ -233,7 +236,22 @@ def publish_meeting(
     finally:
         if owned is not None:
             owned.close()
-    return PublishOutcome(report, tuple(steps), tuple(notes))
+    return PublishOutcome(report, tuple(steps), tuple(notes), _site(out_dir, steps))
+
+
+def _site(out_dir: Path, steps: Sequence[Published]) -> Path:
+    """Rebuild the public website from every published version (also when this run made no
+    new version: the site may be missing or from an older beslut)."""
+    try:
+        return publish_site(out_dir)
+    except PublishError as exc:
+        made = [s.version for s in steps if s.version is not None]
+        if not made:
+            raise
+        raise PublishError(
+            f"Version {', '.join(map(str, made))} är publicerad, men webbplatsen kunde inte "
+            f"byggas om: {exc} Rätta felet och kör beslut webb."
+        ) from None
 
 
 def _publish_from(

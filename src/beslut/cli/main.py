@@ -569,6 +569,11 @@ def publicera(
         click.echo(f"beslut: {step.message}")
         for change in step.changes:
             click.echo(f"    {change.text}")
+    if outcome.site is not None:
+        click.echo(
+            f"beslut: den offentliga webbplatsen är uppdaterad: "
+            f"{_relative(outcome.site / 'index.html', arbetsyta)}"
+        )
 
 
 @cli.command(context_settings=CONTEXT)
