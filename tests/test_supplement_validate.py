@@ -5,7 +5,9 @@ from __future__ import annotations
 from beslut.validate.workspace import load_workspace
 from conftest import CASE, MEETING, MakeWorkspace
 
-SENT = MEETING.replace("plats: Regionens hus\n", "plats: Regionens hus\nutskicksdatum: 2025-09-24\n")
+SENT = MEETING.replace(
+    "plats: Regionens hus\n", "plats: Regionens hus\nutskicksdatum: 2025-09-24\n"
+)
 
 
 def _check(make_workspace: MakeWorkspace, meeting: str) -> list[str]:
@@ -14,12 +16,18 @@ def _check(make_workspace: MakeWorkspace, meeting: str) -> list[str]:
 
 
 def test_a_supplement_item_last_is_valid(make_workspace: MakeWorkspace) -> None:
-    meeting = SENT + "  - typ: övrigt\n  - typ: beslut\n    diarienummer: 25HSN1\n    tillägg: 2025-09-26\n"
+    meeting = (
+        SENT
+        + "  - typ: övrigt\n  - typ: beslut\n    diarienummer: 25HSN1\n    tillägg: 2025-09-26\n"
+    )
     assert _check(make_workspace, meeting) == []
 
 
 def test_a_supplement_item_before_a_sent_one(make_workspace: MakeWorkspace) -> None:
-    meeting = SENT + "  - typ: beslut\n    diarienummer: 25HSN1\n    tillägg: 2025-09-26\n  - typ: övrigt\n"
+    meeting = (
+        SENT
+        + "  - typ: beslut\n    diarienummer: 25HSN1\n    tillägg: 2025-09-26\n  - typ: övrigt\n"
+    )
     assert _check(make_workspace, meeting) == [
         "content/möten/möte.yaml:13:14: fel: Punkt 2 (Ett ärende om åtgärder) har "
         "”tillägg: 2025-09-26” men står före punkt 3 (Övriga frågor), som skickades med kallelsen. "

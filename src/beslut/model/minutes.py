@@ -439,14 +439,15 @@ def paragraphs(
         number = offset + first_agenda_number
         found = by_item.get(number)
         slots.append((number, item, *found) if found else (number, item, None, None))
-    last = len(meeting.items) + first_agenda_number - 1
+    # "Before Övriga frågor": the kallelse's last item; the tilläggslista's items follow it.
+    last = len(meeting.sent_items) + first_agenda_number - 1
     for index, extra in added:
         if extra.after is not None:
             position = next((i + 1 for i, s in enumerate(slots) if s[0] == extra.after), len(slots))
             # after earlier added items that follow the same agenda item
             while position < len(slots) and slots[position][0] is None:
                 position += 1
-        elif meeting.items and meeting.items[-1].kind is ItemKind.OVRIGT:
+        elif meeting.sent_items and meeting.sent_items[-1].kind is ItemKind.OVRIGT:
             position = next(i for i, s in enumerate(slots) if s[0] == last)
         else:
             position = len(slots)
