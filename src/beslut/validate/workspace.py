@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, sort, warning
-from beslut.disclosure import item_title
 from beslut.load.paths import (
     CONTENT_DIR,
     PROFILE_FILE,
@@ -36,6 +35,7 @@ from beslut.model.models import (
     Papers,
     Profile,
     cell_number,
+    item_title,
 )
 from beslut.model.outline import BodyOutline, normal_heading, outline
 from beslut.validate.attachments import Severity, inspect_attachment
