@@ -100,3 +100,4 @@ def test_people_are_the_same_with_or_without_party_and_role() -> None:
     assert span_text([41]) == "§ 41"
     assert span_text([43, 41, 42]) == "§§ 41\u201343"
     assert span_text([41, 43]) == "§§ 41, 43"
+    assert span_text([56, *range(41, 54)]) == "§§ 41\u201353, 56"

@@ -97,7 +97,7 @@ def test_adding_a_supplement_item_changes_no_number_of_the_kallelse() -> None:
     assert _rows(supplement) == [(17, "Tillfällig ersättning för extra arbetspass sommaren 2022")]
     assert supplement["tilläggsdatum"] == "2022-06-10"
     assert supplement["ingress"] == (
-        "till kallelse för Hälso- och sjukvårdsnämnden, sammanträde tisdagen den 14\xa0juni 2022"
+        "Till kallelse för Hälso- och sjukvårdsnämnden, sammanträde tisdagen den 14\xa0juni 2022"
     )
 
 
@@ -150,7 +150,7 @@ def test_the_internal_tillaggslista(built: Path) -> None:
     lines = text.splitlines()
     assert "TILLÄGGSLISTA" in lines
     assert (
-        "till kallelse för Hälso- och sjukvårdsnämnden, sammanträde tisdagen den 14 juni 2022"
+        "Till kallelse för Hälso- och sjukvårdsnämnden, sammanträde tisdagen den 14 juni 2022"
         in lines
     )
     assert "Datum för tilläggslistan: 2022-06-10, 2022-06-13" in lines

@@ -464,15 +464,22 @@ def paragraphs(
 
 
 def span_text(numbers: list[int]) -> str:
-    """``§ 41`` for one paragraph, ``§§ 41–55`` for a range, ``§§ 41, 43`` otherwise."""
+    """``§ 41`` for one paragraph, ``§§ 41–55`` for a range, ``§§ 41, 43`` otherwise, and
+    ``§§ 41–53, 56`` for ranges with a gap (a member away for some items)."""
     if not numbers:
         return ""
     ordered = sorted(set(numbers))
     if len(ordered) == 1:
         return f"§ {ordered[0]}"
-    if ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"§§ {ordered[0]}\u2013{ordered[-1]}"
-    return "§§ " + ", ".join(str(n) for n in ordered)
+    runs: list[list[int]] = []
+    for number in ordered:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return "§§ " + ", ".join(
+        f"{run[0]}\u2013{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs
+    )
 
 
 __all__ = [

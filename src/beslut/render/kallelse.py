@@ -193,7 +193,7 @@ def tillaggslista_context(
         "datum": formatting.iso_date(latest),
         "sekretess": None,
         "rubrik": SUPPLEMENT_LABEL,
-        "ingress": f"till kallelse för {organ_name}, sammanträde "
+        "ingress": f"Till kallelse för {organ_name}, sammanträde "
         f"{formatting.weekday_date(meeting.date)}",
         "tilläggsdatum": ", ".join(formatting.iso_date(d) for d in dates),
         "möte": _meeting_context(meeting),
