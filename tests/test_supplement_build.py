@@ -38,8 +38,8 @@ SECRET_ITEM = """\
         fil: ../bilagor/programdirektiv.pdf
     tillägg: 2022-06-13
 """
-SECRET = ("Norrskensbolag", "Storsjöhallen", "Nils Granlund", "22HSN5107")
-"""What of item 18 no public file may hold."""
+SECRET = ("Norrskensbolag", "Storsjöhallen", "Nils Granlund", "Förhandling med")
+"""What of item 18 no public file may hold (its diarienummer is public, as in the kallelse)."""
 PARAGRAPH_18 = """\
   - ärende: 18
     beslut:
@@ -231,7 +231,7 @@ def test_the_packet_is_kallelse_then_tillaggslista_then_the_items(built: Path) -
         assert (built / FOLDER / f"{sub}ärende-17.pdf").is_file()
         assert (built / FOLDER / f"{sub}ärende-18.pdf").is_file()
     manifest = json.loads((built / "output/manifest.json").read_text("utf-8"))
-    kinds = {f["path"]: f["kind"] for f in manifest["files"] if "tilläggslista" in f["path"]}
+    kinds = {f["path"]: f["kind"] for f in manifest["outputs"] if "tilläggslista" in f["path"]}
     assert kinds == {
         f"möten/2022-06-14-hsn/{sub}tilläggslista.{suffix}": "tillaggslista"
         for sub in ("", "offentlig/")
