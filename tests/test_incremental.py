@@ -355,8 +355,8 @@ def test_kallelse_page_numbers_converge_on_the_second_pass(
     real = meetings.plan_pages
     planned: list[dict[int, int]] = []
 
-    def counting(front: Path, items: object) -> dict[int, int]:
-        pages = real(front, items)  # type: ignore[arg-type]
+    def counting(front: Path, items: object, supplement: Path | None = None) -> dict[int, int]:
+        pages = real(front, items, supplement)  # type: ignore[arg-type]
         planned.append(pages)
         return pages
 
@@ -374,7 +374,7 @@ def test_unstable_kallelse_page_numbers_are_an_error(
 
     calls = {"n": 0}
 
-    def alternating(front: Path, items: object) -> dict[int, int]:
+    def alternating(front: Path, items: object, supplement: Path | None = None) -> dict[int, int]:
         calls["n"] += 1
         return {2: 2 + calls["n"] % 2, 3: 4 + calls["n"] % 2}
 

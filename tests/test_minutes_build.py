@@ -163,8 +163,8 @@ def example() -> Any:
 def test_context_of_the_example(example: Any) -> None:
     workspace, document = example
     context = minutes_context(document, workspace, public=False)
-    assert [p["nummer"] for p in context["paragrafer"]] == [f"§ {n}" for n in range(41, 56)]
-    assert context["paragrafer_spann"] == "§§ 41–55"
+    assert [p["nummer"] for p in context["paragrafer"]] == [f"§ {n}" for n in range(41, 57)]
+    assert context["paragrafer_spann"] == "§§ 41–56"
     rows = dict(map(tuple, context["anslag"]["rader"]))
     dates = posting.posting_dates(date(2022, 6, 21))
     assert rows["Datum för anslags uppsättande"] == "2022-06-21"
@@ -173,7 +173,8 @@ def test_context_of_the_example(example: Any) -> None:
     assert rows["Förvaringsplats för protokollet"] == "Regionkansliet"
     present = {p["namn"]: p for p in context["närvaro"]["beslutande"]}
     assert "Jonas Ek (SD)" not in present
-    assert present["Per Nilsson (M)"]["anmärkning"] == "§§ 41–53"
+    # away for items 15 and 16 (§§ 54–55), back for the tilläggslista's item 17 (§ 56)
+    assert present["Per Nilsson (M)"]["anmärkning"] == "§§ 41–53, 56"
     assert present["Gilbert Tribo (L)"]["roll"] == "ordförande"
     assert context["närvaro"]["tjänstgörande_ersättare"] == [
         {"namn": "Emma Strand (V)", "ersätter": "Jonas Ek (SD)", "anmärkning": ""}
@@ -200,8 +201,13 @@ def test_context_of_the_example(example: Any) -> None:
     assert points[1].startswith("Hälso- och sjukvårdsnämnden fastställer att avsnittet")
     assert by_number["§ 52"]["sekretess"] == "Sekretess enligt 19 kap. 3 § OSL"
     assert by_number["§ 42"]["beslut"]["block"][0]["punkter"][0]["text"] == (
-        "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med ändringen att ärende 13 "
-        "utgår."
+        "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med tillägg av ärende 17 "
+        "enligt tilläggslistan och med ändringen att ärende 13 utgår."
+    )
+    # item 17, from the tilläggslista, is § 56 with its case's förslag as the beslut
+    assert by_number["§ 56"]["rubrik"] == "Tillfällig ersättning för extra arbetspass sommaren 2022"
+    assert by_number["§ 56"]["beslut"]["block"][0]["punkter"][0]["text"].startswith(
+        "Hälso- och sjukvårdsnämnden godkänner en tillfällig ersättning"
     )
     utdrag = extract_context(document, workspace, document.paragraphs[10])
     assert [p["nummer"] for p in utdrag["paragrafer"]] == ["§ 51"]
@@ -269,13 +275,13 @@ def test_the_protokoll_pdf(built: Path) -> None:
         assert label in text
     assert "Emma Strand (V) ersätter Jonas Ek (SD)" in flat
     # a member away for some items: the §§ after the role, with a comma
-    assert "Per Nilsson (M), andre vice ordförande, §§ 41–53" in flat
+    assert "Per Nilsson (M), andre vice ordförande, §§ 41–53, 56" in flat
     # the header's date is the meeting's, so labelled, on every page (and once in the anslag)
     pages = len(PdfReader(folder / "protokoll.pdf").pages)
     assert flat.count("Sammanträdesdatum 2022-06-14") == pages + 1
     headings = [int(n) for n in re.findall(r"^§ (\d+) \S", text, re.MULTILINE)]
     body = headings[headings.index(41, 1) :] if headings.count(41) > 1 else headings
-    assert body == list(range(41, 56))
+    assert body == list(range(41, 57))
     assert (
         "Med 4 ja-röster mot 2 nej-röster, 1 avstår, har nämnden beslutat att ärendet avgörs i dag."
         in flat
@@ -318,9 +324,9 @@ def test_every_protokoll_pdf_is_pdfa_tagged_and_swedish(built: Path) -> None:
 def test_one_utdrag_per_paragraph(built: Path) -> None:
     folder = built / "output" / MEETING_DIR / "protokollsutdrag"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        f"paragraf-{n}.pdf" for n in range(41, 56)
+        f"paragraf-{n}.pdf" for n in range(41, 57)
     )
-    for number in range(41, 56):
+    for number in range(41, 57):
         text = _flat(_text(folder / f"paragraf-{number}.pdf"))
         assert f"§ {number} " in text
         assert "PROTOKOLLSUTDRAG" in text
@@ -328,7 +334,7 @@ def test_one_utdrag_per_paragraph(built: Path) -> None:
         assert "Sara Ekström, nämndsekreterare, 2022-06-21" in text
         # no heading of another § of this protokoll (a case text may cite "§ 33 Målbild …")
         others = {int(n) for n in re.findall(r"§ (\d+) [A-ZÅÄÖ]", text)} - {number}
-        others &= set(range(41, 56))
+        others &= set(range(41, 57))
         assert not others, (number, others)
 
 
@@ -353,7 +359,7 @@ def test_the_manifest_lists_the_protokoll_kinds(built: Path) -> None:
     assert kinds[f"{MEETING_DIR}/protokoll.docx"] == "protokoll"
     assert kinds[f"{MEETING_DIR}/offentlig/protokoll.pdf"] == "protokoll-offentligt"
     assert kinds[f"{MEETING_DIR}/protokollsutdrag/paragraf-52.pdf"] == "protokollsutdrag"
-    assert len(kinds) == 3 + 15
+    assert len(kinds) == 3 + 16
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,7 +408,7 @@ def test_editing_one_paragraph_converts_the_protokoll_and_that_utdrag_only(
     root = copy_example_workspace(tmp_path / "ws")
     first = api.build(root, converter=converter)
     assert first.ok, [d.format() for d in first.diagnostics]
-    assert len(converter.protokoll_labels()) == 2 + 15
+    assert len(converter.protokoll_labels()) == 2 + 16
     minutes = root / "content" / "protokoll" / "2022-06-14-hsn.yaml"
     # 1. an edit of § 47 (agenda item 7): the two protokoll and utdrag 47
     converter.labels.clear()
@@ -508,7 +514,10 @@ def test_a_docx_only_build_makes_the_protokoll_docx(tmp_path: Path) -> None:
     assert made == {f"{MEETING_DIR}/protokoll.docx": "protokoll"}
     document = docx.Document(str(root / "output" / MEETING_DIR / "protokoll.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med ändringen" in text
+    assert (
+        "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med tillägg av ärende 17 "
+        "enligt tilläggslistan och med ändringen att ärende 13 utgår." in text
+    )
     assert document.core_properties.language == "sv-SE"
     assert document.core_properties.title == "Protokoll Hälso- och sjukvårdsnämnden 2022-06-14"
 
@@ -576,8 +585,9 @@ def test_immediate_justering_notes_added_items_and_overrides(tmp_path: Path) -> 
     assert added["beslut"]["block"][0]["punkter"][0]["etikett"] == "att"
     agenda = context["paragrafer"][1]["beslut"]["block"][0]["punkter"][0]["text"]
     assert agenda == (
-        "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med ändringarna att ärende "
-        "13 utgår och att ärendet ”Yttrande över remiss om vårdval” läggs till."
+        "Hälso- och sjukvårdsnämnden godkänner föredragningslistan med tillägg av ärende 17 "
+        "enligt tilläggslistan och med ändringarna att ärende 13 utgår och att ärendet "
+        "”Yttrande över remiss om vårdval” läggs till."
     )
     other = by_title["Övriga frågor"]
     assert other["text"] == ["Elin Forsberg (MP) frågar om sommarens bemanning."]

@@ -35,7 +35,7 @@ def test_the_example_has_one_paragraph_per_item_except_the_one_that_was_dropped(
     assert document.meeting_rel == "content/möten/2022-06-14-hsn.yaml"
     numbers = [(p.number, p.agenda_number) for p in document.paragraphs]
     assert numbers[0] == (41, 1)
-    assert numbers[-1] == (55, 16)
+    assert numbers[-2:] == [(55, 16), (56, 17)]  # 17: added by the tilläggslista
     assert 13 not in [a for _, a in numbers]  # utgår
     secret = next(p for p in document.paragraphs if p.agenda_number == 12)
     assert secret.withheld and secret.secrecy is not None
@@ -63,8 +63,9 @@ def test_an_item_added_at_the_meeting_takes_its_place_and_the_numbers_follow(
     numbers = _numbers(root)
     assert numbers[3:5] == [(44, 4), (45, None)]  # right after item 4
     assert numbers[5] == (46, 5)
-    # without "efter": before Övriga frågor, which stays last
-    assert numbers[-2:] == [(56, None), (57, 16)]
+    # without "efter": before Övriga frågor, the kallelse's last item; the tilläggslista's
+    # item 17 follows it
+    assert numbers[-3:] == [(56, None), (57, 16), (58, 17)]
 
 
 def test_numbers_continue_from_the_previous_protokoll_of_the_year(tmp_path: Path) -> None:
@@ -84,7 +85,7 @@ def test_numbers_continue_from_the_previous_protokoll_of_the_year(tmp_path: Path
         .replace("datum: 2022-06-21", "datum: 2022-09-27"),
         encoding="utf-8",
     )
-    assert _numbers(root, "content/protokoll/2022-09-20-hsn.yaml")[0] == (56, 1)
+    assert _numbers(root, "content/protokoll/2022-09-20-hsn.yaml")[0] == (57, 1)
     # a new year starts again from the profile's första_paragraf (default 1)
     later.write_text(
         meeting.read_text(encoding="utf-8").replace("datum: 2022-06-14", "datum: 2023-01-17"),
@@ -99,3 +100,4 @@ def test_people_are_the_same_with_or_without_party_and_role() -> None:
     assert span_text([41]) == "§ 41"
     assert span_text([43, 41, 42]) == "§§ 41\u201343"
     assert span_text([41, 43]) == "§§ 41, 43"
+    assert span_text([56, *range(41, 54)]) == "§§ 41\u201353, 56"

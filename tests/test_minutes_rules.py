@@ -83,7 +83,7 @@ def test_the_example_protokoll_breaks_no_rule(root: Path) -> None:
     workspace = load_workspace(root)
     assert [d for d in workspace.diagnostics if d.path == PROTOKOLL_REL] == []
     (document,) = workspace.minutes
-    assert (document.first_number, document.last_number) == (41, 55)
+    assert (document.first_number, document.last_number) == (41, 56)
 
 
 # -- 1. people -------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def test_an_absence_for_an_item_not_on_the_agenda(root: Path) -> None:
         *_at(text, "26]"),
         Level.ERROR,
         f"Ärende 26 under ”ärenden” för Per Nilsson (M) finns inte på föredragningslistan i "
-        f"{MEETING_REL}, som har ärende 1–16. Rätta numret.",
+        f"{MEETING_REL}, som har ärende 1–17. Rätta numret.",
     )
 
 
@@ -267,9 +267,9 @@ def test_paragraph_numbers_reused_in_the_same_year(root: Path) -> None:
             10,
             1,
             Level.ERROR,
-            "§§ 50–55 finns redan i content/protokoll/2022-06-14-hsn.yaml (§§ 41–55): båda är "
+            "§§ 50–56 finns redan i content/protokoll/2022-06-14-hsn.yaml (§§ 41–56): båda är "
             "protokoll för Hälso- och sjukvårdsnämnden 2022, och varje paragrafnummer används "
-            "en gång per år. Ändra ”första_paragraf” till 56, eller ta bort den så följer "
+            "en gång per år. Ändra ”första_paragraf” till 57, eller ta bort den så följer "
             "numret på det förra protokollet.",
         )
     ]
@@ -278,7 +278,7 @@ def test_paragraph_numbers_reused_in_the_same_year(root: Path) -> None:
     workspace = load_workspace(root)
     assert [d for d in workspace.diagnostics if d.code.startswith("protokoll-")] == []
     later = next(m for m in workspace.minutes if m.rel == rel)
-    assert (later.first_number, later.last_number) == (56, 70)
+    assert (later.first_number, later.last_number) == (57, 72)
 
 
 def test_a_first_number_leaving_a_gap_is_a_warning(root: Path) -> None:
@@ -292,7 +292,7 @@ def test_a_first_number_leaving_a_gap_is_a_warning(root: Path) -> None:
             1,
             Level.WARNING,
             "Protokollet börjar på § 60, men förra protokollet för Hälso- och sjukvårdsnämnden "
-            "2022 (content/protokoll/2022-06-14-hsn.yaml) slutar på § 55: §§ 56–59 används "
+            "2022 (content/protokoll/2022-06-14-hsn.yaml) slutar på § 56: §§ 57–59 används "
             "inte. Ta bort ”första_paragraf” så följer numret på det förra protokollet, eller "
             "rätta numret.",
         )
@@ -426,7 +426,7 @@ def test_an_entry_for_an_item_not_on_the_agenda(root: Path) -> None:
     assert _one(root, text, "protokoll-okänt-ärende") == (
         *_at(text, "ärende: 23"),
         Level.ERROR,
-        f"Det finns inget ärende 23 på föredragningslistan i {MEETING_REL} (ärende 1–16). "
+        f"Det finns inget ärende 23 på föredragningslistan i {MEETING_REL} (ärende 1–17). "
         "Rätta numret, eller skriv ”tillagt: ja” och ”rubrik” i stället för ”ärende” om "
         "ärendet lades till vid sammanträdet.",
     )
@@ -644,7 +644,7 @@ def test_an_added_item_after_an_item_not_on_the_agenda(root: Path) -> None:
     assert (line, column, level) == (*_at(text, "efter: 99"), Level.ERROR)
     assert message == (
         "Det finns inget ärende 99 på föredragningslistan i content/möten/2022-06-14-hsn.yaml "
-        "(ärende 1–16), så det tillagda ärendet ”Fråga om sommaren” kan inte stå efter det. "
+        "(ärende 1–17), så det tillagda ärendet ”Fråga om sommaren” kan inte stå efter det. "
         "Rätta numret, eller ta bort ”efter” så kommer ärendet före Övriga frågor."
     )
 
@@ -654,7 +654,7 @@ def test_a_protokoll_where_every_item_utgar(root: Path) -> None:
     text = (
         EXAMPLE[:start]
         + "paragrafer:\n"
-        + "".join(f"  - ärende: {n}\n    utgår: ja\n" for n in range(1, 17))
+        + "".join(f"  - ärende: {n}\n    utgår: ja\n" for n in range(1, 18))
     )
     line, column, level, message = _one(root, text, "protokoll-inga-paragrafer")
     assert (line, column, level) == (*_at(text, "paragrafer:"), Level.ERROR)

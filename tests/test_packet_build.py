@@ -110,7 +110,10 @@ def test_outline_has_items_documents_and_headings(built: Path) -> None:
     outline = list(_outline(reader))
     top = [(title, page) for depth, title, page in outline if depth == 0]
     assert top[0] == ("Kallelse och föredragningslista", 1)
-    assert [t for t, _ in top[1:]] == [
+    # the tilläggslista follows the kallelse's pages, before the first item
+    kallelse_pages = len(PdfReader(built / "kallelse.pdf").pages)
+    assert top[1] == ("Tilläggslista", kallelse_pages + 1)
+    assert [t for t, _ in top[2:]] == [
         "Ärende 4: Månadsrapport oktober 2020 för hälso- och sjukvårdsnämnden",
         "Ärende 5: Återrapportering av stimulansmedel för psykisk hälsa 2019",
         "Ärende 6: Uppföljning av det fallpreventiva arbetet",
@@ -124,6 +127,7 @@ def test_outline_has_items_documents_and_headings(built: Path) -> None:
         "Ärende 12: Upphandling av antikroppstester – tilldelningsbeslut",
         "Ärende 13: Hälso- och sjukvårdens organisation – inrättande av divisioner (RS) – "
         "Handlingar lämnas senare",
+        "Ärende 17: Tillfällig ersättning för extra arbetspass sommaren 2022",
     ]
     # an item without papers is still in the outline, at the kallelse that lists it
     assert [page for title, page in top if _without_papers(title)] == [1, 1]
@@ -142,19 +146,29 @@ def test_list_page_numbers_are_the_real_start_pages(built: Path) -> None:
         for depth, title, page in _outline(reader)
         if depth == 0 and not _without_papers(title) and (m := re.match(r"Ärende (\d+):", title))
     }
-    assert _list_pages(built / "kallelse.docx") == starts
+    # the kallelse lists the items it was sent with, the tilläggslista item 17
+    assert _list_pages(built / "kallelse.docx") == {n: p for n, p in starts.items() if n != 17}
+    assert _list_pages(built / "tilläggslista.docx") == {17: starts[17]}
     public = PdfReader(built / "offentlig" / "handlingar.pdf")
     public_starts = {
         int(m.group(1)): page
         for depth, title, page in _outline(public)
         if depth == 0 and not _without_papers(title) and (m := re.match(r"Ärende (\d+):", title))
     }
-    assert _list_pages(built / "offentlig" / "kallelse.docx") == public_starts
+    assert _list_pages(built / "offentlig" / "kallelse.docx") == {
+        n: p for n, p in public_starts.items() if n != 17
+    }
+    assert _list_pages(built / "offentlig" / "tilläggslista.docx") == {17: public_starts[17]}
     # the published PDFs, not only the .docx: the kallelse is converted again once the real
     # start pages are known (it once showed the placeholder pages)
     for folder, expected in ((built, starts), (built / "offentlig", public_starts)):
         titles = _item_titles(PdfReader(folder / "handlingar.pdf"))
-        assert _pdf_list_pages(PdfReader(folder / "kallelse.pdf").pages, titles) == expected
+        sent = {n: t for n, t in titles.items() if n != 17}
+        assert _pdf_list_pages(PdfReader(folder / "kallelse.pdf").pages, sent) == {
+            n: p for n, p in expected.items() if n != 17
+        }
+        supplement = PdfReader(folder / "tilläggslista.pdf").pages
+        assert _pdf_list_pages(supplement, {17: titles[17]}) == {17: expected[17]}
         in_packet = list(PdfReader(folder / "handlingar.pdf").pages)[: min(expected.values()) - 1]
         assert _pdf_list_pages(in_packet, titles) == expected
 
@@ -201,7 +215,8 @@ def test_item_pdfs_match_the_packet(built: Path) -> None:
     packet = PdfReader(built / "handlingar.pdf")
     tops = [(t, p) for d, t, p in _outline(packet) if d == 0 and not _without_papers(t)]
     tops.append(("", len(packet.pages) + 1))
-    for (title, start), (_, end) in pairwise(tops[1:]):
+    assert [t for t, _ in tops[:2]] == ["Kallelse och föredragningslista", "Tilläggslista"]
+    for (title, start), (_, end) in pairwise(tops[2:]):
         number = int(title.split()[1].rstrip(":"))
         item = PdfReader(built / f"ärende-{number:02d}.pdf")
         assert len(item.pages) == end - start
@@ -632,12 +647,19 @@ def test_every_pdf_of_the_example_meets_the_tagging_rules(built: Path) -> None:
         f"{MEETING_DIR}/offentlig/kallelse.pdf",
         f"{MEETING_DIR}/ärende-04.pdf",
     } <= names
-    # the kallelse's document title names the meeting; its visible title is the invitation
+    assert {f"{MEETING_DIR}/tilläggslista.pdf", f"{MEETING_DIR}/offentlig/tilläggslista.pdf"} <= (
+        names
+    )
+    # the kallelse's document title names the meeting; its visible title is the invitation (the
+    # tilläggslista's: "TILLÄGGSLISTA")
     invitation = "Hälso- och sjukvårdsnämnden kallas till sammanträde"
-    problems = {
-        name: tag_problems(output / name, title=invitation if "kallelse" in name else None)
-        for name in sorted(names)
-    }
+
+    def visible_title(name: str) -> str | None:
+        if "kallelse" in name:
+            return invitation
+        return "TILLÄGGSLISTA" if "tilläggslista" in name else None
+
+    problems = {name: tag_problems(output / name, title=visible_title(name)) for name in names}
     assert {name: found for name, found in problems.items() if found} == {}
 
 

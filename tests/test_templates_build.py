@@ -23,6 +23,7 @@ from beslut.render.templates_build import (
     PROTOKOLL,
     PROTOKOLLSUTDRAG,
     TEXT_WIDTH,
+    TILLAGGSLISTA,
     build_templates,
     list_template_tags,
 )
@@ -210,7 +211,7 @@ def test_builds_one_template_per_type_reproducibly(tmp_path: Path) -> None:
     first = build_templates(tmp_path / "a")
     second = build_templates(tmp_path / "b")
     assert [p.name for p in first] == [
-        f"{t}.docx" for t in (*DOCUMENT_TYPES, KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG)
+        f"{t}.docx" for t in (*DOCUMENT_TYPES, KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG, TILLAGGSLISTA)
     ]
     for one, two in zip(first, second, strict=True):
         assert one.read_bytes() == two.read_bytes()
@@ -289,7 +290,7 @@ def test_templates_use_only_context_keys(templates: Path) -> None:
         assert set(tags) <= CONTEXT_KEYS, set(tags) - CONTEXT_KEYS
         assert "brödtext" in tags
     # the metadata block and the header come from lists built in Python (render.letterhead)
-    for doc_type in (*DOCUMENT_TYPES, KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG):
+    for doc_type in (*DOCUMENT_TYPES, KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG, TILLAGGSLISTA):
         tags = list_template_tags(templates / f"{doc_type}.docx")
         assert {"sidhuvud"} <= set(tags), doc_type
         assert "ansvarig" not in tags and "datum" not in tags

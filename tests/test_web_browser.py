@@ -12,7 +12,7 @@ def test_case_list_filters_and_is_accessible(served: Any, page: Any) -> None:
     assert page.url.endswith("/arenden")
     assert page.title() == "Ärenden – beslut"
     rows = page.locator("table.cases tbody tr")
-    assert rows.count() == 11
+    assert rows.count() == 12
     assert page.get_by_role("link", name="Handlingsplan för klarspråk 2026–2027").is_visible()
     assert_accessible(page)
     screenshot(page, "arenden")

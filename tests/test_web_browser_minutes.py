@@ -19,7 +19,7 @@ def test_the_protokoll_section_and_skapa_protokoll_are_accessible(served: Any, p
     section = page.locator("#protokoll")
     assert section.get_by_role("heading", level=2).inner_text() == "Protokoll"
     table = section.get_by_role("table", name="Protokollets paragrafer")
-    assert table.get_by_role("row").count() == 16  # the header and §§ 41–55
+    assert table.get_by_role("row").count() == 17  # the header and §§ 41–56
     secret = table.get_by_role("row", name="§ 52")
     assert "sekretess" in secret.inner_text()
     assert "omröstning" in table.get_by_role("row", name="§ 51").inner_text()

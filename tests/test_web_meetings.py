@@ -152,10 +152,11 @@ def test_add_before_ovrigt_and_remove_gives_the_same_bytes(ws: Path) -> None:
         "    punkter:\n      - Akutmottagningen\n      - Ambulansen\n  - typ: övrigt\n"
     )
     assert new_item in text
-    assert _items(ws)[-1] == "- typ: övrigt"
+    # before Övriga frågor, the kallelse's last item; the tilläggslista's item stays last
+    assert _items(ws)[-2:] == ["- typ: övrigt", "- typ: beslut diarienummer: 22HSN5106"]
     page = client.get(PAGE).text
     assert "Information om sommarens bemanning" in page
-    removed = _act(client, token, action="bort", index=str(count - 1))
+    removed = _act(client, token, action="bort", index=str(count - 2))
     assert removed.status_code == 303
     assert (ws / MEETING).read_bytes() == original
 
@@ -405,6 +406,23 @@ def test_the_withheld_list_is_what_the_public_packet_leaves_out(
     # Side by side: both packets in frames, per-item PDFs listed.
     assert 'src="/mote/fil/m%C3%B6ten/2022-06-14-hsn/handlingar.pdf"' in page
     assert 'src="/mote/fil/m%C3%B6ten/2022-06-14-hsn/offentlig/handlingar.pdf"' in page
+    # Item 17 came with the tilläggslista: marked on the page, its page from the packet, and
+    # the tilläggslista's PDFs linked.
+    assert page.count("Tillägg 2022-06-10") == 2  # the item and the agenda table
+    start = page.index('id="punkt-16-rubrik"')
+    assert "Tillägg 2022-06-10" in page[start : page.index("</p>", start)]
+    folder = root / "output/möten/2022-06-14-hsn"
+    for sub, name in (("", "page-internal"), ("offentlig/", "page-public")):
+        reader = PdfReader(folder / f"{sub}handlingar.pdf")
+        [entry] = [
+            e
+            for e in reader.outline
+            if not isinstance(e, list) and str(e.title).startswith("Ärende 17: ")
+        ]
+        start_page = reader.get_destination_page_number(entry)
+        assert _cell(page, 17, name) == reader.page_labels[start_page]
+    assert 'href="/mote/fil/m%C3%B6ten/2022-06-14-hsn/till%C3%A4ggslista.pdf"' in page
+    assert 'href="/mote/fil/m%C3%B6ten/2022-06-14-hsn/offentlig/till%C3%A4ggslista.pdf"' in page
 
 
 def test_page_numbers_are_marked_stale_when_the_meeting_changed(

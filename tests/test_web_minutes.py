@@ -76,10 +76,11 @@ def test_the_example_protokoll_its_paragraphs_marks_and_anslag_dates(ws: Path) -
     page = client.get(PAGE)
     assert page.status_code == 200
     section = _section(page.text)
-    assert f"<code>{MINUTES}</code>" in section and "§§ 41–55" in section
+    assert f"<code>{MINUTES}</code>" in section and "§§ 41–56" in section
     assert "Kontrollen hittade inga fel eller varningar i protokollet." in section
     rows = _rows(section)
-    assert list(rows) == list(range(41, 56))
+    assert list(rows) == list(range(41, 57))
+    assert rows[56][0] == "17"  # the tilläggslista's item
     marks = {number: row[2] for number, row in rows.items() if row[2]}
     assert marks == {
         47: ["ändrat beslut"],
@@ -101,7 +102,7 @@ def test_the_example_protokoll_its_paragraphs_marks_and_anslag_dates(ws: Path) -
     assert _by_id(section, "anslag-nedtaget") == "2022-07-13"
     # Accessible table: a caption, column and row headers.
     assert "<caption>Protokollets paragrafer" in section
-    assert section.count('<th scope="col">') == 4 and section.count('<th scope="row">') == 15
+    assert section.count('<th scope="col">') == 4 and section.count('<th scope="row">') == 16
     assert "Protokollet är inte byggt ännu" in section
 
 
@@ -292,11 +293,11 @@ def test_the_built_protokoll_is_linked_and_every_link_serves_its_pdf(built: Path
     assert "signerar inte den nuvarande" not in section
     assert 'href="' + base + 'protokoll.docx?hamta=1"' in section
     extracts = {text: href for text, href in links.items() if text.startswith("Utdrag § ")}
-    assert list(extracts) == [f"Utdrag § {n}" for n in range(41, 56)]
+    assert list(extracts) == [f"Utdrag § {n}" for n in range(41, 57)]
     assert extracts["Utdrag § 47"] == base + "protokollsutdrag/paragraf-47.pdf"
     assert "protokollets filer har inte ändrats sedan dess" in section
     pdfs = [href for href in links.values() if not href.endswith(".docx?hamta=1")]
-    assert len(pdfs) == 3 + 15
+    assert len(pdfs) == 3 + 16
     for href in pdfs:
         answer = client.get(href)
         assert answer.status_code == 200, href

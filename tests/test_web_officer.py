@@ -473,7 +473,7 @@ def test_the_case_list_filters_by_state(client: TestClient, root: Path) -> None:
     )
     with_errors = client.get("/arenden?status=fel").text
     assert "KS-2025-118" in with_errors
-    assert "Visar 1 av 11 ärenden." in with_errors
+    assert "Visar 1 av 12 ärenden." in with_errors
     done = client.get("/arenden?status=klar").text
     assert "KS-2025-118" not in done
-    assert "Visar 10 av 11 ärenden." in done
+    assert "Visar 11 av 12 ärenden." in done

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from beslut.model.models import PROCEDURAL_TITLES, AgendaItem, Case, Meeting
+from beslut.model.models import AgendaItem, Case, Meeting
+from beslut.model.models import item_title as item_title
 
 
 class WithheldReason(StrEnum):
@@ -109,15 +110,6 @@ class MeetingView:
     def item(self, number: int) -> ItemView:
         """Return the view of agenda item ``number`` (as numbered on the agenda)."""
         return self.items[number - self.first]
-
-
-def item_title(item: AgendaItem, case: Case | None) -> str:
-    """Return an agenda item's internal title: its own, its case's, or the procedural default."""
-    if item.title:
-        return item.title
-    if case is not None:
-        return case.title
-    return PROCEDURAL_TITLES.get(item.kind, item.kind.value.capitalize())
 
 
 def _reason(item: AgendaItem, case: Case | None) -> tuple[WithheldReason | None, str | None]:

@@ -8,8 +8,9 @@ PDF) in one pass with pypdf, and checks the start pages against that plan:
 * pages: the front matter, then each item's documents in order; a withheld document is replaced
   by a notice page (see :mod:`beslut.assemble.stamp`) and its file is never opened, so nothing of it can
   reach the public packet;
-* outline: "Kallelse och föredragningslista", then "Ärende N: titel" → each document → that
-  document's own heading outline;
+* outline: "Kallelse och föredragningslista", "Tilläggslista" (when the meeting has one: a
+  second front part, ``supplement``), then "Ärende N: titel" → each document → that document's
+  own heading outline;
 * page labels 1, 2, 3 … equal to the physical page numbers and to the stamps;
 * a stamp on every page ("Ärende 5 · Sida 37 av 212") in the bottom margin of the page as shown,
   in an embedded font, marked as a pagination artifact;

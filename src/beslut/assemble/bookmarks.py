@@ -62,10 +62,11 @@ class _Bookmarks:
                 return
             self._import_outline(part, outline, parent, 0)
 
-    def _outline_without_papers(self, item: PacketItem) -> None:
-        """A bookmark for an item without documents, at the kallelse (page 1) that lists it."""
+    def _outline_without_papers(self, item: PacketItem, page: int = 0) -> None:
+        """A bookmark for an item without documents, at the page that lists it: the kallelse's
+        first (0), or the tilläggslista's for an item it added."""
         title = self._item_title(item) + (f" – {item.note}" if item.note else "")
-        self._outline_item(title, 0, None, Fit.fit(), is_open=False)
+        self._outline_item(title, page, None, Fit.fit(), is_open=False)
         self.current_outline_item = None
 
     def _import_outline(self, part: _Part, nodes: Any, parent: IndirectObject, depth: int) -> None:

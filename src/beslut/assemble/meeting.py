@@ -25,7 +25,6 @@ import os
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from beslut.assemble import (
     AssemblyError,
@@ -43,9 +42,15 @@ from beslut.model import formatting
 from beslut.model.letterhead import letterhead
 from beslut.model.models import PAPERS_NOTES, Profile
 from beslut.render.case import RenderError
-from beslut.render.kallelse import kallelse_context, meeting_view, render_kallelse
+from beslut.render.kallelse import (
+    kallelse_context,
+    meeting_view,
+    render_kallelse,
+    render_tillaggslista,
+    tillaggslista_context,
+)
 from beslut.render.letterhead import logo_path
-from beslut.render.templates_build import KALLELSE
+from beslut.render.templates_build import KALLELSE, TILLAGGSLISTA
 from beslut.validate.workspace import (
     PROFILE_FILE,
     TEMPLATES_DIR,
@@ -117,6 +122,14 @@ class ConversionCache:
                 path.unlink(missing_ok=True)
 
 
+SUPPLEMENT = "Tilläggslista"
+"""The tilläggslista in titles and messages."""
+SUPPLEMENT_FILE = "tilläggslista"
+"""The tilläggslista's file name (``tilläggslista.pdf``, ``offentlig/tilläggslista.pdf``)."""
+SUPPLEMENT_KIND = "tillaggslista"
+"""The tilläggslista's kind in the manifest (both variants, as ``kallelse``)."""
+
+
 @dataclass(frozen=True)
 class MeetingOutput:
     """A file a meeting produced, staged, with its manifest kind."""
@@ -153,6 +166,8 @@ class MeetingBuilder:
         self.cache = ConversionCache(cache_dir)
         template = workspace.root / TEMPLATES_DIR / f"{KALLELSE}.docx"
         self._kallelse_template = file_digest(template) if template.is_file() else ""
+        supplement = workspace.root / TEMPLATES_DIR / f"{TILLAGGSLISTA}.docx"
+        self._supplement_template = file_digest(supplement) if supplement.is_file() else ""
         self.workspace = workspace
         self.profile: Profile = workspace.profile
         self.document = document
@@ -190,6 +205,8 @@ class MeetingBuilder:
         root = self.workspace.root
         files = [self.document.source.path, root / PROFILE_FILE]
         files.append(root / TEMPLATES_DIR / f"{KALLELSE}.docx")
+        if self.meeting.supplements:
+            files.append(root / TEMPLATES_DIR / f"{TILLAGGSLISTA}.docx")
         logo = logo_path(root, letterhead(self.profile, self.meeting.organ, None))
         if logo is not None:
             files.append(logo)
@@ -241,12 +258,23 @@ class MeetingBuilder:
             name = self._name("kallelse", public, "docx")
             write_bytes_atomic(self._stage(name), data)
             self.result.outputs.append(MeetingOutput(self._stage(name), name, "kallelse"))
+            if not self.meeting.supplements:
+                continue
+            context = tillaggslista_context(
+                self.meeting, self.profile, self.cases, {}, public=public
+            )
+            data = render_tillaggslista(
+                self.workspace.root, context, self._title(public, SUPPLEMENT), self.profile
+            )
+            name = self._name(SUPPLEMENT_FILE, public, "docx")
+            write_bytes_atomic(self._stage(name), data)
+            self.result.outputs.append(MeetingOutput(self._stage(name), name, SUPPLEMENT_KIND))
 
-    def _title(self, public: bool) -> str:
+    def _title(self, public: bool, document: str = "Kallelse") -> str:
         organ = self.profile.organ(self.meeting.organ)
         name = organ.name if organ else self.meeting.organ
         suffix = " (offentlig version)" if public else ""
-        return f"Kallelse {name} {formatting.iso_date(self.meeting.date)}{suffix}"
+        return f"{document} {name} {formatting.iso_date(self.meeting.date)}{suffix}"
 
     @staticmethod
     def _name(base: str, public: bool, suffix: str) -> str:
@@ -263,13 +291,19 @@ class MeetingBuilder:
         cacheable: list[tuple[PacketJob, str]] = []
         for public in (False, True):
             variant = [self._variant(item, public) for item in items]
-            front, pages = self._kallelse_pdf(variant, public)
+            front, supplement, pages = self._kallelse_pdf(variant, public)
             if front is None:
                 return
             name = self._name("handlingar", public, "pdf")
             title = self._packet_title(public)
             packet = PacketJob(
-                front, tuple(variant), self._stage(name), title, pages, self.profile.language
+                front,
+                tuple(variant),
+                self._stage(name),
+                title,
+                pages,
+                self.profile.language,
+                supplement,
             )
             jobs.append((packet, "packet-public" if public else "packet"))
             for item in variant:
@@ -317,7 +351,7 @@ class MeetingBuilder:
         """The internal variant has every paper; the public one follows the meeting's view."""
         if not public:
             documents = tuple(replace(d, withheld_notice=None) for d in item.documents)
-            return PacketItem(item.number, item.title, documents, item.note)
+            return replace(item, documents=documents)
         shown = self.view.item(item.number)
         public_documents: list[PacketDocument] = []
         for position, document in enumerate(item.documents, start=1):
@@ -325,22 +359,30 @@ class MeetingBuilder:
             public_documents.append(
                 replace(document, title=seen.title, withheld_notice=seen.notice)
             )
-        return PacketItem(item.number, shown.public_title, tuple(public_documents), item.note)
+        return replace(item, title=shown.public_title, documents=tuple(public_documents))
 
     def _kallelse_pdf(
         self, items: list[PacketItem], public: bool
-    ) -> tuple[Path | None, dict[int, int]]:
-        """Render and convert the kallelse twice: placeholders, then the real start pages."""
+    ) -> tuple[Path | None, Path | None, dict[int, int]]:
+        """Render and convert the kallelse (and the tilläggslista, when the meeting has
+        supplement items) with placeholders, then again with the real start pages, until the
+        page numbers hold. Returns the kallelse's PDF, the tilläggslista's and the pages."""
         pages: dict[int, int] | None = None
         front: Path | None = None
+        supplement: Path | None = None
+        fronts = [("kallelse", "kallelse")]
+        if self.meeting.supplements:
+            fronts.append((SUPPLEMENT_FILE, SUPPLEMENT_KIND))
         for _attempt in range(3):
-            context = kallelse_context(self.meeting, self.profile, self.cases, pages, public=public)
-            docx_name = self._name("kallelse", public, "docx")
-            docx_path = self._stage(docx_name)
-            front = docx_path.with_suffix(".pdf")
-            if not self._kallelse_files(context, public, docx_path, front):
-                return None, {}
-            planned = plan_pages(front, items)
+            made: list[Path] = []
+            for base, kind in fronts:
+                docx_path = self._stage(self._name(base, public, "docx"))
+                pdf_path = docx_path.with_suffix(".pdf")
+                if not self._front_files(kind, pages, public, docx_path, pdf_path):
+                    return None, None, {}
+                made.append(pdf_path)
+            front, supplement = made[0], (made[1] if len(made) > 1 else None)
+            planned = plan_pages(front, items, supplement)
             if pages is not None and planned == pages:
                 break
             pages = planned
@@ -350,28 +392,43 @@ class MeetingBuilder:
                 "förkorta kallelsen eller rapportera felet.",
                 "sidnummer-instabila",
             )
-            return None, {}
+            return None, None, {}
         assert front is not None and pages is not None
-        self.result.outputs.append(MeetingOutput(self._stage(docx_name), docx_name, "kallelse"))
-        pdf_name = self._name("kallelse", public, "pdf")
-        self.result.outputs.append(MeetingOutput(front, pdf_name, "kallelse"))
-        return front, pages
+        for base, kind in fronts:
+            for suffix in ("docx", "pdf"):
+                name = self._name(base, public, suffix)
+                self.result.outputs.append(MeetingOutput(self._stage(name), name, kind))
+        return front, supplement, pages
 
-    def _kallelse_files(
-        self, context: dict[str, Any], public: bool, docx_path: Path, pdf_path: Path
+    def _front_files(
+        self,
+        kind: str,
+        pages: dict[int, int] | None,
+        public: bool,
+        docx_path: Path,
+        pdf_path: Path,
     ) -> bool:
-        """Render and convert the kallelse, or reuse an identical earlier conversion."""
-        cache_key = self.cache.key("kallelse", context, self._kallelse_template)
+        """Render and convert the kallelse (``kind`` "kallelse") or the tilläggslista, or reuse
+        an identical earlier conversion."""
+        if kind == SUPPLEMENT_KIND:
+            context = tillaggslista_context(
+                self.meeting, self.profile, self.cases, pages, public=public
+            )
+            template, render, what = self._supplement_template, render_tillaggslista, SUPPLEMENT
+        else:
+            context = kallelse_context(self.meeting, self.profile, self.cases, pages, public=public)
+            template, render, what = self._kallelse_template, render_kallelse, "Kallelse"
+        cache_key = self.cache.key(kind, context, template)
         if self.cache.fetch(cache_key, {".docx": docx_path, ".pdf": pdf_path}):
             return True
-        data = render_kallelse(self.workspace.root, context, self._title(public), self.profile)
+        data = render(self.workspace.root, context, self._title(public, what), self.profile)
         write_bytes_atomic(docx_path, data)
         assert self.converter is not None
         [result] = self.converter.convert(
-            [ConversionJob(docx_path, pdf_path, f"{self.document.rel} (kallelse)")]
+            [ConversionJob(docx_path, pdf_path, f"{self.document.rel} ({what.lower()})")]
         )
         if not result.ok:
-            self._error(result.message or "Kallelsen kunde inte konverteras.", "pdf-fel")
+            self._error(result.message or f"{what}n kunde inte konverteras.", "pdf-fel")
             return False
         self.cache.store(cache_key, {".docx": docx_path, ".pdf": pdf_path})
         return True
@@ -431,7 +488,8 @@ class MeetingBuilder:
         ):
             docs = tuple(d for d in documents[index] if d is not None)
             note = PAPERS_NOTES[item.papers].rstrip(".") if item.papers and not docs else None
-            items.append(PacketItem(shown.number, shown.title, docs, note))
+            supplement = item.supplement is not None
+            items.append(PacketItem(shown.number, shown.title, docs, note, supplement))
         return None if failed else items
 
     def _attachment(

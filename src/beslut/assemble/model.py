@@ -12,6 +12,8 @@ from beslut import __version__, errors
 
 FRONT_OUTLINE_TITLE = "Kallelse och föredragningslista"
 FRONT_STAMP_LABEL = "Kallelse"
+SUPPLEMENT_OUTLINE_TITLE = "Tilläggslista"
+"""Bookmark (and stamp label) of the tilläggslista, the second front part of a packet."""
 PRODUCER = f"beslut {__version__}"
 
 
@@ -43,6 +45,8 @@ class PacketItem:
     note: str | None = None
     """Why an item has no documents ("Handlingar lämnas senare"): such an item still gets a
     bookmark in a packet with a kallelse, pointing at the kallelse."""
+    supplement: bool = False
+    """The item was added by the tilläggslista: a bookmark without documents points at it."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,10 @@ def _render_overlays(parts: Sequence[_Part], total: int, stamp_label: str) -> by
     stamps: list[Stamp] = []
     a4 = PageBox(0.0, 0.0, 595.2756, 841.8898)
     for part in parts:
-        prefix = FRONT_STAMP_LABEL if part.item is None else f"{stamp_label} {part.item.number}"
+        if part.item is not None:
+            prefix = f"{stamp_label} {part.item.number}"
+        else:
+            prefix = part.stamp or FRONT_STAMP_LABEL
         boxes = part.boxes or [a4] * part.page_count
         for offset, box in enumerate(boxes):
             page = part.start + offset + 1

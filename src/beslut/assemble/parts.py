@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from beslut.assemble.model import (
     FRONT_OUTLINE_TITLE,
+    SUPPLEMENT_OUTLINE_TITLE,
     AssemblyError,
     PacketDocument,
     PacketItem,
@@ -49,6 +50,8 @@ class _Part:
     """Its own conformance problems were reported before assembly (see PacketDocument)."""
     opened: _Opened | None = None
     """The cache entry of ``reader``; given back to :data:`READERS` after a good assembly."""
+    stamp: str | None = None
+    """The stamp's label of a front part ("Tilläggslista"); None: the kallelse's or the item's."""
 
 
 @dataclass
@@ -140,24 +143,39 @@ def _front_label(front: Path) -> str:
     return f"Kallelsen (”{front.name}”)"
 
 
+def _supplement_label(supplement: Path) -> str:
+    return f"Tilläggslistan (”{supplement.name}”)"
+
+
 def _document_label(item: PacketItem, document: PacketDocument) -> str:
     return f"{document.title} (”{document.path.name}”, ärende {item.number})"
 
 
-def _open_parts(front: Path | None, items: Sequence[PacketItem], stamp_label: str) -> list[_Part]:
+def _open_parts(
+    front: Path | None,
+    items: Sequence[PacketItem],
+    stamp_label: str,
+    supplement: Path | None = None,
+) -> list[_Part]:
     parts: list[_Part] = []
+    fronts: list[tuple[Path, str, str, str | None]] = []
     if front is not None:
-        label = _front_label(front)
-        opened = _open(front, label)
+        fronts.append((front, _front_label(front), FRONT_OUTLINE_TITLE, None))
+        if supplement is not None:
+            title = SUPPLEMENT_OUTLINE_TITLE
+            fronts.append((supplement, _supplement_label(supplement), title, title))
+    for path, label, title, stamp in fronts:
+        opened = _open(path, label)
         parts.append(
             _Part(
                 label,
-                FRONT_OUTLINE_TITLE,
+                title,
                 None,
                 opened.reader,
                 None,
                 opened.page_count,
                 opened=opened,
+                stamp=stamp,
             )
         )
     for item in items:

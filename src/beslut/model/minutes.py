@@ -439,14 +439,15 @@ def paragraphs(
         number = offset + first_agenda_number
         found = by_item.get(number)
         slots.append((number, item, *found) if found else (number, item, None, None))
-    last = len(meeting.items) + first_agenda_number - 1
+    # "Before Övriga frågor": the kallelse's last item; the tilläggslista's items follow it.
+    last = len(meeting.sent_items) + first_agenda_number - 1
     for index, extra in added:
         if extra.after is not None:
             position = next((i + 1 for i, s in enumerate(slots) if s[0] == extra.after), len(slots))
             # after earlier added items that follow the same agenda item
             while position < len(slots) and slots[position][0] is None:
                 position += 1
-        elif meeting.items and meeting.items[-1].kind is ItemKind.OVRIGT:
+        elif meeting.sent_items and meeting.sent_items[-1].kind is ItemKind.OVRIGT:
             position = next(i for i, s in enumerate(slots) if s[0] == last)
         else:
             position = len(slots)
@@ -463,15 +464,22 @@ def paragraphs(
 
 
 def span_text(numbers: list[int]) -> str:
-    """``§ 41`` for one paragraph, ``§§ 41–55`` for a range, ``§§ 41, 43`` otherwise."""
+    """``§ 41`` for one paragraph, ``§§ 41–55`` for a range, ``§§ 41, 43`` otherwise, and
+    ``§§ 41–53, 56`` for ranges with a gap (a member away for some items)."""
     if not numbers:
         return ""
     ordered = sorted(set(numbers))
     if len(ordered) == 1:
         return f"§ {ordered[0]}"
-    if ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"§§ {ordered[0]}\u2013{ordered[-1]}"
-    return "§§ " + ", ".join(str(n) for n in ordered)
+    runs: list[list[int]] = []
+    for number in ordered:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return "§§ " + ", ".join(
+        f"{run[0]}\u2013{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs
+    )
 
 
 __all__ = [

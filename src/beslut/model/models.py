@@ -1362,6 +1362,15 @@ PROCEDURAL_TITLES: dict[ItemKind, str] = {
 }
 
 
+def item_title(item: AgendaItem, case: Case | None) -> str:
+    """Return an agenda item's internal title: its own, its case's, or the procedural default."""
+    if item.title:
+        return item.title
+    if case is not None:
+        return case.title
+    return PROCEDURAL_TITLES.get(item.kind, item.kind.value.capitalize())
+
+
 @swedish(
     "Underlag utanför arbetsytan",
     "Var handlingarna finns när punkten inte har någon ärendefil i arbetsytan.",

@@ -1,4 +1,5 @@
-"""Stage 3, render, for meetings: the kallelse with its föredragningslista.
+"""Stage 3, render, for meetings: the kallelse with its föredragningslista, and the
+tilläggslista of the items added after it was sent.
 
 Assembly calls :func:`render_kallelse` twice per variant: first with placeholder page numbers
 (:data:`PLACEHOLDER_PAGE`, as wide as real ones so the layout holds), then with the packet
@@ -26,7 +27,7 @@ from beslut.render.case import (
 )
 from beslut.render.images import ImageProblem
 from beslut.render.letterhead import header_context, logo_image, organisation_context
-from beslut.render.templates_build import KALLELSE
+from beslut.render.templates_build import KALLELSE, TILLAGGSLISTA
 from beslut.render.templating import Template, environment
 from beslut.validate.workspace import TEMPLATES_DIR, CaseDocument
 
@@ -71,24 +72,27 @@ def _papers(item: AgendaItem, case: CaseDocument | None) -> list[str]:
     return found
 
 
-def kallelse_context(
+def _rows(
     meeting: Meeting,
     profile: Profile,
     cases: Sequence[CaseDocument | None],
+    view: MeetingView,
     pages: dict[int, int] | None,
     *,
+    supplement: bool,
     public: bool,
-) -> dict[str, Any]:
-    """Return the template context for the kallelse (``pages``: item → packet page)."""
-    organ = profile.organ(meeting.organ)
-    organ_name = organ.name if organ else meeting.organ
-    head = letterhead(profile, meeting.organ, None)
-    view = meeting_view(meeting, cases, profile.agenda.first_number)
-    items = []
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The agenda rows of the kallelse (``supplement=False``: the items sent) or of the
+    tilläggslista (the items added by it), with their numbers on the whole agenda; and the
+    public "Utelämnade handlingar" lines of those items."""
+    rows: list[dict[str, Any]] = []
+    left_out: list[str] = []
     for shown, item, case in zip(view.items, meeting.items, cases, strict=True):
+        if (item.supplement is not None) is not supplement:
+            continue
         number = shown.number
         page = "" if pages is None else str(pages.get(number, ""))
-        items.append(
+        rows.append(
             {
                 "nummer": number,
                 "rubrik": shown.public_title if public else shown.title,
@@ -99,6 +103,42 @@ def kallelse_context(
                 "bilagor": _papers(item, case) if shown.lists_papers(public=public) else [],
             }
         )
+        if public and shown.left_out is not None:
+            left_out.append(shown.left_out)
+    return rows, left_out
+
+
+def _meeting_context(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "dag": _capitalise(formatting.weekday_date(meeting.date)),
+        "datum": formatting.iso_date(meeting.date),
+        "tid": formatting.clock(meeting.time),
+        "plats": meeting.place,
+        "ordförande": meeting.chair.name,
+        "sekreterare": meeting.secretary.name,
+        "instans": meeting.organ,
+        "ledamöter": list(meeting.members),
+        "ersättare": list(meeting.substitutes),
+    }
+
+
+def kallelse_context(
+    meeting: Meeting,
+    profile: Profile,
+    cases: Sequence[CaseDocument | None],
+    pages: dict[int, int] | None,
+    *,
+    public: bool,
+) -> dict[str, Any]:
+    """Return the template context for the kallelse (``pages``: item → packet page).
+
+    The kallelse lists the items it was sent with (``Meeting.sent_items``); the items added
+    later are the tilläggslista's (:func:`tillaggslista_context`)."""
+    organ = profile.organ(meeting.organ)
+    organ_name = organ.name if organ else meeting.organ
+    head = letterhead(profile, meeting.organ, None)
+    view = meeting_view(meeting, cases, profile.agenda.first_number)
+    items, left_out = _rows(meeting, profile, cases, view, pages, supplement=False, public=public)
     sent = meeting.sent or meeting.date
     return {
         "organisation": organisation_context(head),
@@ -115,20 +155,55 @@ def kallelse_context(
         "datum": formatting.iso_date(sent),
         "sekretess": None,
         "rubrik": f"{organ_name} kallas till sammanträde",
-        "möte": {
-            "dag": _capitalise(formatting.weekday_date(meeting.date)),
-            "datum": formatting.iso_date(meeting.date),
-            "tid": formatting.clock(meeting.time),
-            "plats": meeting.place,
-            "ordförande": meeting.chair.name,
-            "sekreterare": meeting.secretary.name,
-            "instans": meeting.organ,
-            "ledamöter": list(meeting.members),
-            "ersättare": list(meeting.substitutes),
-        },
+        "möte": _meeting_context(meeting),
         "punkter": items,
-        "utelämnade": list(view.left_out) if public else [],
+        "utelämnade": left_out,
     }
+
+
+def tillaggslista_context(
+    meeting: Meeting,
+    profile: Profile,
+    cases: Sequence[CaseDocument | None],
+    pages: dict[int, int] | None,
+    *,
+    public: bool,
+) -> dict[str, Any]:
+    """Return the template context for the tilläggslista: the items added after the kallelse
+    was sent (``tillägg``), with their continuing numbers, as the kallelse lists its items."""
+    organ = profile.organ(meeting.organ)
+    organ_name = organ.name if organ else meeting.organ
+    head = letterhead(profile, meeting.organ, None)
+    view = meeting_view(meeting, cases, profile.agenda.first_number)
+    items, left_out = _rows(meeting, profile, cases, view, pages, supplement=True, public=public)
+    dates = sorted({i.supplement for i in meeting.supplements if i.supplement is not None})
+    latest = dates[-1] if dates else meeting.date
+    return {
+        "organisation": organisation_context(head),
+        "sidhuvud": header_context(
+            head,
+            label=SUPPLEMENT_LABEL,
+            organ=organ_name,
+            date=latest,
+            number=format_date(meeting.date, head.header.date_style),
+            number_label="Sammanträde",
+        ),
+        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
+        "dokument": {"etikett": SUPPLEMENT_LABEL, "typ": TILLAGGSLISTA},
+        "datum": formatting.iso_date(latest),
+        "sekretess": None,
+        "rubrik": SUPPLEMENT_LABEL,
+        "ingress": f"Till kallelse för {organ_name}, sammanträde "
+        f"{formatting.weekday_date(meeting.date)}",
+        "tilläggsdatum": ", ".join(formatting.iso_date(d) for d in dates),
+        "möte": _meeting_context(meeting),
+        "punkter": items,
+        "utelämnade": left_out,
+    }
+
+
+SUPPLEMENT_LABEL = "TILLÄGGSLISTA"
+"""The tilläggslista's title and header label."""
 
 
 def _capitalise(text: str) -> str:
@@ -142,6 +217,13 @@ def render_kallelse(
 
     With ``profile``, the letterhead's logo of the meeting's organ is placed in the header."""
     return render_meeting_template(root, KALLELSE, context, title, profile, "kallelsen")
+
+
+def render_tillaggslista(
+    root: Path, context: dict[str, Any], title: str, profile: Profile | None = None
+) -> bytes:
+    """Render the tilläggslista to .docx bytes; raise RenderError with a Swedish message."""
+    return render_meeting_template(root, TILLAGGSLISTA, context, title, profile, "tilläggslistan")
 
 
 def render_meeting_template(

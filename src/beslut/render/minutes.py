@@ -211,8 +211,21 @@ def adjusters_decision(
     )
 
 
-def agenda_decision(organ_name: str, dropped: Sequence[int], added: Sequence[str]) -> str:
-    """The föredragningslista item's default beslut, with the changes made at the meeting."""
+def agenda_decision(
+    organ_name: str,
+    dropped: Sequence[int],
+    added: Sequence[str],
+    supplements: Sequence[int] = (),
+    lists: int = 1,
+) -> str:
+    """The föredragningslista item's default beslut: with the items of the tilläggslista
+    (``supplements``, from ``lists`` tilläggslistor) and the changes made at the meeting."""
+    supplement = ""
+    if supplements:
+        which = "tilläggslistan" if lists == 1 else "tilläggslistorna"
+        numbers = _and_list([str(n) for n in supplements])
+        noun = "ärende" if len(supplements) == 1 else "ärendena"
+        supplement = f" med tillägg av {noun} {numbers} enligt {which}"
     changes = []
     if len(dropped) == 1:
         changes.append(f"att ärende {dropped[0]} utgår")
@@ -220,9 +233,13 @@ def agenda_decision(organ_name: str, dropped: Sequence[int], added: Sequence[str
         changes.append(f"att ärendena {_and_list([str(n) for n in dropped])} utgår")
     changes.extend(f"att ärendet ”{title}” läggs till" for title in added)
     if not changes:
-        return f"{organ_name} godkänner föredragningslistan."
+        return f"{organ_name} godkänner föredragningslistan{supplement}."
     noun = "ändringen" if len(changes) == 1 else "ändringarna"
-    return f"{organ_name} godkänner föredragningslistan med {noun} {_and_list(changes)}."
+    joined = " och" if supplement else ""
+    return (
+        f"{organ_name} godkänner föredragningslistan{supplement}{joined} med {noun} "
+        f"{_and_list(changes)}."
+    )
 
 
 PROCEDURAL_DECISIONS: dict[ItemKind, str] = {
@@ -584,7 +601,13 @@ class _Minutes:
         elif kind is ItemKind.FOREDRAGNINGSLISTA:
             dropped = [e.item for e in self.minutes.paragraphs if e.dropped and e.item is not None]
             added = [e.title for e in self.minutes.paragraphs if e.added and e.title]
-            text = agenda_decision(self.organ_name, sorted(dropped), added)
+            supplements = [
+                number
+                for number, item in enumerate(self.meeting.items, self.first_agenda)
+                if item.supplement is not None
+            ]
+            lists = len({i.supplement for i in self.meeting.supplements})
+            text = agenda_decision(self.organ_name, sorted(dropped), added, supplements, lists)
         else:
             text = PROCEDURAL_DECISIONS[kind].format(organ=self.organ_name)
         return _sentence_block(text)

@@ -63,6 +63,7 @@ __all__ = [
     "MONO_FONT",
     "PROTOKOLL",
     "PROTOKOLLSUTDRAG",
+    "TILLAGGSLISTA",
     "build_templates",
     "list_template_tags",
 ]
@@ -81,7 +82,9 @@ PROTOKOLL = "protokoll"
 """The minutes: first-page block, anslag, contents and every paragraf (also the public one)."""
 PROTOKOLLSUTDRAG = "protokollsutdrag"
 """An extract of the minutes: one paragraf with the Utdragsbestyrkande."""
-MEETING_TEMPLATES: tuple[str, ...] = (KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG)
+TILLAGGSLISTA = "tillaggslista"
+"""The tilläggslista: the items added after the kallelse was sent, numbered on after it."""
+MEETING_TEMPLATES: tuple[str, ...] = (KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG, TILLAGGSLISTA)
 """The templates of a meeting (their context is the meeting's, not a case's)."""
 
 NBSP = "\u00a0"
@@ -1196,18 +1199,9 @@ def _decision_blocks(writer: _Writer, blocks: str, heading_style: str) -> None:
     writer.tag("endfor")
 
 
-def _fill_kallelse_body(document: Any) -> None:
-    """Kallelse with the föredragningslista: number, title, page in the packet, details."""
-    writer = _Writer(document.element.body)
-    writer.p(TITLE_STYLE, "{{ rubrik }}")
-    for label, key in (
-        ("Dag", "möte.dag"),
-        ("Tid", "möte.tid"),
-        ("Plats", "möte.plats"),
-        ("Ordförande", "möte.ordförande"),
-        ("Sekreterare", "möte.sekreterare"),
-    ):
-        writer.p("Metadata", f"{label}: {{{{ {key} }}}}")
+def _left_out_and_items(writer: _Writer, heading: str) -> None:
+    """The public "Utelämnade handlingar", then the agenda rows: number, title, page in the
+    packet, details (the kallelse's föredragningslista and the tilläggslista alike)."""
     writer.tag("if utelämnade")
     writer.p("Heading1", "Utelämnade handlingar")
     writer.p("Normal", "Följande handlingar har utelämnats ur den här versionen:")
@@ -1215,7 +1209,7 @@ def _fill_kallelse_body(document: Any) -> None:
     writer.p("Forteckning", "{{ rad }}")
     writer.tag("endfor")
     writer.tag("endif")
-    writer.p("Heading1", "Föredragningslista")
+    writer.p("Heading1", heading)
     writer.raw(
         "Punkt",
         _run("Nr") + _run("Ärende", tab_before=True) + _run("Sida", tab_before=True),
@@ -1245,6 +1239,32 @@ def _fill_kallelse_body(document: Any) -> None:
     # Ends the item's keep-together chain; empty and one point high.
     writer.p("Punktslut")
     writer.tag("endfor")
+
+
+def _fill_tillaggslista_body(document: Any) -> None:
+    """The tilläggslista: which kallelse it adds to, its date(s), then the added items."""
+    writer = _Writer(document.element.body)
+    writer.p(TITLE_STYLE, "{{ rubrik }}")
+    writer.p("Metadata", "{{ ingress }}")
+    writer.p("Metadata", "Datum för tilläggslistan: {{ tilläggsdatum }}")
+    _left_out_and_items(writer, "Ärenden som läggs till föredragningslistan")
+    # The last item's keep-together chain ends in an empty paragraph.
+    writer.p("Forteckning")
+
+
+def _fill_kallelse_body(document: Any) -> None:
+    """Kallelse with the föredragningslista: number, title, page in the packet, details."""
+    writer = _Writer(document.element.body)
+    writer.p(TITLE_STYLE, "{{ rubrik }}")
+    for label, key in (
+        ("Dag", "möte.dag"),
+        ("Tid", "möte.tid"),
+        ("Plats", "möte.plats"),
+        ("Ordförande", "möte.ordförande"),
+        ("Sekreterare", "möte.sekreterare"),
+    ):
+        writer.p("Metadata", f"{label}: {{{{ {key} }}}}")
+    _left_out_and_items(writer, "Föredragningslista")
     for heading, key in (("Ledamöter", "möte.ledamöter"), ("Ersättare", "möte.ersättare")):
         writer.tag(f"if {key}")
         writer.p("Heading1", heading)
@@ -1816,6 +1836,8 @@ def _build(doc_type: str) -> Any:
     _fill_empty_footer(section.footer)
     if doc_type == KALLELSE:
         _fill_kallelse_body(document)
+    elif doc_type == TILLAGGSLISTA:
+        _fill_tillaggslista_body(document)
     else:
         _fill_body(document, doc_type)
     return document
@@ -1838,7 +1860,7 @@ def _reproducible_zip(data: bytes) -> bytes:
 
 def build_templates(dest: Path) -> list[Path]:
     """Write tjänsteskrivelse.docx, beslutsförslag.docx, direktiv.docx, kallelse.docx,
-    protokoll.docx and protokollsutdrag.docx.
+    protokoll.docx, protokollsutdrag.docx and tillaggslista.docx.
 
     The page-number style, labels and header fields are not built in: they come from the
     profile through the render context (``sidhuvud``), so one template serves every style.

@@ -727,6 +727,32 @@ DOCS: dict[str, Doc] = {
         _M,
         True,
     ),
+    "tillägg-inte-sist": Doc(
+        "Punkter som lagts till efter att kallelsen skickades (”tillägg”) står i "
+        "tilläggslistan och får nästa nummer efter kallelsens punkter. En sådan punkt mitt i "
+        "listan skulle ändra numren på punkterna i den kallelse ledamöterna redan har.",
+        "ärenden:\n  - typ: beslut\n    diarienummer: KS 2026/9\n    tillägg: 2026-12-04\n"
+        "  - typ: övrigt   # skickades med kallelsen",
+        "Flytta punkten med ”tillägg” sist i ”ärenden”, efter alla punkter utan ”tillägg”.",
+        _M,
+        True,
+    ),
+    "tillägg-före-utskick": Doc(
+        "En punkt med ”tillägg” lades till efter att kallelsen skickades, så tilläggsdatumet "
+        "kan inte vara före mötesfilens ”utskicksdatum”.",
+        "utskicksdatum: 2026-12-03\närenden:\n  - typ: beslut\n    diarienummer: KS 2026/9\n"
+        "    tillägg: 2026-12-01",
+        "Rätta datumet, eller ta bort ”tillägg” om punkten fanns med i kallelsen.",
+        _M,
+    ),
+    "tillägg-efter-möte": Doc(
+        "Tilläggslistan skickas före sammanträdet, så tilläggsdatumet kan inte vara efter "
+        "sammanträdets datum.",
+        "datum: 2026-12-10\närenden:\n  - typ: beslut\n    diarienummer: KS 2026/9\n"
+        "    tillägg: 2026-12-11",
+        "Rätta datumet till den dag tilläggslistan skickas.",
+        _M,
+    ),
     # -- protokoll (validate/minutes.py, validate/minutes_rules.py) ---------------------------
     "protokoll-okänt-sammanträde": Doc(
         "Protokollet pekar på ett sammanträde (”sammanträde”) som inte finns bland mötesfilerna, "

@@ -220,6 +220,25 @@ CODES: dict[str, Code] = {
             locked=True,
         ),
         Code(
+            "tillägg-inte-sist",
+            _E,
+            _MEETING,
+            "En punkt med ”tillägg” står före en punkt som skickades med kallelsen.",
+            locked=True,
+        ),
+        Code(
+            "tillägg-före-utskick",
+            _E,
+            _MEETING,
+            "En punkts tilläggsdatum är före kallelsens utskicksdatum.",
+        ),
+        Code(
+            "tillägg-efter-möte",
+            _E,
+            _MEETING,
+            "En punkts tilläggsdatum är efter sammanträdet.",
+        ),
+        Code(
             "protokoll-okänt-sammanträde",
             _E,
             _MINUTES,

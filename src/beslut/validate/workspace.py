@@ -35,6 +35,7 @@ from beslut.model.models import (
     Papers,
     Profile,
     cell_number,
+    item_title,
 )
 from beslut.model.outline import BodyOutline, normal_heading, outline
 from beslut.validate.attachments import Severity, inspect_attachment
@@ -738,7 +739,71 @@ def _validate_meeting(
                 problems.append(note(source, key, problem, code, is_error=True))
             problems.extend(_attachment_findings(source, key, path, root))
         files.append(tuple(resolved))
+    first = profile.agenda.first_number if profile is not None else 1
+    problems.extend(_supplement_rules(source, meeting, by_dnr, first))
     return MeetingDocument(source, meeting, tuple(files)), problems
+
+
+def _supplement_rules(
+    source: Source, meeting: Meeting, by_dnr: dict[str, CaseDocument], first: int
+) -> list[Diagnostic]:
+    """Items added by a tilläggslista (``tillägg``) stand last, so that every number of the
+    kallelse as sent stays; their date lies between the kallelse's and the meeting's."""
+    problems: list[Diagnostic] = []
+
+    def label(index: int) -> str:
+        item = meeting.items[index]
+        found = by_dnr.get(item.diary_number or "") if item.has_case else None
+        title = item_title(item, found.case if found is not None else None)
+        return f"punkt {index + first} ({title})"
+
+    for index, item in enumerate(meeting.items):
+        if item.supplement is None:
+            continue
+        where = ("ärenden", index, "tillägg")
+        later = next(
+            (i for i in range(index + 1, len(meeting.items)) if not meeting.items[i].supplement),
+            None,
+        )
+        if later is not None:
+            problems.append(
+                note(
+                    source,
+                    where,
+                    f"P{label(index)[1:]} har ”tillägg: {item.supplement.isoformat()}” "
+                    f"men står före {label(later)}, som skickades med kallelsen. Punkter med "
+                    "tillägg ska stå sist, så att numren i den utskickade kallelsen inte ändras. "
+                    f"Flytta {label(index)} sist i ”ärenden”.",
+                    "tillägg-inte-sist",
+                    is_error=True,
+                )
+            )
+        if meeting.sent is not None and item.supplement < meeting.sent:
+            problems.append(
+                note(
+                    source,
+                    where,
+                    f"Tilläggsdatumet {item.supplement.isoformat()} för {label(index)} är före "
+                    f"utskicksdatumet {meeting.sent.isoformat()}: en punkt som fanns när "
+                    "kallelsen skickades står i kallelsen. Rätta datumet, eller ta bort "
+                    "”tillägg” så att punkten står i kallelsen.",
+                    "tillägg-före-utskick",
+                    is_error=True,
+                )
+            )
+        if item.supplement > meeting.date:
+            problems.append(
+                note(
+                    source,
+                    where,
+                    f"Tilläggsdatumet {item.supplement.isoformat()} för {label(index)} är efter "
+                    f"sammanträdet {meeting.date.isoformat()}: tilläggslistan skickas före "
+                    "sammanträdet. Rätta datumet.",
+                    "tillägg-efter-möte",
+                    is_error=True,
+                )
+            )
+    return problems
 
 
 def _item_rules(

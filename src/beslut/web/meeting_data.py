@@ -293,15 +293,18 @@ def apply_action(data: Mapping[str, Any], action: str, form: Mapping[str, str]) 
     """Return the meeting's plain data after one of the page's actions.
 
     ``upp``/``ned`` move item ``index`` one step, ``bort`` removes it, ``ny`` appends
-    the item of the add form (before ``Övriga frågor`` when the list ends with it),
+    the item of the add form to the kallelse's items (before the tilläggslista's items, which
+    stand last, and before ``Övriga frågor`` when the kallelse's items end with it),
     ``offentlighet`` sets item ``index``'s secrecy and publication.
     """
     new = dict(data)
     items = list(new.get("ärenden") or [])
     if action == "ny":
         item = new_item(form)
-        last = items[-1] if items else None
-        at = len(items)
+        at = next(
+            (i for i, x in enumerate(items) if isinstance(x, dict) and "tillägg" in x), len(items)
+        )
+        last = items[at - 1] if at else None
         if isinstance(last, dict) and last.get("typ") == ItemKind.OVRIGT.value:
             at -= 1
         items.insert(at, item)
@@ -410,6 +413,8 @@ class Built:
     item_pdfs: dict[int, str] = field(default_factory=dict)
     """Item number → the item's own PDF, relative to output/."""
     public_item_pdfs: dict[int, str] = field(default_factory=dict)
+    supplement: bool = False
+    """The meeting's folder has a tilläggslista (``tilläggslista.pdf``)."""
 
 
 _PAGES_CACHE: dict[str, tuple[tuple[int, int, int], dict[int, str]]] = {}
@@ -523,6 +528,7 @@ def built(root: Path, workspace: Workspace, rel: str) -> Built:
         public_pages=packet_pages(public_packet) if public_packet.is_file() else {},
         item_pdfs=items(base, f"{folder}/"),
         public_item_pdfs=items(base / "offentlig", f"{folder}/offentlig/"),
+        supplement=(base / "tilläggslista.pdf").is_file(),
     )
 
 
