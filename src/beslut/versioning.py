@@ -600,8 +600,8 @@ def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]
                     item=item.id,
                     number=item.number,
                     file=PUBLIC_PACKET if now.audience is Audience.PUBLIC else PACKET,
-                    text=f"Handlingarna till punkt {item.number} står nu på sidorna "
-                    f"{_span(item.pages)} i handlingarna (tidigare {_span(old.pages)}).",
+                    text=f"Handlingarna till punkt {item.number} står nu på "
+                    f"{_pages(item.pages)} i handlingarna (tidigare {_pages(old.pages)}).",
                 )
             )
     for item in before.items:
@@ -639,7 +639,7 @@ def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]
                 )
             )
             continue
-        if _quiet(path) or (old_file is not None and _sum(old_file) == _sum(file)):
+        if _quiet(path, now.audience) or (old_file is not None and _sum(old_file) == _sum(file)):
             continue
         what = _what(file, items)
         owner = items.get(file.item) if file.item else None
@@ -655,7 +655,7 @@ def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]
             )
         )
     for path, file in old_files.items():
-        if path not in new_files and not _quiet(path):
+        if path not in new_files and not _quiet(path, now.audience):
             owner = items.get(file.item) if file.item else None
             changes.append(
                 Change(
@@ -682,18 +682,23 @@ def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]
     return tuple(sorted(changes, key=lambda c: order.index(c.kind)))
 
 
-def _quiet(path: str) -> bool:
+def _quiet(path: str, audience: Audience) -> bool:
     """Files the change log does not name one by one: the protokoll's (one line says it was
-    added or replaced) and Word files (each mirrors a PDF that is named)."""
-    return _is_minutes_file(path) or path.endswith(".docx")
+    added or replaced), Word files (each mirrors a PDF that is named) and, in the internal log,
+    the public renditions (each mirrors an internal file that is named)."""
+    public_copy = audience is Audience.INTERNAL and path.startswith("offentlig/")
+    return _is_minutes_file(path) or path.endswith(".docx") or public_copy
 
 
 def _sum(file: PublishedFile) -> str:
     return file.built_sha256 or file.sha256
 
 
-def _span(pages: tuple[int, int]) -> str:
-    return str(pages[0]) if pages[0] == pages[1] else f"{pages[0]}\u2013{pages[1]}"
+def _pages(pages: tuple[int, int]) -> str:
+    """ "sidan 18" or "sidorna 18–22"."""
+    if pages[0] == pages[1]:
+        return f"sidan {pages[0]}"
+    return f"sidorna {pages[0]}\u2013{pages[1]}"
 
 
 _KIND_NAMES = {
@@ -706,15 +711,15 @@ _KIND_NAMES = {
 
 
 def _what(file: PublishedFile, items: Mapping[str, PublishedItem]) -> str:
-    """A file as readers name it: "Handlingarna till punkt 4 Månadsrapport (ärende-04.pdf)"."""
-    name = file.path
+    """A file as readers name it: "Handlingarna till punkt 4 Månadsrapport" (no folder or file
+    name: the page and the website link the file)."""
     owner = items.get(file.item) if file.item else None
     if owner is not None and _file_item(file.path) is not None:
-        return f"Handlingarna till punkt {owner.number} {owner.title} ({name})"
+        return f"Handlingarna till punkt {owner.number} {owner.title}"
     if owner is not None:
-        return f"Protokollsutdraget för punkt {owner.number} {owner.title} ({name})"
+        return f"Protokollsutdraget för punkt {owner.number} {owner.title}"
     label = _KIND_NAMES.get(file.kind) or _KIND_NAMES.get(PurePosixPath(file.path).stem)
-    return f"{label} ({name})" if label else f"Filen {name}"
+    return label or f"Filen {PurePosixPath(file.path).name}"
 
 
 # -- the change pages -------------------------------------------------------------------------

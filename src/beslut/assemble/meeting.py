@@ -38,6 +38,7 @@ from beslut.atomic import write_bytes_atomic
 from beslut.convert.language import attachment_language
 from beslut.convert.libreoffice import ConversionJob, Converter
 from beslut.diagnostics import Diagnostic, error, has_errors, warning
+from beslut.fingerprint import code_fingerprint
 from beslut.model import formatting
 from beslut.model.letterhead import letterhead
 from beslut.model.models import PAPERS_NOTES, Profile
@@ -81,7 +82,9 @@ class ConversionCache:
         self.used: set[str] = set()
 
     def key(self, *parts: object) -> str:
-        text = json.dumps([_CACHE_VERSION, *parts], ensure_ascii=False, sort_keys=True, default=str)
+        # Other beslut code may assemble differently: its files are not reused (code_fingerprint).
+        head = [_CACHE_VERSION, code_fingerprint()]
+        text = json.dumps([*head, *parts], ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     @staticmethod

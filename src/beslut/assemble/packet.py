@@ -31,6 +31,7 @@ from beslut.assemble.parts import (
     _open_parts,
     _release_parts,
     _supplement_label,
+    packet_order,
 )
 from beslut.assemble.stamp import FontMissing
 from beslut.assemble.writer import _deduplicate, _write_atomic
@@ -42,24 +43,22 @@ def plan_pages(
     """Item number → 1-based start page in the packet, without writing anything.
 
     Counts pages with pypdf; a withheld document counts as its one notice page and is not opened.
-    ``supplement`` is the tilläggslista, which follows the kallelse (``front``).
+    ``supplement`` is the tilläggslista, placed by :func:`~beslut.assemble.parts.packet_order`.
     """
     _check_items(items)
     page = 0
-    if front is not None:
-        label = _front_label(front)
-        page = _counted_pages(front, label)
-        if supplement is not None:
-            page += _counted_pages(supplement, _supplement_label(supplement))
     starts: dict[int, int] = {}
-    for item in items:
-        for document in item.documents:
-            starts.setdefault(item.number, page + 1)
-            if document.withheld_notice is not None:
-                page += 1
-            else:
-                label = _document_label(item, document)
-                page += _counted_pages(document.path, label)
+    for item, document in packet_order(front, items, supplement):
+        if isinstance(document, Path):
+            label = _front_label(document) if document == front else _supplement_label(document)
+            page += _counted_pages(document, label)
+            continue
+        assert item is not None
+        starts.setdefault(item.number, page + 1)
+        if document.withheld_notice is not None:
+            page += 1
+        else:
+            page += _counted_pages(document.path, _document_label(item, document))
     return starts
 
 

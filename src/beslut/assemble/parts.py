@@ -13,7 +13,7 @@ import io
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +151,30 @@ def _document_label(item: PacketItem, document: PacketDocument) -> str:
     return f"{document.title} (”{document.path.name}”, ärende {item.number})"
 
 
+def packet_order(
+    front: Path | None, items: Sequence[PacketItem], supplement: Path | None = None
+) -> Iterator[tuple[PacketItem | None, PacketDocument | Path]]:
+    """The packet's parts in order: the kallelse, the sent items' documents, the tilläggslista,
+    then the supplement items' documents (``(None, path)`` for the kallelse and the
+    tilläggslista, ``(item, document)`` for an item's document).
+
+    The tilläggslista stands right before the items it adds (at the end when none of them has
+    papers), so the kallelse and every sent item keep their pages when a tilläggslista comes:
+    page references in a published version stay valid in the next.
+    """
+    if front is not None:
+        yield None, front
+    pending = supplement if front is not None else None
+    for item in items:
+        if item.supplement and pending is not None and item.documents:
+            yield None, pending
+            pending = None
+        for document in item.documents:
+            yield item, document
+    if pending is not None:
+        yield None, pending
+
+
 def _open_parts(
     front: Path | None,
     items: Sequence[PacketItem],
@@ -158,52 +182,46 @@ def _open_parts(
     supplement: Path | None = None,
 ) -> list[_Part]:
     parts: list[_Part] = []
-    fronts: list[tuple[Path, str, str, str | None]] = []
-    if front is not None:
-        fronts.append((front, _front_label(front), FRONT_OUTLINE_TITLE, None))
-        if supplement is not None:
-            title = SUPPLEMENT_OUTLINE_TITLE
-            fronts.append((supplement, _supplement_label(supplement), title, title))
-    for path, label, title, stamp in fronts:
-        opened = _open(path, label)
-        parts.append(
-            _Part(
-                label,
-                title,
-                None,
-                opened.reader,
-                None,
-                opened.page_count,
-                opened=opened,
-                stamp=stamp,
-            )
-        )
-    for item in items:
-        for document in item.documents:
-            label = _document_label(item, document)
-            if document.withheld_notice is not None:
-                notice = Notice(
-                    title=document.title,
-                    notice=document.withheld_notice,
-                    context=_sentence(
-                        f"Handlingen hör till {stamp_label.lower()} {item.number}: {item.title}"
-                    ),
-                )
-                parts.append(_Part(label, document.title, item, None, notice, 1))
+    for item, document in packet_order(front, items, supplement):
+        if isinstance(document, Path):
+            if document == front:
+                label, title, stamp = _front_label(document), FRONT_OUTLINE_TITLE, None
             else:
-                opened = _open(document.path, label)
-                parts.append(
-                    _Part(
-                        label,
-                        document.title,
-                        item,
-                        opened.reader,
-                        None,
-                        opened.page_count,
-                        inspected=document.inspected,
-                        opened=opened,
-                    )
+                label, title = _supplement_label(document), SUPPLEMENT_OUTLINE_TITLE
+                stamp = title
+            opened = _open(document, label)
+            parts.append(
+                _Part(
+                    label, title, None, opened.reader, None, opened.page_count,
+                    opened=opened, stamp=stamp,
                 )
+            )  # fmt: skip
+            continue
+        assert item is not None
+        label = _document_label(item, document)
+        if document.withheld_notice is not None:
+            notice = Notice(
+                title=document.title,
+                notice=document.withheld_notice,
+                context=_sentence(
+                    f"Handlingen hör till {stamp_label.lower()} {item.number}: {item.title}"
+                ),
+            )
+            parts.append(_Part(label, document.title, item, None, notice, 1))
+        else:
+            opened = _open(document.path, label)
+            parts.append(
+                _Part(
+                    label,
+                    document.title,
+                    item,
+                    opened.reader,
+                    None,
+                    opened.page_count,
+                    inspected=document.inspected,
+                    opened=opened,
+                )
+            )
     for part in parts:
         if part.opened is not None:
             if part.opened.boxes is None:
