@@ -140,22 +140,29 @@ def test_kallelsen_forst_publishes_the_kallelse_as_sent_then_the_supplement(
     one, two = history.manifest(1), history.manifest(2)
     assert one.previous is None and two.previous == 1
     assert [i.number for i in one.items] == list(range(1, 17))
-    assert [i.number for i in two.items] == list(range(1, 18))
+    assert [i.number for i in two.items] == list(range(1, 19))
     added = two.items[-1]
     assert (added.id, added.supplement) == ("information-laget-i-vaccinationsarbetet",
                                             dt.date(2022, 6, 10))  # fmt: skip
-    assert added.files == ("offentlig/ärende-17.pdf", "ärende-17.pdf")
+    assert added.files == ("offentlig/ärende-18.pdf", "ärende-18.pdf")
     assert one.minutes is None  # the kallelse as sent: no protokoll yet
     assert two.minutes is not None and two.minutes.file == "protokoll.pdf"
     assert two.published == WHEN
     # the side build of the kallelse as sent left the workspace's own build state alone
     assert history.state_dir_after_first == str(history.out)
-    first_change = two.changes[0]
-    assert first_change.kind is ChangeKind.ITEM_ADDED
-    assert first_change.text == (
-        "Punkt 17 Läget i vaccinationsarbetet har lagts till genom tilläggslistan 2022-06-10."
-    )
+    # the example's own supplement item (17) and the one this module adds (18)
+    assert [c.kind for c in two.changes[:2]] == [ChangeKind.ITEM_ADDED] * 2
+    assert [c.text for c in two.changes[:2]] == [
+        "Punkt 17 Tillfällig ersättning för extra arbetspass sommaren 2022 har lagts till "
+        "genom tilläggslistan 2022-06-10.",
+        "Punkt 18 Läget i vaccinationsarbetet har lagts till genom tilläggslistan 2022-06-10.",
+    ]
     assert ChangeKind.MINUTES_ADDED in {c.kind for c in two.changes}
+    # the tilläggslista and its items come after the sent items: the kallelse and every page it
+    # refers to are as in version 1
+    assert not any(c.kind is ChangeKind.PAGES_MOVED for c in two.changes)
+    assert not {"kallelse.pdf", "offentlig/kallelse.pdf"} & {c.file for c in two.changes}
+    assert {(i.id, i.pages) for i in one.items} <= {(i.id, i.pages) for i in two.items}
     # item PDFs that did not change are not in the change log (same bytes both times), also
     # one with a Word attachment (item 7: its conversion is reused)
     assert not any(c.file in ("ärende-04.pdf", "ärende-07.pdf") for c in two.changes)
@@ -421,13 +428,18 @@ def _publication(items: list[PublishedItem], files: list[PublishedFile]) -> Publ
 
 def test_the_change_log_says_what_changed_in_swedish() -> None:
     before = _publication(
-        [_item(4, "A1", "Budget", pages=(5, 7)), _item(5, "B2", "Taxor", pages=(8, 9))],
+        [
+            _item(4, "A1", "Budget", pages=(5, 7)),
+            _item(5, "B2", "Taxor", pages=(8, 9)),
+            _item(9, "D4", "Taxa", pages=(10, 11)),
+        ],
         [_file("ärende-04.pdf", "a", "A1"), _file("ärende-05.pdf", "b", "B2")],
     )
     now = _publication(
         [
             _item(4, "A1", "Budget 2023", pages=(5, 8)),
             _item(6, "C3", "Vaccin", supplement=dt.date(2022, 6, 10)),
+            _item(9, "D4", "Taxa", pages=(12, 12)),
         ],
         [_file("ärende-04.pdf", "a2", "A1"), _file("ärende-06.pdf", "c", "C3")],
     )
@@ -436,12 +448,14 @@ def test_the_change_log_says_what_changed_in_swedish() -> None:
         ("item_added", "Punkt 6 Vaccin har lagts till genom tilläggslistan 2022-06-10."),
         ("item_removed", "Punkt 5 Taxor har tagits bort från föredragningslistan."),
         ("item_changed", "Punkt 4 heter nu ”Budget 2023” (tidigare ”Budget”)."),
-        ("document_added", "Handlingarna till punkt 6 Vaccin (ärende-06.pdf) har lagts till."),
-        ("document_replaced", "Handlingarna till punkt 4 Budget 2023 (ärende-04.pdf) har "
-                              "ersatts av en ny version."),
-        ("document_removed", "Handlingarna till punkt 5 Taxor (ärende-05.pdf) har tagits bort."),
+        ("document_added", "Handlingarna till punkt 6 Vaccin har lagts till."),
+        ("document_replaced", "Handlingarna till punkt 4 Budget 2023 har ersatts av en ny "
+                              "version."),
+        ("document_removed", "Handlingarna till punkt 5 Taxor har tagits bort."),
         ("pages_moved", "Handlingarna till punkt 4 står nu på sidorna 5–8 i handlingarna "
-                        "(tidigare 5–7)."),
+                        "(tidigare sidorna 5–7)."),
+        ("pages_moved", "Handlingarna till punkt 9 står nu på sidan 12 i handlingarna "
+                        "(tidigare sidorna 10–11)."),
     ]  # fmt: skip
     assert changes_between(now, now) == ()
 
@@ -462,7 +476,7 @@ def test_the_command_lists_the_versions(
     assert lines[0].startswith("version 1  2022-06-10 14.05  första versionen")
     assert lines[1].startswith("version 2  2022-06-10 14.05  ")
     assert (
-        "    Punkt 17 Läget i vaccinationsarbetet har lagts till genom tilläggslistan 2022-06-10."
+        "    Punkt 18 Läget i vaccinationsarbetet har lagts till genom tilläggslistan 2022-06-10."
         in lines
     )
 

@@ -29,6 +29,7 @@ from beslut.assemble.parts import (
     _front_label,
     _open_data,
     _open_parts,
+    _Part,
     _release_parts,
     _supplement_label,
     packet_order,
@@ -159,10 +160,15 @@ def _assemble(
     def listing_page(item: PacketItem) -> int:
         return listed if item.supplement else 0
 
+    def due(part: _Part) -> bool:
+        """The first waiting item is bookmarked before ``part``: it comes earlier on the
+        agenda, or ``part`` is the tilläggslista and the item was on the kallelse."""
+        if part.item is not None:
+            return order[waiting[0].number] < order[part.item.number]
+        return part.stamp == SUPPLEMENT_OUTLINE_TITLE and not waiting[0].supplement
+
     for part in parts:
-        while (
-            waiting and part.item is not None and order[waiting[0].number] < order[part.item.number]
-        ):
+        while waiting and due(part):
             item = waiting.pop(0)
             builder._outline_without_papers(item, listing_page(item))
         builder.add(part)
