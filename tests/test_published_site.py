@@ -1,0 +1,103 @@
+"""The example as `make demo` publishes it, end to end: build, `beslut publicera
+--kallelsen-först` (version 1 as the kallelse was sent, version 2 with the tilläggslista), the
+public website built from those versions, and then
+
+* no byte of withheld content in any file under webb/ (bytes, HTML text, PDF text), while the
+  same markers are in the internal version (so the markers are real),
+* axe-core in Chromium finds no WCAG 2.1 AA violation on any page of the real site,
+* the site shows both versions, the tilläggslista and its item.
+
+The fixture-based tests in test_site.py and test_site_browser.py check each page type in
+detail; this module checks the real pipeline's output, so it runs in every fresh clone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from beslut.publish import versions
+from beslut.versioning import publish_meeting
+from browser_support import assert_accessible
+from conftest import need_libreoffice
+from site_fixtures import pdf_text
+from test_packet_build import PROTOKOLL_SECRET_MARKERS, SECRET_MARKERS
+from test_render import copy_example_workspace
+from test_site import _leaks
+
+MEETING = "2022-06-14-hsn"
+WHEN = dt.datetime(2022, 6, 10, 14, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+MARKERS = SECRET_MARKERS + PROTOKOLL_SECRET_MARKERS
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    need_libreoffice()
+    root = copy_example_workspace(tmp_path_factory.mktemp("publicerat") / "arbetsyta")
+    outcome = publish_meeting(root, MEETING, sent_first=True, now=WHEN)
+    assert [s.version for s in outcome.steps] == [1, 2]
+    assert outcome.site == root / "output" / "webb"
+    return root / "output"
+
+
+@pytest.mark.libreoffice
+def test_two_versions_and_the_tillaggslista(published: Path) -> None:
+    assert versions.list_versions(published, MEETING) == [1, 2]
+    one = versions.version_folder(published, MEETING, 1)
+    two = versions.version_folder(published, MEETING, 2)
+    assert not (one / "tilläggslista.pdf").exists()
+    assert "TILLÄGGSLISTA" in pdf_text(two / "offentlig" / "tilläggslista.pdf")
+    packet = pdf_text(two / "offentlig" / "handlingar.pdf")
+    assert packet.lstrip().startswith("Ändringar sedan version 1") or (
+        "Ändringar sedan version 1" in packet.split("Kallelse")[0]
+    )
+
+
+@pytest.mark.libreoffice
+def test_no_withheld_content_in_any_file_of_the_real_site(published: Path) -> None:
+    internal = "\n".join(
+        pdf_text(p)
+        for p in (published / "versioner").rglob("*.pdf")
+        if "offentlig" not in p.relative_to(published).parts
+    )
+    for marker in MARKERS:
+        assert marker in internal, marker  # the markers are in what is withheld
+    webb = published / "webb"
+    assert len(list(webb.rglob("*.pdf"))) > 10
+    assert _leaks(webb, MARKERS) == []
+
+
+@pytest.mark.libreoffice
+def test_the_real_site_shows_both_versions_and_the_added_item(published: Path) -> None:
+    page = published / "webb" / "hsn" / MEETING / "index.html"
+    doc = etree.parse(str(page), etree.HTMLParser())
+    text = " ".join(" ".join(doc.getroot().itertext()).split())
+    assert "17. Tillfällig ersättning för extra arbetspass sommaren 2022" in text
+    assert "Tillägg 2022-06-10" in text
+    assert "Upphandling – tilldelningsbeslut" in text  # the secret item's public title
+    links = {a.get("href") for a in doc.iter("a")}
+    assert {"version-1/index.html", "version-2/index.html"} <= links
+    version = published / "webb" / "hsn" / MEETING / "version-2" / "index.html"
+    changes = " ".join(
+        " ".join(etree.parse(str(version), etree.HTMLParser()).getroot().itertext()).split()
+    )
+    assert (
+        "Punkt 17 Tillfällig ersättning för extra arbetspass sommaren 2022 har lagts till "
+        "genom tilläggslistan 2022-06-10." in changes
+    )
+    atom = (published / "webb" / "flode.atom").read_text("utf-8")
+    assert "Hälso- och sjukvårdsnämnden" in atom
+
+
+@pytest.mark.libreoffice
+def test_every_page_of_the_real_site_is_accessible(published: Path, page: Any) -> None:
+    pages = sorted((published / "webb").rglob("*.html"))
+    assert len(pages) >= 7
+    for path in pages:
+        page.goto(path.as_uri())
+        assert page.evaluate("() => document.documentElement.lang") == "sv", path
+        assert_accessible(page)
