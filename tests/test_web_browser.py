@@ -22,7 +22,7 @@ def test_case_list_filters_and_is_accessible(served: Any, page: Any) -> None:
     page.wait_for_url("**/arenden?instans=ks*")
     titles = page.locator("table.cases tbody tr td:nth-child(3)").all_inner_texts()
     assert titles and set(titles) == {"ks"}
-    assert page.get_by_role("status").inner_text().startswith(f"Visar {len(titles)} av 11")
+    assert page.get_by_role("status").inner_text().startswith(f"Visar {len(titles)} av 12")
 
 
 def test_skip_link_is_first_and_works_from_keyboard(served: Any, page: Any) -> None:
