@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 
 from beslut.publish import versions
-from beslut.versioning import publish_meeting
+from beslut.versioning import Renumbered, publish_meeting
 from browser_support import assert_accessible
 from conftest import need_libreoffice
 from site_fixtures import pdf_text
@@ -101,3 +101,38 @@ def test_every_page_of_the_real_site_is_accessible(published: Path, page: Any) -
         page.goto(path.as_uri())
         assert page.evaluate("() => document.documentElement.lang") == "sv", path
         assert_accessible(page)
+
+
+@pytest.mark.libreoffice
+def test_a_version_that_renumbers_published_items_is_refused(published: Path) -> None:
+    """Runs last in this module: with --nya-nummer it publishes version 3."""
+    root = published.parent
+    meeting = root / "content" / "möten" / f"{MEETING}.yaml"
+    text = meeting.read_text("utf-8")
+    # item 6 (22HSN5103) taken out of the list: items 7–17 would move up one number
+    start = text.index("  - typ: beslut\n    diarienummer: 22HSN5103\n")
+    end = text.index("  - typ: beslut\n    diarienummer: 22HSN5104\n")
+    meeting.write_text(text[:start] + text[end:], "utf-8")
+    # the protokoll refers to the items by number: it goes, so the build has no error
+    (root / "content" / "protokoll" / f"{MEETING}.yaml").unlink()
+    before = sorted(p.relative_to(published).as_posix() for p in published.rglob("*"))
+    with pytest.raises(Renumbered) as info:
+        publish_meeting(root, MEETING, now=WHEN)
+    message = str(info.value)
+    assert message.startswith(
+        "Version 3 skulle ändra numren i version 2, som redan är publicerad: punkt 6 "
+        "Uppföljning av det fallpreventiva arbetet finns inte längre; punkt 7 "
+    )
+    assert "--nya-nummer" in message
+    assert versions.list_versions(published, MEETING) == [1, 2]
+    after = sorted(p.relative_to(published).as_posix() for p in published.rglob("*"))
+    assert [p for p in after if "versioner" in p or p.startswith("webb")] == [
+        p for p in before if "versioner" in p or p.startswith("webb")
+    ]
+    outcome = publish_meeting(root, MEETING, renumber=True, now=WHEN)
+    assert [s.version for s in outcome.steps] == [3]
+    texts = [c.text for c in outcome.steps[0].changes]
+    assert (
+        "Punkt 6 Uppföljning av det fallpreventiva arbetet har tagits bort från "
+        "föredragningslistan." in texts
+    )

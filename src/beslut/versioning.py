@@ -76,6 +76,10 @@ class UnknownMeeting(UserError):
     """No meeting file has that id (the message lists the known ones)."""
 
 
+class Renumbered(UserError):
+    """Items of the last published version would get other numbers (or be gone)."""
+
+
 class BuildFailed(UserError):
     """The build before publishing had errors; nothing was frozen."""
 
@@ -141,13 +145,17 @@ def publish_meeting(
     *,
     out_dir: Path | None = None,
     sent_first: bool = False,
+    renumber: bool = False,
     converter: Converter | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
 ) -> PublishOutcome:
     """Build the workspace and publish a new version of meeting ``wanted`` when it changed.
 
-    Raises :class:`UnknownMeeting`, :class:`BuildFailed` (nothing frozen),
+    ``renumber`` allows a version in which items of the last version have other numbers or are
+    gone (:class:`Renumbered` otherwise).
+
+    Raises :class:`UnknownMeeting`, :class:`BuildFailed` (nothing frozen), :class:`Renumbered`,
     :class:`beslut.errors.BuildLocked` and :class:`versions.DamagedVersion` (Swedish).
     """
     root = root.resolve()
@@ -231,7 +239,9 @@ def publish_meeting(
                 finally:
                     shutil.rmtree(side, ignore_errors=True)
         steps.append(
-            _publish_from(workspace, document, out_dir, out_dir, when, get_converter, True)
+            _publish_from(
+                workspace, document, out_dir, out_dir, when, get_converter, True, renumber
+            )
         )
     finally:
         if owned is not None:
@@ -262,6 +272,7 @@ def _publish_from(
     when: dt.datetime,
     get_converter: Callable[[], Converter],
     with_minutes: bool,
+    renumber: bool = False,
 ) -> Published:
     """Freeze the meeting's files in ``built`` as the next version in ``out_dir``."""
     ident = meeting_id(document)
@@ -299,6 +310,8 @@ def _publish_from(
                 None,
                 message=f"{ident}: inget har ändrats sedan version {previous}; ingen ny version.",
             )
+        if before is not None and not renumber:
+            _check_numbers(before, internal)
         files = [
             versions.FileToFreeze(folder / rel, rel, entry["sha256"])
             for rel, entry in sorted(entries.items())
@@ -330,6 +343,27 @@ def _publish_from(
         internal.changes,
         f"{ident}: publicerade version {number} ({what}) i {target}.",
     )
+
+
+def _check_numbers(before: Publication, now: Publication) -> None:
+    """Every item of the last published version keeps its number (the Madison rule: readers,
+    minutes and references use the numbers of the kallelse that was sent)."""
+    numbers = {item.id: item.number for item in now.items}
+    moved = []
+    for item in before.items:
+        number = numbers.get(item.id)
+        if number is None:
+            moved.append(f"punkt {item.number} {item.title} finns inte längre")
+        elif number != item.number:
+            moved.append(f"punkt {item.number} {item.title} är nu punkt {number}")
+    if moved:
+        raise Renumbered(
+            f"Version {now.version} skulle ändra numren i version {before.version}, som redan "
+            f"är publicerad: {'; '.join(moved)}. Ingen version publicerades. Låt de publicerade "
+            "punkterna stå kvar i samma ordning: lägg nya punkter sist med ”tillägg”, och låt "
+            "en punkt som inte ska behandlas stå kvar (den utgår i protokollet). Ska numren "
+            "ändå ändras, kör beslut publicera med --nya-nummer."
+        )
 
 
 def _is_minutes_file(rel: str) -> bool:

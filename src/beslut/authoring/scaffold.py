@@ -268,6 +268,11 @@ ersättare: []
   # - typ: meddelanden
   #   punkter: [Protokoll från …]
   - typ: {ItemKind.OVRIGT.value}   # {PROCEDURAL_TITLES[ItemKind.OVRIGT]}
+  # Ärenden som läggs till efter att kallelsen skickats (tilläggslista) står sist, med
+  # tilläggslistans datum; de får nästa nummer och ingen annan punkt byter nummer:
+  # - typ: beslut
+  #   diarienummer: ärendets diarienummer
+  #   tillägg: ÅÅÅÅ-MM-DD
 """
     write_text_atomic(path, text)
     return path

@@ -509,11 +509,22 @@ def signera(
     "först kallelsen som den skickades (version 1), sedan läget nu (version 2).",
 )
 @click.option(
+    "--nya-nummer",
+    "renumber",
+    is_flag=True,
+    help="Publicera även om punkter i den senaste versionen får nya nummer eller tas bort.",
+)
+@click.option(
     "--lista", "list_only", is_flag=True, help="Visa mötets publicerade versioner; bygg inget."
 )
 @_user_errors
 def publicera(
-    möte: str, arbetsyta: Path, out_dir: Path | None, sent_first: bool, list_only: bool
+    möte: str,
+    arbetsyta: Path,
+    out_dir: Path | None,
+    sent_first: bool,
+    renumber: bool,
+    list_only: bool,
 ) -> None:
     """Publicera en ny version av ett möte i output/versioner/MÖTE/N/.
 
@@ -554,7 +565,12 @@ def publicera(
     progress(READING, 0, 0)
     try:
         outcome = versioning.publish_meeting(
-            root, möte, out_dir=target, sent_first=sent_first, progress=progress
+            root,
+            möte,
+            out_dir=target,
+            sent_first=sent_first,
+            renumber=renumber,
+            progress=progress,
         )
     except versioning.BuildFailed as exc:
         progress.stop()
