@@ -82,7 +82,7 @@ PROTOKOLL = "protokoll"
 """The minutes: first-page block, anslag, contents and every paragraf (also the public one)."""
 PROTOKOLLSUTDRAG = "protokollsutdrag"
 """An extract of the minutes: one paragraf with the Utdragsbestyrkande."""
-TILLAGGSLISTA = "tillaggslista"
+TILLAGGSLISTA = "tilläggslista"
 """The tilläggslista: the items added after the kallelse was sent, numbered on after it."""
 MEETING_TEMPLATES: tuple[str, ...] = (KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG, TILLAGGSLISTA)
 """The templates of a meeting (their context is the meeting's, not a case's)."""
@@ -1860,7 +1860,7 @@ def _reproducible_zip(data: bytes) -> bytes:
 
 def build_templates(dest: Path) -> list[Path]:
     """Write tjänsteskrivelse.docx, beslutsförslag.docx, direktiv.docx, kallelse.docx,
-    protokoll.docx, protokollsutdrag.docx and tillaggslista.docx.
+    protokoll.docx, protokollsutdrag.docx and tilläggslista.docx.
 
     The page-number style, labels and header fields are not built in: they come from the
     profile through the render context (``sidhuvud``), so one template serves every style.
