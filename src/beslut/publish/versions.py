@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from beslut.errors import PublishError, UserError, os_error_text
 from beslut.model.publication import Publication
+from beslut.publish.files import sha256
 
 VERSIONS_DIR = "versioner"
 """The versions' folder in the output folder (``make clean`` keeps it)."""
@@ -111,7 +112,7 @@ def verify_version(out_dir: Path, meeting_id: str, number: int) -> Publication:
     for entry in manifest.files:
         path = folder / entry.path
         try:
-            digest = _sha256(path)
+            digest = sha256(path)
         except OSError:
             digest = None
         if digest != entry.sha256:
@@ -196,14 +197,6 @@ def _copy(source: Path, destination: Path) -> str:
             sink.write(block)
         sink.flush()
         os.fsync(sink.fileno())
-    return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     return digest.hexdigest()
 
 

@@ -8,6 +8,7 @@ pages it planned. What each audience sees comes from :mod:`beslut.disclosure` on
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -122,6 +123,47 @@ def _meeting_context(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _list_context(
+    meeting: Meeting,
+    profile: Profile,
+    cases: Sequence[CaseDocument | None],
+    pages: dict[int, int] | None,
+    *,
+    public: bool,
+    supplement: bool,
+    label: str,
+    kind: str,
+    date: dt.date,
+) -> dict[str, Any]:
+    """The context the kallelse and the tilläggslista share: letterhead, header, the meeting
+    and their items (the sent ones, or the added ones) with the left-out list."""
+    organ = profile.organ(meeting.organ)
+    organ_name = organ.name if organ else meeting.organ
+    head = letterhead(profile, meeting.organ, None)
+    view = meeting_view(meeting, cases, profile.agenda.first_number)
+    items, left_out = _rows(
+        meeting, profile, cases, view, pages, supplement=supplement, public=public
+    )
+    return {
+        "organisation": organisation_context(head),
+        "sidhuvud": header_context(
+            head,
+            label=label,
+            organ=organ_name,
+            date=date,
+            number=format_date(meeting.date, head.header.date_style),
+            number_label="Sammanträde",
+        ),
+        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
+        "dokument": {"etikett": label, "typ": kind},
+        "datum": formatting.iso_date(date),
+        "sekretess": None,
+        "möte": _meeting_context(meeting),
+        "punkter": items,
+        "utelämnade": left_out,
+    }
+
+
 def kallelse_context(
     meeting: Meeting,
     profile: Profile,
@@ -134,31 +176,11 @@ def kallelse_context(
 
     The kallelse lists the items it was sent with (``Meeting.sent_items``); the items added
     later are the tilläggslista's (:func:`tillaggslista_context`)."""
-    organ = profile.organ(meeting.organ)
-    organ_name = organ.name if organ else meeting.organ
-    head = letterhead(profile, meeting.organ, None)
-    view = meeting_view(meeting, cases, profile.agenda.first_number)
-    items, left_out = _rows(meeting, profile, cases, view, pages, supplement=False, public=public)
-    sent = meeting.sent or meeting.date
-    return {
-        "organisation": organisation_context(head),
-        "sidhuvud": header_context(
-            head,
-            label="KALLELSE",
-            organ=organ_name,
-            date=sent,
-            number=format_date(meeting.date, head.header.date_style),
-            number_label="Sammanträde",
-        ),
-        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
-        "dokument": {"etikett": "KALLELSE", "typ": KALLELSE},
-        "datum": formatting.iso_date(sent),
-        "sekretess": None,
-        "rubrik": f"{organ_name} kallas till sammanträde",
-        "möte": _meeting_context(meeting),
-        "punkter": items,
-        "utelämnade": left_out,
-    }
+    context = _list_context(
+        meeting, profile, cases, pages, public=public, supplement=False,
+        label="KALLELSE", kind=KALLELSE, date=meeting.sent or meeting.date,
+    )  # fmt: skip
+    return {**context, "rubrik": f"{context['organ']['namn']} kallas till sammanträde"}
 
 
 def tillaggslista_context(
@@ -171,34 +193,17 @@ def tillaggslista_context(
 ) -> dict[str, Any]:
     """Return the template context for the tilläggslista: the items added after the kallelse
     was sent (``tillägg``), with their continuing numbers, as the kallelse lists its items."""
-    organ = profile.organ(meeting.organ)
-    organ_name = organ.name if organ else meeting.organ
-    head = letterhead(profile, meeting.organ, None)
-    view = meeting_view(meeting, cases, profile.agenda.first_number)
-    items, left_out = _rows(meeting, profile, cases, view, pages, supplement=True, public=public)
     dates = sorted({i.supplement for i in meeting.supplements if i.supplement is not None})
-    latest = dates[-1] if dates else meeting.date
+    context = _list_context(
+        meeting, profile, cases, pages, public=public, supplement=True,
+        label=SUPPLEMENT_LABEL, kind=TILLAGGSLISTA, date=dates[-1] if dates else meeting.date,
+    )  # fmt: skip
     return {
-        "organisation": organisation_context(head),
-        "sidhuvud": header_context(
-            head,
-            label=SUPPLEMENT_LABEL,
-            organ=organ_name,
-            date=latest,
-            number=format_date(meeting.date, head.header.date_style),
-            number_label="Sammanträde",
-        ),
-        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
-        "dokument": {"etikett": SUPPLEMENT_LABEL, "typ": TILLAGGSLISTA},
-        "datum": formatting.iso_date(latest),
-        "sekretess": None,
+        **context,
         "rubrik": SUPPLEMENT_LABEL,
-        "ingress": f"Till kallelse för {organ_name}, sammanträde "
+        "ingress": f"Till kallelse för {context['organ']['namn']}, sammanträde "
         f"{formatting.weekday_date(meeting.date)}",
         "tilläggsdatum": ", ".join(formatting.iso_date(d) for d in dates),
-        "möte": _meeting_context(meeting),
-        "punkter": items,
-        "utelämnade": left_out,
     }
 
 
