@@ -14,6 +14,8 @@ detail; this module checks the real pipeline's output, so it runs in every fresh
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,26 @@ def test_every_page_of_the_real_site_is_accessible(published: Path, page: Any) -
         page.goto(path.as_uri())
         assert page.evaluate("() => document.documentElement.lang") == "sv", path
         assert_accessible(page)
+
+
+@pytest.mark.libreoffice
+def test_a_rebuild_from_scratch_is_no_new_version(published: Path) -> None:
+    """`make clean` and a new build give new bytes (the PDFs carry the time they were made),
+    but the same content: no version, and nothing in a change log says "ersatts"."""
+    root = published.parent
+    shutil.rmtree(root / ".beslut-cache")
+    shutil.rmtree(published / "möten")
+    outcome = publish_meeting(root, MEETING, now=WHEN)
+    [step] = outcome.steps
+    assert step.version is None, [c.text for c in step.changes]
+    built = {
+        e["path"]: e["sha256"]
+        for e in json.loads((published / "manifest.json").read_text())["outputs"]
+    }
+    two = versions.read_manifest(versions.version_folder(published, MEETING, 2), versions.MANIFEST)
+    item = two.file("ärende-04.pdf")
+    assert item is not None
+    assert built[f"möten/{MEETING}/ärende-04.pdf"] != item.sha256  # the bytes did change
 
 
 @pytest.mark.libreoffice

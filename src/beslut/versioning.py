@@ -22,12 +22,15 @@ first gets version 1 as the kallelse was sent: the workspace is built again, wit
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from beslut.assemble.front import prepend_front_matter
 from beslut.assemble.model import AssemblyError
@@ -371,14 +374,14 @@ def _is_minutes_file(rel: str) -> bool:
 
 
 def _same(before: Publication, now: Publication) -> bool:
-    """Nothing to publish: the same items and the same files with the same bytes as built."""
+    """Nothing to publish: the same items and the same files with the same content as built."""
     if [i.id for i in before.items] != [i.id for i in now.items]:
         return False
     return _built_sums(before) == _built_sums(now)
 
 
 def _built_sums(publication: Publication) -> dict[str, str]:
-    return {f.path: f.built_sha256 or f.sha256 for f in publication.files}
+    return {f.path: _sum(f) for f in publication.files}
 
 
 # -- describing a version ---------------------------------------------------------------------
@@ -428,6 +431,7 @@ def describe(
                 path=rel,
                 kind=entry.get("kind", PurePosixPath(rel).suffix[1:]),
                 sha256=entry["sha256"],
+                content_sha256=content_digest(path),
                 bytes=path.stat().st_size,
                 pages=_page_count(path) if rel.endswith(".pdf") else None,
                 open=rel.startswith(PUBLIC),
@@ -514,6 +518,48 @@ def _file_item(rel: str) -> int | None:
 def _extract_number(rel: str) -> int | None:
     found = _EXTRACT_FILE.match(rel)
     return int(found.group(1)) if found else None
+
+
+def content_digest(path: Path) -> str | None:
+    """A file's content without dates and metadata (see ``PublishedFile.content_sha256``): a
+    PDF's page content streams and the images and forms they draw, in page order; a .docx's
+    parts except ``docProps/`` (the core properties hold the time of rendering). None for
+    other files or a file that cannot be read (its bytes are compared instead)."""
+    digest = hashlib.sha256()
+    try:
+        if path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            for page in PdfReader(path).pages:
+                contents = page.get_contents()
+                digest.update(contents.get_data() if contents is not None else b"")
+                _digest_xobjects(digest, page.get("/Resources"), depth=0)
+                digest.update(b"\x00page")
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                for name in sorted(archive.namelist()):
+                    if not name.startswith("docProps/"):
+                        digest.update(name.encode("utf-8") + b"\x00" + archive.read(name))
+        else:
+            return None
+    except Exception:  # an output beslut made; a damaged one is caught by its checksum
+        return None
+    return digest.hexdigest()
+
+
+def _digest_xobjects(digest: Any, resources: Any, depth: int) -> None:
+    """Add the images and forms a page (or a form, two levels deep) draws."""
+    if resources is None or depth > 2:
+        return
+    xobjects = resources.get_object().get("/XObject")
+    if xobjects is None:
+        return
+    xobjects = xobjects.get_object()
+    for name in sorted(xobjects):
+        stream = xobjects[name].get_object()
+        digest.update(str(name).encode("utf-8") + stream._data)
+        if stream.get("/Subtype") == "/Form":
+            _digest_xobjects(digest, stream.get("/Resources"), depth + 1)
 
 
 def _page_count(path: Path) -> int | None:
@@ -725,7 +771,9 @@ def _quiet(path: str, audience: Audience) -> bool:
 
 
 def _sum(file: PublishedFile) -> str:
-    return file.built_sha256 or file.sha256
+    """What is compared between versions: the content (a rebuild that changes only dates and
+    metadata is no change), else the file as built (before a change page), else its bytes."""
+    return file.content_sha256 or file.built_sha256 or file.sha256
 
 
 def _pages(pages: tuple[int, int]) -> str:

@@ -183,6 +183,13 @@ class PublishedFile(_Frozen):
         description="Kontrollsumman av filen som bygget gjorde den, när versionen har fått en "
         "ändringssida först (handlingar.pdf från version 2); annars null.",
     )
+    content_sha256: str | None = Field(
+        None,
+        title="Innehållets SHA-256",
+        description="Kontrollsumma av innehållet utan datum och metadata: en PDF:s sidor "
+        "(text, bilder, sidstämplar), en Word-fils dokumentdelar. Samma innehåll ger samma "
+        "summa också när filen har byggts om; ändringsloggen jämför den.",
+    )
     bytes: int = Field(title="Storlek", description="Filens storlek i byte.")
     pages: int | None = Field(title="Sidor", description="Antal sidor för en PDF, annars null.")
     open: bool = Field(title="Offentlig", description="true för filer under offentlig/.")
