@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,12 @@ def _validate(path: Path, certificates: Certificates) -> tuple[Any, Any]:
         reader = PdfFileReader(handle)
         assert len(reader.embedded_signatures) == 1
         embedded = reader.embedded_signatures[0]
-        return embedded.sig_object, validate_pdf_signature(embedded, context)
+        # pyHanko's validation calls asyncio.run: in a thread of its own, since an earlier test
+        # module may have left Playwright's event loop running in this one (the session's
+        # browser), as beslut.signing does for signing
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            status = pool.submit(validate_pdf_signature, embedded, context).result()
+        return embedded.sig_object, status
 
 
 def _pdfa_claim(path: Path) -> tuple[str | None, str | None, bytes]:
@@ -557,5 +563,7 @@ def test_signing_works_inside_a_running_event_loop(
     async def inside() -> bytes:
         return sign_pdf(data, pkcs12=certificates.p12, passphrase=PASSPHRASE.encode())
 
-    signed_data = asyncio.run(inside())
+    # a thread of its own: this one may run Playwright's loop already (the session's browser)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        signed_data = pool.submit(lambda: asyncio.run(inside())).result()
     assert signed_data.startswith(data) and len(signed_data) > len(data)
