@@ -158,7 +158,7 @@ def test_mallar_bygg_leaves_unchanged_templates_alone(make_workspace: MakeWorksp
     assert code == 0
     assert out.splitlines() == [f"oförändrad {root / 'templates' / n}" for n in (
         "tjänsteskrivelse.docx", "beslutsförslag.docx", "direktiv.docx", "kallelse.docx",
-        "protokoll.docx", "protokollsutdrag.docx", "tilläggslista.docx",
+        "protokoll.docx", "protokollsutdrag.docx", "tilläggslista.docx", "ändringar.docx",
     )]  # fmt: skip
     after = {p.name: p.stat().st_mtime_ns for p in (root / "templates").glob("*.docx")}
     assert after == before
@@ -262,5 +262,6 @@ def test_repo_templates_have_every_needed_tag() -> None:
         "protokoll.docx",
         "protokollsutdrag.docx",
         "tilläggslista.docx",
+        "ändringar.docx",
     }
     assert os.path.isdir(REPO / "templates")

@@ -18,8 +18,10 @@ from docxtpl import DocxTemplate
 from beslut.model.letterhead import page_parts
 from beslut.model.models import PageStyle
 from beslut.render.templates_build import (
+    ANDRINGAR,
     DOCUMENT_TYPES,
     KALLELSE,
+    MEETING_TEMPLATES,
     PROTOKOLL,
     PROTOKOLLSUTDRAG,
     TEXT_WIDTH,
@@ -210,9 +212,8 @@ def header_columns(header: Any) -> list[list[str]]:
 def test_builds_one_template_per_type_reproducibly(tmp_path: Path) -> None:
     first = build_templates(tmp_path / "a")
     second = build_templates(tmp_path / "b")
-    assert [p.name for p in first] == [
-        f"{t}.docx" for t in (*DOCUMENT_TYPES, KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG, TILLAGGSLISTA)
-    ]
+    assert [p.name for p in first] == [f"{t}.docx" for t in (*DOCUMENT_TYPES, *MEETING_TEMPLATES)]
+    assert MEETING_TEMPLATES == (KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG, TILLAGGSLISTA, ANDRINGAR)
     for one, two in zip(first, second, strict=True):
         assert one.read_bytes() == two.read_bytes()
 

@@ -212,8 +212,14 @@ def test_the_change_page_opens_the_packet(history: History, packet: str) -> None
     reader = PdfReader(history.folder(3) / packet)
     assert len(reader.pages) == len(built.pages) + 1
     first = _texts(reader, 0)
-    assert first.startswith("Ändringar sedan version 2")
-    assert "publicerades 2022-06-11 kl. 14.05" in first
+    # the organisation's letterhead (as the kallelse's), then the heading and the changes
+    assert first.startswith("Region Skåne Regionkansliet Hälso- och sjukvårdsnämnden ÄNDRINGAR ")
+    assert "Datum 2022-06-11 Sammanträde 2022-06-14" in first
+    assert (
+        "Ändringar sedan version 2 Hälso- och sjukvårdsnämnden, sammanträde tisdagen den 14 juni "
+        "2022 Version 3 publicerades 2022-06-11 kl. 14.05." in first
+    )
+    assert "Organisationsnummer: 23 21 00-0255" in first
     titles = _outline_titles(reader)
     assert titles[:2] == ["Ändringar sedan version 2", "Kallelse och föredragningslista"]
     assert titles[1:] == _outline_titles(built)

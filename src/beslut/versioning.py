@@ -60,8 +60,8 @@ from beslut.pipeline import build as run_build
 from beslut.publish import versions
 from beslut.publish.files import output_lock, read_manifest, sha256
 from beslut.publish.website import publish_site
-from beslut.render.case import proposal_parts
-from beslut.render.changes import changes_title, render_changes
+from beslut.render.case import RenderError, proposal_parts
+from beslut.render.changes import changes_context, changes_title, render_changes
 from beslut.render.minutes import in_organ_voice, paragraph_titles
 from beslut.validate.workspace import MeetingDocument, Workspace, load_workspace
 
@@ -818,14 +818,8 @@ def _with_change_pages(
 ) -> tuple[Publication, Publication, list[versions.FileToFreeze]]:
     """Put "Ändringar sedan version N-1" in front of both packets (each audience its own)."""
     assert workspace.profile is not None and internal.previous is not None
-    lang = workspace.profile.language
+    profile = workspace.profile
     meeting = internal.meeting
-    meeting_line = f"{meeting.organ_name}, sammanträde {formatting.iso_date(meeting.date)}"
-    published = internal.published
-    published_line = (
-        f"Version {internal.version} publicerades {formatting.iso_date(published.date())} "
-        f"kl. {published:%H.%M}."
-    )
     jobs = []
     plans: list[tuple[Publication, str, Path, Path]] = []
     for publication, packet in ((internal, PACKET), (public, PUBLIC_PACKET)):
@@ -833,16 +827,20 @@ def _with_change_pages(
             continue
         name = "offentlig" if publication is public else "intern"
         docx = staging / f"ändringar-{name}.docx"
-        docx.write_bytes(
-            render_changes(
-                previous=internal.previous,
-                version=internal.version,
-                meeting_line=meeting_line,
-                published_line=published_line,
-                changes=[c.text for c in publication.changes],
-                lang=lang,
-            )
+        context = changes_context(
+            document.meeting,
+            profile,
+            previous=internal.previous,
+            version=internal.version,
+            published=internal.published,
+            changes=[c.text for c in publication.changes],
         )
+        title = f"{changes_title(internal.previous)} – {meeting.organ_name} "
+        title += formatting.iso_date(meeting.date)
+        try:
+            docx.write_bytes(render_changes(workspace.root, profile, context, title))
+        except RenderError as exc:
+            raise UserError(str(exc)) from None
         pdf = docx.with_suffix(".pdf")
         jobs.append(ConversionJob(docx, pdf, f"{changes_title(internal.previous)} ({name})"))
         plans.append((publication, packet, pdf, staging / f"{name}-{PACKET}"))
@@ -866,7 +864,7 @@ def _with_change_pages(
                 target,
                 outline_title=changes_title(internal.previous),
                 title=title,
-                lang=lang,
+                lang=profile.language,
             )
         except AssemblyError as exc:
             raise UserError(str(exc)) from None

@@ -956,9 +956,9 @@ def inspect_templates(root: Path) -> tuple[dict[str, list[str]], list[Diagnostic
 
 
 KALLELSE_STEM = "kallelse"
-MEETING_STEMS = (KALLELSE_STEM, "protokoll", "tilläggslista")
+MEETING_STEMS = (KALLELSE_STEM, "protokoll", "tilläggslista", "ändringar")
 """Templates whose names start so are a meeting's (kallelse, protokoll, protokollsutdrag,
-tilläggslista)."""
+tilläggslista, ändringar)."""
 
 
 def template_problems(workspace: Workspace) -> list[Diagnostic]:

@@ -1,20 +1,30 @@
 """Stage 3, render, for published versions: the page "Ändringar sedan version N".
 
-A short Word document (heading, one line on the meeting and the time of publishing, one
-bullet per change), converted like every paper (PDF/A-2b, tagged) and put in front of the
-version's packet by :func:`beslut.assemble.front.prepend_front_matter`. The texts are the
-change log's own sentences (``beslut.versioning``), already in the audience's words: the public
-page is given only the public change log.
+The page is the organisation's own template ``templates/ändringar.docx`` (built by
+``render/templates_build.py`` with the kallelse's letterhead): which meeting, when the version
+was published, then one line per change. It is converted like every paper (PDF/A-2b, tagged)
+and put in front of the version's packet by
+:func:`beslut.assemble.front.prepend_front_matter`. The lines are the change log's own
+sentences (``beslut.versioning``), already in the audience's words: the public page is given
+only the public change log.
 """
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.shared import Pt
+from beslut.model import formatting
+from beslut.model.letterhead import format_date, letterhead
+from beslut.model.models import Meeting, Profile
+from beslut.render.kallelse import meeting_context, render_meeting_template
+from beslut.render.letterhead import header_context, organisation_context
+from beslut.render.templates_build import ANDRINGAR
+
+LABEL = "ÄNDRINGAR"
+"""The header's label on the change page."""
 
 
 def changes_title(previous: int) -> str:
@@ -22,57 +32,45 @@ def changes_title(previous: int) -> str:
     return f"Ändringar sedan version {previous}"
 
 
-def render_changes(
+def changes_context(
+    meeting: Meeting,
+    profile: Profile,
     *,
     previous: int,
     version: int,
-    meeting_line: str,
-    published_line: str,
+    published: dt.datetime,
     changes: Sequence[str],
-    lang: str = "sv-SE",
-) -> bytes:
-    """The change page as .docx bytes."""
-    document = Document()
-    title = changes_title(previous)
-    properties = document.core_properties
-    properties.title = f"{title} – {meeting_line}"
-    properties.language = lang
-    properties.author = "beslut"
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = "Carlito"
-    normal.font.size = Pt(11)
-    _language(normal, lang)
-    for name in ("Title", "Heading 1", "List Bullet"):
-        if name in [s.name for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH]:
-            styles[name].font.name = "Carlito"
-    document.add_heading(title, level=1)
-    document.add_paragraph(meeting_line)
-    document.add_paragraph(published_line)
-    intro = (
-        f"Version {version} ersätter version {previous}. Sidnumren i handlingarna är desamma "
-        "som förut: den här sidan står före dem."
-    )
-    document.add_paragraph(intro)
-    if changes:
-        for text in changes:
-            document.add_paragraph(text, style="List Bullet")
-    else:
-        document.add_paragraph("Inga ändringar som syns i den här versionen av handlingarna.")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+) -> dict[str, Any]:
+    """The template context of the change page (``changes``: one sentence each)."""
+    organ = profile.organ(meeting.organ)
+    organ_name = organ.name if organ else meeting.organ
+    head = letterhead(profile, meeting.organ, None)
+    lines = list(changes) or ["Inga ändringar som syns i den här versionen av handlingarna."]
+    return {
+        "organisation": organisation_context(head),
+        "sidhuvud": header_context(
+            head,
+            label=LABEL,
+            organ=organ_name,
+            date=published.date(),
+            number=format_date(meeting.date, head.header.date_style),
+            number_label="Sammanträde",
+        ),
+        "organ": {"namn": organ_name, "kortnamn": organ.short if organ else ""},
+        "dokument": {"etikett": LABEL, "typ": ANDRINGAR},
+        "datum": formatting.iso_date(published.date()),
+        "sekretess": None,
+        "möte": meeting_context(meeting),
+        "rubrik": changes_title(previous),
+        "ingress": f"{organ_name}, sammanträde {formatting.weekday_date(meeting.date)}",
+        "publicerad": f"Version {version} publicerades {formatting.iso_date(published.date())} "
+        f"kl. {published:%H.%M}.",
+        "förklaring": f"Version {version} ersätter version {previous}. Sidnumren i handlingarna "
+        "är desamma som förut: den här sidan står före dem.",
+        "ändringar": lines,
+    }
 
 
-def _language(style: object, lang: str) -> None:
-    """Give the style's runs the language (so the PDF's text is marked Swedish)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    element = style.element  # type: ignore[attr-defined]
-    rpr = element.get_or_add_rPr()
-    found = rpr.find(qn("w:lang"))
-    if found is None:
-        found = OxmlElement("w:lang")
-        rpr.append(found)
-    found.set(qn("w:val"), lang)
+def render_changes(root: Path, profile: Profile, context: dict[str, Any], title: str) -> bytes:
+    """The change page as .docx bytes (RenderError with a Swedish message)."""
+    return render_meeting_template(root, ANDRINGAR, context, title, profile, "ändringssidan")

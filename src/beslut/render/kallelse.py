@@ -109,7 +109,7 @@ def _rows(
     return rows, left_out
 
 
-def _meeting_context(meeting: Meeting) -> dict[str, Any]:
+def meeting_context(meeting: Meeting) -> dict[str, Any]:
     return {
         "dag": _capitalise(formatting.weekday_date(meeting.date)),
         "datum": formatting.iso_date(meeting.date),
@@ -158,7 +158,7 @@ def _list_context(
         "dokument": {"etikett": label, "typ": kind},
         "datum": formatting.iso_date(date),
         "sekretess": None,
-        "möte": _meeting_context(meeting),
+        "möte": meeting_context(meeting),
         "punkter": items,
         "utelämnade": left_out,
     }

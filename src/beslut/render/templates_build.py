@@ -56,6 +56,7 @@ from beslut.model.styles import (
 )
 
 __all__ = [
+    "ANDRINGAR",
     "BODY_FONT",
     "DOCUMENT_TYPES",
     "KALLELSE",
@@ -84,7 +85,15 @@ PROTOKOLLSUTDRAG = "protokollsutdrag"
 """An extract of the minutes: one paragraf with the Utdragsbestyrkande."""
 TILLAGGSLISTA = "tilläggslista"
 """The tilläggslista: the items added after the kallelse was sent, numbered on after it."""
-MEETING_TEMPLATES: tuple[str, ...] = (KALLELSE, PROTOKOLL, PROTOKOLLSUTDRAG, TILLAGGSLISTA)
+ANDRINGAR = "ändringar"
+"""The page "Ändringar sedan version N" in front of a published version's packets."""
+MEETING_TEMPLATES: tuple[str, ...] = (
+    KALLELSE,
+    PROTOKOLL,
+    PROTOKOLLSUTDRAG,
+    TILLAGGSLISTA,
+    ANDRINGAR,
+)
 """The templates of a meeting (their context is the meeting's, not a case's)."""
 
 NBSP = "\u00a0"
@@ -1252,6 +1261,19 @@ def _fill_tillaggslista_body(document: Any) -> None:
     writer.p("Forteckning")
 
 
+def _fill_changes_body(document: Any) -> None:
+    """The change page of a published version: which meeting, when published, then one line
+    per change (the change log's own sentences)."""
+    writer = _Writer(document.element.body)
+    writer.p(TITLE_STYLE, "{{ rubrik }}")
+    writer.p("Metadata", "{{ ingress }}")
+    writer.p("Metadata", "{{ publicerad }}")
+    writer.p("Normal", "{{ förklaring }}")
+    writer.tag("for rad in ändringar")
+    writer.p("Normal", "{{ rad }}")
+    writer.tag("endfor")
+
+
 def _fill_kallelse_body(document: Any) -> None:
     """Kallelse with the föredragningslista: number, title, page in the packet, details."""
     writer = _Writer(document.element.body)
@@ -1838,6 +1860,8 @@ def _build(doc_type: str) -> Any:
         _fill_kallelse_body(document)
     elif doc_type == TILLAGGSLISTA:
         _fill_tillaggslista_body(document)
+    elif doc_type == ANDRINGAR:
+        _fill_changes_body(document)
     else:
         _fill_body(document, doc_type)
     return document
@@ -1860,7 +1884,7 @@ def _reproducible_zip(data: bytes) -> bytes:
 
 def build_templates(dest: Path) -> list[Path]:
     """Write tjänsteskrivelse.docx, beslutsförslag.docx, direktiv.docx, kallelse.docx,
-    protokoll.docx, protokollsutdrag.docx and tilläggslista.docx.
+    protokoll.docx, protokollsutdrag.docx, tilläggslista.docx and ändringar.docx.
 
     The page-number style, labels and header fields are not built in: they come from the
     profile through the render context (``sidhuvud``), so one template serves every style.
