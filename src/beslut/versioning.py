@@ -38,7 +38,7 @@ from beslut.convert.libreoffice import ConversionJob, Converter, LibreOfficeConv
 from beslut.disclosure import public_view
 from beslut.errors import PublishError, UserError
 from beslut.load import paths
-from beslut.load.paths import CACHE_DIR, CONTENT_DIR, default_out_dir
+from beslut.load.paths import CACHE_DIR, CONTENT_DIR, MEETINGS_DIR, default_out_dir
 from beslut.model import formatting
 from beslut.model.models import Meeting, Profile
 from beslut.model.publication import (
@@ -65,7 +65,6 @@ from beslut.render.changes import changes_context, changes_title, render_changes
 from beslut.render.minutes import in_organ_voice, paragraph_titles
 from beslut.validate.workspace import MeetingDocument, Workspace, load_workspace
 
-MEETINGS_DIR = "möten"
 PUBLIC = "offentlig/"
 PACKET = "handlingar.pdf"
 PUBLIC_PACKET = PUBLIC + PACKET

@@ -12,6 +12,7 @@ from pathlib import Path
 from beslut.atomic import write_text_atomic
 from beslut.authoring.schema import write_schemas
 from beslut.errors import UsageError
+from beslut.load.paths import MEETINGS_DIR
 from beslut.load.source import CASE_SUFFIXES, load_source
 from beslut.model import formatting
 from beslut.model.minutes import display_name, person_key
@@ -33,7 +34,6 @@ from beslut.validate.workspace import (
 )
 
 CASES_DIR = "ärenden"
-MEETINGS_DIR = "möten"
 
 
 class ScaffoldError(UsageError):

@@ -8,6 +8,8 @@ from beslut.errors import UsageError
 
 PROFILE_FILE = Path("content") / "profil.yaml"
 CONTENT_DIR = "content"
+MEETINGS_DIR = "möten"
+"""Meeting files under content/, and each meeting's outputs under the output folder."""
 TEMPLATES_DIR = "templates"
 CACHE_DIR = ".beslut-cache"
 INPUT_SUFFIXES = (".md", ".yaml", ".yml", ".pdf", ".docx", ".odt", ".png", ".jpg", ".jpeg", ".svg")

@@ -23,6 +23,10 @@ FORMAT = "beslut-publicering"
 """The manifest's ``format``."""
 FORMAT_VERSION = 1
 """The manifest's ``format_version``: raised when a key changes meaning or goes away."""
+VERSIONS_DIR = "versioner"
+"""The versions' folder in the output folder (``make clean`` keeps it)."""
+PUBLIC_MANIFEST = "offentlig/manifest.json"
+"""A version's public manifest, relative to the version's folder (the website's only input)."""
 
 
 class _Frozen(BaseModel):

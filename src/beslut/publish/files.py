@@ -42,6 +42,20 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def copy_hashed(source: Path, target: Path, *, durable: bool = False) -> str:
+    """Copy ``source`` to ``target`` in one pass and return the SHA-256 of what was copied;
+    ``durable`` syncs the copy to disk before returning (a published version)."""
+    digest = hashlib.sha256()
+    with source.open("rb") as reader, target.open("wb") as writer:
+        for block in iter(lambda: reader.read(1 << 20), b""):
+            digest.update(block)
+            writer.write(block)
+        if durable:
+            writer.flush()
+            os.fsync(writer.fileno())
+    return digest.hexdigest()
+
+
 def read_manifest(out_dir: Path) -> list[dict[str, str]]:
     """Return the entries of ``manifest.json`` (empty when it is missing or damaged)."""
     try:

@@ -15,7 +15,6 @@ the files while they are copied.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -25,13 +24,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from beslut.errors import PublishError, UserError, os_error_text
+from beslut.model.publication import PUBLIC_MANIFEST as PUBLIC_MANIFEST
+from beslut.model.publication import VERSIONS_DIR as VERSIONS_DIR
 from beslut.model.publication import Publication
-from beslut.publish.files import sha256
+from beslut.publish.files import copy_hashed, sha256
 
-VERSIONS_DIR = "versioner"
-"""The versions' folder in the output folder (``make clean`` keeps it)."""
 MANIFEST = "manifest.json"
-PUBLIC_MANIFEST = "offentlig/manifest.json"
 READ_ONLY = 0o444
 
 
@@ -157,7 +155,7 @@ def freeze(
             destination = temp / item.rel
             current = str(item.source)
             destination.parent.mkdir(parents=True, exist_ok=True)
-            digest = _copy(item.source, destination)
+            digest = copy_hashed(item.source, destination, durable=True)
             if digest != item.sha256:
                 raise PublishError(
                     f"{item.source} har ändrats sedan bygget (SHA-256 stämmer inte med "
@@ -187,17 +185,6 @@ def freeze(
             ) from None
         raise
     return target
-
-
-def _copy(source: Path, destination: Path) -> str:
-    digest = hashlib.sha256()
-    with source.open("rb") as reader, destination.open("wb") as sink:
-        for block in iter(lambda: reader.read(1 << 20), b""):
-            digest.update(block)
-            sink.write(block)
-        sink.flush()
-        os.fsync(sink.fileno())
-    return digest.hexdigest()
 
 
 def _remove(folder: Path) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import hashlib
 import os
 import shutil
 import tempfile
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from beslut.atomic import FILE_MODE
 from beslut.errors import PublishError, UserError, os_error_text
-from beslut.publish.files import output_lock
+from beslut.publish.files import copy_hashed, output_lock
 from beslut.site.manifests import VERSIONS, published_versions
 from beslut.site.pages import plan_site
 from beslut.site.render import render_site
@@ -103,12 +102,7 @@ def _write(path: Path, data: bytes) -> None:
 def _copy_checked(source: Path, target: Path, sha256: str) -> None:
     """Copy a public file, refusing one whose bytes are not the ones its manifest lists."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with source.open("rb") as reader, target.open("wb") as writer:
-        for block in iter(lambda: reader.read(1 << 20), b""):
-            digest.update(block)
-            writer.write(block)
-    if digest.hexdigest() != sha256:
+    if copy_hashed(source, target) != sha256:
         raise PublishError(
             f"{source}: filen har ändrats sedan den publicerades (kontrollsumman stämmer inte "
             "med manifestet). En publicerad version får inte ändras; publicera mötet på nytt "

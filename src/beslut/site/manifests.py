@@ -33,13 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from beslut.errors import PublishError
+from beslut.model.publication import FORMAT, FORMAT_VERSION, PUBLIC_MANIFEST, VERSIONS_DIR
 
-FORMAT = "beslut-publicering"
-FORMAT_VERSION = 1
 AUDIENCE = "offentlig"
-PUBLIC_FOLDER = "offentlig"
-MANIFEST = "manifest.json"
-VERSIONS = "versioner"
+PUBLIC_FOLDER, MANIFEST = PUBLIC_MANIFEST.split("/")
+VERSIONS = VERSIONS_DIR
 """``output/versioner``: where the published versions are frozen."""
 
 _VERSION_NAME = re.compile(r"[1-9][0-9]{0,5}")
