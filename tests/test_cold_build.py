@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,9 @@ def test_build_hands_each_case_over_alone_as_a_preview_job(
     assert all(len(call) == 1 for call in converter.calls)  # no batch waits for another
     assert all(call[0].preview for call in converter.calls)
     assert len(list((tmp_path / "ut").rglob("*.pdf"))) == 10
-    # as many converting threads as the converter has processes, never more
-    assert 1 <= len(converter.threads) <= 2
+    # one converting thread more than the converter has processes (one finishes a PDF while
+    # the others feed LibreOffice), never more
+    assert 1 <= len(converter.threads) <= converter.workers + 1
 
 
 def test_a_converter_without_a_process_count_gets_batches(
@@ -180,6 +182,43 @@ def test_convert_calls_from_several_threads_share_the_processes(
         assert result.job.label == f"d{index}"
         text = _pdf_text(result.job.target)
         assert f"Dokument {index} – rubrik" in text
+
+
+def test_a_process_gets_its_next_document_while_the_last_pdf_is_finished(
+    require_libreoffice: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finishing a PDF is Python work: LibreOffice is not held (and idle) meanwhile."""
+    import beslut.convert.libreoffice as lo
+
+    events: list[tuple[str, float, float]] = []
+    real_finish, real_request = lo.finish_file, lo._Worker.request
+
+    def slow_finish(path: Path) -> int:
+        started = time.monotonic()
+        time.sleep(1.5)
+        pages = real_finish(path)
+        events.append(("finish", started, time.monotonic()))
+        return pages
+
+    def request(self: Any, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+        started = time.monotonic()
+        answer = real_request(self, payload, timeout)
+        events.append(("request", started, time.monotonic()))
+        return answer
+
+    monkeypatch.setattr(lo, "finish_file", slow_finish)
+    monkeypatch.setattr(lo._Worker, "request", request)
+    sources = [make_docx(tmp_path / f"d{i}.docx", f"Dokument {i}") for i in range(2)]
+    jobs = [ConversionJob(s, s.with_suffix(".pdf"), s.stem, preview=True) for s in sources]
+    with LibreOfficeConverter(workers=1, timeout=120) as converter:
+        results = converter.convert(jobs)
+    assert all(r.ok for r in results), [r.message for r in results]
+    assert [_pdf_text(r.job.target).count("Dokument") >= 1 for r in results] == [True, True]
+    requests = sorted(e for e in events if e[0] == "request")
+    finishes = sorted(e for e in events if e[0] == "finish")
+    assert len(requests) == len(finishes) == 2
+    # the one process converted the second document while the first PDF was being finished
+    assert requests[1][1] < finishes[0][2]
 
 
 def _pdf_text(path: Path) -> str:

@@ -43,6 +43,7 @@ from beslut.convert.libreoffice import (
     Converter,
     ConverterUnavailable,
     LibreOfficeConverter,
+    feeding,
 )
 from beslut.diagnostics import Diagnostic, Level, error, has_errors, paths_with_errors
 from beslut.errors import PublishError, os_error_text
@@ -445,13 +446,7 @@ class _Run:
                 self.progress(CONVERTING, converted, len(cases))
             return results
 
-        # A converter that says how many processes it has (LibreOfficeConverter: ``workers``)
-        # gets one job per call, from that many threads, so that each document is converted as
-        # soon as it is rendered and no process waits for a batch. Others (the build service's
-        # client, which converts a call's jobs in parallel on its side) get batches of 8.
-        workers = getattr(self.converter, "workers", None)
-        parallel = workers if isinstance(workers, int) and workers > 0 else 1
-        size = 1 if isinstance(workers, int) and workers > 0 else 8
+        parallel, size = feeding(self.converter) if self.converter is not None else (1, 8)
         batch: list[ConversionJob] = []
 
         pdfs: dict[str, Path] = {}

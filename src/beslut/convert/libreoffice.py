@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Protocol, Self
+from typing import IO, Any, Protocol, Self, runtime_checkable
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
@@ -118,6 +118,30 @@ class Converter(Protocol):
     def convert(self, jobs: Sequence[ConversionJob]) -> list[ConversionResult]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class PooledConverter(Converter, Protocol):
+    """A converter with ``workers`` processes of its own (:class:`LibreOfficeConverter`).
+
+    It is fed one document per call from ``workers + 1`` threads (:func:`feeding`); other
+    converters (the build service's client, which converts a call's jobs in parallel on its
+    side) get batches.
+    """
+
+    workers: int
+
+
+def feeding(converter: Converter) -> tuple[int, int]:
+    """How a build hands ``converter`` its documents: (threads, documents per call).
+
+    A pooled converter gets one document per call, so each is converted as soon as it is
+    rendered and no process waits for a batch, from one thread more than it has processes, so
+    that a process is given its next document while a thread finishes the last PDF in Python.
+    """
+    if isinstance(converter, PooledConverter) and converter.workers > 0:
+        return converter.workers + 1, 1
+    return 1, 8
 
 
 class ConverterUnavailable(ConversionError):
@@ -624,7 +648,9 @@ class LibreOfficeConverter:
         for i in range(len(jobs)):
             todo.put(i)
         state = self._run_state
-        helpers = min(len(jobs), len(pool))
+        # one thread more than processes: while a thread finishes its PDF in Python, another
+        # gives the LibreOffice it left its next document
+        helpers = min(len(jobs), len(pool) + 1)
         if helpers == 1:
             self._serve(jobs, todo, results, state)
         else:
@@ -642,7 +668,7 @@ class LibreOfficeConverter:
                 thread.join()
         done: list[ConversionResult] = []
         for job, result in zip(jobs, results, strict=True):
-            if result is None:  # only if a thread died in a way _drain did not catch
+            if result is None:  # only if a thread died in a way _convert_one did not catch
                 result = ConversionResult(
                     job, False, f"{job.label}: konverteringen till PDF avbröts (internt fel).", 0.0
                 )
@@ -714,14 +740,21 @@ class LibreOfficeConverter:
         results: list[ConversionResult | None],
         state: _RunState,
     ) -> None:
-        """Convert jobs from ``todo`` on whichever worker is free, until ``todo`` is empty."""
-        while not todo.empty():
-            worker = self._checkout()
-            assert worker is not None
+        """Convert jobs from ``todo`` until it is empty, each on whichever worker is free.
+
+        A worker is held only while LibreOffice writes the PDF: finishing it (Python, see
+        :func:`finish_file`) runs after the worker is free again, so that another thread can
+        give that LibreOffice its next document meanwhile (issue 14: no process waits while
+        Python works).
+        """
+        while True:
             try:
-                self._drain(worker, jobs, todo, results, state)
-            finally:
-                self._checkin(worker)
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            job = jobs[index]
+            started = time.monotonic()
+            results[index] = self._convert_one(job, state, started)
 
     def soffice_pids(self) -> list[int]:
         """Process ids of the running soffice processes (each its own process group)."""
@@ -826,40 +859,40 @@ class LibreOfficeConverter:
         self._lock_files.append(lock)
         return root / f"lo-{index}"
 
-    def _drain(
-        self,
-        worker: _Worker,
-        jobs: list[ConversionJob],
-        todo: queue.SimpleQueue[int],
-        results: list[ConversionResult | None],
-        state: _RunState,
-    ) -> None:
-        while True:
-            try:
-                index = todo.get_nowait()
-            except queue.Empty:
-                return
-            job = jobs[index]
-            started = time.monotonic()
-            try:
-                results[index] = self._convert_one(worker, job, state, started)
-            except Exception as exc:  # never lose a job to an unexpected error
-                worker.kill()
-                results[index] = _failed(
-                    job,
-                    started,
-                    f"{job.label}: konverteringen till PDF misslyckades: "
-                    f"{type(exc).__name__}: {_one_line(str(exc))}",
-                )
-
     def _convert_one(
-        self, worker: _Worker, job: ConversionJob, state: _RunState, started: float
+        self, job: ConversionJob, state: _RunState, started: float
     ) -> ConversionResult:
-        label = job.label
         problem = _prepare(job)
         if problem is not None:
             return _failed(job, started, problem)
         tmp = _temp_target(job.target)
+        try:
+            worker = self._checkout()
+            assert worker is not None
+            try:
+                failed = self._produce(worker, job, tmp, state, started)
+            except Exception as exc:  # never lose a job to an unexpected error
+                worker.kill()
+                failed = _unexpected(job, started, exc)
+            finally:
+                self._checkin(worker)
+            if failed is not None:
+                return failed
+            try:
+                return self._finish(job, tmp, state, started)
+            except Exception as exc:  # never lose a job to an unexpected error
+                return _unexpected(job, started, exc)
+        finally:
+            _unlink(tmp)
+
+    def _produce(
+        self, worker: _Worker, job: ConversionJob, tmp: Path, state: _RunState, started: float
+    ) -> ConversionResult | None:
+        """Have ``worker`` write ``job`` as a PDF to ``tmp``; None when it did, else the failure.
+
+        Restarts LibreOffice and tries once more when it could not start, hung or crashed.
+        """
+        label = job.label
         payload: dict[str, Any] = {
             "source": str(job.source.resolve()),
             "target": str(tmp.resolve()),
@@ -872,88 +905,92 @@ class LibreOfficeConverter:
         last = ""
         start_failures = 0
         hangs = 0
+        for _attempt in range(2):
+            broken = state.current()
+            if broken is not None:
+                return _failed(job, started, f"{label}: {broken}")
+            try:
+                self._ready(worker)
+            except _StartError as exc:
+                start_failures += 1
+                last = f"LibreOffice kunde inte startas: {exc}."
+                continue
+            try:
+                answer = worker.request(payload, self.timeout)
+            except _Hung:
+                worker.kill()
+                hangs += 1
+                last = (
+                    f"konverteringen till PDF avbröts efter {_secs(self.timeout)} s "
+                    "(LibreOffice svarade inte)."
+                )
+                continue
+            except _Died as exc:
+                worker.kill()
+                last = f"LibreOffice kraschade under konverteringen till PDF: {exc}."
+                continue
+            if not answer.get("ok"):
+                words = _one_line(str(answer.get("error") or "okänt fel"))
+                if answer.get("kind") == "crash":
+                    worker.kill()
+                    last = f"LibreOffice kraschade under konverteringen till PDF: {words}."
+                    continue
+                if answer.get("kind") == "not_document":
+                    words = (
+                        "filen är inget giltigt dokument "
+                        f'(LibreOffice kände bara igen den som filtret "{words}").'
+                    )
+                return _failed(
+                    job,
+                    started,
+                    f"{label}: LibreOffice kunde inte konvertera dokumentet: {words}",
+                )
+            return None
+        if start_failures == 2:
+            state.mark(last)
+        if hangs == 2:
+            state.hung_again(last)
+        return _failed(job, started, f"{label}: {last}")
+
+    def _finish(
+        self, job: ConversionJob, tmp: Path, state: _RunState, started: float
+    ) -> ConversionResult:
+        """Finish LibreOffice's PDF ``tmp`` for PDF/A and PDF/UA and put it in place."""
+        label = job.label
+        # Finishing parses the file and walks its pages; only when that fails is it
+        # read again with pypdf (check_pdf), for the plainest reason to give.
         try:
-            for _attempt in range(2):
-                broken = state.current()
-                if broken is not None:
-                    return _failed(job, started, f"{label}: {broken}")
-                try:
-                    self._ready(worker)
-                except _StartError as exc:
-                    start_failures += 1
-                    last = f"LibreOffice kunde inte startas: {exc}."
-                    continue
-                try:
-                    answer = worker.request(payload, self.timeout)
-                except _Hung:
-                    worker.kill()
-                    hangs += 1
-                    last = (
-                        f"konverteringen till PDF avbröts efter {_secs(self.timeout)} s "
-                        "(LibreOffice svarade inte)."
-                    )
-                    continue
-                except _Died as exc:
-                    worker.kill()
-                    last = f"LibreOffice kraschade under konverteringen till PDF: {exc}."
-                    continue
-                if not answer.get("ok"):
-                    words = _one_line(str(answer.get("error") or "okänt fel"))
-                    if answer.get("kind") == "crash":
-                        worker.kill()
-                        last = f"LibreOffice kraschade under konverteringen till PDF: {words}."
-                        continue
-                    if answer.get("kind") == "not_document":
-                        words = (
-                            "filen är inget giltigt dokument "
-                            f'(LibreOffice kände bara igen den som filtret "{words}").'
-                        )
-                    return _failed(
-                        job,
-                        started,
-                        f"{label}: LibreOffice kunde inte konvertera dokumentet: {words}",
-                    )
-                # Finishing parses the file and walks its pages; only when that fails is it
-                # read again with pypdf (check_pdf), for the plainest reason to give.
-                try:
-                    pages = finish_file(tmp)
-                except (FinishError, OSError) as exc:
-                    reason = check_pdf(tmp)
-                    if reason is not None:
-                        return _failed(
-                            job, started, f"{label}: LibreOffice skrev ingen giltig PDF: {reason}."
-                        )
-                    detail = exc.strerror or exc if isinstance(exc, OSError) else exc
-                    return _failed(
-                        job,
-                        started,
-                        f"{label}: PDF-filen från LibreOffice kunde inte göras färdig för PDF/A "
-                        f"och PDF/UA: {detail}. Konvertera igen; kvarstår felet, rapportera det "
-                        "med dokumentet.",
-                    )
-                if pages < 1:
-                    return _failed(
-                        job,
-                        started,
-                        f"{label}: LibreOffice skrev ingen giltig PDF: PDF-filen har inga sidor.",
-                    )
-                try:
-                    os.replace(tmp, job.target)
-                except OSError as exc:
-                    return _failed(
-                        job,
-                        started,
-                        f"{label}: kunde inte skriva {job.target}: {exc.strerror or exc}.",
-                    )
-                state.succeeded()
-                return ConversionResult(job, True, None, time.monotonic() - started)
-            if start_failures == 2:
-                state.mark(last)
-            if hangs == 2:
-                state.hung_again(last)
-            return _failed(job, started, f"{label}: {last}")
-        finally:
-            _unlink(tmp)
+            pages = finish_file(tmp)
+        except (FinishError, OSError) as exc:
+            reason = check_pdf(tmp)
+            if reason is not None:
+                return _failed(
+                    job, started, f"{label}: LibreOffice skrev ingen giltig PDF: {reason}."
+                )
+            detail = exc.strerror or exc if isinstance(exc, OSError) else exc
+            return _failed(
+                job,
+                started,
+                f"{label}: PDF-filen från LibreOffice kunde inte göras färdig för PDF/A "
+                f"och PDF/UA: {detail}. Konvertera igen; kvarstår felet, rapportera det "
+                "med dokumentet.",
+            )
+        if pages < 1:
+            return _failed(
+                job,
+                started,
+                f"{label}: LibreOffice skrev ingen giltig PDF: PDF-filen har inga sidor.",
+            )
+        try:
+            os.replace(tmp, job.target)
+        except OSError as exc:
+            return _failed(
+                job,
+                started,
+                f"{label}: kunde inte skriva {job.target}: {exc.strerror or exc}.",
+            )
+        state.succeeded()
+        return ConversionResult(job, True, None, time.monotonic() - started)
 
     def _ready(self, worker: _Worker) -> None:
         """Make sure ``worker`` runs, restarting it when it died or is due for recycling."""
@@ -985,6 +1022,16 @@ def _prepare(job: ConversionJob) -> str | None:
 
 def _temp_target(target: Path) -> Path:
     return target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp.pdf")
+
+
+def _unexpected(job: ConversionJob, started: float, exc: Exception) -> ConversionResult:
+    """The failure of a job that an unexpected error stopped (never lost, always reported)."""
+    return _failed(
+        job,
+        started,
+        f"{job.label}: konverteringen till PDF misslyckades: "
+        f"{type(exc).__name__}: {_one_line(str(exc))}",
+    )
 
 
 def _failed(job: ConversionJob, started: float, message: str) -> ConversionResult:
