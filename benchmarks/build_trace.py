@@ -1,8 +1,9 @@
 """Where a cold ``beslut build`` spends its time: stage timestamps, worker timeline, CPU.
 
-Runs ``beslut build WORKSPACE`` in this process (as ``python -m beslut build`` would) with
-timing wrappers around the pipeline's stages and the LibreOffice workers, and samples the CPU
-time of this process and of every ``soffice.bin`` below it. Prints a JSON object (``--json``)
+Runs ``beslut build WORKSPACE`` in this process (as ``python -m beslut build`` would, but
+without the build service: ``BESLUT_TJANST=av``) with timing wrappers around the pipeline's
+stages and the LibreOffice workers, and samples the CPU time of this process and of every
+``soffice.bin`` below it. Prints a JSON object (``--json``)
 or a table. Used by ``bench_build.py --breakdown``; the wrappers only observe, they change
 nothing the build does.
 
@@ -126,6 +127,9 @@ def main() -> None:
     shutil.rmtree(root / "output", ignore_errors=True)
     if not args.keep_cache:
         shutil.rmtree(root / ".beslut-cache", ignore_errors=True)
+    # The stages are only visible when the pipeline runs in this process: without this a
+    # build is handed to the build service and the table shows one "cli build" line.
+    os.environ["BESLUT_TJANST"] = "av"
     sampler = CpuSampler()
     sampler.start()
 
