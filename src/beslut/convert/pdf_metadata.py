@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 
-
 def _escape(text: str) -> str:
     """``text`` as XML character data (&, < and > escaped; quotes need none there).
 
