@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,23 +28,9 @@ import bench_memory as hostile  # the hostile inputs of the memory benchmark
 REL = "content/ärenden/fil.md"
 YAML_REL = "content/ärenden/fil.yaml"
 
-PURE_YAML_CASE = """\
-typ: tjänsteskrivelse
-rubrik: Ett ärende om åtgärder
-diarienummer: 25HSN1
-instans: hsn
-datum: 2025-09-10
-handläggare:
-  namn: Åsa Öberg
-förslag:
-  inledning: Förvaltningens förslag till beslut
-  beslutspunkter:
-    - Hälso- och sjukvårdsnämnden godkänner planen
-text: |
-  ## Sammanfattning
-
-  Text med å, ä och ö.
-"""
+_, _FRONT, _BODY = CASE.split("---\n", 2)
+PURE_YAML_CASE = _FRONT + "text: |\n" + textwrap.indent(_BODY.lstrip("\n"), "  ")
+"""The test case as a YAML case file: its front matter, and its Markdown under ``text``."""
 
 
 @dataclass(frozen=True)
