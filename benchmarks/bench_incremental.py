@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from generate import generate
+from generate import example_workspace, generate
 
 REPO = Path(__file__).resolve().parents[1]
 BESLUT = [sys.executable, "-m", "beslut"]
@@ -51,9 +51,7 @@ def _meeting(items: int) -> str:
 
 
 def prepare(folder: Path, n: int, items: int) -> Path:
-    workspace = folder / "arbetsyta"
-    shutil.copytree(REPO / "content", workspace / "content")
-    shutil.copytree(REPO / "templates", workspace / "templates")
+    workspace = example_workspace(folder / "arbetsyta")
     synthetic = generate(folder / "syntetiskt", n)
     for case in (synthetic / "content" / "ärenden").glob("*.md"):
         shutil.copy(case, workspace / "content" / "ärenden" / case.name)

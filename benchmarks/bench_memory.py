@@ -32,39 +32,33 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from generate import REPO, example_workspace
+
+sys.path.insert(0, str(REPO / "tests"))
+
+from samples import CASE  # the tests' valid case: each hostile input is built on it
+
 MB = 1_000_000
 CAP_MB = 2048
 """Address-space cap for each child: far above a normal check, far below a runaway."""
 TIMEOUT_S = 120.0
 
-CASE_FRONT = """\
----
-typ: tjänsteskrivelse
-rubrik: Ett ärende om åtgärder
-diarienummer: 25HSN9901
-instans: hsn
-datum: 2022-06-01
-handläggare:
-  namn: Åsa Öberg
-förslag:
-  inledning: Förvaltningens förslag till beslut
-  beslutspunkter:
-    - Hälso- och sjukvårdsnämnden godkänner planen
-"""
-
-CASE = CASE_FRONT + "---\n\n## Sammanfattning\n\nText med å, ä och ö.\n"
+CASE_FRONT = CASE[: CASE.index("---\n", 4)]
+"""The test case's front matter up to (not with) its closing ``---``."""
 
 
-def _case_with_body(body: str) -> str:
+def case_with_body(body: str) -> str:
+    """The test case with ``body`` (Markdown) added at the end."""
     return CASE + "\n" + body + "\n"
 
 
-def _case_with_front(extra: str) -> str:
+def case_with_front(extra: str) -> str:
+    """The test case with ``extra`` (YAML lines) added after its first key (line 3 on)."""
     return CASE.replace("typ: tjänsteskrivelse\n", f"typ: tjänsteskrivelse\n{extra}", 1)
 
 
-def _bomb(levels: int = 9) -> str:
+def alias_bomb(levels: int = 9) -> str:
+    """A "billion laughs": every level refers nine times to the level before."""
     lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for level in range(1, levels):
         refs = ", ".join([f"*a{level - 1}"] * 9)
@@ -72,7 +66,7 @@ def _bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _png(width: int, height: int, rows: int | None = None) -> bytes:
+def png(width: int, height: int, rows: int | None = None) -> bytes:
     """A 1-bit greyscale PNG of ``width`` × ``height`` white pixels (compressed small); with
     ``rows``, only that many rows of pixel data (the header still says ``height``)."""
 
@@ -117,7 +111,7 @@ def _pdf(objects: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _pdf_flate_bomb(inflated: int = 2_000_000_000) -> bytes:
+def pdf_flate_bomb(inflated: int = 2_000_000_000) -> bytes:
     """One A4 page whose content stream inflates to ``inflated`` bytes of spaces."""
     packer = zlib.compressobj(9)
     chunk = b" " * 10_000_000
@@ -140,7 +134,7 @@ def _pdf_flate_bomb(inflated: int = 2_000_000_000) -> bytes:
     )
 
 
-def _pdf_deep_pages(depth: int = 10_000) -> bytes:
+def pdf_deep_pages(depth: int = 10_000) -> bytes:
     """A page tree nested ``depth`` levels deep with one page at the bottom."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     for level in range(depth):
@@ -151,7 +145,7 @@ def _pdf_deep_pages(depth: int = 10_000) -> bytes:
     return _pdf(objects)
 
 
-def _pdf_many_pages(count: int = 1_000_000) -> bytes:
+def pdf_many_pages(count: int = 1_000_000) -> bytes:
     """A page tree that claims ``count`` pages: one /Kids array with the same page many times."""
     kids = b" ".join([b"3 0 R"] * count)
     return _pdf(
@@ -194,7 +188,7 @@ _RELS = (
 )
 
 
-def _docx_bomb(inflated: int = 3_000_000_000, level: int = 9) -> bytes:
+def docx_bomb(inflated: int = 3_000_000_000, level: int = 9) -> bytes:
     return _zip_bomb(
         "word/document.xml",
         inflated,
@@ -228,17 +222,17 @@ _SVG_ENTITIES = (
 )
 
 
-def _image_case(name: str) -> str:
-    return _case_with_body(f"![En bild](../bilder/{name})")
+def image_case(name: str) -> str:
+    return case_with_body(f"![En bild](../bilder/{name})")
 
 
-def _attachment_case(name: str) -> str:
+def attachment_case(name: str) -> str:
     return CASE.replace(
         "förslag:\n", f"bilagor:\n  - fil: ../bilagor/{name}\n    titel: En bilaga\nförslag:\n", 1
     )
 
 
-def _decision_points(count: int, text: str | None = None) -> str:
+def decision_points(count: int, text: str | None = None) -> str:
     points = "".join(f"    - {text or f'Nämnden godkänner punkt {n}'}\n" for n in range(count))
     return CASE.replace("    - Hälso- och sjukvårdsnämnden godkänner planen\n", points, 1)
 
@@ -261,7 +255,7 @@ class Input:
 
 HOSTILE: dict[str, Input] = {
     "md-50mb-line": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_body("x" * 50 * MB)}, "för-stor-fil"
+        lambda: {"content/ärenden/fientlig.md": case_with_body("x" * 50 * MB)}, "för-stor-fil"
     ),
     "yaml-50mb-line": Input(
         lambda: {"content/ärenden/fientlig.yaml": "text: " + "x" * 50 * MB + "\n"},
@@ -270,7 +264,7 @@ HOSTILE: dict[str, Input] = {
     ),
     "front-matter-50mb": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_front("underrubrik: " + "x" * 50 * MB + "\n")
+            "content/ärenden/fientlig.md": case_with_front("underrubrik: " + "x" * 50 * MB + "\n")
         },
         "för-stor-fil",
     ),
@@ -285,34 +279,34 @@ HOSTILE: dict[str, Input] = {
         "content/profil.yaml",
     ),
     "deep-list-one-line": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_body("- " * 10_000 + "x")},
+        lambda: {"content/ärenden/fientlig.md": case_with_body("- " * 10_000 + "x")},
         "för-djup-text",
     ),
     "deep-list-lines": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_body(
+            "content/ärenden/fientlig.md": case_with_body(
                 "".join("  " * i + "- x\n" for i in range(990))
             )
         },
         "för-djup-text",
     ),
     "deep-quote": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_body("> " * 10_000 + "x")},
+        lambda: {"content/ärenden/fientlig.md": case_with_body("> " * 10_000 + "x")},
         "för-djup-text",
     ),
     "deep-emphasis": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_body("*" * 10_000 + "x" + "*" * 10_000)},
+        lambda: {"content/ärenden/fientlig.md": case_with_body("*" * 10_000 + "x" + "*" * 10_000)},
         None,
     ),
     "deep-brackets": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_body("[" * 10_000 + "x" + "](u)" * 10_000)
+            "content/ärenden/fientlig.md": case_with_body("[" * 10_000 + "x" + "](u)" * 10_000)
         },
         None,
     ),
     "deep-links": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_body(
+            "content/ärenden/fientlig.md": case_with_body(
                 "[" * 5_000 + "x" + "](https://a.se)" * 5_000
             )
         },
@@ -320,7 +314,7 @@ HOSTILE: dict[str, Input] = {
     ),
     "deep-yaml-flow": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_front(
+            "content/ärenden/fientlig.md": case_with_front(
                 "underrubrik: " + "[" * 10_000 + "]" * 10_000 + "\n"
             )
         },
@@ -328,25 +322,25 @@ HOSTILE: dict[str, Input] = {
     ),
     "deep-yaml-block": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_front(
+            "content/ärenden/fientlig.md": case_with_front(
                 "underrubrik:\n  " + "- " * 10_000 + "x\n"
             )
         },
         "för-djup-nästling",
     ),
     "alias-bomb": Input(
-        lambda: {"content/ärenden/fientlig.md": _case_with_front(_bomb())}, "yaml-ankare"
+        lambda: {"content/ärenden/fientlig.md": case_with_front(alias_bomb())}, "yaml-ankare"
     ),
     "decision-points-15k": Input(
-        lambda: {"content/ärenden/fientlig.md": _decision_points(15_000)}, None
+        lambda: {"content/ärenden/fientlig.md": decision_points(15_000)}, None
     ),
     "decision-points-110k": Input(
-        lambda: {"content/ärenden/fientlig.md": _decision_points(110_000, "a")},
+        lambda: {"content/ärenden/fientlig.md": decision_points(110_000, "a")},
         "för-många-värden",
     ),
     "table-rows-1mb": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_body(
+            "content/ärenden/fientlig.md": case_with_body(
                 _fit("| 1 | 2 |\n", "| a | b |\n|---|---|\n")
             )
         },
@@ -354,7 +348,7 @@ HOSTILE: dict[str, Input] = {
     ),
     "table-wide": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _case_with_body(
+            "content/ärenden/fientlig.md": case_with_body(
                 "| " + "a | " * 50_000 + "\n|" + "---|" * 50_000 + "\n" + "| " + "1 | " * 50_000
             )
         },
@@ -362,66 +356,59 @@ HOSTILE: dict[str, Input] = {
     ),
     "pdf-flate-bomb": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _attachment_case("bomb.pdf"),
-            "content/bilagor/bomb.pdf": _pdf_flate_bomb(),
+            "content/ärenden/fientlig.md": attachment_case("bomb.pdf"),
+            "content/bilagor/bomb.pdf": pdf_flate_bomb(),
         },
         "bilaga-för-stor",
     ),
     "pdf-deep-pages": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _attachment_case("djup.pdf"),
-            "content/bilagor/djup.pdf": _pdf_deep_pages(),
+            "content/ärenden/fientlig.md": attachment_case("djup.pdf"),
+            "content/bilagor/djup.pdf": pdf_deep_pages(),
         },
         "bilaga-för-stor",
     ),
     "pdf-many-pages": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _attachment_case("sidor.pdf"),
-            "content/bilagor/sidor.pdf": _pdf_many_pages(),
+            "content/ärenden/fientlig.md": attachment_case("sidor.pdf"),
+            "content/bilagor/sidor.pdf": pdf_many_pages(),
         },
         "bilaga-för-stor",
     ),
     "docx-zip-bomb": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _attachment_case("bomb.docx"),
-            "content/bilagor/bomb.docx": _docx_bomb(),
+            "content/ärenden/fientlig.md": attachment_case("bomb.docx"),
+            "content/bilagor/bomb.docx": docx_bomb(),
         },
         "bilaga-för-stor",
     ),
     "png-100k": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _image_case("stor.png"),
-            "content/bilder/stor.png": _png(100_000, 100_000),
+            "content/ärenden/fientlig.md": image_case("stor.png"),
+            "content/bilder/stor.png": png(100_000, 100_000),
         },
         "bild-fel",
     ),
     "svg-use-bomb": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _image_case("bomb.svg"),
+            "content/ärenden/fientlig.md": image_case("bomb.svg"),
             "content/bilder/bomb.svg": _SVG_BOMB,
         },
         "bild-fel",
     ),
     "svg-entity-bomb": Input(
         lambda: {
-            "content/ärenden/fientlig.md": _image_case("entiteter.svg"),
+            "content/ärenden/fientlig.md": image_case("entiteter.svg"),
             "content/bilder/entiteter.svg": _SVG_ENTITIES,
         },
         "bild-fel",
     ),
     "template-zip-bomb": Input(
-        lambda: {"templates/tjänsteskrivelse.docx": _docx_bomb()},
+        lambda: {"templates/tjänsteskrivelse.docx": docx_bomb()},
         "mallfel",
         "templates/tjänsteskrivelse.docx",
     ),
 }
-
-
-def example_workspace(target: Path) -> Path:
-    """Copy the example workspace (content and templates) to ``target``."""
-    shutil.copytree(REPO / "content", target / "content")
-    shutil.copytree(REPO / "templates", target / "templates")
-    return target
 
 
 def write_inputs(root: Path, name: str) -> None:

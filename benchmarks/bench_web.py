@@ -26,7 +26,6 @@ import contextlib
 import io
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from generate import example_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET = 1.0
@@ -175,10 +176,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
 
     with tempfile.TemporaryDirectory(prefix="bench-web-") as temp:
-        root = Path(temp) / "arbetsyta"
-        root.mkdir()
-        shutil.copytree(REPO / "content", root / "content")
-        shutil.copytree(REPO / "templates", root / "templates")
+        root = example_workspace(Path(temp) / "arbetsyta")
         server = Server(root)
         try:
             return _run(args, command, root, server)

@@ -115,6 +115,13 @@ tabeller:
 """ + "\n".join(body)
 
 
+def example_workspace(target: Path) -> Path:
+    """Copy the example workspace (content and templates) to ``target``."""
+    shutil.copytree(REPO / "content", target / "content")
+    shutil.copytree(REPO / "templates", target / "templates")
+    return target
+
+
 def generate(dest: Path, n: int, seed: int = 1) -> Path:
     """Write a workspace with the repository's profile and templates and ``n`` cases."""
     rng = random.Random(seed)

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,41 +21,16 @@ from click.testing import CliRunner
 from beslut.cli.main import cli
 from conftest import CASE, MakeWorkspace
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import bench_memory as hostile  # the hostile inputs of the memory benchmark
+
 REL = "content/ärenden/fil.md"
 YAML_REL = "content/ärenden/fil.yaml"
 
-
-def _front(extra: str) -> str:
-    """The valid test case with ``extra`` (YAML lines) added after its first key (line 3 on)."""
-    return CASE.replace("typ: tjänsteskrivelse\n", f"typ: tjänsteskrivelse\n{extra}", 1)
-
-
-def _bomb(levels: int = 9) -> str:
-    """A "billion laughs": every level refers nine times to the level before."""
-    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    for level in range(1, levels):
-        refs = ", ".join([f"*a{level - 1}"] * 9)
-        lines.append(f"a{level}: &a{level} [{refs}]")
-    return "\n".join(lines) + "\n"
-
-
-PURE_YAML_CASE = """\
-typ: tjänsteskrivelse
-rubrik: Ett ärende om åtgärder
-diarienummer: 25HSN1
-instans: hsn
-datum: 2025-09-10
-handläggare:
-  namn: Åsa Öberg
-förslag:
-  inledning: Förvaltningens förslag till beslut
-  beslutspunkter:
-    - Hälso- och sjukvårdsnämnden godkänner planen
-text: |
-  ## Sammanfattning
-
-  Text med å, ä och ö.
-"""
+_, _FRONT, _BODY = CASE.split("---\n", 2)
+PURE_YAML_CASE = _FRONT + "text: |\n" + textwrap.indent(_BODY.lstrip("\n"), "  ")
+"""The test case as a YAML case file: its front matter, and its Markdown under ``text``."""
 
 
 @dataclass(frozen=True)
@@ -68,18 +44,29 @@ class Hostile:
 
 
 HOSTILE: dict[str, Hostile] = {
-    "alias-bomb": Hostile(REL, _front(_bomb()), "yaml-ankare", 3, 5),
-    "alias-bomb-yaml": Hostile(YAML_REL, _bomb() + PURE_YAML_CASE, "yaml-ankare", 1, 5),
-    "plain-alias": Hostile(
-        REL, _front("underrubrik: &u Text\n").replace("instans: hsn", "instans: *u"), "yaml-ankare"
+    "alias-bomb": Hostile(REL, hostile.case_with_front(hostile.alias_bomb()), "yaml-ankare", 3, 5),
+    "alias-bomb-yaml": Hostile(
+        YAML_REL, hostile.alias_bomb() + PURE_YAML_CASE, "yaml-ankare", 1, 5
     ),
-    "merge-key": Hostile(REL, _front("<<: {underrubrik: Text}\n"), "yaml-ankare", 3, 1),
+    "plain-alias": Hostile(
+        REL,
+        hostile.case_with_front("underrubrik: &u Text\n").replace("instans: hsn", "instans: *u"),
+        "yaml-ankare",
+    ),
+    "merge-key": Hostile(
+        REL, hostile.case_with_front("<<: {underrubrik: Text}\n"), "yaml-ankare", 3, 1
+    ),
     "deep-list": Hostile(
-        REL, _front("underrubrik: " + "[" * 3000 + "]" * 3000 + "\n"), "för-djup-nästling", 3
+        REL,
+        hostile.case_with_front("underrubrik: " + "[" * 3000 + "]" * 3000 + "\n"),
+        "för-djup-nästling",
+        3,
     ),
     "deep-map": Hostile(
         REL,
-        _front("".join(" " * (2 * i) + f"n{i}:\n" for i in range(60)) + " " * 120 + "x: 1\n"),
+        hostile.case_with_front(
+            "".join(" " * (2 * i) + f"n{i}:\n" for i in range(60)) + " " * 120 + "x: 1\n"
+        ),
         "för-djup-nästling",
     ),
     "python-tag": Hostile(
@@ -89,7 +76,9 @@ HOSTILE: dict[str, Hostile] = {
         3,
         9,
     ),
-    "unknown-tag": Hostile(REL, _front("underrubrik: !hemlig text\n"), "okänd-tagg", 3, 14),
+    "unknown-tag": Hostile(
+        REL, hostile.case_with_front("underrubrik: !hemlig text\n"), "okänd-tagg", 3, 14
+    ),
     "vertical-tab-front": Hostile(
         REL, CASE.replace("Ett ärende om", "Ett\x0bärende om"), "styrtecken", 3, 12
     ),
@@ -124,13 +113,15 @@ HOSTILE: dict[str, Hostile] = {
     "top-level-list": Hostile(YAML_REL, "- typ\n- rubrik\n", "inte-nycklar", 1, 1),
     "top-level-scalar": Hostile(YAML_REL, "hej\n", "inte-nycklar", 1, 1),
     "front-matter-list": Hostile(REL, "---\n- a\n---\n\nText\n", "inte-nycklar", 1, 1),
-    "duplicate-key": Hostile(REL, _front("typ: direktiv\n"), "yaml-syntax", 3, 1),
+    "duplicate-key": Hostile(REL, hostile.case_with_front("typ: direktiv\n"), "yaml-syntax", 3, 1),
     "two-documents": Hostile(YAML_REL, PURE_YAML_CASE + "---\ntyp: direktiv\n", "yaml-syntax"),
-    "tab-indent": Hostile(REL, _front("\tunderrubrik: x\n"), "yaml-syntax", 3, 1),
+    "tab-indent": Hostile(REL, hostile.case_with_front("\tunderrubrik: x\n"), "yaml-syntax", 3, 1),
     "crlf-and-bad-date": Hostile(
         REL, CASE.replace("2025-09-10", "2025-13-01").replace("\n", "\r\n"), "ogiltigt-datum", 6, 8
     ),
-    "long-line-in-front": Hostile(REL, _front("underrubrik: " + "ord " * 60 + "\n"), "för-lång", 3),
+    "long-line-in-front": Hostile(
+        REL, hostile.case_with_front("underrubrik: " + "ord " * 60 + "\n"), "för-lång", 3
+    ),
     "five-megabytes": Hostile(
         REL, CASE + "Lorem ipsum dolor sit amet.\n" * 200_000, "för-stor-fil", 1, 1
     ),
@@ -218,7 +209,7 @@ def test_messages_name_the_limits(make_workspace: MakeWorkspace) -> None:
     root = make_workspace(
         {
             REL: CASE.replace("Ett ärende om åtgärder", "a" * 300),
-            "content/ärenden/b.md": _front(_bomb(2)),
+            "content/ärenden/b.md": hostile.case_with_front(hostile.alias_bomb(2)),
             "content/ärenden/c.md": CASE + "x\n" * 600_000,
         }
     )

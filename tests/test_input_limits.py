@@ -37,18 +37,6 @@ REL = "content/ärenden/fientlig.md"
 MB = 1_000_000
 
 
-def _workspace(make_workspace: MakeWorkspace, files: dict[str, str | bytes]) -> Path:
-    root = make_workspace()
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-    return root
-
-
 def _capped(root: Path, command: str = "check") -> tuple[int, str, float]:
     args = [sys.executable, "-m", "beslut", command, str(root)]
     if command == "build":
@@ -72,14 +60,14 @@ def _line(output: str, rel: str, code: str) -> str:
 # --- huge files: refused by size before they are read --------------------------------------
 
 HUGE = {
-    "md-50mb-line": (REL, lambda: {REL: hostile._case_with_body("x" * 50 * MB)}),
+    "md-50mb-line": (REL, lambda: {REL: hostile.case_with_body("x" * 50 * MB)}),
     "yaml-50mb-line": (
         "content/ärenden/fientlig.yaml",
         lambda: {"content/ärenden/fientlig.yaml": "text: " + "x" * 50 * MB + "\n"},
     ),
     "front-matter-50mb": (
         REL,
-        lambda: {REL: hostile._case_with_front("underrubrik: " + "x" * 50 * MB + "\n")},
+        lambda: {REL: hostile.case_with_front("underrubrik: " + "x" * 50 * MB + "\n")},
     ),
     "meeting-50mb": (
         "content/möten/fientlig.yaml",
@@ -97,7 +85,7 @@ def test_a_50_mb_file_is_refused_without_reading_it(
     make_workspace: MakeWorkspace, name: str
 ) -> None:
     rel, files = HUGE[name]
-    root = _workspace(make_workspace, files())
+    root = make_workspace(files())
     code, output, rss = _capped(root)
     assert code == 1
     assert re.fullmatch(
@@ -124,7 +112,7 @@ def test_a_50_mb_file_is_refused_without_reading_it(
 def test_markdown_nested_too_deep_is_located(
     make_workspace: MakeWorkspace, body: str, line: int, column: int
 ) -> None:
-    root = _workspace(make_workspace, {REL: hostile._case_with_body(body)})
+    root = make_workspace({REL: hostile.case_with_body(body)})
     code, output, _ = _capped(root)
     assert code == 1
     assert _line(output, REL, "för-djup-text") == (
@@ -136,7 +124,7 @@ def test_markdown_nested_too_deep_is_located(
 
 
 def test_build_stops_at_markdown_nested_too_deep(make_workspace: MakeWorkspace) -> None:
-    root = _workspace(make_workspace, {REL: hostile._case_with_body("> " * 10_000 + "x")})
+    root = make_workspace({REL: hostile.case_with_body("> " * 10_000 + "x")})
     code, output, _ = _capped(root, "build")
     assert code == 1
     assert _line(output, REL, "för-djup-text").startswith(f"{REL}:19:1: fel: ")
@@ -146,7 +134,7 @@ def test_build_stops_at_markdown_nested_too_deep(make_workspace: MakeWorkspace) 
 def test_nesting_within_the_limit_keeps_every_word(make_workspace: MakeWorkspace) -> None:
     """Nine lists and nineteen quotes deep is still read whole, and every word is printed."""
     body = "- " * 9 + "ordilistan\n\n" + "> " * 19 + "ordicitatet"
-    root = _workspace(make_workspace, {REL: hostile._case_with_body(body)})
+    root = make_workspace({REL: hostile.case_with_body(body)})
     result = CliRunner().invoke(cli, ["build", str(root), "--format", "docx"])
     assert result.exit_code == 0, result.output
     import docx
@@ -170,7 +158,7 @@ def test_nesting_within_the_limit_keeps_every_word(make_workspace: MakeWorkspace
 def test_deep_inline_nesting_checks_in_seconds(make_workspace: MakeWorkspace, body: str) -> None:
     """Inline nesting past the limit keeps its text (markers print as written); the check must
     not take minutes (a quadratic e-mail pattern took 100 s on the links line)."""
-    root = _workspace(make_workspace, {REL: hostile._case_with_body(body)})
+    root = make_workspace({REL: hostile.case_with_body(body)})
     result = hostile.run_capped(
         [sys.executable, "-m", "beslut", "check", str(root)], cap_mb=CAP_MB, timeout=40
     )
@@ -187,7 +175,7 @@ def test_more_than_the_line_limit_is_refused_at_the_first_line_over(
     make_workspace: MakeWorkspace,
 ) -> None:
     body = "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 60_000
-    root = _workspace(make_workspace, {REL: hostile._case_with_body(body)})
+    root = make_workspace({REL: hostile.case_with_body(body)})
     code, output, rss = _capped(root)
     assert code == 1
     fence = hostile.CASE_FRONT.count("\n") + 1  # the body starts after the closing ---
@@ -203,7 +191,7 @@ def test_a_table_with_too_many_cells_is_refused_where_it_passes_the_limit(
     make_workspace: MakeWorkspace,
 ) -> None:
     body = "| " + "a | " * 50_000 + "\n|" + "---|" * 50_000 + "\n"
-    root = _workspace(make_workspace, {REL: hostile._case_with_body(body)})
+    root = make_workspace({REL: hostile.case_with_body(body)})
     code, output, _ = _capped(root)
     assert code == 1
     first = hostile.CASE.count("\n") + 2
@@ -218,7 +206,7 @@ def test_a_table_with_too_many_cells_is_refused_where_it_passes_the_limit(
 def test_a_hundred_thousand_decision_points_are_refused_where_the_limit_passes(
     make_workspace: MakeWorkspace,
 ) -> None:
-    root = _workspace(make_workspace, {REL: hostile._decision_points(110_000, "a")})
+    root = make_workspace({REL: hostile.decision_points(110_000, "a")})
     code, output, rss = _capped(root)
     assert code == 1
     # The file's keys and values before the list, then one value per point.
@@ -234,7 +222,7 @@ def test_a_hundred_thousand_decision_points_are_refused_where_the_limit_passes(
 def test_a_long_but_allowed_table_still_checks(make_workspace: MakeWorkspace) -> None:
     rows = "| 1 | 2 |\n" * 2_000
     body = "## Tabell\n\n| a | b |\n|---|---|\n" + rows
-    root = _workspace(make_workspace, {REL: hostile._case_with_body(body)})
+    root = make_workspace({REL: hostile.case_with_body(body)})
     result = CliRunner().invoke(cli, ["check", str(root)])
     assert "för-lång-text" not in result.output
     assert result.exit_code in (0, 1)
@@ -245,11 +233,10 @@ def test_a_long_but_allowed_table_still_checks(make_workspace: MakeWorkspace) ->
 
 
 def test_a_docx_attachment_that_is_a_zip_bomb(make_workspace: MakeWorkspace) -> None:
-    root = _workspace(
-        make_workspace,
+    root = make_workspace(
         {
-            REL: hostile._attachment_case("bomb.docx"),
-            "content/bilagor/bomb.docx": hostile._docx_bomb(MAX_UNPACKED_BYTES + 6_000_000, 1),
+            REL: hostile.attachment_case("bomb.docx"),
+            "content/bilagor/bomb.docx": hostile.docx_bomb(MAX_UNPACKED_BYTES + 6_000_000, 1),
         },
     )
     code, output, rss = _capped(root)
@@ -263,13 +250,10 @@ def test_a_docx_attachment_that_is_a_zip_bomb(make_workspace: MakeWorkspace) -> 
 
 
 def test_a_template_that_is_a_zip_bomb(make_workspace: MakeWorkspace) -> None:
-    root = _workspace(
-        make_workspace,
+    root = make_workspace(
         {
             REL: hostile.CASE,
-            "templates/tjänsteskrivelse.docx": hostile._docx_bomb(
-                MAX_UNPACKED_BYTES + 6_000_000, 1
-            ),
+            "templates/tjänsteskrivelse.docx": hostile.docx_bomb(MAX_UNPACKED_BYTES + 6_000_000, 1),
         },
     )
     for command in ("check", "build"):
@@ -295,16 +279,15 @@ PDF_TOO_LARGE = (
 @pytest.mark.parametrize(
     "make_pdf",
     [
-        lambda: hostile._pdf_flate_bomb(100_000_000),
-        lambda: hostile._pdf_deep_pages(10_000),
-        lambda: hostile._pdf_many_pages(1_000_000),
+        lambda: hostile.pdf_flate_bomb(100_000_000),
+        lambda: hostile.pdf_deep_pages(10_000),
+        lambda: hostile.pdf_many_pages(1_000_000),
     ],
     ids=["flate-bomb", "deep-page-tree", "million-kids"],
 )
 def test_a_pdf_bomb_attachment(make_workspace: MakeWorkspace, make_pdf: object) -> None:
-    root = _workspace(
-        make_workspace,
-        {REL: hostile._attachment_case("bomb.pdf"), "content/bilagor/bomb.pdf": make_pdf()},  # type: ignore[operator]
+    root = make_workspace(
+        {REL: hostile.attachment_case("bomb.pdf"), "content/bilagor/bomb.pdf": make_pdf()},  # type: ignore[operator]
     )
     code, output, rss = _capped(root)
     assert code == 1
@@ -317,11 +300,10 @@ def test_a_pdf_bomb_attachment(make_workspace: MakeWorkspace, make_pdf: object) 
 def test_a_png_of_ten_billion_pixels_is_refused_before_decoding(
     make_workspace: MakeWorkspace,
 ) -> None:
-    root = _workspace(
-        make_workspace,
+    root = make_workspace(
         {
-            REL: hostile._image_case("stor.png"),
-            "content/bilder/stor.png": hostile._png(100_000, 100_000, rows=10),
+            REL: hostile.image_case("stor.png"),
+            "content/bilder/stor.png": hostile.png(100_000, 100_000, rows=10),
         },
     )
     code, output, rss = _capped(root)

@@ -19,6 +19,27 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def _loaded(statement: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has loaded after ``statement``."""
+    import ast
+    import subprocess
+    import sys
+
+    code = f"import sys; {statement}; print(sorted(m for m in {modules!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return list(ast.literal_eval(out.stdout))
+
+
+def test_a_build_and_a_check_import_only_what_they_use() -> None:
+    """A build (the service's warm-up, the command in-process) loads no authoring tools, no
+    file watcher, no urllib/http and no python-stdnum; ``from beslut import api`` (a check) no
+    pipeline. They are imported where used (``api.py``, ``checks/personal_data.py``)."""
+    build = "import beslut.cli.main; from beslut import api; import beslut.pipeline"
+    unused = ("beslut.authoring", "beslut.watch", "watchfiles", "urllib.request", "http.client")
+    assert _loaded(build, (*unused, "stdnum")) == []
+    assert _loaded("from beslut import api", ("beslut.pipeline", "pypdf", "reportlab")) == []
+
+
 def test_readme_reference_is_current() -> None:
     from beslut.authoring.reference import update_readme
     from conftest import REPO

@@ -8,20 +8,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from beslut.authoring import editor, scaffold, schema
-from beslut.convert.libreoffice import Converter
-from beslut.diagnostics import Diagnostic
 from beslut.errors import ContentError, UserError
-from beslut.model.models import DocumentType, Profile
-from beslut.pipeline import ASSEMBLING as ASSEMBLING
-from beslut.pipeline import READING as READING
-from beslut.pipeline import BuildReport, Progress
+from beslut.stages import ASSEMBLING as ASSEMBLING
+from beslut.stages import READING as READING
 from beslut.validate.workspace import NotAWorkspace, Workspace, find_root, load_profile
 from beslut.validate.workspace import load_workspace as _load_workspace
-from beslut.watch import Listener, Starting
 
+# What only some functions need is imported in them: ``from beslut import api`` for a build or a
+# check then loads neither the authoring tools (schemas, editor settings, scaffolding) nor the
+# file watcher (watchfiles), nor the pipeline before a build.
 if TYPE_CHECKING:
+    from beslut.authoring.editor import EditorSettings
     from beslut.authoring.fix import FileChange
+    from beslut.convert.libreoffice import Converter
+    from beslut.diagnostics import Diagnostic
+    from beslut.model.models import DocumentType, Profile
+    from beslut.pipeline import BuildReport, Progress
+    from beslut.watch import Listener, Starting
 
 
 def _root(path: Path | str) -> Path:
@@ -92,6 +95,8 @@ def fix(
 
 def init_workspace(folder: Path | str) -> list[Path]:
     """Create a new workspace with profile, templates, schemas and an example case."""
+    from beslut.authoring import scaffold
+
     try:
         return scaffold.init_workspace(Path(folder))
     except scaffold.ScaffoldError as exc:
@@ -118,6 +123,8 @@ def new_case(
 ) -> Path:
     """Write a new case file from the profile and return its path (``organ`` None: the
     profile's only organ)."""
+    from beslut.authoring import scaffold
+
     root = _root(path)
     try:
         return scaffold.new_case(
@@ -136,6 +143,8 @@ def new_case(
 
 def new_meeting(path: Path | str, *, date: dt.date, organ: str | None = None) -> Path:
     """Write a new meeting file (content/möten/<datum>-<instans>.yaml) and return its path."""
+    from beslut.authoring import scaffold
+
     root = _root(path)
     try:
         return scaffold.new_meeting(root, _profile(root), date=date, organ=organ)
@@ -145,6 +154,8 @@ def new_meeting(path: Path | str, *, date: dt.date, organ: str | None = None) ->
 
 def new_minutes(path: Path | str, meeting_file: Path) -> Path:
     """Write a new protokoll (content/protokoll/<möte>.yaml) for a meeting file; return its path."""
+    from beslut.authoring import scaffold
+
     root = _root(path)
     try:
         return scaffold.new_minutes(root, meeting_file)
@@ -154,12 +165,16 @@ def new_minutes(path: Path | str, meeting_file: Path) -> Path:
 
 def write_schemas(path: Path | str = ".") -> list[Path]:
     """Write the JSON Schema files into the workspace's schemas/ folder."""
+    from beslut.authoring import schema
+
     return schema.write_schemas(_root(path))
 
 
-def write_editor_settings(path: Path | str = ".") -> editor.EditorSettings:
+def write_editor_settings(path: Path | str = ".") -> EditorSettings:
     """Associate the schemas with the workspace's files in .vscode/settings.json (merged into
     the user's settings) and recommend the YAML extension; see ``beslut.authoring.editor``."""
+    from beslut.authoring import editor
+
     return editor.write_editor_settings(_root(path))
 
 

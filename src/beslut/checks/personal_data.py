@@ -14,10 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stdnum import luhn
-from stdnum.exceptions import ValidationError
-from stdnum.se import personnummer
-
 from beslut.checks.attachment_text import attachment_text
 from beslut.checks.base import Context, Document
 from beslut.checks.catalogue import RULES
@@ -88,6 +84,11 @@ def number_kind(written: str) -> str | None:
         return None
     if "+" not in compact:
         compact = f"{digits[:-4]}-{digits[-4:]}"
+    # python-stdnum (with pydoc) only once a candidate is found: most builds find none.
+    from stdnum import luhn
+    from stdnum.exceptions import ValidationError
+    from stdnum.se import personnummer
+
     day = int(digits[-6:-4])
     if day <= 60:
         return "personnummer" if personnummer.is_valid(compact) else None

@@ -181,23 +181,32 @@ def ensure_service(root: Path) -> tuple[Connection, bool]:
         if conn is not None:
             return conn, False
         process = _spawn(paths, root)
-        return _await_start(paths, process), True
+        return _await_start(paths, process, root), True
+
+
+def _hello(conn: Connection, root: Path) -> tuple[bool, int] | None:
+    """Ask the service on ``conn`` who it is: None when it gives no answer within
+    HELLO_TIMEOUT; else whether it is ours (this code, by fingerprint, for ``root``) and its
+    pid. ``conn`` stays open only for a service that is ours."""
+    try:
+        hello = conn.ask({"request": "hello"}, HELLO_TIMEOUT)
+    except (ServiceGone, RemoteError):
+        conn.close()
+        return None
+    ours = hello.get("fingerprint") == code_fingerprint() and hello.get("root") == str(root)
+    if not ours:
+        conn.close()
+    return ours, int(hello.get("pid") or 0)
 
 
 def _running(paths: ServicePaths, root: Path) -> Connection | None:
     """A connection to a usable running service, or None after clearing what is left."""
     conn = connect(paths)
-    if conn is not None:
-        try:
-            hello = conn.ask({"request": "hello"}, HELLO_TIMEOUT)
-        except (ServiceGone, RemoteError):
-            conn.close()
-            hello = None
-        if hello is not None:
-            if hello.get("fingerprint") == code_fingerprint() and hello.get("root") == str(root):
-                return conn
-            conn.close()
-            _stop_and_wait(paths, int(hello.get("pid") or 0))
+    if conn is not None and (answer := _hello(conn, root)) is not None:
+        ours, pid = answer
+        if ours:
+            return conn
+        _stop_and_wait(paths, pid)
     info = read_info(paths.info)
     if info is not None and not pid_alive(int(info.get("pid") or 0)):
         with contextlib.suppress(OSError):
@@ -238,7 +247,7 @@ def _spawn(paths: ServicePaths, root: Path) -> subprocess.Popen[bytes]:
     return process
 
 
-def _await_start(paths: ServicePaths, process: subprocess.Popen[bytes]) -> Connection:
+def _await_start(paths: ServicePaths, process: subprocess.Popen[bytes], root: Path) -> Connection:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -247,16 +256,10 @@ def _await_start(paths: ServicePaths, process: subprocess.Popen[bytes]) -> Conne
                 f"se {paths.log}{_log_tail(paths)}"
             )
         conn = connect(paths)
-        if conn is not None:
-            try:
-                hello = conn.ask({"request": "hello"}, HELLO_TIMEOUT)
-            except (ServiceGone, RemoteError):
-                conn.close()
-            else:
-                if hello.get("fingerprint") == code_fingerprint():
-                    return conn
-                conn.close()
-                raise ServiceUnavailable("den nystartade byggtjänsten kör en annan beslut")
+        if conn is not None and (answer := _hello(conn, root)) is not None:
+            if answer[0]:
+                return conn
+            raise ServiceUnavailable("den nystartade byggtjänsten kör en annan beslut")
         time.sleep(0.05)
     raise ServiceUnavailable(
         f"byggtjänsten svarade inte inom {START_TIMEOUT:g} s; se {paths.log}{_log_tail(paths)}"
