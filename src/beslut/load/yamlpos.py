@@ -3,6 +3,13 @@
 Returns plain Python data plus a map from key path to the (line, column) of each key and value,
 so validation errors can point at the exact place in the file, also inside Markdown front matter
 (``line_offset`` is added to every line).
+
+Two routes to the same nodes: ruamel's C parser (``ruamel.yaml.clib``, libyaml) feeds its events
+to the refusing composer below, which is about ten times cheaper than ruamel's pure-Python
+scanner and parser; whenever that fails (malformed YAML, anything unexpected) or cannot be used
+(no C parser, or text where libyaml and ruamel could read differently: see ``_PURE_ONLY``), the
+pure-Python route parses the text again and gives the diagnosis, so every message and position
+is ruamel's. Both routes compose with ``_Composer`` and construct with ``_Constructor``.
 """
 
 from __future__ import annotations
@@ -18,6 +25,12 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
+
+try:
+    from _ruamel_yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - a dependency on CPython; other Pythons read pure
+    _CParser = None
 
 PathKey = tuple[str | int, ...]
 
@@ -416,6 +429,86 @@ def plain_scalar(node: Any) -> Any:
     return node
 
 
+_PURE_ONLY = re.compile(r"[\t\ufeff\x85\u2028\u2029]|^%", re.MULTILINE)
+"""Text the C route leaves to the pure one because libyaml reads it differently from ruamel
+(tests/test_yamlpos_fast.py shows each): tabs (ruamel refuses some that libyaml accepts), a
+byte-order mark (ruamel keeps a second one as text), the Unicode line breaks NEL, LS and PS
+(YAML 1.1 line breaks to libyaml, text to ruamel's YAML 1.2) and ``%`` directives (a ``%YAML``
+version changes how values resolve). Content as read (``load.source.read_text``) has none of
+them except, rarely, a tab inside a text."""
+
+
+def _new_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
+    yaml.max_depth = MAX_DEPTH
+    return yaml
+
+
+def _parse_pure(text: str) -> Any:
+    """Round-trip data from ruamel's pure-Python reader, scanner and parser."""
+    return _new_yaml().load(text)
+
+
+class _EmptyNode(Exception):
+    """An empty node (``nyckel:`` with nothing after it) on the C route: libyaml places it
+    where the key's colon ends; ruamel, from its token stream, often at the next key or the
+    end of the group. Only the pure route knows where ruamel puts it."""
+
+
+class _CComposer(_Composer):
+    """The refusing composer, leaving empty nodes to the pure route (see :class:`_EmptyNode`)."""
+
+    def compose_scalar_node(self, anchor: Any) -> Any:
+        event = self.parser.peek_event()
+        if not event.value and not event.style:  # plain text is never empty; no node is
+            raise _EmptyNode
+        return super().compose_scalar_node(anchor)
+
+
+class _CLoader:
+    """What ruamel's composer, resolver and constructor ask their loader for, with libyaml's
+    parser: ruamel's own wiring for its C parser (``YAML.get_constructor_parser``), but with
+    the refusing composer instead of the C one, which would let anchors and aliases through."""
+
+    yaml_version = None
+    """Asked through ``_scanner`` by the resolver: no ``%YAML`` reaches this route (YAML 1.2)."""
+    comment_handling = None
+    max_depth = MAX_DEPTH
+
+    def __init__(self, text: str) -> None:
+        assert _CParser is not None
+        self._parser = _CParser(text)
+        self._scanner = self
+        self._resolver = VersionedResolver(loader=self)
+        self._composer = _CComposer(loader=self)
+        self._constructor = _Constructor(loader=self)
+        self._constructor.allow_duplicate_keys = False  # as YAML() sets it: duplicates are errors
+
+
+def _parse_fast(text: str) -> Any:
+    """Round-trip data from libyaml's events (the same composer and constructor as
+    :func:`_parse_pure`); raises whatever the C parser, composer or constructor raises."""
+    if _CParser is None:
+        raise RuntimeError("ruamel.yaml.clib is not installed")
+    loader = _CLoader(text)
+    try:
+        return loader._constructor.get_single_data()
+    finally:
+        loader._parser.dispose()
+
+
+def _parse(text: str) -> Any:
+    """The C route when it can and does succeed, else the pure one (which raises ruamel's error)."""
+    if _CParser is not None and _PURE_ONLY.search(text) is None:
+        try:
+            return _parse_fast(text)
+        except Exception:  # malformed or refused: the pure route says where and why
+            pass
+    return _parse_pure(text)
+
+
 def load(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
     """Parse YAML text; return plain data and the position map (lines shifted by offset)."""
     for number, line in enumerate(text.splitlines(), start=1):
@@ -425,12 +518,8 @@ def load(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
                 "Tabbtecken används för indrag; YAML kräver mellanslag. Byt tabben mot mellanslag.",
                 Pos(number + line_offset, indent.index("\t") + 1),
             )
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.Composer = _Composer
-    yaml.max_depth = MAX_DEPTH
     try:
-        data = yaml.load(text)
+        data = _parse(text)
     except _Refused as exc:
         mark = exc.mark
         raise YamlSyntaxError(
