@@ -8,7 +8,6 @@ generated one, and on snippets chosen where two YAML parsers are likely to diffe
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import generate
 
 REPO = Path(__file__).resolve().parents[1]
-
-Parse = Callable[[str], Any]
 
 
 def _texts_of(root: Path) -> list[tuple[str, str]]:
@@ -49,16 +46,30 @@ def _texts_of(root: Path) -> list[tuple[str, str]]:
     return found
 
 
-def _outcome(parse: Parse, text: str) -> tuple[str, dict[Any, Any]] | str:
-    """The loader's plain data (as repr: True and 1, 1.0 and 1 differ) and every position, or
-    the kind of error."""
+Outcome = tuple[str, dict[Any, Any]] | str
+
+
+def _shown(data: Any, positions: PositionMap) -> tuple[str, dict[Any, Any]]:
+    """Data as repr (True and 1, 1.0 and 1, 1 and "1" differ) and every position."""
+    return repr(data), positions.entries
+
+
+def _c_route(text: str, offset: int = 0) -> Outcome:
     try:
-        data = parse(text)
+        return _shown(*yamlpos._read_c(text, offset))
     except Exception as exc:
         return f"error {type(exc).__name__}"
-    positions = PositionMap(root=Pos(1, 1))
-    plain = yamlpos._plain(data, (), positions, 0)
-    return repr(plain), positions.entries
+
+
+def _pure_route(text: str, offset: int = 0) -> Outcome:
+    try:
+        data = yamlpos._parse_pure(text)
+    except Exception as exc:
+        return f"error {type(exc).__name__}"
+    positions = PositionMap(root=Pos(1 + offset, 1))
+    plain = yamlpos._plain(data, (), positions, offset)
+    assert positions.root == Pos(1 + offset, 1)
+    return _shown(plain, positions)
 
 
 def _public(text: str) -> tuple[str, dict[Any, Any]] | tuple[str, Pos, str]:
@@ -85,9 +96,9 @@ def test_workspaces_read_the_same_on_both_routes(workspace_texts: list[tuple[str
     assert len(workspace_texts) > 100
     for name, text in workspace_texts:
         assert yamlpos._PURE_ONLY.search(text) is None, name  # really read by libyaml
-        fast = _outcome(yamlpos._parse_fast, text)
+        fast = _c_route(text, 1)
         assert isinstance(fast, tuple), (name, fast)
-        assert fast == _outcome(yamlpos._parse_pure, text), name
+        assert fast == _pure_route(text, 1), name
 
 
 SNIPPETS: dict[str, str] = {
@@ -207,6 +218,21 @@ SNIPPETS: dict[str, str] = {
     "indented_root": "  a: 1\n  b: 2\n",
     "key_with_spaces": "lång nyckel med mellanslag: värde\n'citerad: nyckel': 1\n\"dubbel\": 2\n",
     "numeric_keys": "1: a\n2.5: b\ntrue: c\n~: d\n",
+    "numeric_keys_distinct": "1: a\n2.5: b\nfalse: c\n~: d\n0x10: e\n2025-01-01: f\n.inf: g\n",
+    "int_and_text_key": "1: a\n'1': b\n",
+    "int_and_float_key": "1: a\n1.0: b\n",
+    "nan_keys": ".nan: a\n.NaN: b\n",
+    "none_and_text_key": "~: a\nNone: b\n",
+    "block_scalar_key": "? |\n  nyckel\n: värde\n? >\n  vikt\n: 2\n",
+    "quoted_typed": "a: '1'\nb: \"true\"\nc: 'null'\nd: |\n  12\n",
+    "case_variants": "a: True\nb: TRUE\nc: tRUE\nd: NULL\ne: Null\nf: nULL\ng: .Inf\nh: 0X1F\n",
+    "equals_and_merge_values": "a: =\nb: <<\nc: [<<, =]\n",
+    "flow_root": "[a, {b: 1}, [], {}]\n",
+    "empty_flow_root": "{}\n",
+    "deep_block_50": "".join(f"{'  ' * i}k{i}:\n" for i in range(49)) + "  " * 49 + "v\n",
+    "deep_block_51": "".join(f"{'  ' * i}k{i}:\n" for i in range(50)) + "  " * 50 + "v\n",
+    "deep_list_50": "".join(f"{'  ' * i}-\n" for i in range(48)) + "  " * 48 + "- v\n",
+    "deep_list_51": "".join(f"{'  ' * i}-\n" for i in range(49)) + "  " * 49 + "- v\n",
     "list_of_maps": "punkter:\n  - rubrik: Ett\n    text: |\n      Rad\n  - rubrik: Två\n"
     "    lista: [a, b]\n",
     "case_like": '---\ntyp: tjänsteskrivelse\ndiarienummer: KS 2025/118\nrubrik: "Handlingsplan: '
@@ -220,8 +246,8 @@ PARAMS = [pytest.param(text, id=name) for name, text in SNIPPETS.items()]
 
 @pytest.mark.parametrize("text", PARAMS)
 def test_what_the_c_route_reads_it_reads_as_the_pure_route(text: str) -> None:
-    fast = _outcome(yamlpos._parse_fast, text)
-    pure = _outcome(yamlpos._parse_pure, text)
+    fast = _c_route(text, 2)
+    pure = _pure_route(text, 2)
     if isinstance(fast, tuple) and yamlpos._PURE_ONLY.search(text) is None:
         # read by libyaml: then ruamel must read the same, with the same positions
         assert fast == pure
@@ -231,8 +257,7 @@ def test_the_pure_only_text_is_where_the_routes_differ() -> None:
     differ = sorted(
         name
         for name, text in SNIPPETS.items()
-        if isinstance(_outcome(yamlpos._parse_fast, text), tuple)
-        and _outcome(yamlpos._parse_fast, text) != _outcome(yamlpos._parse_pure, text)
+        if isinstance(_c_route(text), tuple) and _c_route(text) != _pure_route(text)
     )
     assert differ, "no snippet shows why _PURE_ONLY exists"
     assert all(yamlpos._PURE_ONLY.search(SNIPPETS[name]) for name in differ), differ
@@ -256,7 +281,21 @@ def test_well_formed_snippets_take_the_c_route(monkeypatch: pytest.MonkeyPatch) 
         return original(text)
 
     monkeypatch.setattr(yamlpos, "_parse_pure", counting)
-    for name in ("plain", "literal", "folded", "flow", "unicode", "types", "tags", "case_like"):
+    for name in (
+        "plain",
+        "multiline_plain",
+        "literal",
+        "folded",
+        "flow",
+        "comments",
+        "sequences",
+        "unicode",
+        "types",
+        "dates",
+        "numeric_keys_distinct",
+        "crlf",
+        "case_like",
+    ):
         yamlpos.load(SNIPPETS[name])
     assert pure_calls == []
     yamlpos.load(SNIPPETS["bom"])
