@@ -15,7 +15,7 @@ import pytest
 
 import beslut.load.source as source
 from beslut.load import yamlpos
-from beslut.load.yamlpos import Pos, PositionMap, YamlSyntaxError
+from beslut.load.yamlpos import MAX_VALUES, Pos, PositionMap, YamlSyntaxError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -302,3 +302,20 @@ def test_well_formed_snippets_take_the_c_route(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(YamlSyntaxError):
         yamlpos.load(SNIPPETS["anchor"])
     assert pure_calls == [SNIPPETS["bom"], SNIPPETS["anchor"]]
+
+
+@pytest.mark.parametrize("items", [MAX_VALUES - 3, MAX_VALUES - 2])
+def test_the_value_limit_is_counted_as_the_pure_route_counts(items: int) -> None:
+    """A group, its key, its list and the list's items: exactly the limit reads on the C
+    route; one more is refused with the pure route's message and place."""
+    text = "a:\n" + "- x\n" * items
+    if items + 3 <= MAX_VALUES:
+        data, _ = yamlpos._read_c(text, 0)
+        assert len(data["a"]) == items
+        assert _c_route(text) == _pure_route(text)
+        return
+    with pytest.raises(yamlpos._Unusual):
+        yamlpos._read_c(text, 0)
+    with pytest.raises(YamlSyntaxError) as info:
+        yamlpos.load(text)
+    assert (info.value.code, info.value.pos) == ("för-många-värden", Pos(MAX_VALUES - 1, 3))
