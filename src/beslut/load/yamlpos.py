@@ -463,7 +463,8 @@ _TYPED_TAGS = frozenset(
 class _Scalars:
     """ruamel's resolver and round-trip constructor for the C route's plain scalars: what a
     plain value is (text, number, yes/no, date, nothing) and its value, exactly as the pure
-    route decides it. A loader as ruamel's own ``XLoader`` for its C parser is one."""
+    route decides it. Like ruamel's own ``XLoader`` for its C parser, it is the loader through
+    which the resolver and the constructor find each other."""
 
     yaml_version = None
     """Asked through ``_scanner`` by the resolver: no ``%YAML`` reaches this route (YAML 1.2)."""
