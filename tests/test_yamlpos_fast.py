@@ -83,7 +83,14 @@ def _public(text: str) -> tuple[str, dict[Any, Any]] | tuple[str, Pos, str]:
 
 def test_the_c_parser_is_installed() -> None:
     # a declared dependency (pyproject.toml): without it every load takes the slow route
-    assert yamlpos._CParser is not None
+    assert yamlpos._CParser is not None, "ruamel.yaml.clib is missing: run make venv"
+
+
+# every other test compares the C route with the pure one: without the C parser only the test
+# above fails, once, saying why
+needs_c = pytest.mark.skipif(
+    yamlpos._CParser is None, reason="ruamel.yaml.clib is missing (test_the_c_parser_is_installed)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +99,7 @@ def workspace_texts(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str,
     return [*_texts_of(REPO), *_texts_of(generated)]
 
 
+@needs_c
 def test_workspaces_read_the_same_on_both_routes(workspace_texts: list[tuple[str, str]]) -> None:
     assert len(workspace_texts) > 100
     for name, text in workspace_texts:
@@ -244,6 +252,7 @@ SNIPPETS: dict[str, str] = {
 PARAMS = [pytest.param(text, id=name) for name, text in SNIPPETS.items()]
 
 
+@needs_c
 @pytest.mark.parametrize("text", PARAMS)
 def test_what_the_c_route_reads_it_reads_as_the_pure_route(text: str) -> None:
     fast = _c_route(text, 2)
@@ -253,6 +262,7 @@ def test_what_the_c_route_reads_it_reads_as_the_pure_route(text: str) -> None:
         assert fast == pure
 
 
+@needs_c
 def test_the_pure_only_text_is_where_the_routes_differ() -> None:
     differ = sorted(
         name
@@ -263,6 +273,7 @@ def test_the_pure_only_text_is_where_the_routes_differ() -> None:
     assert all(yamlpos._PURE_ONLY.search(SNIPPETS[name]) for name in differ), differ
 
 
+@needs_c
 @pytest.mark.parametrize("text", PARAMS)
 def test_load_answers_as_the_pure_route(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Data, positions, and for malformed text the message, file position and code."""
@@ -271,6 +282,7 @@ def test_load_answers_as_the_pure_route(text: str, monkeypatch: pytest.MonkeyPat
     assert answer == _public(text)
 
 
+@needs_c
 def test_well_formed_snippets_take_the_c_route(monkeypatch: pytest.MonkeyPatch) -> None:
     """The comparisons above compare something: most snippets are read by libyaml."""
     pure_calls: list[str] = []
@@ -304,6 +316,7 @@ def test_well_formed_snippets_take_the_c_route(monkeypatch: pytest.MonkeyPatch) 
     assert pure_calls == [SNIPPETS["bom"], SNIPPETS["anchor"]]
 
 
+@needs_c
 @pytest.mark.parametrize("items", [MAX_VALUES - 3, MAX_VALUES - 2])
 def test_the_value_limit_is_counted_as_the_pure_route_counts(items: int) -> None:
     """A group, its key, its list and the list's items: exactly the limit reads on the C
