@@ -3,6 +3,15 @@
 Returns plain Python data plus a map from key path to the (line, column) of each key and value,
 so validation errors can point at the exact place in the file, also inside Markdown front matter
 (``line_offset`` is added to every line).
+
+Two routes to the same result. The C route (:class:`_CReader`) reads libyaml's events
+(``ruamel.yaml.clib``) straight into plain data and positions, every plain value typed by
+ruamel's resolver and constructor; it is many times cheaper than the pure route, ruamel's
+pure-Python scanner, parser, the refusing ``_Composer`` and round-trip ``_Constructor``. The pure
+route reads whatever the C route cannot read exactly as it would: malformed or refused YAML
+(so every message, position and code is ruamel's, as before), anything unusual (see
+``_CReader``), text libyaml reads differently (``_PURE_ONLY``), and everything when the C parser
+is missing. tests/test_yamlpos_fast.py compares the two.
 """
 
 from __future__ import annotations
@@ -16,8 +25,24 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
+
+try:
+    from _ruamel_yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - a dependency on CPython; other Pythons read pure
+    _CParser = None
 
 PathKey = tuple[str | int, ...]
 
@@ -416,6 +441,164 @@ def plain_scalar(node: Any) -> Any:
     return node
 
 
+_PURE_ONLY = re.compile(r"[\t\ufeff\x85\u2028\u2029]|^%", re.MULTILINE)
+"""Text the C route leaves to the pure one because libyaml reads it differently from ruamel
+(tests/test_yamlpos_fast.py shows each): tabs (ruamel refuses some that libyaml accepts), a
+byte-order mark (ruamel keeps a second one as text), the Unicode line breaks NEL, LS and PS
+(YAML 1.1 line breaks to libyaml, text to ruamel's YAML 1.2) and ``%`` directives (a ``%YAML``
+version changes how values resolve). Content as read (``load.source.read_text``) has none of
+them except, rarely, a tab inside a text."""
+
+
+class _Unusual(Exception):
+    """Something the C route leaves to ruamel's pure route (see :func:`_read_c`)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_TYPED_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
+)
+
+
+class _Scalars:
+    """ruamel's resolver and round-trip constructor for the C route's plain scalars: what a
+    plain value is (text, number, yes/no, date, nothing) and its value, exactly as the pure
+    route decides it. Like ruamel's own ``XLoader`` for its C parser, it is the loader through
+    which the resolver and the constructor find each other."""
+
+    yaml_version = None
+    """Asked through ``_scanner`` by the resolver: no ``%YAML`` reaches this route (YAML 1.2)."""
+    comment_handling = None
+
+    def __init__(self) -> None:
+        self._scanner = self
+        self._resolver = VersionedResolver(loader=self)
+        self._constructor = _Constructor(loader=self)
+
+    def tag(self, value: str) -> str:
+        return str(self._resolver.resolve(ScalarNode, value, (True, False)))
+
+    def value(self, tag: str, value: str, mark: Any) -> Any:
+        node = ScalarNode(Tag(suffix=tag), value, mark, mark)
+        return plain_scalar(self._constructor.construct_object(node))
+
+
+class _CReader:
+    """Plain data and positions straight from libyaml's events (``ruamel.yaml.clib``).
+
+    ruamel's round-trip composer and constructor, which the pure route uses, build nodes and
+    comment-keeping objects that :func:`_plain` then copies into plain data; here the same data
+    and positions come from the events directly, every plain scalar typed and valued by ruamel
+    (:class:`_Scalars`). Everything this reader does not read exactly as the pure route raises
+    :class:`_Unusual`: anchors and aliases, explicit tags, empty nodes (libyaml places
+    ``nyckel:`` with nothing after it elsewhere than ruamel), keys that are lists or groups,
+    repeated keys, merge keys, more documents, and the limits (``MAX_DEPTH``, counted as the
+    composer counts, and ``MAX_VALUES``). The pure route then reads the text and refuses or
+    reports what it must."""
+
+    def __init__(self, text: str, offset: int) -> None:
+        assert _CParser is not None
+        self.parser = _CParser(text)
+        self.offset = offset
+        self.positions = PositionMap(root=Pos(1 + offset, 1))
+        self.nodes = 0
+        self.scalars: _Scalars | None = None
+
+    def read(self) -> Any:
+        get = self.parser.get_event
+        get()  # stream start
+        event = get()
+        if type(event) is StreamEndEvent:
+            return None
+        if event.version is not None or event.tags:
+            raise _Unusual
+        data = self.node(get(), 1, ())
+        get()  # document end
+        if type(get()) is not StreamEndEvent:
+            raise _Unusual
+        return data
+
+    def pos(self, mark: Any) -> Pos:
+        return Pos(mark.line + 1 + self.offset, mark.column + 1)
+
+    def node(self, event: Any, depth: int, path: PathKey) -> Any:
+        kind = type(event)
+        if kind is AliasEvent or event.anchor is not None or event.ctag is not None:
+            raise _Unusual
+        self.nodes += 1
+        if self.nodes > MAX_VALUES or depth > MAX_DEPTH:
+            raise _Unusual
+        if kind is ScalarEvent:
+            return self.scalar(event)
+        get = self.parser.get_event
+        entries = self.positions.entries
+        if kind is SequenceStartEvent:
+            items: list[Any] = []
+            child = get()
+            while type(child) is not SequenceEndEvent:
+                at = (*path, len(items))
+                pos = self.pos(child.start_mark)
+                entries[at] = Located(pos, pos)
+                items.append(self.node(child, depth + 1, at))
+                child = get()
+            return items
+        if kind is not MappingStartEvent:
+            raise _Unusual
+        result: dict[str, Any] = {}
+        keys: set[Any] = set()
+        key_event = get()
+        while type(key_event) is not MappingEndEvent:
+            if type(key_event) is not ScalarEvent:
+                raise _Unusual
+            key = self.node(key_event, depth + 1, path)
+            name = str(key)
+            if key in keys or name in result or (name == "<<" and not key_event.style):
+                raise _Unusual
+            keys.add(key)
+            value_event = get()
+            at = (*path, name)
+            entries[at] = Located(self.pos(key_event.start_mark), self.pos(value_event.start_mark))
+            result[name] = self.node(value_event, depth + 1, at)
+            key_event = get()
+        return result
+
+    def scalar(self, event: Any) -> Any:
+        value: str = event.value
+        if event.style:  # quoted, | or >: text
+            return value
+        if not value:  # plain text is never empty: an empty node
+            raise _Unusual
+        if self.scalars is None:
+            self.scalars = _Scalars()
+        tag = self.scalars.tag(value)
+        if tag == _STR_TAG:
+            return value
+        if tag not in _TYPED_TAGS:  # the merge key <<, and the like
+            raise _Unusual
+        return self.scalars.value(tag, value, event.start_mark)
+
+
+def _read_c(text: str, offset: int) -> tuple[Any, PositionMap]:
+    """Plain data and positions by libyaml (:class:`_CReader`); raises where the pure route
+    must read instead."""
+    if _CParser is None:
+        raise _Unusual
+    reader = _CReader(text, offset)
+    try:
+        return reader.read(), reader.positions
+    finally:
+        reader.parser.dispose()
+
+
+def _parse_pure(text: str) -> Any:
+    """Round-trip data from ruamel's pure-Python reader, scanner and parser."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
+    yaml.max_depth = MAX_DEPTH
+    return yaml.load(text)
+
+
 def load(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
     """Parse YAML text; return plain data and the position map (lines shifted by offset)."""
     for number, line in enumerate(text.splitlines(), start=1):
@@ -425,12 +608,13 @@ def load(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
                 "Tabbtecken används för indrag; YAML kräver mellanslag. Byt tabben mot mellanslag.",
                 Pos(number + line_offset, indent.index("\t") + 1),
             )
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.Composer = _Composer
-    yaml.max_depth = MAX_DEPTH
+    if _CParser is not None and _PURE_ONLY.search(text) is None:
+        try:
+            return _read_c(text, line_offset)
+        except Exception:  # malformed, refused or unusual: the pure route reads, says where
+            pass
     try:
-        data = yaml.load(text)
+        data = _parse_pure(text)
     except _Refused as exc:
         mark = exc.mark
         raise YamlSyntaxError(
