@@ -54,7 +54,13 @@ from beslut.render.letterhead import (
     logo_problems,
     organisation_context,
 )
-from beslut.render.templating import Template, environment, runtime_message, syntax_message
+from beslut.render.templating import (
+    PartSources,
+    Template,
+    environment,
+    runtime_message,
+    syntax_message,
+)
 from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
 
@@ -675,26 +681,41 @@ def _as_data(value: Any) -> Any:
     return value
 
 
-_PARSED: dict[tuple[str, bytes], Any] = {}
-"""Parsed templates (python-docx documents, never rendered) by path and content digest."""
+_PARSED: dict[tuple[str, bytes], tuple[Any, PartSources]] = {}
+"""Parsed templates (python-docx documents, never rendered) and the XML text docxtpl renders
+of them, by path and content digest."""
 
 
-def _parsed_template(path: Path) -> Any:
-    """A fresh python-docx document of the template at ``path``, for one render.
+def _parsed_template(path: Path, data: bytes | None = None) -> tuple[Any, PartSources]:
+    """A fresh python-docx document of the template at ``path``, for one render, and the XML
+    text of its parts (the same for every copy: :class:`~beslut.render.templating.PartSources`).
 
     Opening a .docx (unzip, parse every XML part) cost about a sixth of rendering a case; a
     deep copy of the document parsed once is about twice as fast and gives the same document.
     The cache is keyed by the file's content, so an edited template is read again.
+    ``data`` is the file's content when the caller has read it.
     """
-    data = path.read_bytes()
-    key = (str(path), hashlib.blake2b(data, digest_size=16).digest())
+    if data is None:
+        data = path.read_bytes()
+    key = _content_key(path, data)
     found = _PARSED.get(key)
     if found is None:
-        found = docx_document(io.BytesIO(data))
+        pristine = docx_document(io.BytesIO(data))
+        found = (pristine, PartSources.of(pristine))
         if len(_PARSED) > 16:
             _PARSED.clear()
         _PARSED[key] = found
-    return copy.deepcopy(found)
+    return copy.deepcopy(found[0]), found[1]
+
+
+def _content_key(path: Path, data: bytes) -> tuple[str, bytes]:
+    return (str(path), hashlib.blake2b(data, digest_size=16).digest())
+
+
+_SOUND: dict[tuple[str, bytes], tuple[tuple[str, str], ...]] = {}
+"""Templates (by path and content digest) that passed the checks of :func:`_load_template`
+that depend only on the file (not too large unpacked, readable, balanced tags), with their
+text: a template used again is not opened as a zip file and scanned again."""
 
 
 def refuse_zip_bomb(path: Path, rel: str, case_rel: str) -> None:
@@ -715,10 +736,18 @@ def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
         raise RenderError(
             f"Mallen {rel} saknas (behövs för {case_rel}). Bygg mallarna med ”beslut mallar --bygg”."
         )
-    refuse_zip_bomb(path, rel, case_rel)
-    template = _Template(Template(str(path)), rel, _template_texts(path, rel, case_rel))
     try:
-        template.docx.docx = _parsed_template(path)
+        data: bytes | None = path.read_bytes()
+    except OSError:  # reported below, in the words of the check that meets it
+        data = None
+    key = None if data is None else _content_key(path, data)
+    texts = _SOUND.get(key) if key is not None else None
+    if texts is None:
+        refuse_zip_bomb(path, rel, case_rel)
+        texts = _template_texts(path, rel, case_rel)
+    template = _Template(Template(str(path)), rel, texts)
+    try:
+        template.docx.docx, template.docx.sources = _parsed_template(path, data)
         template.docx.init_docx()
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise RenderError(
@@ -726,9 +755,15 @@ def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
             "trasiga). "
             "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
         ) from None
+    if key is not None and key in _SOUND:
+        return template
     problem = _syntax_problem(template, case_rel)
     if problem is not None:
         raise RenderError(problem)
+    if key is not None:
+        if len(_SOUND) > 64:
+            _SOUND.clear()
+        _SOUND[key] = texts
     return template
 
 
@@ -757,7 +792,7 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
         raise RenderError(
             _missing_style_message(rel, document.rel, missing, "som mallens stycken använder")
         )
-    anchor = next((p for p in docx.paragraphs if ANCHOR in p.text), None)
+    anchor = _paragraph_with(docx, ANCHOR)
     if anchor is None:
         raise RenderError(
             f"Mallen {rel} saknar taggen {{{{ brödtext }}}} i ett eget stycke; "
@@ -847,7 +882,7 @@ def _insert_postscript(
 
     case = document.case
     assert case.postscript is not None
-    anchor = next((p for p in docx.paragraphs if POSTSCRIPT_ANCHOR in p.text), None)
+    anchor = _paragraph_with(docx, POSTSCRIPT_ANCHOR)
     if anchor is None:  # an older template: add a paragraph at the end of the body
         anchor = docx.add_paragraph(POSTSCRIPT_ANCHOR)
     line = document.source.positions.find(("efterskrift",)).line
@@ -859,6 +894,20 @@ def _insert_postscript(
                 rel, document.rel, [exc.style], f"som behövs för efterskriften i {document.rel}"
             )
         ) from None
+
+
+def _paragraph_with(docx: Any, marker: str) -> Any:
+    """The first paragraph of the body whose text contains ``marker`` (an anchor), or None.
+
+    A paragraph's text is made of its ``w:t`` texts (and tabs and breaks), so one whose raw
+    text lacks the marker's first character cannot hold it: only the few that have it are
+    asked for their text (which python-docx works out run by run).
+    """
+    first = marker[0]
+    for paragraph in docx.paragraphs:
+        if first in "".join(paragraph._p.itertext()) and marker in paragraph.text:
+            return paragraph
+    return None
 
 
 def _located(warning: Any, document: CaseDocument) -> Diagnostic:

@@ -8,6 +8,7 @@ from typing import Any
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 Element = Any
 """An lxml element (python-docx's oxml classes are untyped)."""
@@ -30,12 +31,16 @@ def _attr(key: str) -> str:
 
 def _el(tag: str, parent: Element | None = None, **attrs: str) -> Element:
     clark, nsmap = _tag(tag)
-    # What OxmlElement(tag) does, without parsing the tag again.
-    element = oxml_parser.makeelement(clark, nsmap=nsmap)
+    if parent is None:
+        # What OxmlElement(tag) does, without parsing the tag again.
+        element = oxml_parser.makeelement(clark, nsmap=nsmap)
+    else:
+        # Made in the parent's document, where the tag's namespace is declared already: the
+        # same element as one made on its own and appended (lxml then drops the repeated
+        # declaration), without a document of its own to make and merge.
+        element = etree.SubElement(parent, clark)
     for key, value in attrs.items():
         element.set(_attr(key), value)
-    if parent is not None:
-        parent.append(element)
     return element
 
 
