@@ -26,6 +26,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from beslut import __version__
 from beslut.diagnostics import Diagnostic, Level, error
@@ -905,7 +906,8 @@ def _paragraph_with(docx: Any, marker: str) -> Any:
     """
     first = marker[0]
     for paragraph in docx.paragraphs:
-        if first in "".join(paragraph._p.itertext()) and marker in paragraph.text:
+        raw = etree.tostring(paragraph._p, method="text", encoding="unicode")
+        if first in raw and marker in paragraph.text:
             return paragraph
     return None
 

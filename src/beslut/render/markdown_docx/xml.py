@@ -6,7 +6,8 @@ import re
 from functools import cache
 from typing import Any
 
-from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.ns import NamespacePrefixedTag
+from docx.oxml.ns import qn as _docx_qn
 from docx.oxml.parser import oxml_parser
 from lxml import etree
 
@@ -25,8 +26,14 @@ def _tag(tag: str) -> tuple[str, dict[str, str]]:
 
 
 @cache
+def qn(tag: str) -> str:
+    """python-docx's ``qn`` (``w:p`` → Clark name), worked out once per tag."""
+    return str(_docx_qn(tag))
+
+
+@cache
 def _attr(key: str) -> str:
-    return str(qn(f"w:{key}"))
+    return qn(f"w:{key}")
 
 
 def _el(tag: str, parent: Element | None = None, **attrs: str) -> Element:
@@ -54,11 +61,22 @@ RS-730): a line must not break there, so it becomes a non-breaking hyphen (w:noB
 read back as "-")."""
 
 
+_XML_SPACE = qn("xml:space")
+
+
 def _add_text(run: Element, text: str) -> Element | None:
     """Append text to a run (tabs become w:tab, hyphens inside dates and diarienummer
     w:noBreakHyphen); return the last w:t element."""
+    text = _clean(text)
+    if "\t" not in text and "-" not in text:  # the common case: one w:t, or none
+        if not text:
+            return None
+        last = _el("w:t", run)
+        last.set(_XML_SPACE, "preserve")
+        last.text = text
+        return last
     last = None
-    for index, piece in enumerate(_clean(text).split("\t")):
+    for index, piece in enumerate(text.split("\t")):
         if index:
             _el("w:tab", run)
         for part_index, part in enumerate(_HARD_HYPHEN.split(piece)):
@@ -66,6 +84,6 @@ def _add_text(run: Element, text: str) -> Element | None:
                 _el("w:noBreakHyphen", run)
             if part:
                 last = _el("w:t", run)
-                last.set(qn("xml:space"), "preserve")
+                last.set(_XML_SPACE, "preserve")
                 last.text = part
     return last
