@@ -363,7 +363,7 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _UNDEFINED = re.compile(r"^'(?P<name>[^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"^'.*' has no attribute '(?P<name>[^']+)'$", re.DOTALL)
 _HEADING_ID = re.compile(r"^(?:heading ?|Heading|Rubrik)(?P<level>[1-9])$")
-_TEXT_CACHE: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
+_TEXT_CACHE: dict[tuple[str, int, int] | tuple[str, bytes], tuple[tuple[str, str], ...]] = {}
 
 
 def _subject(rel: str, case_rel: str) -> str:
@@ -389,16 +389,23 @@ class _Template:
         return None
 
 
-def _template_texts(path: Path, rel: str, case_rel: str) -> tuple[tuple[str, str], ...]:
-    """The text of a template's body, headers and footers, cached per file version."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+def _template_texts(
+    path: Path, rel: str, case_rel: str, data: bytes | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The text of a template's body, headers and footers, cached per file version (per
+    content when the caller has read the file: ``data``)."""
+    key: tuple[str, int, int] | tuple[str, bytes]
+    if data is None:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    else:
+        key = _content_key(path, data)
     found = _TEXT_CACHE.get(key)
     if found is not None:
         return found
     texts: list[tuple[str, str]] = []
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
             names = sorted(n for n in archive.namelist() if _TEMPLATE_PARTS.fullmatch(n))
             if "word/document.xml" not in names:
                 raise RenderError(
@@ -745,7 +752,7 @@ def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
     texts = _SOUND.get(key) if key is not None else None
     if texts is None:
         refuse_zip_bomb(path, rel, case_rel)
-        texts = _template_texts(path, rel, case_rel)
+        texts = _template_texts(path, rel, case_rel, data)
     template = _Template(Template(str(path)), rel, texts)
     try:
         template.docx.docx, template.docx.sources = _parsed_template(path, data)
