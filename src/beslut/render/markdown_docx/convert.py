@@ -9,7 +9,7 @@ from docx.document import Document
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
-from beslut.model.markdown import parser
+from beslut.model.markdown import parse_body
 from beslut.model.models import StructuredTable
 from beslut.model.outline import FIGURE_WIDTH
 from beslut.model.typography import hard_spaces
@@ -121,8 +121,7 @@ class _Converter(_TableConverter):
             _add_text(r, line)
 
     def convert(self) -> list[BodyWarning]:
-        tokens = parser().parse(self.source, {})
-        tokens = self._collect_footnotes(tokens)
+        tokens = self._collect_footnotes(list(parse_body(self.source).tokens))
         index = 0
         while index < len(tokens):
             index = self._block(tokens, index)
