@@ -68,6 +68,8 @@ _FOOTER_URI = DocxTemplate.FOOTER_URI
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")
 """What docxtpl's ``resolve_listing`` rewrites inside ``w:t``; a paragraph without any of these
 comes out of it unchanged."""
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+"""The core properties docxtpl 0.20 renders as templates (``render_properties``)."""
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 """docxtpl's paragraph pattern in ``resolve_listing``."""
 
@@ -171,6 +173,25 @@ class Template(DocxTemplate):  # type: ignore[misc]
             .replace("%_}", "%}")
         )
         return self.resolve_listing(dst_xml)
+
+    def render_properties(
+        self, context: dict[str, Any], jinja_env: jinja2.Environment | None = None
+    ) -> None:
+        """docxtpl's ``render_properties``, without rendering a property that holds no tag.
+
+        Jinja gives such a text back as it is unless it has a carriage return or ends with a
+        line break (Jinja normalises and drops those), so only those and any text with a
+        brace are rendered; every property is set again, as docxtpl does.
+        """
+        if jinja_env is None:
+            super().render_properties(context, jinja_env)
+            return
+        properties = self.docx.core_properties
+        for prop in _PROPERTIES:
+            initial = getattr(properties, prop)
+            if "{" in initial or "\r" in initial or initial.endswith("\n"):
+                initial = jinja_env.from_string(initial).render(context)
+            setattr(properties, prop, initial)
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's ``resolve_listing``, run only on the paragraphs it can change.
