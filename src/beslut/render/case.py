@@ -642,7 +642,8 @@ def _style_label(style: str) -> str:
 
 def _missing_styles(docx: Any) -> list[str]:
     """Style ids the rendered template refers to but its styles part does not define."""
-    defined = {s.get(qn("w:styleId")) for s in docx.styles.element.findall(qn("w:style"))}
+    style_id = qn("w:styleId")
+    defined = {s.get(style_id) for s in docx.styles.element.iterchildren(qn("w:style"))}
     roots = [docx.element.body]
     for rel in docx.part.rels.values():
         if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
@@ -650,10 +651,12 @@ def _missing_styles(docx: Any) -> list[str]:
             if element is not None:
                 roots.append(element)
     missing: list[str] = []
+    val = qn("w:val")
+    tags = [qn(tag) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")]
     for root in roots:
-        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
-            for ref in root.iter(qn(tag)):
-                style = ref.get(qn("w:val"))
+        for tag in tags:
+            for ref in root.iter(tag):
+                style = ref.get(val)
                 if style and style not in defined and style not in missing:
                     missing.append(style)
     return missing

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.oxml import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -102,6 +103,8 @@ class PartSources:
 
     body: str
     parts: Mapping[str, tuple[tuple[str, str], ...]]
+    footnotes: bool
+    """Whether the template has a footnotes part (docxtpl renders it as a template)."""
 
     @classmethod
     def of(cls, docx: Any) -> PartSources:
@@ -113,7 +116,10 @@ class PartSources:
                 for rel_key, rel in docx._part.rels.items()
                 if rel.reltype == uri and rel.target_part.blob
             )
-        return cls(_xml_text(docx._element.body), parts)
+        footnotes = any(
+            part.content_type == CT.WML_FOOTNOTES for part in docx.part.package.iter_parts()
+        )
+        return cls(_xml_text(docx._element.body), parts, footnotes)
 
 
 class Template(DocxTemplate):  # type: ignore[misc]
@@ -192,6 +198,16 @@ class Template(DocxTemplate):  # type: ignore[misc]
             if "{" in initial or "\r" in initial or initial.endswith("\n"):
                 initial = jinja_env.from_string(initial).render(context)
             setattr(properties, prop, initial)
+
+    def render_footnotes(
+        self, context: dict[str, Any], jinja_env: jinja2.Environment | None = None
+    ) -> None:
+        # docxtpl looks through every part of the package, once per section, for a footnotes
+        # part to render; a template without one gets none while rendering (only header and
+        # footer parts and pictures are added), so there is nothing to look for.
+        if self.sources is not None and not self.sources.footnotes:
+            return
+        super().render_footnotes(context, jinja_env)
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's ``resolve_listing``, run only on the paragraphs it can change.
