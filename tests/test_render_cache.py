@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
 from beslut.render.case import ANCHOR, render_case
-from beslut.render.templating import Template
+from beslut.render.templating import PartSources, Template, environment
 from beslut.validate.workspace import load_workspace
 from conftest import CASE, MakeWorkspace
 from test_render import OK_CASE, replace_text, rewrite_member
@@ -107,3 +107,53 @@ def test_anchor_split_over_runs_is_found(make_workspace: MakeWorkspace) -> None:
     texts = [p.text for p in docx.Document(io.BytesIO(rendered.data)).paragraphs]
     assert "Text med å, ä och ö." in texts
     assert not [t for t in texts if "BESLUT-" in t]
+
+
+def test_core_properties_render_as_docxtpl_renders_them() -> None:
+    """A core property without a tag is set again unchanged; one with a tag (or a line break
+    Jinja would drop) is rendered, exactly as docxtpl does it."""
+    values = {
+        "author": "Åsa Öberg",
+        "comments": "rad ett\n",
+        "identifier": "",
+        "language": "sv-SE",
+        "subject": "{{ diarienummer }}",
+        "title": "Ärende om {% if rubrik %}{{ rubrik }}{% endif %}",
+    }
+    context = {"diarienummer": "25HSN1", "rubrik": "åtgärder & <b>"}
+    results = []
+    for kind in (Template, DocxTemplate):
+        document = docx.Document()
+        for name, value in values.items():
+            setattr(document.core_properties, name, value)
+        template = kind("mall.docx")
+        template.docx = document
+        template.render_properties(context, environment())
+        results.append({name: getattr(document.core_properties, name) for name in values})
+    ours, docxtpls = results
+    assert ours == docxtpls
+    assert ours["subject"] == "25HSN1"
+    assert ours["title"] == "Ärende om åtgärder &amp; &lt;b&gt;"
+    assert ours["comments"] == "rad ett"
+    assert ours["author"] == "Åsa Öberg"
+
+
+def test_a_footnotes_part_in_the_template_is_rendered(make_workspace: MakeWorkspace) -> None:
+    """docxtpl renders a template's footnotes as a template: a rendered case with a footnote
+    (its text is data, so the tag stands in it) used as a template gets the tag filled in."""
+    body = "Text med en fotnot.[^1]\n\n[^1]: Se {{ rubrik }}.\n"
+    root = make_workspace({OK_CASE: CASE.replace("Text med å, ä och ö.\n", body)})
+    workspace = load_workspace(root)
+    assert workspace.profile is not None
+    rendered = render_case(workspace.cases[0], workspace.profile, workspace.root)
+    assert b"Se {{ rubrik }}." in members(rendered.data)["word/footnotes.xml"]
+    document = docx.Document(io.BytesIO(rendered.data))
+    template = Template("mall.docx")
+    template.docx = document
+    template.sources = PartSources.of(document)
+    assert template.sources.footnotes
+    template.render_footnotes({"rubrik": "Prov"}, environment())
+    footnotes = next(
+        part for part in document.part.package.iter_parts() if "footnotes" in part.partname
+    )
+    assert b"Se Prov." in footnotes.blob
