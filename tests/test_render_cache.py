@@ -40,7 +40,10 @@ def title_and_headers(data: bytes) -> tuple[str, list[str]]:
 def test_same_case_twice_and_an_edited_template_in_one_process(
     make_workspace: MakeWorkspace,
 ) -> None:
-    root = make_workspace({OK_CASE: CASE})
+    # A list, a footnote and a link add numbering, styles, a footnotes part and relationships
+    # to the copy a case renders on: the cached template must not get them.
+    body = "1. ett\n2. två\n\nSe [sidan](https://example.org).[^1]\n\n[^1]: En fotnot.\n"
+    root = make_workspace({OK_CASE: CASE.replace("Text med å, ä och ö.\n", body)})
     workspace = load_workspace(root)
     assert workspace.profile is not None
     case = workspace.cases[0]
@@ -48,6 +51,9 @@ def test_same_case_twice_and_an_edited_template_in_one_process(
     again = render_case(case, workspace.profile, workspace.root)
     # The second render starts from the cached template: the same document, part by part.
     assert members(again.data) == members(first.data)
+    parts = members(first.data)
+    assert b"En fotnot." in parts["word/footnotes.xml"]
+    assert parts["word/numbering.xml"].count(b"<w:startOverride") == 1
     title, headers = title_and_headers(first.data)
     assert title == "Ett ärende om åtgärder"
     assert len(headers) == 2 and all("Testregionen" in h for h in headers), headers
