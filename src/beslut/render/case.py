@@ -727,7 +727,7 @@ a ``str`` that python-docx never changes)."""
 _PLAIN: dict[type, bool] = {}
 
 
-def _plain(cls: type) -> bool:
+def _plain(cls: Any) -> bool:
     """Whether ``copy.deepcopy`` copies instances of ``cls`` as a new object with a deep copy of
     its ``__dict__`` (and, for a ``dict`` subclass, its items): a python-docx class without
     copying hooks or slots."""
@@ -757,7 +757,7 @@ def _copy_document(value: Any, memo: dict[int, Any] | None = None) -> Any:
     lists are copied directly, lxml elements by lxml's own deep copy, and anything else by
     ``copy.deepcopy`` with the same memo, so shared objects stay shared as deepcopy keeps them.
     """
-    cls = type(value)
+    cls: Any = type(value)
     if cls in _SHARED:
         return value
     if memo is None:
