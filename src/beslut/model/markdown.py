@@ -13,10 +13,12 @@ text (the markers are printed as they stand), so only blocks need the guard.
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 MAX_NESTING = 20
@@ -51,3 +53,25 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     _guard_nesting(md)
     return md
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """A body parsed by :func:`parser`: its tokens, and the 0-based line of the first block
+    dropped as too deep (:data:`TOO_DEEP`), if any."""
+
+    tokens: tuple[Token, ...]
+    too_deep: int | None
+
+
+@lru_cache(maxsize=256)
+def parse_body(text: str) -> ParsedBody:
+    """``text`` parsed once for all who read it in this process: the outline made when a case
+    is loaded and the conversion to Word parse the same body, and get the same tokens.
+
+    The tokens are shared: callers read them and never change them. Keyed by the text itself,
+    so an edited body is parsed again (the build service and ``watch`` live long).
+    """
+    env: dict[str, Any] = {}
+    tokens = parser().parse(text, env)
+    return ParsedBody(tuple(tokens), env.get(TOO_DEEP))

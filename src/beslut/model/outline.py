@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from beslut.model.markdown import TOO_DEEP, parser
+from beslut.model.markdown import parse_body
 
 FIGURE_WIDTH = re.compile(r"^\{\s*bredd\s*=\s*([^}]*?)\s*\}")
 """A width written right after an image: ``{bredd=60%}`` or ``{bredd=8 cm}``."""
@@ -109,8 +109,8 @@ def figure_refs(
 def outline(text: str, line_offset: int = 0) -> BodyOutline:
     """Return the ## headings, ```tabell id``` fences and images of a body, with 1-based file
     lines."""
-    env: dict[str, int] = {}
-    tokens = parser().parse(text, env)
+    parsed = parse_body(text)
+    tokens = parsed.tokens
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     sections: list[tuple[str, int]] = []
     refs: list[tuple[str, int]] = []
@@ -144,8 +144,8 @@ def outline(text: str, line_offset: int = 0) -> BodyOutline:
                     )
                 )
     too_deep = None
-    if TOO_DEEP in env:
-        deep = env[TOO_DEEP]
+    if parsed.too_deep is not None:
+        deep = parsed.too_deep
         line_text = lines[deep] if deep < len(lines) else ""
         too_deep = (deep + 1 + line_offset, len(line_text) - len(line_text.lstrip()) + 1)
     return BodyOutline(tuple(sections), tuple(refs), tuple(figures), too_deep)

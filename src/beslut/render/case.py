@@ -24,8 +24,10 @@ import markupsafe
 from docx import Document as docx_document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from beslut import __version__
 from beslut.diagnostics import Diagnostic, Level, error
@@ -54,7 +56,13 @@ from beslut.render.letterhead import (
     logo_problems,
     organisation_context,
 )
-from beslut.render.templating import Template, environment, runtime_message, syntax_message
+from beslut.render.templating import (
+    PartSources,
+    Template,
+    environment,
+    runtime_message,
+    syntax_message,
+)
 from beslut.validate.case_memo import FileStamp, Memo, stamps, text_digest
 from beslut.validate.workspace import PROFILE_FILE, TEMPLATES_DIR, CaseDocument, Workspace
 
@@ -356,7 +364,7 @@ _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _UNDEFINED = re.compile(r"^'(?P<name>[^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"^'.*' has no attribute '(?P<name>[^']+)'$", re.DOTALL)
 _HEADING_ID = re.compile(r"^(?:heading ?|Heading|Rubrik)(?P<level>[1-9])$")
-_TEXT_CACHE: dict[tuple[str, int, int], tuple[tuple[str, str], ...]] = {}
+_TEXT_CACHE: dict[tuple[str, int, int] | tuple[str, bytes], tuple[tuple[str, str], ...]] = {}
 
 
 def _subject(rel: str, case_rel: str) -> str:
@@ -382,16 +390,23 @@ class _Template:
         return None
 
 
-def _template_texts(path: Path, rel: str, case_rel: str) -> tuple[tuple[str, str], ...]:
-    """The text of a template's body, headers and footers, cached per file version."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+def _template_texts(
+    path: Path, rel: str, case_rel: str, data: bytes | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The text of a template's body, headers and footers, cached per file version (per
+    content when the caller has read the file: ``data``)."""
+    key: tuple[str, int, int] | tuple[str, bytes]
+    if data is None:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+    else:
+        key = _content_key(path, data)
     found = _TEXT_CACHE.get(key)
     if found is not None:
         return found
     texts: list[tuple[str, str]] = []
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
             names = sorted(n for n in archive.namelist() if _TEMPLATE_PARTS.fullmatch(n))
             if "word/document.xml" not in names:
                 raise RenderError(
@@ -628,7 +643,8 @@ def _style_label(style: str) -> str:
 
 def _missing_styles(docx: Any) -> list[str]:
     """Style ids the rendered template refers to but its styles part does not define."""
-    defined = {s.get(qn("w:styleId")) for s in docx.styles.element.findall(qn("w:style"))}
+    style_id = qn("w:styleId")
+    defined = {s.get(style_id) for s in docx.styles.element.iterchildren(qn("w:style"))}
     roots = [docx.element.body]
     for rel in docx.part.rels.values():
         if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
@@ -636,10 +652,12 @@ def _missing_styles(docx: Any) -> list[str]:
             if element is not None:
                 roots.append(element)
     missing: list[str] = []
+    val = qn("w:val")
+    tags = [qn(tag) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")]
     for root in roots:
-        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
-            for ref in root.iter(qn(tag)):
-                style = ref.get(qn("w:val"))
+        for tag in tags:
+            for ref in root.iter(tag):
+                style = ref.get(val)
                 if style and style not in defined and style not in missing:
                     missing.append(style)
     return missing
@@ -675,26 +693,114 @@ def _as_data(value: Any) -> Any:
     return value
 
 
-_PARSED: dict[tuple[str, bytes], Any] = {}
-"""Parsed templates (python-docx documents, never rendered) by path and content digest."""
+_PARSED: dict[tuple[str, bytes], tuple[Any, PartSources]] = {}
+"""Parsed templates (python-docx documents, never rendered) and the XML text docxtpl renders
+of them, by path and content digest."""
 
 
-def _parsed_template(path: Path) -> Any:
-    """A fresh python-docx document of the template at ``path``, for one render.
+def _parsed_template(path: Path, data: bytes | None = None) -> tuple[Any, PartSources]:
+    """A fresh python-docx document of the template at ``path``, for one render, and the XML
+    text of its parts (the same for every copy: :class:`~beslut.render.templating.PartSources`).
 
     Opening a .docx (unzip, parse every XML part) cost about a sixth of rendering a case; a
-    deep copy of the document parsed once is about twice as fast and gives the same document.
+    deep copy of the document parsed once (:func:`_copy_document`) is about three times as fast
+    and gives the same document.
     The cache is keyed by the file's content, so an edited template is read again.
+    ``data`` is the file's content when the caller has read it.
     """
-    data = path.read_bytes()
-    key = (str(path), hashlib.blake2b(data, digest_size=16).digest())
+    if data is None:
+        data = path.read_bytes()
+    key = _content_key(path, data)
     found = _PARSED.get(key)
     if found is None:
-        found = docx_document(io.BytesIO(data))
+        pristine = docx_document(io.BytesIO(data))
+        found = (pristine, PartSources.of(pristine))
         if len(_PARSED) > 16:
             _PARSED.clear()
         _PARSED[key] = found
-    return copy.deepcopy(found)
+    return _copy_document(found[0]), found[1]
+
+
+_SHARED = frozenset({str, bytes, int, float, bool, type(None), PackURI})
+"""Immutable values a copy shares with the original (``copy.deepcopy`` shares all but PackURI,
+a ``str`` that python-docx never changes)."""
+_PLAIN: dict[type, bool] = {}
+
+
+def _plain(cls: Any) -> bool:
+    """Whether ``copy.deepcopy`` copies instances of ``cls`` as a new object with a deep copy of
+    its ``__dict__`` (and, for a ``dict`` subclass, its items): a python-docx class without
+    copying hooks or slots."""
+    found = _PLAIN.get(cls)
+    if found is None:
+        found = (
+            cls.__module__.startswith("docx.")
+            and cls.__reduce_ex__ is object.__reduce_ex__
+            and cls.__reduce__ is object.__reduce__
+            and getattr(cls, "__deepcopy__", None) is None
+            and getattr(cls, "__setstate__", None) is None
+            and cls.__getstate__ is object.__getstate__
+            and not any(vars(k).get("__slots__") for k in cls.__mro__)
+            and (not issubclass(cls, dict) or cls.__setitem__ is dict.__setitem__)
+            and not issubclass(cls, list | set | tuple | etree._Element)
+        )
+        _PLAIN[cls] = found
+    return found
+
+
+def _copy_document(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``copy.deepcopy`` of a python-docx document, the same copy made faster.
+
+    A python-docx document is a few hundred plain objects, dicts and lists around lxml trees;
+    ``copy.deepcopy`` goes through the generic ``__reduce_ex__`` protocol for each, which cost
+    half of copying a template. Here plain python-docx objects (see :func:`_plain`), dicts and
+    lists are copied directly, lxml elements by lxml's own deep copy, and anything else by
+    ``copy.deepcopy`` with the same memo, so shared objects stay shared as deepcopy keeps them.
+    """
+    cls: Any = type(value)
+    if cls in _SHARED:
+        return value
+    if memo is None:
+        memo = {}
+    found = memo.get(id(value))
+    if found is not None:
+        return found
+    if cls is dict:
+        new_dict: dict[Any, Any] = {}
+        memo[id(value)] = new_dict
+        for key, item in value.items():
+            new_dict[key] = _copy_document(item, memo)
+        return new_dict
+    if cls is list:
+        new_list: list[Any] = []
+        memo[id(value)] = new_list
+        new_list.extend([_copy_document(item, memo) for item in value])
+        return new_list
+    if isinstance(value, etree._Element):
+        element = copy.deepcopy(value)
+        memo[id(value)] = element
+        return element
+    if _plain(cls):
+        new = cls.__new__(cls)
+        memo[id(value)] = new
+        state = new.__dict__
+        for key, item in value.__dict__.items():
+            state[key] = _copy_document(item, memo)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                new[_copy_document(key, memo)] = _copy_document(item, memo)
+        return new
+    return copy.deepcopy(value, memo)
+
+
+def _content_key(path: Path, data: bytes) -> tuple[str, bytes]:
+    return (str(path), hashlib.blake2b(data, digest_size=16).digest())
+
+
+_SOUND: dict[tuple[str, bytes], tuple[tuple[str, str], ...]] = {}
+"""Templates (by path and content digest) that passed the checks of :func:`_load_template`
+that depend only on the file (not too large unpacked, readable, balanced tags), with their
+text: a template used again is not opened as a zip file and scanned again."""
 
 
 def refuse_zip_bomb(path: Path, rel: str, case_rel: str) -> None:
@@ -715,10 +821,18 @@ def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
         raise RenderError(
             f"Mallen {rel} saknas (behövs för {case_rel}). Bygg mallarna med ”beslut mallar --bygg”."
         )
-    refuse_zip_bomb(path, rel, case_rel)
-    template = _Template(Template(str(path)), rel, _template_texts(path, rel, case_rel))
     try:
-        template.docx.docx = _parsed_template(path)
+        data: bytes | None = path.read_bytes()
+    except OSError:  # reported below, in the words of the check that meets it
+        data = None
+    key = None if data is None else _content_key(path, data)
+    texts = _SOUND.get(key) if key is not None else None
+    if texts is None:
+        refuse_zip_bomb(path, rel, case_rel)
+        texts = _template_texts(path, rel, case_rel, data)
+    template = _Template(Template(str(path)), rel, texts)
+    try:
+        template.docx.docx, template.docx.sources = _parsed_template(path, data)
         template.docx.init_docx()
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise RenderError(
@@ -726,9 +840,15 @@ def _load_template(path: Path, rel: str, case_rel: str) -> _Template:
             "trasiga). "
             "Spara om den som .docx i Word eller bygg om mallarna med ”beslut mallar --bygg”."
         ) from None
+    if key is not None and key in _SOUND:
+        return template
     problem = _syntax_problem(template, case_rel)
     if problem is not None:
         raise RenderError(problem)
+    if key is not None:
+        if len(_SOUND) > 64:
+            _SOUND.clear()
+        _SOUND[key] = texts
     return template
 
 
@@ -757,7 +877,7 @@ def render_case(document: CaseDocument, profile: Profile, root: Path) -> Rendere
         raise RenderError(
             _missing_style_message(rel, document.rel, missing, "som mallens stycken använder")
         )
-    anchor = next((p for p in docx.paragraphs if ANCHOR in p.text), None)
+    anchor = _paragraph_with(docx, ANCHOR)
     if anchor is None:
         raise RenderError(
             f"Mallen {rel} saknar taggen {{{{ brödtext }}}} i ett eget stycke; "
@@ -847,7 +967,7 @@ def _insert_postscript(
 
     case = document.case
     assert case.postscript is not None
-    anchor = next((p for p in docx.paragraphs if POSTSCRIPT_ANCHOR in p.text), None)
+    anchor = _paragraph_with(docx, POSTSCRIPT_ANCHOR)
     if anchor is None:  # an older template: add a paragraph at the end of the body
         anchor = docx.add_paragraph(POSTSCRIPT_ANCHOR)
     line = document.source.positions.find(("efterskrift",)).line
@@ -859,6 +979,21 @@ def _insert_postscript(
                 rel, document.rel, [exc.style], f"som behövs för efterskriften i {document.rel}"
             )
         ) from None
+
+
+def _paragraph_with(docx: Any, marker: str) -> Any:
+    """The first paragraph of the body whose text contains ``marker`` (an anchor), or None.
+
+    A paragraph's text is made of its ``w:t`` texts (and tabs and breaks), so one whose raw
+    text lacks the marker's first character cannot hold it: only the few that have it are
+    asked for their text (which python-docx works out run by run).
+    """
+    first = marker[0]
+    for paragraph in docx.paragraphs:
+        raw = etree.tostring(paragraph._p, method="text", encoding="unicode")
+        if first in raw and marker in paragraph.text:
+            return paragraph
+    return None
 
 
 def _located(warning: Any, document: CaseDocument) -> Diagnostic:

@@ -3,19 +3,26 @@ docxtpl template class that uses it.
 
 docxtpl compiles each XML part of a template with ``from_string`` on every render, and
 re-runs its tag-patching regexes; both depend only on the template, so both are cached here.
-That makes rendering many cases from one template about twice as fast.
+That makes rendering many cases from one template about twice as fast. The XML text of each
+part before rendering (:class:`PartSources`) is likewise taken once from the template as parsed
+(never rendered) and reused, instead of serialising the body and re-parsing every header and
+footer per case.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import jinja2
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.oxml import parse_xml
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from beslut.model.formatting import FILTERS
 
@@ -54,19 +61,172 @@ def environment() -> jinja2.Environment:
 
 
 _PATCHED: OrderedDict[str, str] = OrderedDict()
+_SPLIT: OrderedDict[str, str] = OrderedDict()
+"""A patched part with each ``<w:p`` on a line of its own (docxtpl's first step of rendering)."""
+
+_HEADER_URI = DocxTemplate.HEADER_URI
+_FOOTER_URI = DocxTemplate.FOOTER_URI
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
+"""What docxtpl's ``resolve_listing`` rewrites inside ``w:t``; a paragraph without any of these
+comes out of it unchanged."""
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+"""The core properties docxtpl 0.20 renders as templates (``render_properties``)."""
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+"""docxtpl's paragraph pattern in ``resolve_listing``."""
+
+
+def _cached(store: OrderedDict[str, str], key: str, compute: Callable[[str], str]) -> str:
+    found = store.get(key)
+    if found is None:
+        found = compute(key)
+        store[key] = found
+        if len(store) > _CACHE_SIZE:
+            store.popitem(last=False)
+    return found
+
+
+def _xml_text(element: Any) -> str:
+    """docxtpl's ``xml_to_string``."""
+    return str(etree.tostring(element, encoding="unicode", pretty_print=False))
+
+
+@dataclass(frozen=True)
+class PartSources:
+    """The XML text docxtpl renders, taken from a template as parsed (never rendered).
+
+    ``body`` is what ``get_xml`` gives (the body serialised); ``parts`` is, per relationship
+    type (header, footer), the (relationship id, XML text) of each related part with content,
+    in the document's order, as ``build_headers_footers_xml`` finds them. A copy of the parsed
+    template has the same text, so every render of it reuses these strings (and, through them,
+    the cached patching and compiled Jinja templates) instead of serialising and re-parsing.
+    """
+
+    body: str
+    parts: Mapping[str, tuple[tuple[str, str], ...]]
+    footnotes: bool
+    """Whether the template has a footnotes part (docxtpl renders it as a template)."""
+
+    @classmethod
+    def of(cls, docx: Any) -> PartSources:
+        """The sources of ``docx``, a python-docx document that has not been rendered."""
+        parts: dict[str, tuple[tuple[str, str], ...]] = {}
+        for uri in (_HEADER_URI, _FOOTER_URI):
+            parts[uri] = tuple(
+                (rel_key, _xml_text(parse_xml(rel.target_part.blob)))
+                for rel_key, rel in docx._part.rels.items()
+                if rel.reltype == uri and rel.target_part.blob
+            )
+        footnotes = any(
+            part.content_type == CT.WML_FOOTNOTES for part in docx.part.package.iter_parts()
+        )
+        return cls(_xml_text(docx._element.body), parts, footnotes)
 
 
 class Template(DocxTemplate):  # type: ignore[misc]
-    """docxtpl's template with its (pure) tag-patching step cached per XML part."""
+    """docxtpl's template with its (pure) tag-patching step cached per XML part.
+
+    With ``sources`` set (the :class:`PartSources` of the template this document is a fresh
+    copy of), the body's and the headers' and footers' XML text is not serialised again.
+    ``render_xml_part`` and ``resolve_listing`` are docxtpl's, with their pure steps cached or
+    skipped where they would change nothing; the result is the same text.
+    """
+
+    sources: PartSources | None = None
 
     def patch_xml(self, xml: str) -> str:
-        found = _PATCHED.get(xml)
-        if found is None:
-            found = str(super().patch_xml(xml))
-            _PATCHED[xml] = found
-            if len(_PATCHED) > _CACHE_SIZE:
-                _PATCHED.popitem(last=False)
-        return found
+        return _cached(_PATCHED, xml, lambda text: str(super(Template, self).patch_xml(text)))
+
+    def get_xml(self) -> str:
+        if self.sources is not None:
+            return self.sources.body
+        return str(super().get_xml())
+
+    def build_headers_footers_xml(
+        self, context: Any, uri: str, jinja_env: jinja2.Environment | None = None
+    ) -> Iterator[tuple[str, bytes]]:
+        if self.sources is None:
+            yield from super().build_headers_footers_xml(context, uri, jinja_env)
+            return
+        for rel_key, source in self.sources.parts.get(uri, ()):
+            part = self.docx._part.rels[rel_key].target_part
+            encoding = self.get_headers_footers_encoding(source)
+            xml = self.patch_xml(source)
+            xml = self.render_xml_part(xml, part, context, jinja_env)
+            yield rel_key, xml.encode(encoding)
+
+    def render_xml_part(
+        self, src_xml: str, part: Any, context: Any, jinja_env: jinja2.Environment | None = None
+    ) -> str:
+        # docxtpl's render_xml_part (0.20), with the first substitution cached per source.
+        src_xml = _cached(_SPLIT, src_xml, lambda text: re.sub(r"<w:p([ >])", r"\n<w:p\1", text))
+        try:
+            self.current_rendering_part = part
+            template = jinja_env.from_string(src_xml) if jinja_env else jinja2.Template(src_xml)
+            dst_xml = template.render(context)
+        except jinja2.TemplateError as exc:
+            if hasattr(exc, "lineno") and exc.lineno is not None:
+                line_number = max(exc.lineno - 4, 0)
+                exc.docx_context = map(  # type: ignore[attr-defined]
+                    lambda x: re.sub(r"<[^>]+>", "", x),
+                    src_xml.splitlines()[line_number : (line_number + 7)],
+                )
+            raise exc
+        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+        dst_xml = (
+            dst_xml.replace("{_{", "{{")
+            .replace("}_}", "}}")
+            .replace("{_%", "{%")
+            .replace("%_}", "%}")
+        )
+        return self.resolve_listing(dst_xml)
+
+    def render_properties(
+        self, context: dict[str, Any], jinja_env: jinja2.Environment | None = None
+    ) -> None:
+        """docxtpl's ``render_properties``, without rendering a property that holds no tag.
+
+        Jinja gives such a text back as it is unless it has a carriage return or ends with a
+        line break (Jinja normalises and drops those), so only those and any text with a
+        brace are rendered; every property is set again, as docxtpl does.
+        """
+        if jinja_env is None:
+            super().render_properties(context, jinja_env)
+            return
+        properties = self.docx.core_properties
+        for prop in _PROPERTIES:
+            initial = getattr(properties, prop)
+            if "{" in initial or "\r" in initial or initial.endswith("\n"):
+                initial = jinja_env.from_string(initial).render(context)
+            setattr(properties, prop, initial)
+
+    def render_footnotes(
+        self, context: dict[str, Any], jinja_env: jinja2.Environment | None = None
+    ) -> None:
+        # docxtpl looks through every part of the package, once per section, for a footnotes
+        # part to render; a template without one gets none while rendering (only header and
+        # footer parts and pictures are added), so there is nothing to look for.
+        if self.sources is not None and not self.sources.footnotes:
+            return
+        super().render_footnotes(context, jinja_env)
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl's ``resolve_listing``, run only on the paragraphs it can change.
+
+        It rewrites tabs, line and page breaks and ``\\a`` inside the text of each paragraph
+        (``<w:p …>…</w:p>``, matched as docxtpl matches it); a paragraph without any of those
+        characters is left as it is. docxtpl's own code run on one such paragraph alone
+        finds the same match, so the result is the same text.
+        """
+        if not any(char in xml for char in _LISTING_CHARS):
+            return xml
+
+        def paragraph(match: re.Match[str]) -> str:
+            text = match.group(0)
+            if not any(char in text for char in _LISTING_CHARS):
+                return text
+            return str(super(Template, self).resolve_listing(text))
+
+        return _PARAGRAPH.sub(paragraph, xml)
 
 
 # --------------------------------------------------------------------------- Jinja's messages

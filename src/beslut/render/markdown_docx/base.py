@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from docx.document import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Emu
 from markdown_it.token import Token
 
@@ -17,7 +15,7 @@ from beslut.render.images import LoadedImage
 from beslut.render.markdown_docx.footnotes import _Footnotes
 from beslut.render.markdown_docx.numbering import _Item, _ListLevel, _Numbering
 from beslut.render.markdown_docx.styles import _Styles
-from beslut.render.markdown_docx.xml import Element, _clean, _el
+from beslut.render.markdown_docx.xml import Element, _clean, _el, qn
 
 _DEFAULT_TEXT_WIDTH = 9072  # 16 cm in twips
 _SPACE_AFTER_TABLE = 160  # twips (8 pt) before a paragraph that follows a table
@@ -160,9 +158,9 @@ class _ConverterBase:
         """Give paragraph ``p`` keep-with-next (right after its style, where Word wants it)."""
         ppr = p.find(qn("w:pPr"))
         if ppr is None:
-            ppr = OxmlElement("w:pPr")
+            ppr = _el("w:pPr")
             p.insert(0, ppr)
-        keep = OxmlElement("w:keepNext")
+        keep = _el("w:keepNext")
         style = ppr.find(qn("w:pStyle"))
         if style is not None:
             style.addnext(keep)
@@ -182,7 +180,7 @@ class _ConverterBase:
         page_break: bool = False,
         space_before: int | None = None,
     ) -> Element:
-        p = OxmlElement("w:p")
+        p = _el("w:p")
         if style_id or num or jc or page_break or space_before is not None:
             ppr = _el("w:pPr", p)
             if style_id:

@@ -6,12 +6,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from docx.document import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from markdown_it.token import Token
 
-from beslut.model.markdown import parser
+from beslut.model.markdown import parse_body
 from beslut.model.models import StructuredTable
 from beslut.model.outline import FIGURE_WIDTH
 from beslut.model.typography import hard_spaces
@@ -20,7 +18,7 @@ from beslut.render.markdown_docx.base import BodyWarning, MissingStyleError
 from beslut.render.markdown_docx.inline import MSG_HTML
 from beslut.render.markdown_docx.numbering import _Item
 from beslut.render.markdown_docx.tables import _TableConverter
-from beslut.render.markdown_docx.xml import _add_text, _el
+from beslut.render.markdown_docx.xml import _add_text, _el, qn
 
 PAGE_BREAK_TEXT = "\\sidbrytning"
 _PAGE_BREAK_COMMENT = re.compile(r"^\s*<!--\s*sidbrytning\s*-->\s*$", re.IGNORECASE)
@@ -123,8 +121,7 @@ class _Converter(_TableConverter):
             _add_text(r, line)
 
     def convert(self) -> list[BodyWarning]:
-        tokens = parser().parse(self.source, {})
-        tokens = self._collect_footnotes(tokens)
+        tokens = self._collect_footnotes(list(parse_body(self.source).tokens))
         index = 0
         while index < len(tokens):
             index = self._block(tokens, index)
@@ -206,7 +203,7 @@ class _Converter(_TableConverter):
         if parent is not None:
             parent.remove(self.anchor)
             if parent.tag == qn("w:tc") and parent.find(qn("w:p")) is None:
-                parent.append(OxmlElement("w:p"))  # a table cell must keep a paragraph
+                parent.append(_el("w:p"))  # a table cell must keep a paragraph
         self.footnotes.flush()
 
     def _keep_last_with_next(self) -> None:
@@ -225,10 +222,10 @@ class _Converter(_TableConverter):
             return  # a page break ends the body: what follows starts a page anyway
         ppr = last.find(qn("w:pPr"))
         if ppr is None:
-            ppr = OxmlElement("w:pPr")
+            ppr = _el("w:pPr")
             last.insert(0, ppr)
         if ppr.find(qn("w:keepNext")) is None:
-            keep = OxmlElement("w:keepNext")
+            keep = _el("w:keepNext")
             style = ppr.find(qn("w:pStyle"))
             if style is None:
                 ppr.insert(0, keep)

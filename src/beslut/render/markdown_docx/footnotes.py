@@ -11,9 +11,9 @@ from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 
-from beslut.render.markdown_docx.xml import Element, _el
+from beslut.render.markdown_docx.xml import Element, _el, qn
 
 _FOOTNOTES_NS = nsdecls("w", "r")
 

@@ -7,13 +7,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
 from markdown_it.token import Token
 
 from beslut.model.outline import FIGURE_WIDTH, figure_width
 from beslut.model.typography import hard_spaces
 from beslut.render.markdown_docx.base import _ConverterBase
-from beslut.render.markdown_docx.xml import Element, _add_text, _clean, _el
+from beslut.render.markdown_docx.xml import Element, _add_text, _clean, _el, qn
 
 MSG_HTML = "HTML stöds inte i brödtexten och skrivs ut som vanlig text."
 
@@ -81,6 +80,28 @@ class _InlineConverter(_ConverterBase):
         code: bool = False,
         char_style: str | None = None,
     ) -> Element:
+        return self._run(
+            container,
+            text,
+            bold=bold,
+            italic=italic,
+            strike=strike,
+            code=code,
+            char_style=char_style,
+        )[0]
+
+    def _run(
+        self,
+        container: Element,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        strike: bool = False,
+        code: bool = False,
+        char_style: str | None = None,
+    ) -> tuple[Element, Element | None]:
+        """:meth:`run`, also returning the run's last ``w:t`` (None when it has none)."""
         r = _el("w:r", container)
         if bold or italic or strike or code or char_style:
             rpr = _el("w:rPr", r)
@@ -98,8 +119,7 @@ class _InlineConverter(_ConverterBase):
                 _el("w:i", rpr)
             if strike:
                 _el("w:strike", rpr)
-        _add_text(r, text)
-        return r
+        return r, _add_text(r, text)
 
     def inline(
         self,
@@ -127,7 +147,7 @@ class _InlineConverter(_ConverterBase):
             if last is not None and last[1] == key and "\t" not in text:
                 last[2].text = (last[2].text or "") + _clean(text)
                 return
-            r = self.run(
+            r, last_t = self._run(
                 container,
                 text,
                 bold=depth["strong"] > 0,
@@ -136,8 +156,7 @@ class _InlineConverter(_ConverterBase):
                 code=code,
                 char_style=self.styles.ensure("Hyperlink", "Hyperlink") if link else None,
             )
-            t_elements = r.findall(qn("w:t"))
-            last = (r, key, t_elements[-1]) if t_elements and "\t" not in text else None
+            last = (r, key, last_t) if last_t is not None and "\t" not in text else None
 
         previous: Token | None = None
         for token in children or ():

@@ -11,11 +11,11 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 from docx.parts.numbering import NumberingPart
 
 from beslut.render.markdown_docx.styles import _Styles
-from beslut.render.markdown_docx.xml import _el
+from beslut.render.markdown_docx.xml import _el, qn
 
 
 class _Numbering:
@@ -58,11 +58,10 @@ class _Numbering:
         style_id = styles.find(*names)
         if style_id is None:
             return None
-        for style in styles._root.findall(qn("w:style")):
-            if style.get(qn("w:styleId")) == style_id:
-                num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-                if num_id is not None and num_id.get(qn("w:val")) in self._abstract_of:
-                    return str(num_id.get(qn("w:val")))
+        for style in styles.elements(style_id):
+            num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+            if num_id is not None and num_id.get(qn("w:val")) in self._abstract_of:
+                return str(num_id.get(qn("w:val")))
         return None
 
     def _new_abstract(self, kind: str) -> str:

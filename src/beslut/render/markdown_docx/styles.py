@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from docx.document import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
+
+from beslut.render.markdown_docx.xml import Element, qn
 
 _STYLE_FALLBACKS: dict[str, str] = {
     "FootnoteText": (
@@ -45,12 +47,19 @@ class _Styles:
         self._root = document.styles.element
         self._ids: set[str] = set()
         self._by_name: dict[str, str] = {}
-        for style in self._root.findall(qn("w:style")):
-            style_id = style.get(qn("w:styleId"))
-            name_el = style.find(qn("w:name"))
-            name = name_el.get(qn("w:val")) if name_el is not None else style_id
+        self._elements: dict[str, list[Element]] = {}
+        style_id_attr, name_tag, val_attr = qn("w:styleId"), qn("w:name"), qn("w:val")
+        for style in self._root.iterchildren(qn("w:style")):
+            style_id = style.get(style_id_attr)
+            name_el = style.find(name_tag)
+            name = name_el.get(val_attr) if name_el is not None else style_id
             self._ids.add(style_id)
             self._by_name.setdefault(str(name).casefold(), style_id)
+            self._elements.setdefault(style_id, []).append(style)
+
+    def elements(self, style_id: str) -> list[Element]:
+        """The document's style elements with ``style_id``, in document order (when made)."""
+        return self._elements.get(style_id, [])
 
     def find(self, *candidates: str) -> str | None:
         for candidate in candidates:
@@ -66,7 +75,9 @@ class _Styles:
         found = self.find(name, style_id)
         if found is not None:
             return found
-        self._root.append(parse_xml(_STYLE_FALLBACKS[style_id].format(ns=nsdecls("w"))))
+        style = parse_xml(_STYLE_FALLBACKS[style_id].format(ns=nsdecls("w")))
+        self._root.append(style)
+        self._elements.setdefault(style_id, []).append(style)
         self._ids.add(style_id)
         self._by_name[name.casefold()] = style_id
         return style_id

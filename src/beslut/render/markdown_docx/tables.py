@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from markdown_it.token import Token
 
 from beslut.model import formatting
@@ -22,7 +20,7 @@ from beslut.model.models import (
 from beslut.model.typography import hard_spaces
 from beslut.render.markdown_docx.inline import _plain
 from beslut.render.markdown_docx.lists import _ListConverter
-from beslut.render.markdown_docx.xml import Element, _clean, _el
+from beslut.render.markdown_docx.xml import Element, _clean, _el, qn
 
 _SPACE = "[ \u00a0\u202f]"
 _NUMERIC_CELL = re.compile(
@@ -111,7 +109,7 @@ class _TableConverter(_ListConverter):
     def _table_element(
         self, widths: Sequence[int], *, caption: str | None, has_sum: bool
     ) -> Element:
-        tbl = OxmlElement("w:tbl")
+        tbl = _el("w:tbl")
         tbl_pr = _el("w:tblPr", tbl)
         style = self.styles.find("Tabell", "Table Grid", "TableGrid") or self.styles.ensure(
             "TableGrid", "Table Grid"

@@ -6,8 +6,10 @@ import re
 from functools import cache
 from typing import Any
 
-from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.ns import NamespacePrefixedTag
+from docx.oxml.ns import qn as _docx_qn
 from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 Element = Any
 """An lxml element (python-docx's oxml classes are untyped)."""
@@ -24,18 +26,28 @@ def _tag(tag: str) -> tuple[str, dict[str, str]]:
 
 
 @cache
+def qn(tag: str) -> str:
+    """python-docx's ``qn`` (``w:p`` → Clark name), worked out once per tag."""
+    return str(_docx_qn(tag))
+
+
+@cache
 def _attr(key: str) -> str:
-    return str(qn(f"w:{key}"))
+    return qn(f"w:{key}")
 
 
 def _el(tag: str, parent: Element | None = None, **attrs: str) -> Element:
     clark, nsmap = _tag(tag)
-    # What OxmlElement(tag) does, without parsing the tag again.
-    element = oxml_parser.makeelement(clark, nsmap=nsmap)
+    if parent is None:
+        # What OxmlElement(tag) does, without parsing the tag again.
+        element = oxml_parser.makeelement(clark, nsmap=nsmap)
+    else:
+        # Made in the parent's document, where the tag's namespace is declared already: the
+        # same element as one made on its own and appended (lxml then drops the repeated
+        # declaration), without a document of its own to make and merge.
+        element = etree.SubElement(parent, clark)
     for key, value in attrs.items():
         element.set(_attr(key), value)
-    if parent is not None:
-        parent.append(element)
     return element
 
 
@@ -49,11 +61,22 @@ RS-730): a line must not break there, so it becomes a non-breaking hyphen (w:noB
 read back as "-")."""
 
 
+_XML_SPACE = qn("xml:space")
+
+
 def _add_text(run: Element, text: str) -> Element | None:
     """Append text to a run (tabs become w:tab, hyphens inside dates and diarienummer
     w:noBreakHyphen); return the last w:t element."""
+    text = _clean(text)
+    if "\t" not in text and "-" not in text:  # the common case: one w:t, or none
+        if not text:
+            return None
+        last = _el("w:t", run)
+        last.set(_XML_SPACE, "preserve")
+        last.text = text
+        return last
     last = None
-    for index, piece in enumerate(_clean(text).split("\t")):
+    for index, piece in enumerate(text.split("\t")):
         if index:
             _el("w:tab", run)
         for part_index, part in enumerate(_HARD_HYPHEN.split(piece)):
@@ -61,6 +84,6 @@ def _add_text(run: Element, text: str) -> Element | None:
                 _el("w:noBreakHyphen", run)
             if part:
                 last = _el("w:t", run)
-                last.set(qn("xml:space"), "preserve")
+                last.set(_XML_SPACE, "preserve")
                 last.text = part
     return last
