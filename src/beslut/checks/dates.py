@@ -33,6 +33,9 @@ _DEADLINE = re.compile(
 )
 _TRIGGER = re.compile(r"senast|före|innan|till och med|t\.o\.m\.", re.IGNORECASE)
 _WEEKDAY_TRIGGER = re.compile("|".join(WEEKDAYS), re.IGNORECASE)
+_DAG = re.compile("dag", re.IGNORECASE)
+"""What every weekday ends with (same flags): found far faster than the seven names, and in
+few blocks, so :data:`_WEEKDAY_TRIGGER` runs on those only."""
 _WEEKDAY = re.compile(
     rf"(?<!\w)(?P<weekday>{'|'.join(WEEKDAYS)})(?:en)?,?\s+(?:den\s+)?{_DATE}", re.IGNORECASE
 )
@@ -128,7 +131,7 @@ def _deadlines(
 
 def _weekdays(rel: str, blocks: Iterable[Block]) -> Iterator[Diagnostic]:
     for block in blocks:
-        if not _WEEKDAY_TRIGGER.search(block.text):
+        if not _DAG.search(block.text) or not _WEEKDAY_TRIGGER.search(block.text):
             continue
         for match in _WEEKDAY.finditer(block.text):
             day = _date(match)

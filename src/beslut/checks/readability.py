@@ -69,6 +69,12 @@ def is_long(word: str) -> bool:
     return len(word) > 6 and (word.isalpha() or sum(ch.isalpha() for ch in word) > 6)
 
 
+def _long_words(found: list[str]) -> int:
+    """Return how many of the words are long (:func:`is_long`), testing only those longer than
+    six characters."""
+    return sum(1 for word in found if len(word) > 6 and is_long(word))
+
+
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if match.group(0).startswith("."):
         start = match.start()
@@ -93,7 +99,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     ends = [m.end() for m in _END.finditer(text) if _ends_sentence(text, m)]
     for end in [*ends, len(text)]:
         piece = text[start:end]
-        if words(piece):
+        if _WORD.search(piece):
             lead = len(piece) - len(piece.lstrip())
             found.append((start + lead, end))
         start = end
@@ -126,7 +132,7 @@ class Counts:
 def counts(text: str) -> Counts:
     """Return the word, sentence and long-word counts of one text (a block ends a sentence)."""
     found = words(text)
-    return Counts(len(found), len(sentences(text)), sum(is_long(w) for w in found))
+    return Counts(len(found), len(sentences(text)), _long_words(found))
 
 
 def lix(texts: Iterable[str]) -> float:
