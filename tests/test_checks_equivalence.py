@@ -1,0 +1,228 @@
+"""The content checks' shortcuts find exactly what the plain patterns find.
+
+The checks skip a costly pattern when a cheap one (a substring, or a pattern the regex engine
+finds fast) shows that it cannot match, and some patterns were rewritten to backtrack less.
+Each test here compares the shortcut with the plain pattern, as it was written before, on
+many random texts made of the pieces the patterns care about; and a golden file holds every
+finding in a generated workspace, so a change in what the checks report shows up at once.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from beslut.checks import dates, personal_data, prose, readability, typography
+from beslut.validate.workspace import load_workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from generate import generate
+
+GOLDEN = Path(__file__).parent / "golden" / "check-generated.jsonl"
+
+PIECES = (
+    *("a", "Ä", "ö", "ord", "Ord", "ORD", "ord-", "x", "ı", "İ", "ſ", "K", "k", "ß"),
+    *(" ", "  ", "\u00a0", "\n", "\t", "-", "–", "−", ".", ",", ":", "/", "+", "%", "(", ")"),
+    *("0", "1", "2", "3", "5", "9", "12", "123", "2025", "19", "250910", "20250910", "1234"),
+    *("kl", "Kl", "kl.", "nr", "§", "kap."),
+    *("januari", "Juni", "DECEMBER", "mars", "dag", "Dag", "fredag", "Måndag", "lördagen"),
+    *("mkr", "Mkr", "mnkr", "milj", "miljoner", "kr", "kronor", "SEK", "MSEK", "tkr", "Tkr"),
+    *("kkr", "mdr", "md", "GSEK", "KSEK", "sek", "Sek"),
+    *("@", "<", ">", "<!--", "-->", "`", "``", "](", "[", "]", "[^", "{", "}", "bredd", "="),
+    *("http://", "https://", "www.", ".se", "\\", "\\sidbrytning", "#", "## ", "> ", "* "),
+    *("t.ex.", "m.m.", "!", "?", "…", "”", '"', "’", "justeringsman"),
+    *(" januari-juni ", " Mars-APRIL.", " 1.250.000 ", " 2,500,000", " 4-5 ", " 10-12,"),
+)
+
+
+def texts(count: int = 30000, seed: int = 14) -> Iterator[str]:
+    """Yield random texts made of :data:`PIECES` (the same texts on every run)."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        parts = [rng.choice(PIECES) for _ in range(rng.randint(1, 14))]
+        if rng.random() < 0.2:  # a word again, in other case: what upprepat-ord looks for
+            word = rng.choice(parts)
+            parts.insert(rng.randrange(len(parts) + 1), f"{word} {word.swapcase()} ")
+        yield "".join(parts)
+
+
+def spans(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], ...]]:
+    return [tuple(m.span(g) for g in range(pattern.groups + 1)) for m in pattern.finditer(text)]
+
+
+def test_random_texts_reach_the_patterns() -> None:
+    """The random texts are good enough to test with: every pattern matches some of them."""
+    sample = list(texts())
+    for pattern in (
+        typography._REPEATED,
+        typography._NUMBER_RANGE,
+        typography._MONTH_RANGE,
+        typography._HYPHEN_MINUS,
+        typography._MILLION,
+        typography._THOUSAND,
+        typography._BILLION,
+        typography._CLOCK,
+        typography._UNGROUPED,
+        typography._FOREIGN_GROUPS,
+        dates._WEEKDAY_TRIGGER,
+    ):
+        assert sum(1 for t in sample if pattern.search(t)) >= 5, pattern.pattern
+
+
+PLAIN_REPEATED = re.compile(r"(?<![\w-])([^\W\d_][\w-]*)[ \u00a0]+(\1)(?![\w-])", re.IGNORECASE)
+
+
+def test_repeated_words_pattern_finds_what_the_backtracking_one_found() -> None:
+    for text in texts():
+        assert spans(typography._REPEATED, text) == spans(PLAIN_REPEATED, text), repr(text)
+
+
+PLAIN_FOUR_DIGITS = re.compile(r"\d{4}|\d[.,]\d{3}[.,]")
+
+
+def necessary(hint: Callable[[str], object], *patterns: re.Pattern[str]) -> None:
+    """Assert that ``hint`` holds for every random text that one of ``patterns`` matches."""
+    for text in texts():
+        if any(p.search(text) for p in patterns):
+            assert hint(text), repr(text)
+
+
+HINTS = {  # the hint, then the patterns it stands in front of
+    "siffror": ("typography._FOUR_DIGITS", "typography._UNGROUPED", "typography._FOREIGN_GROUPS"),
+    "intervall": ("typography._HYPHEN_DIGIT", "typography._NUMBER_RANGE"),
+    "minus": ("typography._HYPHEN_DIGIT", "typography._HYPHEN_MINUS"),
+    "månader": ("typography._HYPHEN_MONTH", "typography._MONTH_RANGE"),
+    "valuta": (
+        "typography._CURRENCY_HINT",
+        "typography._MILLION",
+        "typography._THOUSAND",
+        "typography._BILLION",
+    ),
+    "klockslag": ("typography._CLOCK_HINT", "typography._CLOCK"),
+    "veckodag": ("dates._DAG", "dates._WEEKDAY_TRIGGER", "dates._WEEKDAY"),
+    "personnummer": ("personal_data._SIX_DIGITS", "personal_data._NUMBER"),
+}
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    module, attribute = name.split(".")
+    found: re.Pattern[str] = getattr(MODULES[module], attribute)
+    return found
+
+
+MODULES = {"typography": typography, "dates": dates, "personal_data": personal_data}
+
+
+@pytest.mark.parametrize("name", sorted(HINTS))
+def test_a_skipped_pattern_could_not_have_matched(name: str) -> None:
+    hint, *patterns = (_pattern(n) for n in HINTS[name])
+    necessary(hint.search, *patterns)
+
+
+def test_four_digit_hint_is_the_plain_one() -> None:
+    for text in texts():
+        assert bool(typography._FOUR_DIGITS.search(text)) == bool(PLAIN_FOUR_DIGITS.search(text))
+
+
+def plain_mask(text: str) -> str:
+    for pattern in prose._INLINE_MASKS:
+        text = pattern.sub(lambda m: prose.MASK * len(m.group(0)), text)
+    return text
+
+
+def test_masking_skips_only_patterns_that_cannot_match() -> None:
+    for text in texts():
+        assert prose.mask_inline.__wrapped__(text) == plain_mask(text), repr(text)
+
+
+def plain_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    found: list[tuple[int, int]] = []
+    start = 0
+    ends = [m.end() for m in readability._END.finditer(text) if _ends_sentence(text, m)]
+    for end in [*ends, len(text)]:
+        piece = text[start:end]
+        if readability.words(piece):
+            lead = len(piece) - len(piece.lstrip())
+            found.append((start + lead, end))
+        start = end
+    return tuple(found)
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    if match.group(0).startswith("."):
+        start = match.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+            start -= 1
+        if text[start : match.start() + 1].lower() in readability.ABBREVIATIONS:
+            return False
+    following = readability._NEXT.match(text, match.end())
+    return not (following and following.group(1).islower())
+
+
+def plain_counts(text: str) -> tuple[int, int, int, list[int]]:
+    found = readability.words(text)
+    per_sentence = [len(readability.words(text[s:e])) for s, e in plain_sentences(text)]
+    return (
+        len(found),
+        len(plain_sentences(text)),
+        sum(map(readability.is_long, found)),
+        per_sentence,
+    )
+
+
+def test_sentences_and_word_counts_are_the_plain_ones() -> None:
+    for text in texts():
+        readability.sentences.cache_clear()
+        assert readability.sentences(text) == plain_sentences(text), repr(text)
+        counts = readability.counts(text)
+        assert (counts.words, counts.sentences, counts.long_words) == plain_counts(text)[:3]
+
+
+def _findings(root: Path) -> list[str]:
+    found = []
+    for item in load_workspace(root).diagnostics:
+        data = item.to_dict()
+        if item.fix is not None:
+            fix = item.fix
+            data["fix"] = [fix.line, fix.column, fix.end_line, fix.end_column, fix.replacement]
+        found.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    return found
+
+
+SAMPLES = (
+    "Kostnaderna ökar med 15% i år, budgeten är 12500000 kronor eller 12.500.000 kronor.",
+    "Planen gäller 2022-2025 och mottagningen är stängd januari-juni; resultatet blev -5.",
+    "Kostnaden är 5 mkr, 300 KSEK och 2 mdr kr. Mötet börjar kl 13:00 den 250910.",
+    "Det det är bra. Justeringsman utses.  Två mellanslag.",
+    "Mötet hölls måndag 14 juni 2022, senast 1 mars 2019.",
+    "Personnummer 19121212-1212 står här.",
+    "- En punkt med 45% och [en länk](https://exempel.se) och `kod 45%`.",
+    "| A | B |\n|---|---|\n| 1000000 kr | kl 9 |",
+)
+
+
+def golden_workspace(dest: Path) -> Path:
+    """Return 20 generated cases, the first with 300 random paragraphs added to its body."""
+    root = generate(dest, 20)
+    first = sorted((root / "content" / "ärenden").glob("*.md"))[0]
+    extra = "\n\n".join([*SAMPLES, *(t.strip() or "x" for t in texts(800, seed=1))])
+    first.write_text(first.read_text("utf-8") + "\n" + extra + "\n", encoding="utf-8")
+    return root
+
+
+def test_generated_workspace_findings_are_the_golden_ones(tmp_path: Path) -> None:
+    """Every finding in generated cases and random text, exactly as the plain checks found
+    them (to accept a deliberate change: ``BESLUT_GOLDEN=skriv pytest
+    tests/test_checks_equivalence.py``)."""
+    found = _findings(golden_workspace(tmp_path / "arbetsyta"))
+    if __import__("os").environ.get("BESLUT_GOLDEN") == "skriv":
+        GOLDEN.write_text("\n".join(found) + "\n", encoding="utf-8")
+    assert found == GOLDEN.read_text("utf-8").splitlines()
+    assert len(found) > 50
