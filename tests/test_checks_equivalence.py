@@ -226,3 +226,12 @@ def test_generated_workspace_findings_are_the_golden_ones(tmp_path: Path) -> Non
         GOLDEN.write_text("\n".join(found) + "\n", encoding="utf-8")
     assert found == GOLDEN.read_text("utf-8").splitlines()
     assert len(found) > 50
+
+
+def test_every_abbreviation_is_still_found() -> None:
+    """The look back for an abbreviation stops at the longest one: every one still counts."""
+    for abbreviation in readability.ABBREVIATIONS:
+        for word in (abbreviation, abbreviation.upper(), "x" + abbreviation, "ord_" + abbreviation):
+            for text in (f"{word} Nästa mening.", f"Vi gör {word} Sedan annat.", f"a{word} B"):
+                readability.sentences.cache_clear()
+                assert readability.sentences(text) == plain_sentences(text), text

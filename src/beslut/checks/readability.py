@@ -50,6 +50,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )
 """Abbreviations whose final full stop does not end a sentence."""
+_LONGEST = max(map(len, ABBREVIATIONS))
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’.,:/][^\W_]+)*")
 # Sentence-ending punctuation, with closing quotes or brackets, before a space or the end.
@@ -78,7 +79,10 @@ def _long_words(found: list[str]) -> int:
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if match.group(0).startswith("."):
         start = match.start()
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        # Look back no further than the longest abbreviation: a longer word is none, and
+        # neither is what is left of it (lower() never shortens a text).
+        floor = max(0, start - _LONGEST)
+        while start > floor and (text[start - 1].isalnum() or text[start - 1] in "._"):
             start -= 1
         if text[start : match.start() + 1].lower() in ABBREVIATIONS:
             return False
