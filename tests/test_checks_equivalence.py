@@ -183,6 +183,9 @@ def test_sentences_and_word_counts_are_the_plain_ones() -> None:
         assert readability.sentences(text) == plain_sentences(text), repr(text)
         counts = readability.counts(text)
         assert (counts.words, counts.sentences, counts.long_words) == plain_counts(text)[:3]
+        counts, per_sentence = readability.sentence_counts(text)
+        found = (counts.words, counts.sentences, counts.long_words, per_sentence)
+        assert found == plain_counts(text), repr(text)
 
 
 def _findings(root: Path) -> list[str]:

@@ -139,6 +139,20 @@ def counts(text: str) -> Counts:
     return Counts(len(found), len(sentences(text)), _long_words(found))
 
 
+def sentence_counts(text: str) -> tuple[Counts, list[int]]:
+    """Return :func:`counts` of a text and the number of words in each of its
+    :func:`sentences`, with one scan for words per sentence.
+
+    The words of the text are exactly those of its sentences: a sentence ends before white
+    space (or at the end) and a word holds none, so no word crosses the end of a sentence;
+    the white space a sentence starts after and the pieces left out hold no word.
+    """
+    spans = sentences(text)
+    per_sentence = [words(text[start:end]) for start, end in spans]
+    found = [word for part in per_sentence for word in part]
+    return Counts(len(found), len(spans), _long_words(found)), [len(p) for p in per_sentence]
+
+
 def lix(texts: Iterable[str]) -> float:
     """Return the LIX of some texts, each of which ends a sentence."""
     return sum((counts(t) for t in texts), Counts()).lix
@@ -202,7 +216,8 @@ def check_document(context: Context, document: Document) -> Iterator[Diagnostic]
     for section in _sections(document.body_blocks):
         if not section.blocks:
             continue
-        total = sum((counts(b.text) for b in section.blocks), Counts())
+        found = [sentence_counts(b.text) for b in section.blocks]
+        total = sum((block_counts for block_counts, _ in found), Counts())
         value = rounded(total.lix)
         is_summary = (section.name or "").strip().lower() == _SUMMARY
         limit = settings.lix_summary_limit if is_summary else settings.lix_limit
@@ -217,9 +232,8 @@ def check_document(context: Context, document: Document) -> Iterator[Diagnostic]
                 f"{limit}. Skriv kortare meningar och använd färre långa ord (ord med fler än "
                 "sex bokstäver), t.ex. genom att dela upp långa sammansättningar.",
             )
-        for block in section.blocks:
-            for start, end in sentences(block.text):
-                count = len(words(block.text[start:end]))
+        for block, (_, per_sentence) in zip(section.blocks, found, strict=True):
+            for (start, _), count in zip(sentences(block.text), per_sentence, strict=True):
                 if count <= settings.sentence_words:
                     continue
                 line, column = block.position(start)
