@@ -238,3 +238,22 @@ def test_every_abbreviation_is_still_found() -> None:
             for text in (f"{word} Nästa mening.", f"Vi gör {word} Sedan annat.", f"a{word} B"):
                 readability.sentences.cache_clear()
                 assert readability.sentences(text) == plain_sentences(text), text
+
+
+def test_prose_fields_are_the_yaml_blocks() -> None:
+    """A document's prose strings, taken from all its strings, are those yaml_blocks finds."""
+    from beslut.checks.base import Document
+    from beslut.load.source import load_source
+
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "content").rglob("*.md")) + sorted((root / "content").rglob("*.yaml"))
+    checked = 0
+    for path in files:
+        source, _ = load_source(path, root)
+        if source is None:
+            continue
+        document = Document(source)
+        plain = prose.yaml_blocks(source.data, source.positions, document.file_lines)
+        assert document.field_blocks == plain, path
+        checked += bool(plain)
+    assert checked >= 5

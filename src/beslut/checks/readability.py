@@ -73,7 +73,7 @@ def is_long(word: str) -> bool:
 def _long_words(found: list[str]) -> int:
     """Return how many of the words are long (:func:`is_long`), testing only those longer than
     six characters."""
-    return sum(1 for word in found if len(word) > 6 and is_long(word))
+    return sum(1 for word in found if len(word) > 6 and (word.isalpha() or is_long(word)))
 
 
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
