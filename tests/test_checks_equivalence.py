@@ -257,3 +257,26 @@ def test_prose_fields_are_the_yaml_blocks() -> None:
         assert document.field_blocks == plain, path
         checked += bool(plain)
     assert checked >= 5
+
+
+def test_deadline_words_are_found_case_insensitively_as_the_pattern_does() -> None:
+    """Every character re.IGNORECASE takes for a letter of the deadline words is lowered to
+    that letter by str.lower(), or is one of the few the shortcut checks for first."""
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    letters = {c for word in dates._TRIGGER_WORDS for c in word}
+    for letter in letters:
+        for match in re.finditer(re.escape(letter), everything, re.IGNORECASE):
+            char = match.group(0)
+            assert char.lower() == letter or char in dates._FOLDS_APART, (letter, char)
+    for char in dates._FOLDS_APART:  # each of them is one the pattern takes for a letter
+        assert any(re.fullmatch(letter, char, re.IGNORECASE) for letter in letters)
+
+
+def test_a_block_without_deadline_words_is_skipped_only_when_the_pattern_finds_none() -> None:
+    sample = [*texts(), "Senast", "FÖRE", "ınnan", "İnnan", "ſenast", "T.O.M.", "Till Och Med"]
+    found = 0
+    for text in sample:
+        if dates._TRIGGER.search(text):
+            found += 1
+            assert dates._may_name_deadline(text), repr(text)
+    assert found >= 7
