@@ -280,3 +280,27 @@ def test_a_block_without_deadline_words_is_skipped_only_when_the_pattern_finds_n
             found += 1
             assert dates._may_name_deadline(text), repr(text)
     assert found >= 7
+
+
+def test_loading_a_workspace_parses_each_case_body_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outline (validation) and the content checks share one parse of each body."""
+    from markdown_it import MarkdownIt
+
+    from beslut.checks import base
+
+    root = generate(tmp_path / "arbetsyta", 3)
+    parsed: list[str] = []
+    real = MarkdownIt.parse
+
+    def counting(self: MarkdownIt, src: str, env: object = None) -> object:
+        parsed.append(src)
+        return real(self, src, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MarkdownIt, "parse", counting)
+    monkeypatch.setattr(base, "_DOCUMENTS", {})
+    workspace = load_workspace(root)
+    bodies = [case.body for case in workspace.cases]
+    assert len(bodies) == 3
+    assert [parsed.count(body) for body in bodies] == [1, 1, 1]

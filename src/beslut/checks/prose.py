@@ -20,7 +20,7 @@ from typing import Any
 
 from beslut.diagnostics import Fix
 from beslut.load.yamlpos import PathKey
-from beslut.model.markdown import parser
+from beslut.model.markdown import parse
 
 MASK = "\ue000"
 """Replaces characters that are not prose (code, URLs, markup)."""
@@ -217,7 +217,7 @@ def markdown_blocks(
     of columns the body is indented by in the file (for a YAML ``text: |`` block).
     """
     lines = _Lines(body.split("\n"), file_lines, first_line, indent)
-    tokens = parser().parse(body)
+    tokens, _ = parse(body, last=True)  # the outline's parse, when validation just made it
     blocks: list[Block] = []
     section: str | None = None
     kinds: list[str] = []

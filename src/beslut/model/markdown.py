@@ -13,10 +13,14 @@ text (the markers are printed as they stand), so only blocks need the guard.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 MAX_NESTING = 20
@@ -51,3 +55,40 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     _guard_nesting(md)
     return md
+
+
+_SHARED: ContextVar[dict[str, tuple[list[Token], dict[str, Any]]] | None] = ContextVar(
+    "beslut_shared_parses", default=None
+)
+
+
+@contextmanager
+def shared_parses() -> Iterator[None]:
+    """Within the block, :func:`parse` keeps what it parsed, so the second reader of a body
+    does not parse it again: loading a workspace parses each case body once for the outline
+    (validation) and the content checks. Per thread and task (a context variable); dropped
+    when the block ends."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def parse(text: str, *, last: bool = False) -> tuple[list[Token], dict[str, Any]]:
+    """Return the tokens of a Markdown text and the parse environment (see :data:`TOO_DEEP`).
+
+    Inside :func:`shared_parses` the result is kept for the next reader of the same text;
+    ``last`` says no reader comes after this one (the entry is dropped). The tokens may be
+    shared: readers must not change them.
+    """
+    shared = _SHARED.get()
+    if shared is not None:
+        found = shared.pop(text, None) if last else shared.get(text)
+        if found is not None:
+            return found
+    env: dict[str, Any] = {}
+    tokens = parser().parse(text, env)
+    if shared is not None and not last:
+        shared[text] = (tokens, env)
+    return tokens, env

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from beslut.model.markdown import TOO_DEEP, parser
+from beslut.model.markdown import TOO_DEEP, parse
 
 FIGURE_WIDTH = re.compile(r"^\{\s*bredd\s*=\s*([^}]*?)\s*\}")
 """A width written right after an image: ``{bredd=60%}`` or ``{bredd=8 cm}``."""
@@ -109,8 +109,7 @@ def figure_refs(
 def outline(text: str, line_offset: int = 0) -> BodyOutline:
     """Return the ## headings, ```tabell id``` fences and images of a body, with 1-based file
     lines."""
-    env: dict[str, int] = {}
-    tokens = parser().parse(text, env)
+    tokens, env = parse(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     sections: list[tuple[str, int]] = []
     refs: list[tuple[str, int]] = []

@@ -209,6 +209,13 @@ def _administration_rules(source: Source, profile: Profile) -> list[Diagnostic]:
 
 def load_workspace(root: Path) -> Workspace:
     """Load, validate and cross-check every file of a workspace."""
+    from beslut.model.markdown import shared_parses
+
+    with shared_parses():  # each case body parsed once, for the outline and the checks
+        return _load_workspace(root)
+
+
+def _load_workspace(root: Path) -> Workspace:
     root = root.resolve()
     profile, problems, profile_source = _load_profile(root)
     # What every case's validation reads of the profile: the text it was made from.
