@@ -58,9 +58,9 @@ def _percent(text: str, _: Context) -> Iterator[_Hit]:
 
 # --- digit groups ----------------------------------------------------------------------------
 
-_FOUR_DIGITS = re.compile(r"\d(?:\d{3}|[.,]\d{3}[.,])")
-"""Four digits in a row, or a digit, a separator, three digits and a separator: what either
-pattern below needs (written with one leading digit, which the regex engine scans for fast)."""
+_DIGIT_HINT = re.compile(r"\d(?:\d{4}|[.,]\d{3}[.,]\d{3})")
+"""Five digits in a row, or groups of three after a separator: what either pattern below needs
+(written with one leading digit, which the regex engine scans for fast; a year has four)."""
 _UNGROUPED = re.compile(r"(?<![\w\-–−/.:,+\u00a0])([1-9]\d{4,8})((?:,\d+)?)(?![\w\-/:]|[.,]\d)")
 _FOREIGN_GROUPS = re.compile(
     r"(?<![\w.,])([1-9]\d{0,2})((?:([.,])\d{3})(?:\3\d{3})+)(?![\w.,]\d|\d)"
@@ -75,7 +75,7 @@ def group_digits(digits: str) -> str:
 
 
 def _digit_groups(text: str, _: Context) -> Iterator[_Hit]:
-    if not _FOUR_DIGITS.search(text):
+    if not _DIGIT_HINT.search(text):
         return
     for m in _UNGROUPED.finditer(text):
         if _compact_date(m.group(1)) is not None and not m.group(2):
@@ -211,17 +211,15 @@ def _minus(text: str, _: Context) -> Iterator[_Hit]:
 
 # --- currency --------------------------------------------------------------------------------
 
-_CURRENCY_HINT = re.compile(
-    r"mkr|Mkr|MKR|MSEK|Msek|mnkr|Mnkr|milj|mn kr|kkr|KSEK|Ksek|tSEK|TSEK|Tkr|TKR"
-    r"|mdr|md kr|Mdkr|MDKR|mdSEK|MDSEK|GSEK"
-)
-"""Something every pattern below needs (”miljoner kr” starts with ”milj”, ”mdr. kr” with ”mdr”):
-”kr” alone is in half the blocks (kronor, krav, skriva)."""
-_MILLION = re.compile(
-    r"(?<![\w.])(mkr|Mkr|MKR|MSEK|Msek|mnkr|Mnkr|milj\.? ?kr|mn kr|miljoner kr)(?![\w])(?!\.\w)"
-)
-_THOUSAND = re.compile(r"(?<![\w.])(kkr|KSEK|Ksek|tSEK|TSEK|Tkr|TKR)(?!\w)")
-_BILLION = re.compile(r"(?<![\w.])(mdr kr|md kr|Mdkr|MDKR|mdSEK|MDSEK|GSEK|mdr\. kr)(?!\w)")
+_MILLIONS = r"mkr|Mkr|MKR|MSEK|Msek|mnkr|Mnkr|milj\.? ?kr|mn kr|miljoner kr"
+_THOUSANDS = r"kkr|KSEK|Ksek|tSEK|TSEK|Tkr|TKR"
+_BILLIONS = r"mdr kr|md kr|Mdkr|MDKR|mdSEK|MDSEK|GSEK|mdr\. kr"
+_MILLION = re.compile(rf"(?<![\w.])({_MILLIONS})(?![\w])(?!\.\w)")
+_THOUSAND = re.compile(rf"(?<![\w.])({_THOUSANDS})(?!\w)")
+_BILLION = re.compile(rf"(?<![\w.])({_BILLIONS})(?!\w)")
+_CURRENCY_HINT = re.compile(f"{_MILLIONS}|{_THOUSANDS}|{_BILLIONS}")
+"""Any abbreviation of the patterns above, wherever it stands: found in one scan, in few blocks
+(”kr” alone is in half of them: kronor, krav, skriva)."""
 
 
 def _currency(text: str, context: Context) -> Iterator[_Hit]:
