@@ -306,3 +306,15 @@ def test_a_block_without_dag_is_skipped_only_when_no_weekday_pattern_matches() -
             found += 1
             assert dates._WEEKDAY_END in text.lower(), repr(text)
     assert found >= 20
+
+
+def test_rules_skipped_without_a_digit_find_nothing_without_one() -> None:
+    finders = [f for code, f in typography.FINDERS if code in typography.NEED_A_DIGIT]
+    assert len(finders) == len(typography.NEED_A_DIGIT)
+    found = 0
+    for text in [*texts(), *SAMPLES]:
+        for finder in finders:
+            if list(finder(text, None)):  # type: ignore[arg-type]  # these read no settings
+                found += 1
+                assert re.search(r"\d", text), repr(text)
+    assert found >= 100

@@ -361,10 +361,18 @@ FINDERS: tuple[tuple[str, Finder], ...] = (
 )
 
 
+_DIGIT = re.compile(r"\d")
+NEED_A_DIGIT = frozenset({"procent", "siffergruppering", "minustecken", "klockslag", "datumformat"})
+"""The rules whose every match holds a digit: not tried on a block without one (two in three)."""
+
+
 def check_block(block: Block, rel: str, context: Context) -> Iterator[Diagnostic]:
     """Yield the typography findings of one prose block."""
     text = block.text
+    digits = _DIGIT.search(text) is not None
     for code, finder in FINDERS:
+        if not digits and code in NEED_A_DIGIT:
+            continue
         rule = RULES[code]
         for hit in finder(text, context):
             fix = None
