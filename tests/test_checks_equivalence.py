@@ -318,3 +318,26 @@ def test_rules_skipped_without_a_digit_find_nothing_without_one() -> None:
                 found += 1
                 assert re.search(r"\d", text), repr(text)
     assert found >= 100
+
+
+def plain_locate(block: prose.Block, offset: int) -> tuple[int, int]:
+    index = 0
+    for i, span in enumerate(block.spans):
+        if offset <= len(span.text):
+            return i, offset
+        offset -= len(span.text) + 1
+        index = i
+    last = block.spans[index]
+    return index, len(last.text)
+
+
+def test_offsets_are_located_as_the_walk_over_the_spans_did() -> None:
+    rng = random.Random(3)
+    for _ in range(3000):
+        spans = tuple(
+            prose.Span(line, 1, "x" * rng.randint(0, 6), True)
+            for line in range(1, rng.randint(1, 6) + 1)
+        )
+        block = prose.Block("stycke", spans)
+        for offset in range(-2, len(block.text) + 3):
+            assert block._locate(offset) == plain_locate(block, offset), (spans, offset)

@@ -13,6 +13,7 @@ position, so a replacement can be written back without touching anything else.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -81,16 +82,28 @@ class Block:
         """The block's text, source lines joined with a newline."""
         return "\n".join(s.text for s in self.spans)
 
+    @cached_property
+    def _ends(self) -> tuple[list[int], list[int]]:
+        """Return where each span starts and ends in :attr:`text` (spans joined by newlines)."""
+        starts, ends = [], []
+        start = 0
+        for span in self.spans:
+            starts.append(start)
+            ends.append(start + len(span.text))
+            start += len(span.text) + 1
+        return starts, ends
+
     def _locate(self, offset: int) -> tuple[int, int]:
-        """Return (span index, offset inside the span) for an offset into :attr:`text`."""
-        index = 0
-        for i, span in enumerate(self.spans):
-            if offset <= len(span.text):
-                return i, offset
-            offset -= len(span.text) + 1
-            index = i
-        last = self.spans[index]
-        return index, len(last.text)
+        """Return (span index, offset inside the span) for an offset into :attr:`text`: the
+        first span that ends at or after it (its end included), found by bisection, so a
+        block of many lines with many findings is not walked once per finding; past the last
+        span, the last span's end."""
+        starts, ends = self._ends
+        index = bisect_left(ends, offset)
+        if index == len(ends):
+            last = len(self.spans) - 1
+            return last, len(self.spans[last].text)
+        return index, offset - starts[index]
 
     def position(self, offset: int) -> tuple[int, int]:
         """Return the file (line, column) of an offset into :attr:`text`."""
