@@ -142,7 +142,7 @@ def main() -> None:
         for _ in range(options.runs):
             for name, src, out in (("base", options.base, a), ("mine", mine, b)):
                 _run(src, "time", roots, out)
-                times = [json.loads(line) for line in out.read_text("utf-8").split()]
+                times = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
                 total = [sum(t[i] for t in times) for i in range(3)]
                 print(name, " ".join(f"{t:.3f}" for t in total))
                 best[name] = [min(x, y) for x, y in zip(best.get(name, total), total, strict=True)]
