@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from beslut.checks.prose import Block, all_string_blocks, markdown_blocks, yaml_blocks
+from beslut.checks.prose import Block, all_string_blocks, is_prose_path, markdown_blocks
 from beslut.model.models import AgendaItem, Case, CheckSettings, Meeting, Profile
 
 T = TypeVar("T")
@@ -65,8 +65,12 @@ class Document:
 
     @cached_property
     def field_blocks(self) -> list[Block]:
-        """Return the prose strings of the YAML data (titles, decision points, lists …)."""
-        return yaml_blocks(self.source.data, self.source.positions, self.file_lines)
+        """Return the prose strings of the YAML data (titles, decision points, lists …).
+
+        The same blocks as :func:`~beslut.checks.prose.yaml_blocks`, taken from
+        :attr:`every_string` (a prose string is never under ``text``), so the data is walked
+        and its strings located once per file."""
+        return [block for block in self.every_string if is_prose_path(block.path)]
 
     @cached_property
     def every_string(self) -> list[Block]:

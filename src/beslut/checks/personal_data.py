@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 _NUMBER = re.compile(
     r"(?<![\w/])(?P<date>\d{8}|\d{6})(?P<sep>[-+ \u00a0]?)(?P<serial>\d{4})(?![\w/]|[.,]\d)"
 )
+_SIX_DIGITS = re.compile(r"\d{6}")
+"""What every match of :data:`_NUMBER` holds."""
 _CENTURIES = ("18", "19", "20")
 # A phone number written as ten digits may pass the date and checksum tests by chance.
 _PHONE = re.compile(
@@ -165,6 +167,8 @@ def _body_hits(document: Document) -> list[tuple[int, int, Hit]]:
 
 def _search_body(document: Document) -> Iterator[tuple[int, int, Hit]]:
     """Yield (line, column, hit) in the Markdown body, code and tables included."""
+    if _SIX_DIGITS.search(document.body) is None:
+        return  # every number has six digits in a row: none in the body, none on a line
     first = document.source.body_offset + 1
     for index, text in enumerate(document.body.split("\n")):
         for hit in find_numbers(text):

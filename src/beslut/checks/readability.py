@@ -50,6 +50,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )
 """Abbreviations whose final full stop does not end a sentence."""
+_LONGEST = max(map(len, ABBREVIATIONS))
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’.,:/][^\W_]+)*")
 # Sentence-ending punctuation, with closing quotes or brackets, before a space or the end.
@@ -69,10 +70,19 @@ def is_long(word: str) -> bool:
     return len(word) > 6 and (word.isalpha() or sum(ch.isalpha() for ch in word) > 6)
 
 
+def _long_words(found: list[str]) -> int:
+    """Return how many of the words are long (:func:`is_long`), testing only those longer than
+    six characters."""
+    return sum(1 for word in found if len(word) > 6 and (word.isalpha() or is_long(word)))
+
+
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if match.group(0).startswith("."):
         start = match.start()
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        # Look back no further than the longest abbreviation: a longer word is none, and
+        # neither is what is left of it (lower() never shortens a text).
+        floor = max(0, start - _LONGEST)
+        while start > floor and (text[start - 1].isalnum() or text[start - 1] in "._"):
             start -= 1
         if text[start : match.start() + 1].lower() in ABBREVIATIONS:
             return False
@@ -93,7 +103,7 @@ def sentences(text: str) -> tuple[tuple[int, int], ...]:
     ends = [m.end() for m in _END.finditer(text) if _ends_sentence(text, m)]
     for end in [*ends, len(text)]:
         piece = text[start:end]
-        if words(piece):
+        if _WORD.search(piece):
             lead = len(piece) - len(piece.lstrip())
             found.append((start + lead, end))
         start = end
@@ -126,7 +136,21 @@ class Counts:
 def counts(text: str) -> Counts:
     """Return the word, sentence and long-word counts of one text (a block ends a sentence)."""
     found = words(text)
-    return Counts(len(found), len(sentences(text)), sum(is_long(w) for w in found))
+    return Counts(len(found), len(sentences(text)), _long_words(found))
+
+
+def sentence_counts(text: str) -> tuple[Counts, list[int]]:
+    """Return :func:`counts` of a text and the number of words in each of its
+    :func:`sentences`, with one scan for words per sentence.
+
+    The words of the text are exactly those of its sentences: a sentence ends before white
+    space (or at the end) and a word holds none, so no word crosses the end of a sentence;
+    the white space a sentence starts after and the pieces left out hold no word.
+    """
+    spans = sentences(text)
+    per_sentence = [words(text[start:end]) for start, end in spans]
+    found = [word for part in per_sentence for word in part]
+    return Counts(len(found), len(spans), _long_words(found)), [len(p) for p in per_sentence]
 
 
 def lix(texts: Iterable[str]) -> float:
@@ -192,7 +216,8 @@ def check_document(context: Context, document: Document) -> Iterator[Diagnostic]
     for section in _sections(document.body_blocks):
         if not section.blocks:
             continue
-        total = sum((counts(b.text) for b in section.blocks), Counts())
+        found = [sentence_counts(b.text) for b in section.blocks]
+        total = sum((block_counts for block_counts, _ in found), Counts())
         value = rounded(total.lix)
         is_summary = (section.name or "").strip().lower() == _SUMMARY
         limit = settings.lix_summary_limit if is_summary else settings.lix_limit
@@ -207,9 +232,8 @@ def check_document(context: Context, document: Document) -> Iterator[Diagnostic]
                 f"{limit}. Skriv kortare meningar och använd färre långa ord (ord med fler än "
                 "sex bokstäver), t.ex. genom att dela upp långa sammansättningar.",
             )
-        for block in section.blocks:
-            for start, end in sentences(block.text):
-                count = len(words(block.text[start:end]))
+        for block, (_, per_sentence) in zip(section.blocks, found, strict=True):
+            for (start, _), count in zip(sentences(block.text), per_sentence, strict=True):
                 if count <= settings.sentence_words:
                     continue
                 line, column = block.position(start)

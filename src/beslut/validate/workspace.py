@@ -208,7 +208,11 @@ def _administration_rules(source: Source, profile: Profile) -> list[Diagnostic]:
 
 
 def load_workspace(root: Path) -> Workspace:
-    """Load, validate and cross-check every file of a workspace."""
+    """Load, validate and cross-check every file of a workspace.
+
+    Each case body is parsed once (:func:`beslut.model.markdown.parse_body`) for the outline,
+    the content checks and, later in a build, the conversion to Word.
+    """
     root = root.resolve()
     profile, problems, profile_source = _load_profile(root)
     # What every case's validation reads of the profile: the text it was made from.
