@@ -13,37 +13,15 @@ from typing import Any
 
 import pytest
 
-import beslut.load.source as source
 from beslut.load import yamlpos
 from beslut.load.yamlpos import MAX_VALUES, Pos, PositionMap, YamlSyntaxError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
+from bench_yaml import texts_of
 from generate import generate
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _texts_of(root: Path) -> list[tuple[str, str]]:
-    """(name, text) of every YAML text beslut reads from ``root``'s content: YAML files whole,
-    Markdown files' front matter, exactly as :func:`beslut.load.source.source_from_text` hands
-    them to the loader."""
-    found: list[tuple[str, str]] = []
-    original = source.load_yaml
-
-    def record(text: str, *, line_offset: int = 0) -> tuple[Any, PositionMap]:
-        found.append((f"{rel}+{line_offset}", text))
-        return original(text, line_offset=line_offset)
-
-    source.load_yaml = record
-    try:
-        for path in sorted((root / "content").rglob("*")):
-            if path.suffix.lower() in source.CASE_SUFFIXES:
-                rel = path.relative_to(root).as_posix()
-                source.source_from_text(path, rel, path.read_text(encoding="utf-8"))
-    finally:
-        source.load_yaml = original
-    return found
 
 
 Outcome = tuple[str, dict[Any, Any]] | str
@@ -96,7 +74,11 @@ needs_c = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def workspace_texts(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
     generated = generate(tmp_path_factory.mktemp("yamlpos") / "arbetsyta", 100)
-    return [*_texts_of(REPO), *_texts_of(generated)]
+    # (name for messages, text): every YAML text beslut reads, as the loader is handed it
+    texts = [*texts_of(REPO), *texts_of(generated)]
+    return [
+        (f"text {index} (line offset {offset})", text) for index, (text, offset) in enumerate(texts)
+    ]
 
 
 @needs_c
