@@ -34,10 +34,10 @@ ALLOWED: dict[str, set[str]] = {
     | {"model", "load", "validate", "disclosure", "render", "convert", "assemble", "publish"}
     | {"pipeline"},
     "service": FOUNDATION | {"fingerprint", "load", "convert", "pipeline"},
-    "watch": FOUNDATION | {"load", "convert", "pipeline", "service"},
+    "watching": FOUNDATION | {"load", "convert", "pipeline", "service"},
     "authoring": FOUNDATION | {"model", "load", "validate", "checks", "render"},
     "api": FOUNDATION
-    | {"model", "load", "validate", "checks", "render", "convert", "pipeline", "watch"}
+    | {"model", "load", "validate", "checks", "render", "convert", "pipeline", "watching"}
     | {"authoring"},
     "cli": FOUNDATION
     | {"api", "model", "load", "validate", "checks", "publish", "convert", "authoring"}

@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from beslut import api, pipeline, stages
-from beslut import watch as watch_module
+from beslut import watching as watch_module
 from beslut.cli import main
 from beslut.cli.main import _Progress, _WatchPrinter, cli
 from beslut.convert.libreoffice import ConversionJob, ConversionResult, FakeConverter
@@ -292,7 +292,7 @@ def test_watch_ignores_temporary_files_of_editors_and_tools(tmp_path: Path) -> N
     as changed and do not start a build; files the build reads and folders do."""
     import watchfiles
 
-    from beslut.watch import _relevant
+    from beslut.watching import _relevant
 
     folder = tmp_path / "content" / "ärenden"
     folder.mkdir(parents=True)

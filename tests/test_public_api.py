@@ -35,7 +35,7 @@ def test_a_build_and_a_check_import_only_what_they_use() -> None:
     file watcher, no urllib/http and no python-stdnum; ``from beslut import api`` (a check) no
     pipeline. They are imported where used (``api.py``, ``checks/personal_data.py``)."""
     build = "import beslut.cli.main; from beslut import api; import beslut.pipeline"
-    unused = ("beslut.authoring", "beslut.watch", "watchfiles", "urllib.request", "http.client")
+    unused = ("beslut.authoring", "beslut.watching", "watchfiles", "urllib.request", "http.client")
     assert _loaded(build, (*unused, "stdnum")) == []
     assert _loaded("from beslut import api", ("beslut.pipeline", "pypdf", "reportlab")) == []
 
@@ -57,3 +57,16 @@ def test_readme_starts_with_the_two_commands() -> None:
     first_block = text.split("```sh\n", 1)[1].split("```", 1)[0]
     assert first_block.startswith("make demo")
     assert "\nmake test" in first_block
+
+
+def test_the_public_watch_is_the_function_even_after_the_watcher_is_imported() -> None:
+    """``beslut.watch`` is the API function; the watcher module has another name, so importing
+    it (as ``beslut watch`` does) cannot put a module in its place."""
+    import subprocess
+    import sys
+
+    code = (
+        "import beslut, beslut.api, beslut.watching; "
+        "assert beslut.watch is beslut.api.watch, beslut.watch"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from beslut.diagnostics import Diagnostic
     from beslut.model.models import DocumentType, Profile
     from beslut.pipeline import BuildReport, Progress
-    from beslut.watch import Listener, Starting
+    from beslut.watching import Listener, Starting
 
 
 def _root(path: Path | str) -> Path:
@@ -295,7 +295,7 @@ def watch(
 
     ``on_start(files)`` is called as each build starts, with the workspace-relative files whose
     change started it (an empty tuple for the first build)."""
-    from beslut.watch import watch as _watch
+    from beslut.watching import watch as _watch
 
     _watch(
         _root(path),
