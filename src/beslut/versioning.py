@@ -632,6 +632,11 @@ def _minutes(
 # -- the change log ---------------------------------------------------------------------------
 
 
+def _item_change(item: PublishedItem, kind: ChangeKind, **fields: Any) -> Change:
+    """A change of one agenda item: its id and number, and ``fields`` (the text, a file)."""
+    return Change(kind=kind, item=item.id, number=item.number, **fields)
+
+
 def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]:
     """What changed from ``before`` to ``now`` (the same audience), each with a sentence."""
     changes: list[Change] = []
@@ -646,38 +651,34 @@ def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]
                 else ""
             )
             changes.append(
-                Change(
-                    kind=ChangeKind.ITEM_ADDED,
-                    item=item.id,
-                    number=item.number,
+                _item_change(
+                    item,
+                    ChangeKind.ITEM_ADDED,
                     text=f"Punkt {item.number} {item.title} har lagts till{via}.",
                 )
             )
             continue
         if old.title != item.title:
             changes.append(
-                Change(
-                    kind=ChangeKind.ITEM_CHANGED,
-                    item=item.id,
-                    number=item.number,
+                _item_change(
+                    item,
+                    ChangeKind.ITEM_CHANGED,
                     text=f"Punkt {item.number} heter nu ”{item.title}” (tidigare ”{old.title}”).",
                 )
             )
         if old.number != item.number:
             changes.append(
-                Change(
-                    kind=ChangeKind.ITEM_CHANGED,
-                    item=item.id,
-                    number=item.number,
+                _item_change(
+                    item,
+                    ChangeKind.ITEM_CHANGED,
                     text=f"{item.title} är nu punkt {item.number} (tidigare {old.number}).",
                 )
             )
         if old.pages and item.pages and old.pages != item.pages:
             changes.append(
-                Change(
-                    kind=ChangeKind.PAGES_MOVED,
-                    item=item.id,
-                    number=item.number,
+                _item_change(
+                    item,
+                    ChangeKind.PAGES_MOVED,
                     file=PUBLIC_PACKET if now.audience is Audience.PUBLIC else PACKET,
                     text=f"Handlingarna till punkt {item.number} står nu på "
                     f"{_pages(item.pages)} i handlingarna (tidigare {_pages(old.pages)}).",
@@ -686,10 +687,9 @@ def changes_between(before: Publication, now: Publication) -> tuple[Change, ...]
     for item in before.items:
         if item.id not in new_items:
             changes.append(
-                Change(
-                    kind=ChangeKind.ITEM_REMOVED,
-                    item=item.id,
-                    number=item.number,
+                _item_change(
+                    item,
+                    ChangeKind.ITEM_REMOVED,
                     text=f"Punkt {item.number} {item.title} har tagits bort från "
                     "föredragningslistan.",
                 )

@@ -452,15 +452,9 @@ def signera(
     (PAdES B-B). Lösenordet läses från --lösenordsfil eller miljövariabeln
     BESLUT_CERTIFIKAT_LOSENORD, aldrig från kommandoraden. Byggs filen om till en annan fil tas
     den signerade kopian bort; signera då igen."""
-    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
     from beslut.publish.signed import sign_output
 
-    try:
-        root = find_root(arbetsyta)
-    except NotAWorkspace as exc:
-        raise UserError(str(exc)) from None
-    target = out_dir.resolve() if out_dir else default_out_dir(root)
-    check_out_dir(root, target)
+    root, target = _root_and_output(arbetsyta, out_dir)
     passphrase: bytes | None = None
     if passphrase_file is not None:
         try:
@@ -534,14 +528,8 @@ def publicera(
     manifest.json och offentlig/manifest.json. En publicerad version ändras aldrig. Har inget
     ändrats sedan förra versionen blir det ingen ny version. Från version 2 börjar handlingarna
     med sidan ”Ändringar sedan version N-1”."""
-    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
 
-    try:
-        root = find_root(arbetsyta)
-    except NotAWorkspace as exc:
-        raise UserError(str(exc)) from None
-    target = out_dir.resolve() if out_dir else default_out_dir(root)
-    check_out_dir(root, target)
+    root, target = _root_and_output(arbetsyta, out_dir)
     from beslut import versioning
     from beslut.validate.workspace import load_workspace
 
@@ -732,6 +720,26 @@ def schema(arbetsyta: Path) -> None:
     for path in api.write_schemas(arbetsyta):
         click.echo(f"skrev {_relative(path, arbetsyta)}")
     _editor_settings(api.write_editor_settings(arbetsyta), "skrev", arbetsyta)
+
+
+def _find_root(arbetsyta: Path) -> Path:
+    """The workspace ``arbetsyta`` is in (it or a folder above); a Swedish error if none."""
+    from beslut.load.paths import NotAWorkspace, find_root
+
+    try:
+        return find_root(arbetsyta)
+    except NotAWorkspace as exc:
+        raise UserError(str(exc)) from None
+
+
+def _root_and_output(arbetsyta: Path, out_dir: Path | None) -> tuple[Path, Path]:
+    """The workspace and its output folder (``--utdata`` or output/), checked to be usable."""
+    from beslut.load.paths import check_out_dir, default_out_dir
+
+    root = _find_root(arbetsyta)
+    target = out_dir.resolve() if out_dir else default_out_dir(root)
+    check_out_dir(root, target)
+    return root, target
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -980,17 +988,11 @@ def build(
     import time
 
     from beslut import __version__ as version
-    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
     from beslut.publish import state
 
     started = time.perf_counter()
     files, fmt = _parse_formats(formats)
-    try:
-        root = find_root(arbetsyta)
-    except NotAWorkspace as exc:
-        raise UserError(str(exc)) from None
-    target = out_dir.resolve() if out_dir else default_out_dir(root)
-    check_out_dir(root, target)
+    root, target = _root_and_output(arbetsyta, out_dir)
     _stop_on_sigterm()
     if not force:
         saved = state.up_to_date(root, target, files, version)
@@ -1127,14 +1129,9 @@ def _stop_on_sigterm() -> None:
 def watch(arbetsyta: Path, out_dir: Path | None, formats: str) -> None:
     """Bygg om automatiskt när en fil sparas (avsluta med Ctrl-C)."""
     from beslut import api
-    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
 
     files, _ = _parse_formats(formats)
-    try:
-        root = find_root(arbetsyta)
-    except NotAWorkspace as exc:
-        raise UserError(str(exc)) from None
-    check_out_dir(root, out_dir.resolve() if out_dir else default_out_dir(root))
+    _root_and_output(arbetsyta, out_dir)  # a workspace, and an output folder that can be used
     click.echo("beslut: bevakar content/ och templates/ – avsluta med Ctrl-C.", err=True)
     if "pdf" in files:
         click.echo("beslut: startar LibreOffice…", err=True)
@@ -1153,15 +1150,9 @@ def webb(arbetsyta: Path, out_dir: Path | None) -> None:
     har fryst), aldrig av interna handlingar. Den är statisk: öppna webb/index.html i en
     webbläsare eller kopiera mappen webb/ till en webbserver. Den gamla webbplatsen ersätts i ett
     steg först när den nya är klar."""
-    from beslut.load.paths import NotAWorkspace, check_out_dir, default_out_dir, find_root
     from beslut.publish.website import publish_site
 
-    try:
-        root = find_root(arbetsyta)
-    except NotAWorkspace as exc:
-        raise UserError(str(exc)) from None
-    target = out_dir.resolve() if out_dir else default_out_dir(root)
-    check_out_dir(root, target)
+    _, target = _root_and_output(arbetsyta, out_dir)
     site = publish_site(target)
     pages = sum(1 for p in site.rglob("*.html"))
     click.echo(
@@ -1201,14 +1192,10 @@ def serve(
     arbetsyta: Path, port: int, host: str, password_file: Path | None, open_browser: bool
 ) -> None:
     """Starta webbappen för handläggare och sekreterare (i webbläsaren)."""
-    from beslut.load.paths import NotAWorkspace, find_root
     from beslut.web.server import password_from
     from beslut.web.server import serve as run
 
-    try:
-        root = find_root(arbetsyta)
-    except NotAWorkspace as exc:
-        raise UserError(str(exc)) from None
+    root = _find_root(arbetsyta)
     password = password_from(dict(os.environ), password_file)
     run(
         root,
@@ -1227,15 +1214,6 @@ def service() -> None:
     BESLUT_TJANST=av stänger av den."""
 
 
-def _service_root(arbetsyta: Path) -> Path:
-    from beslut.load.paths import NotAWorkspace, find_root
-
-    try:
-        return find_root(arbetsyta)
-    except NotAWorkspace as exc:
-        raise UserError(str(exc)) from None
-
-
 def _megabytes(kilobytes: int | None) -> str:
     return "okänt" if kilobytes is None else f"{_decimal(kilobytes / 1024)} MB"
 
@@ -1247,7 +1225,7 @@ def service_status(arbetsyta: Path) -> None:
     """Visa om arbetsytans byggtjänst körs, och i så fall hur den mår."""
     from beslut.service import client
 
-    root = _service_root(arbetsyta)
+    root = _find_root(arbetsyta)
     try:
         info = client.status(root)
     except client.ServiceUnavailable as exc:
@@ -1305,7 +1283,7 @@ def service_stop(arbetsyta: Path, every: bool) -> None:
             if not stopped:
                 click.echo("Ingen byggtjänst kördes.")
             return
-        root = _service_root(arbetsyta)
+        root = _find_root(arbetsyta)
         pid = client.stop_service(root)
     except client.ServiceUnavailable as exc:
         raise UserError(f"byggtjänsten kan inte användas: {exc}") from None
