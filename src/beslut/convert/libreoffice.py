@@ -43,6 +43,7 @@ from typing import IO, Any, Protocol, Self, runtime_checkable
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from beslut.convert.office_profile import product_version, seed_profile
 from beslut.convert.pdf_finish import FinishError, finish_file
 from beslut.errors import ConversionError
 
@@ -340,11 +341,14 @@ class _Worker:
         profile: Path,
         run_dir: Path,
         tag: str,
+        version: str | None = None,
     ) -> None:
         self.index = index
         self.soffice = soffice
         self.python = python
         self.profile = profile
+        self.version = version
+        """The installed LibreOffice's version, recorded in the profile before each start."""
         self.run_dir = run_dir
         self.tag = tag
         self.office: subprocess.Popen[bytes] | None = None
@@ -383,6 +387,10 @@ class _Worker:
         self.answers = queue.Queue()
         self.profile.mkdir(parents=True, exist_ok=True)
         _unlink(self.profile / ".lock")
+        if self.version is not None:
+            # skips LibreOffice's graphics self-test, ≈1 CPU-s per start (see office_profile)
+            with contextlib.suppress(OSError):
+                seed_profile(self.profile, self.version)
         pipe = self.pipe = f"{self.tag}-{self.index}-{self.generation}"
         self.profile_url = self.profile.resolve().as_uri()
         command = [
@@ -611,6 +619,7 @@ class LibreOfficeConverter:
             min(timeout, 30.0) if startup_timeout is None else startup_timeout
         )
         self.soffice = resolved
+        self._version = product_version(resolved)
         self.python = python
         self.pdf_options = pdf_options
         self.max_conversions = max(1, max_conversions)
@@ -819,6 +828,7 @@ class LibreOfficeConverter:
                         self._profile_dir(index, run_dir),
                         run_dir,
                         self._tag,
+                        self._version,
                     )
                 )
             with self._free_changed:
