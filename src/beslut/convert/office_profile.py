@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import configparser
 import re
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 __all__ = ["product_version", "seed_profile"]
 
@@ -73,10 +73,12 @@ def seed_profile(profile: Path, version: str) -> None:
         text = settings.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = _EMPTY
-    item = _ITEM.format(name=_SETTING, value=escape(version))
+    # html.escape, not xml.sax.saxutils: that one imports urllib.request (and http.client),
+    # which a build must not load (tests/test_public_api.py)
+    item = _ITEM.format(name=_SETTING, value=escape(version, quote=False))
     recorded = _RECORDED.search(text)
     if recorded is not None:
-        if recorded[1] == escape(version):
+        if recorded[1] == escape(version, quote=False):
             return
         text = text[: recorded.start()] + item + text[recorded.end() :]
     elif _CLOSING in text:
