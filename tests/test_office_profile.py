@@ -100,12 +100,15 @@ def test_a_recorded_version_is_left_alone_and_an_older_one_replaced(tmp_path: Pa
     assert _recorded(tmp_path / "p") == ["7.4"]
 
 
-def test_a_file_of_another_shape_is_not_touched(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", ["något annat\n".encode(), b"\xff\xfe<oor:items>\x00"])
+def test_a_file_of_another_shape_is_not_touched(tmp_path: Path, content: bytes) -> None:
+    """Text without LibreOffice's items, or bytes that are not UTF-8 (a damaged profile): left
+    as it is, and no exception (LibreOffice then starts as it would, with its self-test)."""
     settings = tmp_path / "p" / "user" / "registrymodifications.xcu"
     settings.parent.mkdir(parents=True)
-    settings.write_text("något annat\n", encoding="utf-8")
+    settings.write_bytes(content)
     seed_profile(tmp_path / "p", "7.4")
-    assert settings.read_text(encoding="utf-8") == "något annat\n"
+    assert settings.read_bytes() == content
 
 
 def test_libreoffice_starts_without_its_graphics_self_test(

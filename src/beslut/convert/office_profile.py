@@ -73,12 +73,15 @@ def seed_profile(profile: Path, version: str) -> None:
         text = settings.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = _EMPTY
+    except UnicodeDecodeError:
+        return  # not a file we know how to change; LibreOffice starts as it would anyway
     # html.escape, not xml.sax.saxutils: that one imports urllib.request (and http.client),
     # which a build must not load (tests/test_public_api.py)
-    item = _ITEM.format(name=_SETTING, value=escape(version, quote=False))
+    value = escape(version, quote=False)
+    item = _ITEM.format(name=_SETTING, value=value)
     recorded = _RECORDED.search(text)
     if recorded is not None:
-        if recorded[1] == escape(version, quote=False):
+        if recorded[1] == value:
             return
         text = text[: recorded.start()] + item + text[recorded.end() :]
     elif _CLOSING in text:
