@@ -502,3 +502,20 @@ def test_dates_and_diarienummer_in_the_body_get_hard_hyphens(make_workspace: obj
     hard = paragraph._p.findall(f".//{qn('w:noBreakHyphen')}")
     assert len(hard) == 4  # 2021‑01‑25 and RS‑730‑2018; not the compound "hälso-"
     assert "hälso-" in "".join(t.text for t in paragraph._p.iter(qn("w:t")))
+
+
+def test_a_date_after_a_line_break_in_the_source_keeps_its_hard_hyphens(
+    make_workspace: object,
+) -> None:
+    """Text after a soft line break is appended to the run before it when their formatting
+    is the same; a date or diarienummer in it must still get its non-breaking hyphens."""
+    document = _rendered(
+        make_workspace,
+        "## Sammanfattning\n\nNämnden beslutade den\n2025-09-10 i ärende\nRS-730 och\n"
+        "**fet** text.\n",
+    )
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("Nämnden"))
+    assert paragraph.text == "Nämnden beslutade den 2025-09-10 i ärende RS-730 och fet text."
+    hard = paragraph._p.findall(f".//{qn('w:noBreakHyphen')}")
+    assert len(hard) == 3  # 2025‑09‑10 and RS‑730
+    assert "2025-09" not in "".join(t.text or "" for t in paragraph._p.iter(qn("w:t")))

@@ -12,7 +12,7 @@ from markdown_it.token import Token
 from beslut.model.outline import FIGURE_WIDTH, figure_width
 from beslut.model.typography import hard_spaces
 from beslut.render.markdown_docx.base import _ConverterBase
-from beslut.render.markdown_docx.xml import Element, _add_text, _clean, _el, qn
+from beslut.render.markdown_docx.xml import Element, _add_text, _clean, _el, one_text, qn
 
 MSG_HTML = "HTML stöds inte i brödtexten och skrivs ut som vanlig text."
 
@@ -144,9 +144,11 @@ class _InlineConverter(_ConverterBase):
                 return
             container = containers[-1]
             key = (container, depth["strong"] > 0, depth["em"] > 0, depth["s"] > 0, code, link)
-            if last is not None and last[1] == key and "\t" not in text:
-                last[2].text = (last[2].text or "") + _clean(text)
-                return
+            if last is not None and last[1] == key:
+                cleaned = _clean(text)
+                if one_text(cleaned):  # a date after a line break keeps its hard hyphens
+                    last[2].text = (last[2].text or "") + cleaned
+                    return
             r, last_t = self._run(
                 container,
                 text,

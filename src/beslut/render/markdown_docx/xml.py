@@ -61,6 +61,12 @@ RS-730): a line must not break there, so it becomes a non-breaking hyphen (w:noB
 read back as "-")."""
 
 
+def one_text(text: str) -> bool:
+    """Does :func:`_add_text` write ``text`` (cleaned) as a single w:t: no tab, no hyphen that
+    must not break? Only such text may be appended to a run's existing w:t."""
+    return "\t" not in text and ("-" not in text or _HARD_HYPHEN.search(text) is None)
+
+
 _XML_SPACE = qn("xml:space")
 
 
@@ -68,7 +74,7 @@ def _add_text(run: Element, text: str) -> Element | None:
     """Append text to a run (tabs become w:tab, hyphens inside dates and diarienummer
     w:noBreakHyphen); return the last w:t element."""
     text = _clean(text)
-    if "\t" not in text and "-" not in text:  # the common case: one w:t, or none
+    if one_text(text):  # the common case: one w:t, or none
         if not text:
             return None
         last = _el("w:t", run)
