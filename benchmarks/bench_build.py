@@ -17,6 +17,12 @@ is that one trick.
 ``--repeat N`` measures beslut and the limit N times, alternating, and prints medians (and the
 median of each round's own ratio, ``limit_ratio_rounds``, which a machine whose speed drifts
 between rounds disturbs less);
+Every timed run also records the CPU seconds the whole machine spent meanwhile (``/proc/stat``;
+run it on an otherwise idle machine). ``cpu_bound_ratio`` = beslut's CPU seconds / cores /
+the limit's wall time: the best ratio beslut's work could reach if it kept every core busy all
+the time, which shows whether the target is a matter of overlap (wall ratio above the bound) or
+of the work itself (the bound above the target).
+
 ``--against SRC`` also times a cold build of another checkout's sources (e.g. ``/work/main/src``)
 in the same run, so that both ratios see the same machine load; ``--breakdown`` then runs one
 traced cold build (``build_trace.py``) and prints where its time went.
@@ -49,6 +55,33 @@ FILTER = (
 )
 
 
+CORES = os.cpu_count() or 1
+
+
+def busy_seconds() -> float:
+    """CPU seconds the machine has spent busy since boot (all cores, from ``/proc/stat``)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+class Timed:
+    """Wall and machine CPU seconds of the ``with`` block."""
+
+    def __enter__(self) -> Timed:
+        self.cpu = busy_seconds()
+        self.wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = busy_seconds() - self.cpu
+
+
+CPU: dict[str, list[float]] = {}
+"""CPU seconds of each timed run, by what ran (``beslut``, ``limit`` …)."""
+
+
 def soffice(profile: Path, out: Path, files: list[str]) -> list[str]:
     """A plain ``soffice`` batch conversion of ``files`` with beslut's PDF/A filter."""
     return [
@@ -75,17 +108,17 @@ def time_beslut(workspace: Path, src: Path | None = None) -> float:
     if src is not None:
         env["PYTHONPATH"] = str(src)
     stop_service(workspace, env)
-    started = time.perf_counter()
-    subprocess.run(
-        [*BESLUT, "build", str(workspace), "--tyst"],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    elapsed = time.perf_counter() - started
+    with Timed() as timed:
+        subprocess.run(
+            [*BESLUT, "build", str(workspace), "--tyst"],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    CPU.setdefault("beslut" if src is None else "against", []).append(timed.cpu)
     stop_service(workspace, env)
-    return elapsed
+    return timed.wall
 
 
 def stop_service(workspace: Path, env: dict[str, str] | None = None) -> None:
@@ -153,19 +186,20 @@ def time_limit(
             if version is None:
                 raise SystemExit("the installed LibreOffice's version is unknown")
             seed_profile(scratch / f"limit-profile-{index}", version)
-    started = time.perf_counter()
-    running = [
-        subprocess.Popen(
-            soffice(scratch / f"limit-profile-{index}", out, files[index::processes]),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for index in range(processes)
-    ]
-    for process in running:
-        if process.wait() != 0:
-            raise SystemExit("soffice failed in the limit run")
-    elapsed = time.perf_counter() - started
+    with Timed() as timed:
+        running = [
+            subprocess.Popen(
+                soffice(scratch / f"limit-profile-{index}", out, files[index::processes]),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for index in range(processes)
+        ]
+        for process in running:
+            if process.wait() != 0:
+                raise SystemExit("soffice failed in the limit run")
+    CPU.setdefault("seeded_limit" if seeded else "limit", []).append(timed.cpu)
+    elapsed = timed.wall
     made = len(list(out.glob("*.pdf")))
     if made != len(files):
         raise SystemExit(f"the limit run made {made} PDFs of {len(files)}")
@@ -236,6 +270,8 @@ def main() -> None:
             "beslut_ms_per_doc": round(1000 * ours / args.n, 1),
             "beslut_docs_per_s": round(args.n / ours, 1),
         }
+        result["cpu_s"] = {k: round(statistics.median(v), 2) for k, v in CPU.items()}
+        result["cores"] = CORES
         if args.repeat > 1:
             result["runs_s"] = {k: [round(t, 2) for t in v] for k, v in times.items()}
         if not args.skip_naive:
@@ -248,7 +284,11 @@ def main() -> None:
             }
         if not args.skip_limit:
             limit = statistics.median(times["limit"])
-            result |= {"limit_s": round(limit, 2), "limit_ratio": round(ours / limit, 2)}
+            result |= {
+                "limit_s": round(limit, 2),
+                "limit_ratio": round(ours / limit, 2),
+                "cpu_bound_ratio": round(statistics.median(CPU["beslut"]) / CORES / limit, 2),
+            }
             if args.repeat > 1:
                 result["limit_ratio_rounds"] = _round_ratio(times["beslut"], times["limit"])
             if args.seeded_limit:

@@ -32,7 +32,7 @@ from beslut.convert.libreoffice import (
     FakeConverter,
     LibreOfficeConverter,
 )
-from beslut.convert.pdf_finish import finish_file
+from beslut.convert.pdf_finish import finish_file, finish_pdf
 from beslut.render.case import render_case
 from beslut.validate.workspace import load_workspace
 from conftest import CASE, MakeWorkspace
@@ -142,6 +142,29 @@ def test_finish_file_counts_pages(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         writer.write(handle)
     assert finish_file(path) == 3
+
+
+def test_finish_file_appends_its_update_to_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The finishing is an incremental update: appended to LibreOffice's file, not a rewrite."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "en.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    original = path.read_bytes()
+    expected = finish_pdf(original)
+    assert len(expected) > len(original)  # there is something to append
+
+    def no_rewrite(self: Path, data: bytes) -> int:
+        raise AssertionError(f"{self.name} was written whole")
+
+    monkeypatch.setattr(Path, "write_bytes", no_rewrite)
+    assert finish_file(path) == 1
+    monkeypatch.undo()
+    assert path.read_bytes() == expected
+    assert PdfReader(path).metadata is not None
 
 
 def test_staged_write_skips_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -99,7 +99,13 @@ def finish_file(path: Path) -> int:
     """
     data = path.read_bytes()
     finished, pages = _finish(data)
-    if finished != data:
+    if finished.startswith(data):
+        # An incremental update (the normal case): only the new objects are appended, so the
+        # file LibreOffice just wrote is neither truncated nor written a second time.
+        if len(finished) > len(data):
+            with path.open("ab") as out:
+                out.write(finished[len(data) :])
+    else:
         path.write_bytes(finished)
     return pages
 
