@@ -16,7 +16,8 @@ is that one trick.
 
 ``--repeat N`` measures beslut and the limit N times, alternating, and prints medians (and the
 median of each round's own ratio, ``limit_ratio_rounds``, which a machine whose speed drifts
-between rounds disturbs less);
+between rounds disturbs less).
+
 Every timed run also records the CPU seconds the whole machine spent meanwhile (``/proc/stat``;
 run it on an otherwise idle machine). ``cpu_bound_ratio`` = beslut's CPU seconds / cores /
 the limit's wall time: the best ratio beslut's work could reach if it kept every core busy all
