@@ -47,6 +47,8 @@ from pathlib import Path
 
 from generate import generate
 
+from beslut.convert.office_profile import product_version, seed_profile
+
 REPO = Path(__file__).resolve().parents[1]
 BESLUT = [sys.executable, "-m", "beslut"]
 FILTER = (
@@ -177,15 +179,10 @@ def time_limit(
     out = scratch / "limit"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
+    version = _installed_version() if seeded else None
     for index in range(processes):
         shutil.rmtree(scratch / f"limit-profile-{index}", ignore_errors=True)
-        if seeded:
-            sys.path.insert(0, str(REPO / "src"))
-            from beslut.convert.office_profile import product_version, seed_profile
-
-            version = product_version(shutil.which("soffice") or "soffice")
-            if version is None:
-                raise SystemExit("the installed LibreOffice's version is unknown")
+        if version is not None:
             seed_profile(scratch / f"limit-profile-{index}", version)
     with Timed() as timed:
         running = [
@@ -205,6 +202,14 @@ def time_limit(
     if made != len(files):
         raise SystemExit(f"the limit run made {made} PDFs of {len(files)}")
     return elapsed
+
+
+def _installed_version() -> str:
+    """The installed LibreOffice's version, as beslut records it in its profiles."""
+    version = product_version(shutil.which("soffice") or "soffice")
+    if version is None:
+        raise SystemExit("the installed LibreOffice's version is unknown")
+    return version
 
 
 def _round_ratio(ours: list[float], limits: list[float]) -> float:

@@ -37,8 +37,9 @@ _EMPTY = (
 )
 _CLOSING = "</oor:items>"
 _RECORDED = re.compile(
-    r'<item oor:path="/org\.openoffice\.Setup/Product"><prop oor:name="ooSetupLastVersion"'
-    r"[^>]*>\s*<value>([^<]*)</value>\s*</prop></item>"
+    r'<item oor:path="/org\.openoffice\.Setup/Product"><prop oor:name="'
+    + re.escape(_SETTING)
+    + r'"[^>]*>\s*<value>([^<]*)</value>\s*</prop></item>'
 )
 
 

@@ -98,15 +98,12 @@ def finish_file(path: Path) -> int:
     parse of the file to check that it has pages.
     """
     data = path.read_bytes()
-    finished, pages = _finish(data)
-    if finished.startswith(data):
-        # An incremental update (the normal case): only the new objects are appended, so the
-        # file LibreOffice just wrote is neither truncated nor written a second time.
-        if len(finished) > len(data):
-            with path.open("ab") as out:
-                out.write(finished[len(data) :])
-    else:
-        path.write_bytes(finished)
+    update, pages = _finish(data)
+    if update:
+        # Only the incremental update is appended: the file LibreOffice just wrote is neither
+        # truncated nor written a second time.
+        with path.open("ab") as out:
+            out.write(update)
     return pages
 
 
@@ -115,17 +112,19 @@ def finish_pdf(data: bytes) -> bytes:
 
     Raises :class:`FinishError` when the file is not shaped as LibreOffice writes PDFs.
     """
-    return _finish(data)[0]
+    return data + _finish(data)[0]
 
 
 def _finish(data: bytes) -> tuple[bytes, int]:
+    """The incremental update to append to ``data`` (empty when nothing changes) and the
+    number of pages."""
     try:
         document = _Document(data)
         document.finish_structure(
             title="/" + TITLE_STYLE, layout=frozenset("/" + name for name in LAYOUT_STYLES)
         )
         document.finish_metadata()
-        return document.updated(), document.pages
+        return document.update(), document.pages
     except FinishError:
         raise
     except MemoryError:
@@ -268,25 +267,26 @@ class _Document:
         self.changed[idnum] = value
         return IndirectObject(idnum, 0, cast(Any, self))
 
-    def updated(self) -> bytes:
-        """The file with the changed objects appended as an incremental update."""
+    def update(self) -> bytes:
+        """The changed objects as an incremental update: the bytes to append to the file
+        (empty when nothing changed)."""
         if not self.changed and not self.retagged:
-            return self.data
+            return b""
         out = io.BytesIO()
-        out.write(self.data)
         if not self.data.endswith((b"\n", b"\r")):
             out.write(b"\n")
+        start = len(self.data)  # offsets in the update count from the start of the file
         positions: dict[int, int] = {}
         for idnum in sorted({*self.changed, *self.retagged}):
             generation = self.offsets.get(idnum, (0, 0))[1]
-            positions[idnum] = out.tell()
+            positions[idnum] = start + out.tell()
             out.write(f"{idnum} {generation} obj\n".encode())
             if idnum in self.changed:
                 self.changed[idnum].write_to_stream(out)
             else:
                 out.write(self.retagged[idnum].strip())
             out.write(b"\nendobj\n")
-        xref = out.tell()
+        xref = start + out.tell()
         out.write(b"xref\n")
         ids = sorted(positions)
         run: list[int] = []
